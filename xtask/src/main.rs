@@ -1,0 +1,241 @@
+//! `cargo xtask`: fetch pinned specs, list spec versions.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+
+use xtask::error::FetchError;
+use xtask::fetch::{Fetched, Fetcher};
+use xtask::lock::{Lock, Pin, SpecPaths, is_commit, is_version};
+use xtask::source::{MIRROR_ENV, Source};
+use xtask::{versions, workspace_root};
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Maintainer commands of the clerk-api workspace"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Download pinned specs into specs/bapi/, verified against specs/bapi.lock.
+    ///
+    /// A file already present with the pinned sha256 is kept as it is; a
+    /// download whose sha256 or size differs from the pin is an error and
+    /// writes nothing.
+    Fetch(FetchArgs),
+    /// List the spec versions upstream (or a mirror) offers, and for each
+    /// whether it is pinned, present in specs/bapi/ and generated.
+    Versions(VersionsArgs),
+}
+
+#[derive(Args)]
+struct SourceArgs {
+    /// Read from a mirror with upstream's layout (<ref>/bapi/<version>.yml):
+    /// a folder or an http(s) URL.
+    #[arg(long, value_name = "DIR_OR_URL", env = MIRROR_ENV)]
+    mirror: Option<String>,
+    /// The upstream git ref to read (default: each pin's own ref).
+    #[arg(long = "ref", value_name = "REF")]
+    git_ref: Option<String>,
+}
+
+#[derive(Args)]
+struct PathArgs {
+    /// The lock file [default: specs/bapi.lock in the workspace]
+    #[arg(long, value_name = "FILE")]
+    lock: Option<PathBuf>,
+    /// The folder specs are fetched into [default: specs/bapi in the workspace]
+    #[arg(long, value_name = "DIR")]
+    specs_dir: Option<PathBuf>,
+}
+
+impl PathArgs {
+    fn resolve(&self) -> SpecPaths {
+        let default = SpecPaths::in_workspace(&workspace_root());
+        SpecPaths {
+            lock: self.lock.clone().unwrap_or(default.lock),
+            dir: self.specs_dir.clone().unwrap_or(default.dir),
+        }
+    }
+}
+
+#[derive(Args)]
+struct FetchArgs {
+    /// A version to fetch, e.g. 2025-11-10 (repeatable) [default: --all]
+    #[arg(long = "version", value_name = "V", conflicts_with = "all")]
+    versions: Vec<String>,
+    /// Fetch every pinned version.
+    #[arg(long)]
+    all: bool,
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Pin the given versions to the file found at --ref, whatever its hash,
+    /// and print what changed (old/new ref, sha256, size).
+    #[arg(long, requires = "git_ref")]
+    update_lock: bool,
+    #[command(flatten)]
+    paths: PathArgs,
+}
+
+#[derive(Args)]
+struct VersionsArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    paths: PathArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Fetch(args) => fetch(args),
+        Command::Versions(args) => list_versions(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn fetch(args: FetchArgs) -> Result<ExitCode> {
+    let paths = args.paths.resolve();
+    let mut lock = if args.update_lock && !paths.lock.exists() {
+        Lock::default()
+    } else {
+        Lock::load(&paths.lock)?
+    };
+    let wanted: Vec<String> = if args.versions.is_empty() {
+        lock.versions().into_iter().map(str::to_string).collect()
+    } else {
+        args.versions.clone()
+    };
+    for version in &wanted {
+        if !is_version(version) {
+            bail!("{version:?} is not a spec version: expected YYYY-MM-DD, e.g. 2025-11-10");
+        }
+        if !args.update_lock && lock.get(version).is_none() {
+            return Err(FetchError::UnknownVersion {
+                version: version.clone(),
+                known: lock.versions().into_iter().map(str::to_string).collect(),
+            }
+            .into());
+        }
+    }
+    let source = Source::from_mirror(args.source.mirror.as_deref());
+    let fetcher = Fetcher::new(source)?.with_progress(std::io::stderr().is_terminal());
+    eprintln!("reading from {}", fetcher.source());
+    let git_ref = args.source.git_ref.as_deref();
+    if let (true, Some(r)) = (args.update_lock, git_ref)
+        && !is_commit(r)
+    {
+        eprintln!(
+            "note: {r:?} is a name that moves, not a commit; the sha256 in the lock still pins the content"
+        );
+    }
+
+    let mut failed = 0;
+    for version in &wanted {
+        let outcome = if args.update_lock {
+            repin(
+                &fetcher,
+                &mut lock,
+                version,
+                git_ref.unwrap_or_default(),
+                &paths,
+            )
+        } else {
+            let pin = lock.get(version).context("checked above")?;
+            fetcher
+                .fetch(pin, git_ref, &paths.dir)
+                .map(|fetched| match fetched {
+                    Fetched::UpToDate { .. } => "up to date".to_string(),
+                    Fetched::Written {
+                        location, attempts, ..
+                    } => {
+                        let retried = if attempts > 1 {
+                            format!(" after {attempts} attempts")
+                        } else {
+                            String::new()
+                        };
+                        format!("fetched {} bytes from {location}{retried}", pin.size)
+                    }
+                })
+                .map_err(anyhow::Error::from)
+        };
+        match outcome {
+            Ok(message) => println!("{version}  {message}"),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{version}  error: {e:#}");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {} versions failed", wanted.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Moves (or adds) the pin of `version` to `git_ref` and says what changed.
+fn repin(
+    fetcher: &Fetcher,
+    lock: &mut Lock,
+    version: &str,
+    git_ref: &str,
+    paths: &SpecPaths,
+) -> Result<String> {
+    let new = fetcher.repin(version, git_ref, &paths.dir)?;
+    let message = match lock.get(version) {
+        None => format!("pinned (new): {new}"),
+        Some(old) if *old == new => format!("pin unchanged: {new}"),
+        Some(old) => pin_change(old, &new),
+    };
+    lock.upsert(new);
+    lock.save(&paths.lock)?;
+    Ok(message)
+}
+
+fn pin_change(old: &Pin, new: &Pin) -> String {
+    let mut lines = vec!["pin moved".to_string()];
+    for (field, a, b) in [
+        ("ref", old.git_ref.clone(), new.git_ref.clone()),
+        ("sha256", old.sha256.clone(), new.sha256.clone()),
+        ("size", old.size.to_string(), new.size.to_string()),
+    ] {
+        let mark = if a == b { "  (same)" } else { "" };
+        lines.push(format!("    {field:<7} {a} -> {b}{mark}"));
+    }
+    lines.join("\n")
+}
+
+fn list_versions(args: VersionsArgs) -> Result<ExitCode> {
+    let paths = args.paths.resolve();
+    let lock = Lock::load(&paths.lock)?;
+    let source = Source::from_mirror(args.source.mirror.as_deref());
+    let fetcher = Fetcher::new(source)?;
+    let offered = fetcher
+        .source()
+        .list_versions(fetcher.http(), args.source.git_ref.as_deref())
+        .with_context(|| format!("cannot list the versions of {}", fetcher.source()))?;
+    let manifest = workspace_root().join("clerk-api/Cargo.toml");
+    let generated: BTreeSet<String> = versions::generated_versions(&manifest)?;
+    println!("versions offered by {}:", fetcher.source());
+    print!(
+        "{}",
+        versions::render(&versions::states(&offered, &lock, &paths.dir, &generated))
+    );
+    Ok(ExitCode::SUCCESS)
+}
