@@ -1,0 +1,211 @@
+//! The `xtask` binary as a user runs it: exit codes and what it prints.
+//! Each test works on a copy of the lock and a temporary specs folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const MIRROR_REF: &str = "7987d1b776258d5ddd9163e1a03d256b5ac4d64a";
+const FIRST_2025_11_10_REF: &str = "f8ab645c25e044a3e59ab4156d51c005241a2df5";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn mirror() -> PathBuf {
+    let path = workspace().join("../shared/clerk-openapi-specs");
+    assert!(
+        path.is_dir(),
+        "the spec mirror is missing at {}",
+        path.display()
+    );
+    path
+}
+
+/// A scratch copy of the workspace's lock and an empty specs folder.
+struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(
+            workspace().join("specs/bapi.lock"),
+            dir.path().join("bapi.lock"),
+        )
+        .unwrap();
+        Scratch { dir }
+    }
+
+    fn lock(&self) -> PathBuf {
+        self.dir.path().join("bapi.lock")
+    }
+
+    fn specs(&self) -> PathBuf {
+        self.dir.path().join("bapi")
+    }
+
+    fn xtask(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .arg("--lock")
+            .arg(self.lock())
+            .arg("--specs-dir")
+            .arg(self.specs())
+            .env_remove("CLERK_SPECS_MIRROR")
+            .output()
+            .unwrap()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn fetch_all_from_a_folder_mirror_then_nothing_to_do() {
+    let scratch = Scratch::new();
+    let mirror = mirror().display().to_string();
+
+    let first = scratch.xtask(&["fetch", "--all", "--mirror", &mirror]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let stdout = text(&first.stdout);
+    assert_eq!(stdout.matches(" fetched ").count(), 5, "{stdout}");
+
+    let second = scratch.xtask(&["fetch", "--mirror", &mirror]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert_eq!(text(&second.stdout).matches("up to date").count(), 5);
+}
+
+#[test]
+fn the_mirror_can_come_from_the_environment() {
+    let scratch = Scratch::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["fetch", "--version", "2025-03-12", "--lock"])
+        .arg(scratch.lock())
+        .arg("--specs-dir")
+        .arg(scratch.specs())
+        .env("CLERK_SPECS_MIRROR", mirror())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(scratch.specs().join("2025-03-12.yml").is_file());
+}
+
+#[test]
+fn an_unknown_version_lists_the_known_ones() {
+    let scratch = Scratch::new();
+    let out = scratch.xtask(&["fetch", "--version", "2030-01-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("unknown spec version \"2030-01-01\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2021-02-05, 2024-10-01, 2025-03-12, 2025-04-10, 2025-11-10"),
+        "{stderr}"
+    );
+    assert!(!scratch.specs().exists(), "nothing was written");
+}
+
+#[test]
+fn a_hash_mismatch_names_the_file_and_both_hashes() {
+    let scratch = Scratch::new();
+    let lock = std::fs::read_to_string(scratch.lock()).unwrap();
+    let real = "9c094882e00b013ca7150434434255d4af04bfe8918e0f0bbd49e7f243ab0359";
+    let wrong = "0".repeat(64);
+    std::fs::write(scratch.lock(), lock.replace(real, &wrong)).unwrap();
+
+    let out = scratch.xtask(&[
+        "fetch",
+        "--version",
+        "2025-11-10",
+        "--mirror",
+        &mirror().display().to_string(),
+    ]);
+
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    for needle in ["sha256 mismatch", "2025-11-10.yml", &wrong, real] {
+        assert!(stderr.contains(needle), "{needle:?} missing from: {stderr}");
+    }
+    assert!(!scratch.specs().join("2025-11-10.yml").exists());
+}
+
+#[test]
+fn update_lock_moves_a_pin_and_says_what_changed() {
+    let scratch = Scratch::new();
+    let out = scratch.xtask(&[
+        "fetch",
+        "--version",
+        "2025-11-10",
+        "--ref",
+        FIRST_2025_11_10_REF,
+        "--update-lock",
+        "--mirror",
+        &mirror().display().to_string(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for needle in [
+        "pin moved",
+        &format!("ref     {MIRROR_REF} -> {FIRST_2025_11_10_REF}"),
+        "sha256  9c094882e00b013ca7150434434255d4af04bfe8918e0f0bbd49e7f243ab0359 -> 14ebadf3c4703c5cdb62a738c0de5c7d1286f6ad4c2b10f14058dec275517c51",
+        "size    718644 -> 432403",
+    ] {
+        assert!(stdout.contains(needle), "{needle:?} missing from: {stdout}");
+    }
+    let lock = std::fs::read_to_string(scratch.lock()).unwrap();
+    assert!(lock.contains(FIRST_2025_11_10_REF), "{lock}");
+    assert!(lock.contains("size = 432403"), "{lock}");
+
+    // Moving it back to where it was reports the reverse, then "unchanged".
+    let back = |scratch: &Scratch| {
+        scratch.xtask(&[
+            "fetch",
+            "--version",
+            "2025-11-10",
+            "--ref",
+            MIRROR_REF,
+            "--update-lock",
+            "--mirror",
+            &mirror().display().to_string(),
+        ])
+    };
+    assert!(text(&back(&scratch).stdout).contains("size    432403 -> 718644"));
+    assert!(text(&back(&scratch).stdout).contains("pin unchanged"));
+    assert_eq!(
+        std::fs::read_to_string(scratch.lock()).unwrap(),
+        std::fs::read_to_string(workspace().join("specs/bapi.lock")).unwrap()
+    );
+}
+
+#[test]
+fn update_lock_needs_a_ref() {
+    let scratch = Scratch::new();
+    let out = scratch.xtask(&["fetch", "--version", "2025-11-10", "--update-lock"]);
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    assert!(text(&out.stderr).contains("--ref"));
+}
+
+#[test]
+fn versions_shows_offered_pinned_local_and_generated() {
+    let scratch = Scratch::new();
+    let mirror = mirror().display().to_string();
+    let fetched = scratch.xtask(&["fetch", "--version", "2025-03-12", "--mirror", &mirror]);
+    assert!(fetched.status.success(), "{}", text(&fetched.stderr));
+
+    let out = scratch.xtask(&["versions", "--mirror", &mirror]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let rows: Vec<&str> = stdout.lines().skip(2).collect();
+    assert_eq!(rows.len(), 5, "{stdout}");
+    let row = |v: &str| *rows.iter().find(|r| r.starts_with(v)).unwrap();
+    assert!(row("2025-03-12").contains("verified"), "{stdout}");
+    assert!(row("2025-04-10").contains("missing"), "{stdout}");
+    assert!(
+        row("2025-11-10").contains("7987d1b77625, f8ab645c25e0"),
+        "{stdout}"
+    );
+}
