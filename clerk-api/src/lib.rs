@@ -1,3 +1,46 @@
-//! Typed clients for Clerk's Backend API: a hand-written runtime shared by
-//! every API version, plus one generated module per version, selected with
-//! a Cargo feature.
+//! Typed clients for [Clerk](https://clerk.com)'s Backend API.
+//!
+//! The crate has two halves: a small hand-written runtime shared by every
+//! API version ([`Client`], [`Error`], [`Nullable`], [`File`]), and one
+//! generated module per API version, each behind a Cargo feature:
+//!
+//! ```toml
+//! clerk-api = { version = "0.1", features = ["v2025-11-10"] }
+//! ```
+//!
+//! ```no_run
+//! # #[cfg(feature = "v2025-11-10")]
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use clerk_api::v2025_11_10 as clerk;
+//!
+//! let client = clerk::Client::from_env()?; // CLERK_SECRET_KEY
+//! let users = client.users().list(&Default::default()).await?;
+//! println!("{} users", users.len());
+//! # Ok(()) }
+//! ```
+//!
+//! Each version's client sends that version in the `Clerk-API-Version`
+//! header, so a module always talks to the API it was generated from.
+
+mod client;
+mod error;
+mod nullable;
+// Used by the generated modules; with no version feature enabled, or one
+// whose spec lacks some construct, parts of it are unused.
+#[allow(dead_code)]
+mod request;
+mod upload;
+
+pub use client::{Client, ClientBuilder, ConfigError, DEFAULT_BASE_URL};
+pub use error::{ApiError, DecodeError, Error, RequestError};
+pub use nullable::Nullable;
+pub use upload::File;
+
+/// What generated code calls; not part of the public API.
+#[allow(unused_imports)]
+pub(crate) mod __private {
+    pub(crate) use crate::error::RequestError;
+    pub(crate) use crate::request::{Multipart, Request, first_match, path_segment};
+}
+
+include!("versions.rs");

@@ -1,3 +1,32 @@
 //! The generator behind `clerk-api`: OpenAPI 3 document → model → Rust
 //! tokens. It reads and writes no files and touches no network: `xtask`
-//! hands it a spec and writes what it returns.
+//! hands it a spec's text and writes what it returns.
+//!
+//! - [`load`]: YAML text → `openapiv3::OpenAPI`, errors with position.
+//! - [`lower`]: OpenAPI → [`model::Api`], every name decided.
+//! - [`emit`]: model → formatted Rust files.
+
+pub mod emit;
+pub mod error;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod naming;
+
+pub use error::Error;
+
+/// A generated version: its model and its files.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub api: model::Api,
+    pub files: Vec<emit::File>,
+}
+
+/// Spec text → model → files, in one call. `provenance.spec_file` names the
+/// spec in errors and in the `@generated` header.
+pub fn generate(text: &str, provenance: &emit::Provenance) -> Result<Generated, Error> {
+    let spec = load::load(&provenance.spec_file, text)?;
+    let api = lower::lower(&spec)?;
+    let files = emit::emit(&api, provenance)?;
+    Ok(Generated { api, files })
+}

@@ -6,6 +6,7 @@
 pub mod error;
 pub mod fetch;
 pub mod fsutil;
+pub mod generate;
 pub mod lock;
 pub mod source;
 pub mod versions;

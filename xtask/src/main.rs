@@ -12,7 +12,7 @@ use xtask::error::FetchError;
 use xtask::fetch::{Fetched, Fetcher};
 use xtask::lock::{Lock, Pin, SpecPaths, is_commit, is_version};
 use xtask::source::{MIRROR_ENV, Source};
-use xtask::{versions, workspace_root};
+use xtask::{generate, versions, workspace_root};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +35,27 @@ enum Command {
     /// List the spec versions upstream (or a mirror) offers, and for each
     /// whether it is pinned, present in specs/bapi/ and generated.
     Versions(VersionsArgs),
+    /// Generate clerk-api's module for spec versions (from the fetched,
+    /// verified specs), and its list of version modules and features.
+    Gen(GenArgs),
+}
+
+#[derive(Args)]
+struct GenArgs {
+    /// A version to generate, e.g. 2025-11-10 (repeatable) [default: --all]
+    #[arg(long = "version", value_name = "V", conflicts_with = "all")]
+    versions: Vec<String>,
+    /// Generate every pinned version.
+    #[arg(long)]
+    all: bool,
+    /// Write nothing; exit non-zero listing the files that are stale.
+    #[arg(long)]
+    check: bool,
+    /// Print each place that fell back to untyped JSON.
+    #[arg(long)]
+    verbose: bool,
+    #[command(flatten)]
+    paths: PathArgs,
 }
 
 #[derive(Args)]
@@ -99,6 +120,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Fetch(args) => fetch(args),
         Command::Versions(args) => list_versions(args),
+        Command::Gen(args) => generate(args),
     };
     match result {
         Ok(code) => code,
@@ -237,5 +259,62 @@ fn list_versions(args: VersionsArgs) -> Result<ExitCode> {
         "{}",
         versions::render(&versions::states(&offered, &lock, &paths.dir, &generated))
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(args: GenArgs) -> Result<ExitCode> {
+    let paths = args.paths.resolve();
+    let lock = Lock::load(&paths.lock)?;
+    let wanted: Vec<String> = if args.versions.is_empty() {
+        lock.versions().into_iter().map(str::to_string).collect()
+    } else {
+        args.versions.clone()
+    };
+    let crate_dir = workspace_root().join("clerk-api");
+    let (files, reports) = generate::generate(&lock, &paths.dir, &crate_dir, &wanted)?;
+    println!(
+        "{:<12} {:>10} {:>7} {:>9} {:>14}",
+        "version", "operations", "types", "untyped", "lines of code"
+    );
+    for report in &reports {
+        let module = format!("src/{}/", codegen::naming::version_module(&report.version));
+        let lines: usize = files
+            .iter()
+            .filter(|(p, _)| p.starts_with(&module))
+            .map(|(_, c)| c.lines().count())
+            .sum();
+        let api = &report.api;
+        println!(
+            "{:<12} {:>10} {:>7} {:>9} {:>14}",
+            report.version,
+            api.operations.len(),
+            api.types.len(),
+            api.untyped.len(),
+            lines
+        );
+        if args.verbose {
+            for place in &api.untyped {
+                println!("    untyped #{}: {}", place.pointer, place.reason);
+            }
+        }
+    }
+    let stale = generate::stale_files(&crate_dir, &files, &wanted);
+    if args.check {
+        let problems = generate::check(&crate_dir, &files, &stale);
+        if problems.is_empty() {
+            println!("generated code is up to date");
+            return Ok(ExitCode::SUCCESS);
+        }
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        eprintln!(
+            "{} generated files are out of date: run `cargo xtask gen`",
+            problems.len()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    let written = generate::write(&crate_dir, &files, &stale)?;
+    println!("{} files written, {} removed", written.len(), stale.len());
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,319 @@
+//! The shared client: configuration, and the one path every request takes.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, DecodeError, Error, excerpt};
+use crate::request::{Body, Request};
+
+/// Clerk's production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
+
+const KEY_ENV: &str = "CLERK_SECRET_KEY";
+
+/// A secret key that never shows itself: `Debug` prints only its
+/// environment prefix (`sk_test_…` / `sk_live_…`).
+#[derive(Clone)]
+struct SecretKey(Arc<str>);
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = ["sk_test_", "sk_live_"]
+            .into_iter()
+            .find(|p| self.0.starts_with(p))
+            .unwrap_or("sk_");
+        write!(f, "\"{prefix}…\" (redacted)")
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No key was given and `CLERK_SECRET_KEY` is not set.
+    MissingKey,
+    /// The key is empty.
+    EmptyKey,
+    /// The key does not look like a secret key.
+    NotASecretKey { found_prefix: String },
+    /// The HTTP client could not be built.
+    Http(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingKey => write!(
+                f,
+                "no Clerk secret key: set {KEY_ENV} or pass one to Client::builder().secret_key(…)"
+            ),
+            ConfigError::EmptyKey => write!(f, "the Clerk secret key is empty"),
+            ConfigError::NotASecretKey { found_prefix } => write!(
+                f,
+                "expected a Clerk secret key starting with `sk_` (sk_test_… or sk_live_…), got one starting with {found_prefix:?}; publishable keys (pk_…) cannot call the Backend API"
+            ),
+            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A configured connection to Clerk's Backend API, shared by every version
+/// module. Cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: Arc<str>,
+    key: SecretKey,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .field("secret_key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    key: Option<String>,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field(
+                "secret_key",
+                &self.key.as_ref().map(|k| SecretKey(k.as_str().into())),
+            )
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The instance's secret key (`sk_test_…` or `sk_live_…`).
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// Another base URL than [`DEFAULT_BASE_URL`] (a mock, a proxy).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The limit on a whole request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The limit on connecting (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The User-Agent (default `clerk-api-rust/<crate version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Sends through the caller's own `reqwest::Client` (its timeouts, proxy
+    /// and TLS settings then apply; the User-Agent is still set per request).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let key = self.key.ok_or(ConfigError::MissingKey)?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(ConfigError::EmptyKey);
+        }
+        if !key.starts_with("sk_") {
+            return Err(ConfigError::NotASecretKey {
+                found_prefix: key.chars().take(3).collect(),
+            });
+        }
+        let user_agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!("clerk-api-rust/", env!("CARGO_PKG_VERSION")).to_string());
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                // reqwest is built without a rustls provider; `Err` means the
+                // application installed one already, which is then used.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .user_agent(user_agent)
+                    .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
+                    .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
+                    .build()
+                    .map_err(ConfigError::Http)?
+            }
+        };
+        Ok(Client {
+            http,
+            base_url: self
+                .base_url
+                .unwrap_or_else(|| DEFAULT_BASE_URL.to_string())
+                .trim_end_matches('/')
+                .into(),
+            key: SecretKey(key.into()),
+        })
+    }
+}
+
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client with the key in `CLERK_SECRET_KEY` and default settings.
+    pub fn from_env() -> Result<Client, ConfigError> {
+        let key = std::env::var(KEY_ENV).map_err(|_| ConfigError::MissingKey)?;
+        Client::builder().secret_key(key).build()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Sends a request as API `version` and decodes the answer: a success
+    /// into `T`, an error status into `Error::Api` with an `E` body.
+    #[allow(dead_code)] // called by the generated modules only
+    pub(crate) async fn send<T: DeserializeOwned, E: DeserializeOwned>(
+        &self,
+        version: &'static str,
+        request: Request,
+    ) -> Result<T, Error<E>> {
+        let url = format!("{}{}", self.base_url, request.path);
+        let mut builder = self
+            .http
+            .request(request.method.clone(), url)
+            .bearer_auth(&*self.key.0)
+            .header("Clerk-API-Version", version)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if !request.query.is_empty() {
+            builder = builder.query(&request.query);
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        builder = match &request.body {
+            Body::None => builder,
+            Body::Json(bytes) => builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Body::Form(pairs) => builder.form(pairs),
+            Body::Multipart(form) => builder.multipart(form.to_form()?),
+        };
+        let response = builder.send().await.map_err(Error::Transport)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(Error::Transport)?;
+        if (200..300).contains(&status) {
+            return decode(&bytes).map_err(|(path, message)| {
+                Error::Decode(DecodeError {
+                    status,
+                    path,
+                    message,
+                    body_excerpt: excerpt(&bytes),
+                    operation: request.operation,
+                })
+            });
+        }
+        let body: Option<E> = if bytes.is_empty() {
+            None
+        } else {
+            serde_json::from_slice(&bytes).ok()
+        };
+        let trace_id = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("clerk_trace_id")?.as_str().map(str::to_owned))
+            .or_else(|| header(&headers, "cf-ray"));
+        let retry_after = header(&headers, "retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        Err(Error::Api(ApiError {
+            status,
+            body,
+            body_excerpt: excerpt(&bytes),
+            trace_id,
+            retry_after,
+            operation: request.operation,
+        }))
+    }
+}
+
+fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
+    headers.get(name)?.to_str().ok().map(str::to_owned)
+}
+
+/// Decodes a success body; an empty body is JSON `null` (for `()`).
+#[allow(dead_code)] // called by `send` only
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, String)> {
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        bytes
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_checked_and_never_shown() {
+        let err = Client::builder().build().unwrap_err();
+        assert!(matches!(err, ConfigError::MissingKey));
+        let err = Client::builder().secret_key("  ").build().unwrap_err();
+        assert!(matches!(err, ConfigError::EmptyKey));
+        let err = Client::builder()
+            .secret_key("pk_test_abc")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("expected a Clerk secret key starting with `sk_`"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("abc"));
+
+        let secret = "sk_test_verysecretvalue123";
+        let client = Client::builder().secret_key(secret).build().unwrap();
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("verysecret"), "{debug}");
+        assert!(debug.contains("sk_test_…"), "{debug}");
+        let builder = format!("{:?}", Client::builder().secret_key(secret));
+        assert!(!builder.contains("verysecret"), "{builder}");
+    }
+}

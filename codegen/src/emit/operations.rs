@@ -1,0 +1,310 @@
+//! One group of operations → one module: the group's accessor type with a
+//! method per operation, and a `…Params` struct for each operation that
+//! has optional parameters.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::Presence;
+use super::{Group, doc_text, ident, rust_type};
+use crate::model::{Api, BodyEncoding, Operation, Param, ParamLocation, TypeKind, TypeRef};
+use crate::naming::pascal;
+
+pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
+    let accessor = ident(&group.accessor);
+    let module_doc = format!(
+        "The `{}` operations: {}.",
+        group.module,
+        group
+            .operations
+            .iter()
+            .map(|o| format!("[`{}::{}`]", group.accessor, o.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let methods = group.operations.iter().map(|op| method(api, op));
+    let params = group.operations.iter().filter_map(|op| params_struct(op));
+    let accessor_doc = format!("The `{}` operations of the API.", group.module);
+    quote! {
+        #![doc = #module_doc]
+        #![allow(deprecated)]
+
+        #[doc = #accessor_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #accessor<'a> {
+            pub(super) client: &'a crate::Client,
+        }
+
+        impl #accessor<'_> {
+            #(#methods)*
+        }
+
+        #(#params)*
+    }
+}
+
+/// Parameters that are method arguments: path parameters and required
+/// others, so that none can be forgotten.
+fn is_argument(p: &Param) -> bool {
+    p.location == ParamLocation::Path || p.required
+}
+
+/// An array sent as one comma-separated value (`explode: false`) rather
+/// than as repeated keys.
+fn joined(p: &Param) -> bool {
+    !p.explode && matches!(p.ty, TypeRef::Array(_))
+}
+
+fn params_name(op: &Operation) -> String {
+    format!("{}Params", pascal(&op.name))
+}
+
+fn method_doc(op: &Operation) -> String {
+    let mut doc = doc_text(op.summary.as_deref(), op.description.as_deref());
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!(
+        "`{} {}` · operation `{}`",
+        op.method.as_str(),
+        op.path,
+        op.id
+    ));
+    if !op.tags.is_empty() {
+        doc.push_str(&format!(" · tag `{}`", op.tags.join("`, `")));
+    }
+    let errors: Vec<String> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .map(|r| r.status.to_string())
+        .collect();
+    if !errors.is_empty() {
+        doc.push_str(&format!(
+            "\n\nDeclared error statuses: {}; their bodies decode into the error's `body`.",
+            errors.join(", ")
+        ));
+    }
+    doc
+}
+
+/// The type of an argument: strings by `&str`, small values by value,
+/// everything else by reference.
+fn argument_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { &str },
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => rust_type(ty),
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner);
+            quote! { &[#inner] }
+        }
+        other => {
+            let ty = rust_type(other);
+            quote! { &#ty }
+        }
+    }
+}
+
+fn method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let doc = method_doc(op);
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let method = ident(op.method.as_str());
+    let operation_id = &op.id;
+
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| is_argument(p)) {
+        let arg = ident(&p.rust_name);
+        let ty = argument_type(&p.ty);
+        args.push(quote! { #arg: #ty });
+    }
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty);
+        args.push(if body.required {
+            quote! { body: &#ty }
+        } else {
+            quote! { body: Option<&#ty> }
+        });
+    }
+    let has_params_struct = op.params.iter().any(|p| !is_argument(p));
+    if has_params_struct {
+        let params = ident(&params_name(op));
+        args.push(quote! { params: &#params });
+    }
+
+    let path = path_expression(op);
+    let mut steps = Vec::new();
+    for p in op.params.iter().filter(|p| is_argument(p)) {
+        let arg = ident(&p.rust_name);
+        let wire = &p.name;
+        match p.location {
+            ParamLocation::Path | ParamLocation::Cookie => {}
+            ParamLocation::Query if joined(p) => {
+                steps.push(quote! { request.query_joined(#wire, #arg)?; })
+            }
+            ParamLocation::Query => steps.push(quote! { request.query(#wire, &#arg)?; }),
+            ParamLocation::Header => steps.push(quote! { request.header(#wire, &#arg)?; }),
+        }
+    }
+    if has_params_struct {
+        steps.push(quote! { params.apply(&mut request)?; });
+    }
+    if let Some(body) = &op.body {
+        let apply = body_step(api, &body.ty, body.encoding);
+        steps.push(if body.required {
+            quote! { #apply }
+        } else {
+            quote! { if let Some(body) = body { #apply } }
+        });
+    }
+
+    let success = op.success.as_ref().map_or(quote! { () }, rust_type);
+    let error = op
+        .error
+        .as_ref()
+        .map_or(quote! { serde_json::Value }, rust_type);
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#success, crate::Error<#error>> {
+            #[allow(unused_mut)]
+            let mut request = crate::__private::Request::new(reqwest::Method::#method, #path, #operation_id);
+            #(#steps)*
+            self.client.send(super::VERSION, request).await
+        }
+    }
+}
+
+/// `"/users"` or `format!("/users/{}", segment(user_id))`.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut values = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        template.push_str("{}");
+        let name = &rest[start + 1..start + len];
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name == name)
+        {
+            let arg = ident(&p.rust_name);
+            values.push(quote! { crate::__private::path_segment(&#arg) });
+        }
+        rest = &rest[start + len + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if values.is_empty() {
+        quote! { #template.to_string() }
+    } else {
+        quote! { format!(#template, #(#values),*) }
+    }
+}
+
+fn body_step(api: &Api, ty: &TypeRef, encoding: BodyEncoding) -> TokenStream {
+    match encoding {
+        BodyEncoding::Json => quote! { request.json(body)?; },
+        BodyEncoding::FormUrlEncoded => quote! { request.form(body)?; },
+        BodyEncoding::Multipart => {
+            let fields = match ty {
+                TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(s)) => s.fields.as_slice(),
+                    _ => &[],
+                },
+                _ => &[],
+            };
+            let parts = fields.iter().map(|f| {
+                let field = ident(&f.rust_name);
+                let wire = &f.name;
+                let add = if f.ty == TypeRef::Binary {
+                    quote! { form.file(#wire, value); }
+                } else {
+                    quote! { form.text(#wire, value)?; }
+                };
+                match super::types::presence(f, true) {
+                    Presence::Required => quote! { { let value = &body.#field; #add } },
+                    Presence::Option { .. } => {
+                        quote! { if let Some(value) = &body.#field { #add } }
+                    }
+                    Presence::Nullable => {
+                        quote! { if let crate::Nullable::Value(value) = &body.#field { #add } }
+                    }
+                }
+            });
+            quote! {
+                let mut form = crate::__private::Multipart::new();
+                #(#parts)*
+                request.multipart(form);
+            }
+        }
+    }
+}
+
+/// `…Params`: the optional parameters of an operation, all defaulted.
+fn params_struct(op: &Operation) -> Option<TokenStream> {
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !is_argument(p)).collect();
+    if optional.is_empty() {
+        return None;
+    }
+    let name = ident(&params_name(op));
+    let doc = format!(
+        "Optional parameters of `{}` (`{} {}`); every field defaults to absent.",
+        op.name,
+        op.method.as_str(),
+        op.path
+    );
+    let fields = optional.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let ty = match &p.ty {
+            TypeRef::Array(_) => rust_type(&p.ty),
+            other => {
+                let t = rust_type(other);
+                quote! { Option<#t> }
+            }
+        };
+        let text = format!(
+            "{}`{}` in {}.",
+            p.description
+                .as_deref()
+                .map(|d| format!("{}\n\n", d.trim()))
+                .unwrap_or_default(),
+            p.name,
+            p.location.as_str()
+        );
+        let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
+        quote! { #[doc = #text] #deprecated pub #field: #ty, }
+    });
+    let steps = optional.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        let add = match p.location {
+            ParamLocation::Query if joined(p) => quote! { request.query_joined(#wire, value)?; },
+            ParamLocation::Query => quote! { request.query(#wire, value)?; },
+            _ => quote! { request.header(#wire, value)?; },
+        };
+        match &p.ty {
+            TypeRef::Array(_) => {
+                quote! { if !self.#field.is_empty() { let value = &self.#field; #add } }
+            }
+            _ => quote! { if let Some(value) = &self.#field { #add } },
+        }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            fn apply(&self, request: &mut crate::__private::Request) -> Result<(), crate::__private::RequestError> {
+                #(#steps)*
+                Ok(())
+            }
+        }
+    })
+}

@@ -1,0 +1,89 @@
+//! Spec text → `openapiv3::OpenAPI`, with errors that say where.
+
+use openapiv3::OpenAPI;
+
+use crate::error::Error;
+
+/// Parses a spec. `file` names it in errors.
+pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
+    let value: serde_json::Value =
+        serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
+            Some(at) => Error::Yaml {
+                file: file.to_string(),
+                line: at.line(),
+                column: at.column(),
+                message: e.to_string(),
+            },
+            None => Error::YamlNoPosition {
+                file: file.to_string(),
+                message: e.to_string(),
+            },
+        })?;
+    match value.get("openapi").and_then(|v| v.as_str()) {
+        Some(v) if v.starts_with("3.0.") => {}
+        other => {
+            return Err(Error::NotOpenApi30 {
+                file: file.to_string(),
+                found: match other {
+                    Some(v) => format!("`openapi: {v}`"),
+                    None if value.get("swagger").is_some() => "a Swagger 2.0 document".into(),
+                    None => "no `openapi` field".into(),
+                },
+            });
+        }
+    }
+    serde_path_to_error::deserialize(&value).map_err(|e| Error::Schema {
+        file: file.to_string(),
+        pointer: pointer_of(e.path()),
+        message: e.inner().to_string(),
+    })
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => format!("/{index}"),
+            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => format!("/{variant}"),
+            Segment::Unknown => "/?".to_string(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_errors_have_a_position() {
+        let err = load("x.yml", "openapi: 3.0.3\ninfo: [\n").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Yaml { line: 3, .. } | Error::Yaml { line: 2, .. }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().starts_with("x.yml:"), "{err}");
+    }
+
+    #[test]
+    fn other_versions_are_refused() {
+        let err = load("x.yml", "openapi: 3.1.0\n").unwrap_err();
+        assert!(err.to_string().contains("`openapi: 3.1.0`"), "{err}");
+        let err = load("x.yml", "swagger: '2.0'\n").unwrap_err();
+        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+    }
+
+    #[test]
+    fn type_errors_have_a_json_pointer() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/b:\n    get:\n      responses: 5\n";
+        let err = load("x.yml", text).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("x.yml#/paths/~1a~1b/get/responses"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! The model: what one spec version's API is, independent of OpenAPI's
+//! encoding and of the Rust that is emitted from it. `lower` builds it,
+//! `emit` turns it into code, and the diff compares two of them.
+//!
+//! Every name here is final: Rust identifiers, inline type names, groups
+//! and methods are chosen once, while lowering, so that every output agrees.
+//! Collections are ordered (by spec order or by name) so that two runs, and
+//! two versions, compare cleanly.
+
+use std::collections::BTreeMap;
+
+/// One spec version's API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The API version (`info.version`), e.g. `2025-11-10`.
+    pub version: String,
+    pub title: String,
+    /// The first server URL, e.g. `https://api.clerk.com/v1`.
+    pub server: String,
+    /// Operations sorted by group, then method name.
+    pub operations: Vec<Operation>,
+    /// Named types by Rust name.
+    pub types: BTreeMap<String, NamedType>,
+    /// Places where a value is untyped JSON, with why.
+    pub untyped: Vec<Untyped>,
+}
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation: a typed method of the generated client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub id: String,
+    pub method: Method,
+    /// The path template, e.g. `/users/{user_id}`.
+    pub path: String,
+    /// The group (module and accessor), snake_case: `users`.
+    pub group: String,
+    /// The method name, snake_case: `list`.
+    pub name: String,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    /// Declared responses, in status order.
+    pub responses: Vec<Response>,
+    /// The type of a successful response (`None`: no body).
+    pub success: Option<TypeRef>,
+    /// The type of error response bodies (`None`: none declared).
+    pub error: Option<TypeRef>,
+    /// JSON pointer of the operation in the spec.
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl ParamLocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust identifier (argument or field name).
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// For arrays in the query: repeated keys (`a=1&a=2`, the default) or
+    /// one comma-separated value (`explode: false`).
+    pub explode: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    Multipart,
+    FormUrlEncoded,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    pub encoding: BodyEncoding,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Code(u16),
+    /// `4XX` is `Range(4)`.
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(&c),
+            Status::Range(r) => r == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(c) => write!(f, "{c}"),
+            Status::Range(r) => write!(f, "{r}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: Status,
+    pub description: String,
+    /// The JSON body's type (`None`: no body).
+    pub ty: Option<TypeRef>,
+}
+
+/// A type at a use site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A named type of [`Api::types`].
+    Named(String),
+    String,
+    I32,
+    I64,
+    F64,
+    Bool,
+    /// File contents (`format: binary`), for uploads.
+    Binary,
+    Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys (`additionalProperties`).
+    Map(Box<TypeRef>),
+    /// Any JSON value: only where the schema itself is free-form.
+    Json,
+}
+
+/// A named type and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedType {
+    pub name: String,
+    /// JSON pointer of the schema it was made from.
+    pub pointer: String,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; it also accepts values not listed here.
+    Enum(Vec<EnumValue>),
+    /// One of several types.
+    OneOf(OneOf),
+    /// Another name for a use-site type (a component schema that is an
+    /// array, a map, a primitive or a `$ref`).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Whether the struct is (part of) a request: its optional nullable
+    /// fields distinguish absent from `null`.
+    pub in_request: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The JSON property name.
+    pub name: String,
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub description: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub value: String,
+    /// The Rust variant name.
+    pub variant: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOf {
+    /// The property that names the variant, when the spec declares one.
+    pub discriminator: Option<String>,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    pub ty: TypeRef,
+    /// The discriminator values that select this variant.
+    pub tags: Vec<String>,
+}
+
+/// A place where generation fell back to untyped JSON.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Untyped {
+    pub pointer: String,
+    pub reason: String,
+}

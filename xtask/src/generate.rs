@@ -1,0 +1,186 @@
+//! `cargo xtask gen`: specs/bapi/<V>.yml → clerk-api/src/v<V>/ (through
+//! `codegen`), plus the crate's list of version modules and features.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use codegen::emit::Provenance;
+
+use crate::fetch::file_sha256;
+use crate::fsutil::write_atomic;
+use crate::lock::{Lock, is_version};
+
+/// The files `gen` owns, by path relative to the `clerk-api` crate.
+pub type FileSet = BTreeMap<PathBuf, String>;
+
+/// What generating one version produced.
+pub struct VersionReport {
+    pub version: String,
+    pub api: codegen::model::Api,
+}
+
+/// Generates `versions` from the verified specs in `spec_dir`, returning
+/// every file `gen` owns in `crate_dir` (the version folders, `versions.rs`
+/// and `Cargo.toml`) as it should be.
+pub fn generate(
+    lock: &Lock,
+    spec_dir: &Path,
+    crate_dir: &Path,
+    versions: &[String],
+) -> Result<(FileSet, Vec<VersionReport>)> {
+    let mut files = FileSet::new();
+    let mut reports = Vec::new();
+    for version in versions {
+        let pin = lock
+            .get(version)
+            .with_context(|| format!("{version} is not pinned in the lock: pin it first with `cargo xtask fetch --version {version} --ref main --update-lock`"))?;
+        let spec_path = spec_dir.join(pin.file_name());
+        match file_sha256(&spec_path) {
+            Some((sha, size)) if sha == pin.sha256 && size == pin.size => {}
+            Some(_) => bail!(
+                "{} differs from its pin: run `cargo xtask fetch --version {version}`",
+                spec_path.display()
+            ),
+            None => bail!(
+                "{} is missing: run `cargo xtask fetch --version {version}`",
+                spec_path.display()
+            ),
+        }
+        let text = std::fs::read_to_string(&spec_path)
+            .with_context(|| format!("cannot read {}", spec_path.display()))?;
+        let provenance = Provenance {
+            spec_file: format!("specs/bapi/{}", pin.file_name()),
+            sha256: pin.sha256.clone(),
+        };
+        let generated = codegen::generate(&text, &provenance)?;
+        if generated.api.version != *version {
+            bail!(
+                "{} says `info.version: {}`, but it is pinned as {version}",
+                spec_path.display(),
+                generated.api.version
+            );
+        }
+        for file in generated.files {
+            files.insert(Path::new("src").join(file.path), file.contents);
+        }
+        reports.push(VersionReport {
+            version: version.clone(),
+            api: generated.api,
+        });
+    }
+
+    // Every version module in the crate after this run: the ones just made
+    // and the ones already there.
+    let mut all: BTreeSet<String> = existing_versions(crate_dir);
+    all.extend(versions.iter().cloned());
+    let all: Vec<String> = all.into_iter().collect();
+    files.insert(
+        PathBuf::from("src/versions.rs"),
+        codegen::emit::versions_file(&all)?,
+    );
+    let manifest_path = crate_dir.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    files.insert(PathBuf::from("Cargo.toml"), with_features(&manifest, &all)?);
+    Ok((files, reports))
+}
+
+/// Versions that have a generated module in the crate.
+pub fn existing_versions(crate_dir: &Path) -> BTreeSet<String> {
+    let Ok(entries) = std::fs::read_dir(crate_dir.join("src")) else {
+        return BTreeSet::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let version = name.strip_prefix('v')?.replace('_', "-");
+            (is_version(&version) && e.path().join("mod.rs").is_file()).then_some(version)
+        })
+        .collect()
+}
+
+/// The manifest with one feature per version (`v2025-11-10 = []`) and its
+/// other features untouched.
+fn with_features(manifest: &str, versions: &[String]) -> Result<String> {
+    let mut doc: toml_edit::DocumentMut = manifest
+        .parse()
+        .context("clerk-api/Cargo.toml is not valid TOML")?;
+    let features = doc
+        .entry("features")
+        .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
+        .as_table_mut()
+        .context("[features] in clerk-api/Cargo.toml is not a table")?;
+    let stale: Vec<String> = features
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .filter(|k| k.strip_prefix('v').is_some_and(is_version))
+        .collect();
+    for key in stale {
+        features.remove(&key);
+    }
+    for version in versions {
+        features.insert(
+            &format!("v{version}"),
+            toml_edit::value(toml_edit::Array::new()),
+        );
+    }
+    Ok(doc.to_string())
+}
+
+/// Files under the version folders of `versions` that `files` does not
+/// contain: left over from an earlier run, to be deleted.
+pub fn stale_files(crate_dir: &Path, files: &FileSet, versions: &[String]) -> Vec<PathBuf> {
+    let mut stale = Vec::new();
+    for version in versions {
+        let dir = Path::new("src").join(codegen::naming::version_module(version));
+        let Ok(entries) = std::fs::read_dir(crate_dir.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let relative = dir.join(entry.file_name());
+            if !files.contains_key(&relative) {
+                stale.push(relative);
+            }
+        }
+    }
+    stale.sort();
+    stale
+}
+
+/// Writes the files that differ (atomically) and deletes stale ones;
+/// returns the paths written.
+pub fn write(crate_dir: &Path, files: &FileSet, stale: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for (relative, contents) in files {
+        let path = crate_dir.join(relative);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
+            write_atomic(&path, contents.as_bytes())?;
+            written.push(relative.clone());
+        }
+    }
+    for relative in stale {
+        std::fs::remove_file(crate_dir.join(relative))
+            .with_context(|| format!("cannot delete {}", relative.display()))?;
+    }
+    Ok(written)
+}
+
+/// Files that differ from what generation gives, for `--check`.
+pub fn check(crate_dir: &Path, files: &FileSet, stale: &[PathBuf]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (relative, contents) in files {
+        match std::fs::read_to_string(crate_dir.join(relative)) {
+            Ok(on_disk) if on_disk == *contents => {}
+            Ok(_) => problems.push(format!("stale: clerk-api/{}", relative.display())),
+            Err(_) => problems.push(format!("missing: clerk-api/{}", relative.display())),
+        }
+    }
+    problems.extend(
+        stale
+            .iter()
+            .map(|p| format!("not generated: clerk-api/{}", p.display())),
+    );
+    problems
+}
