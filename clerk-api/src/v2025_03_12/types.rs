@@ -3,23 +3,23 @@
 
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
-///Schema `#/components/schemas/AccountlessApplication`.
+/// Schema `#/components/schemas/AccountlessApplication`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AccountlessApplication {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_keys_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim_url: Option<String>,
     pub object: super::types::AccountlessApplicationObject,
     pub publishable_key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_keys_url: Option<String>,
 }
-///Schema `#/components/schemas/AccountlessApplication/properties/object`.
+/// Schema `#/components/schemas/AccountlessApplication/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AccountlessApplicationObject {
-    ///`accountless_application`
+    /// `accountless_application`
     AccountlessApplication,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -56,28 +56,28 @@ impl std::fmt::Display for AccountlessApplicationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/ActorToken`.
+/// Schema `#/components/schemas/ActorToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActorToken {
-    pub actor: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub id: String,
     pub object: super::types::ActorTokenObject,
+    pub id: String,
     pub status: super::types::ActorTokenStatus,
+    pub user_id: String,
+    pub actor: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub user_id: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/ActorToken/properties/object`.
+/// Schema `#/components/schemas/ActorToken/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ActorTokenObject {
-    ///`actor_token`
+    /// `actor_token`
     ActorToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -110,15 +110,15 @@ impl std::fmt::Display for ActorTokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/ActorToken/properties/status`.
+/// Schema `#/components/schemas/ActorToken/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ActorTokenStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`accepted`
+    /// `accepted`
     Accepted,
-    ///`revoked`
+    /// `revoked`
     Revoked,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -155,43 +155,43 @@ impl std::fmt::Display for ActorTokenStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1domains/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1domains/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddDomainBody {
-    ///Marks the new domain as satellite. Only `true` is accepted at the moment.
-    pub is_satellite: bool,
-    ///The new domain name. Can contain the port for development instances.
+    /// The new domain name. Can contain the port for development instances.
     pub name: String,
-    ///The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. Applicable only to production instances.
+    /// Marks the new domain as satellite. Only `true` is accepted at the moment.
+    pub is_satellite: bool,
+    /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. Applicable only to production instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proxy_url: crate::Nullable<String>,
 }
 impl AddDomainBody {
-    ///A value with the required fields (`is_satellite`, `name`) set and every optional field absent.
+    /// A value with the required fields (`name`, `is_satellite`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(is_satellite: bool, name: String) -> Self {
+    pub fn new(name: String, is_satellite: bool) -> Self {
         AddDomainBody {
-            is_satellite,
             name,
+            is_satellite,
             proxy_url: Default::default(),
         }
     }
 }
-///Schema `#/components/schemas/Admin`.
+/// Schema `#/components/schemas/Admin`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Admin {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
     pub status: super::types::AdminStatus,
     pub strategy: super::types::AdminStrategy,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/Admin/properties/status`.
+/// Schema `#/components/schemas/Admin/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AdminStatus {
-    ///`verified`
+    /// `verified`
     Verified,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -224,11 +224,11 @@ impl std::fmt::Display for AdminStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Admin/properties/strategy`.
+/// Schema `#/components/schemas/Admin/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AdminStrategy {
-    ///`admin`
+    /// `admin`
     Admin,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -261,39 +261,39 @@ impl std::fmt::Display for AdminStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/AllowlistIdentifier`.
+/// Schema `#/components/schemas/AllowlistIdentifier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AllowlistIdentifier {
-    ///Unix timestamp of creation
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub object: Option<super::types::AllowlistIdentifierObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///An email address or a phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_id: Option<String>,
+    /// An email address or a phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<super::types::AllowlistIdentifierIdentifierType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// Unix timestamp of creation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation_id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::AllowlistIdentifierObject>,
-    ///Unix timestamp of last update.
+    pub created_at: Option<i64>,
+    /// Unix timestamp of last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
-///Schema `#/components/schemas/AllowlistIdentifier/properties/identifier_type`.
+/// Schema `#/components/schemas/AllowlistIdentifier/properties/identifier_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AllowlistIdentifierIdentifierType {
-    ///`email_address`
+    /// `email_address`
     EmailAddress,
-    ///`phone_number`
+    /// `phone_number`
     PhoneNumber,
-    ///`web3_wallet`
+    /// `web3_wallet`
     Web3Wallet,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -330,13 +330,13 @@ impl std::fmt::Display for AllowlistIdentifierIdentifierType {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/AllowlistIdentifier/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/AllowlistIdentifier/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AllowlistIdentifierObject {
-    ///`allowlist_identifier`
+    /// `allowlist_identifier`
     AllowlistIdentifier,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -369,35 +369,35 @@ impl std::fmt::Display for AllowlistIdentifierObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/BlocklistIdentifier`.
+/// Schema `#/components/schemas/BlocklistIdentifier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlocklistIdentifier {
-    ///Unix timestamp of creation
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub object: Option<super::types::BlocklistIdentifierObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///An email address, email domain, phone number or web3 wallet.
+    /// An email address, email domain, phone number or web3 wallet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<super::types::AllowlistIdentifierIdentifierType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// Unix timestamp of creation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::BlocklistIdentifierObject>,
-    ///Unix timestamp of last update.
+    pub created_at: Option<i64>,
+    /// Unix timestamp of last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/BlocklistIdentifier/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/BlocklistIdentifier/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BlocklistIdentifierObject {
-    ///`blocklist_identifier`
+    /// `blocklist_identifier`
     BlocklistIdentifier,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -430,66 +430,66 @@ impl std::fmt::Display for BlocklistIdentifierObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/BlocklistIdentifiers`.
+/// Schema `#/components/schemas/BlocklistIdentifiers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlocklistIdentifiers {
     pub data: Vec<super::types::BlocklistIdentifier>,
-    ///Total number of blocklist identifiers
+    /// Total number of blocklist identifiers
     pub total_count: i64,
 }
-///Schema `#/components/schemas/CNameTarget`.
+/// Schema `#/components/schemas/CNameTarget`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CNameTarget {
     pub host: String,
-    ///Denotes whether this CNAME target is required to be set in order for the domain to be considered deployed.
-    pub required: bool,
     pub value: String,
+    /// Denotes whether this CNAME target is required to be set in order for the domain to be considered deployed.
+    pub required: bool,
 }
-///Schema `#/components/schemas/ClerkError`.
+/// Schema `#/components/schemas/ClerkError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClerkError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clerk_trace_id: Option<String>,
-    pub code: String,
-    pub long_message: String,
     pub message: String,
+    pub long_message: String,
+    pub code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-}
-///Schema `#/components/schemas/ClerkErrors`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ClerkErrors {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
+}
+/// Schema `#/components/schemas/ClerkErrors`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClerkErrors {
     pub errors: Vec<super::types::ClerkError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clerk_trace_id: Option<String>,
 }
-///Schema `#/components/schemas/Client`.
+/// Schema `#/components/schemas/Client`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Client {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    ///String representing the identifier of the session.
-    pub id: String,
-    ///Last active session_id.
-    pub last_active_session_id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::ClientObject,
+    /// String representing the identifier of the session.
+    pub id: String,
     pub session_ids: Vec<String>,
     pub sessions: Vec<super::types::Session>,
     pub sign_in_id: Option<String>,
     pub sign_up_id: Option<String>,
-    ///Unix timestamp of last update.
+    /// Last active session_id.
+    pub last_active_session_id: Option<String>,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Client/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Client/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ClientObject {
-    ///`client`
+    /// `client`
     Client,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -522,21 +522,21 @@ impl std::fmt::Display for ClientObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Cookies`.
+/// Schema `#/components/schemas/Cookies`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cookies {
-    ///Array of cookie directives.
-    pub cookies: Vec<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::CookiesObject,
+    /// Array of cookie directives.
+    pub cookies: Vec<String>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Cookies/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Cookies/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CookiesObject {
-    ///`cookies`
+    /// `cookies`
     Cookies,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -569,64 +569,64 @@ impl std::fmt::Display for CookiesObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateActorTokenBody {
-    /**The actor payload. It needs to include a sub property which should contain the ID of the actor.
-This whole payload will be also included in the JWT session token.*/
+    /// The ID of the user being impersonated.
+    pub user_id: String,
+    /// The actor payload. It needs to include a sub property which should contain the ID of the actor.
+    /// This whole payload will be also included in the JWT session token.
     pub actor: super::types::CreateActorTokenBodyActor,
-    /**Optional parameter to specify the life duration of the actor token in seconds.
-By default, the duration is 1 hour.*/
+    /// Optional parameter to specify the life duration of the actor token in seconds.
+    /// By default, the duration is 1 hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
-    /**The maximum duration that the session which will be created by the generated actor token should last.
-By default, the duration of a session created via an actor token, lasts 30 minutes.*/
+    /// The maximum duration that the session which will be created by the generated actor token should last.
+    /// By default, the duration of a session created via an actor token, lasts 30 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
-    ///The ID of the user being impersonated.
-    pub user_id: String,
 }
 impl CreateActorTokenBody {
-    ///A value with the required fields (`actor`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `actor`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(actor: super::types::CreateActorTokenBodyActor, user_id: String) -> Self {
+    pub fn new(user_id: String, actor: super::types::CreateActorTokenBodyActor) -> Self {
         CreateActorTokenBody {
+            user_id,
             actor,
             expires_in_seconds: Default::default(),
             session_max_duration_in_seconds: Default::default(),
-            user_id,
         }
     }
 }
-/**The actor payload. It needs to include a sub property which should contain the ID of the actor.
-This whole payload will be also included in the JWT session token.
-
-Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`.*/
+/// The actor payload. It needs to include a sub property which should contain the ID of the actor.
+/// This whole payload will be also included in the JWT session token.
+///
+/// Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateActorTokenBodyActor {
-    ///The ID of the actor.
+    /// The ID of the actor.
     pub sub: String,
 }
 impl CreateActorTokenBodyActor {
-    ///A value with the required fields (`sub`) set and every optional field absent.
+    /// A value with the required fields (`sub`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(sub: String) -> Self {
         CreateActorTokenBodyActor { sub }
     }
 }
-///Schema `#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAllowlistIdentifierBody {
-    /**The identifier to be added in the allow-list.
-This can be an email address, a phone number or a web3 wallet.*/
+    /// The identifier to be added in the allow-list.
+    /// This can be an email address, a phone number or a web3 wallet.
     pub identifier: String,
-    /**This flag denotes whether the given identifier will receive an invitation to join the application.
-Note that this only works for email address and phone number identifiers.*/
+    /// This flag denotes whether the given identifier will receive an invitation to join the application.
+    /// Note that this only works for email address and phone number identifiers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
 impl CreateAllowlistIdentifierBody {
-    ///A value with the required fields (`identifier`) set and every optional field absent.
+    /// A value with the required fields (`identifier`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(identifier: String) -> Self {
         CreateAllowlistIdentifierBody {
@@ -635,15 +635,15 @@ impl CreateAllowlistIdentifierBody {
         }
     }
 }
-///Schema `#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBlocklistIdentifierBody {
-    /**The identifier to be added in the block-list.
-This can be an email address, a phone number or a web3 wallet.*/
+    /// The identifier to be added in the block-list.
+    /// This can be an email address, a phone number or a web3 wallet.
     pub identifier: String,
 }
 impl CreateBlocklistIdentifierBody {
-    ///A value with the required fields (`identifier`) set and every optional field absent.
+    /// A value with the required fields (`identifier`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(identifier: String) -> Self {
         CreateBlocklistIdentifierBody {
@@ -651,128 +651,128 @@ impl CreateBlocklistIdentifierBody {
         }
     }
 }
-///Schema `#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`.
+/// Schema `#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBulkInvitationsBodyItem {
-    ///The email address the invitation will be sent to
+    /// The email address the invitation will be sent to
     pub email_address: String,
-    ///The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_in_days: crate::Nullable<i64>,
-    /**Whether an invitation should be created if there is already an existing invitation for this email
-address, or it's claimed by another user.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub ignore_existing: crate::Nullable<bool>,
-    /**Optional flag which denotes whether an email invitation should be sent to the given email address.
-Defaults to true.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify: crate::Nullable<bool>,
-    /**Metadata that will be attached to the newly created invitation.
-The value of this property should be a well-formed JSON object.
-Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.*/
+    /// Metadata that will be attached to the newly created invitation.
+    /// The value of this property should be a well-formed JSON object.
+    /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The URL where the user is redirected upon visiting the invitation link, where they can accept the invitation. Required if you have implemented a [custom flow for handling application invitations](/docs/custom-flows/invitations).
+    /// The URL where the user is redirected upon visiting the invitation link, where they can accept the invitation. Required if you have implemented a [custom flow for handling application invitations](/docs/custom-flows/invitations).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_url: crate::Nullable<String>,
-    ///The slug of the email template to use for the invitation email.
+    /// Optional flag which denotes whether an email invitation should be sent to the given email address.
+    /// Defaults to true.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+    /// Whether an invitation should be created if there is already an existing invitation for this email
+    /// address, or it's claimed by another user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ignore_existing: crate::Nullable<bool>,
+    /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// The slug of the email template to use for the invitation email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<super::types::CreateInvitationBodyTemplateSlug>,
 }
 impl CreateBulkInvitationsBodyItem {
-    ///A value with the required fields (`email_address`) set and every optional field absent.
+    /// A value with the required fields (`email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         CreateBulkInvitationsBodyItem {
             email_address,
-            expires_in_days: Default::default(),
-            ignore_existing: Default::default(),
-            notify: Default::default(),
             public_metadata: Default::default(),
             redirect_url: Default::default(),
+            notify: Default::default(),
+            ignore_existing: Default::default(),
+            expires_in_days: Default::default(),
             template_slug: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateEmailAddressBody {
-    ///The new email address. Must adhere to the RFC 5322 specification for email address format.
-    pub email_address: String,
-    /**Create this email address as the primary email address for the user.
-Default: false, unless it is the first email address.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    ///The ID representing the user
+    /// The ID representing the user
     pub user_id: String,
-    ///When created, the email address will be marked as verified.
+    /// The new email address. Must adhere to the RFC 5322 specification for email address format.
+    pub email_address: String,
+    /// When created, the email address will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Create this email address as the primary email address for the user.
+    /// Default: false, unless it is the first email address.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
 }
 impl CreateEmailAddressBody {
-    ///A value with the required fields (`email_address`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(email_address: String, user_id: String) -> Self {
+    pub fn new(user_id: String, email_address: String) -> Self {
         CreateEmailAddressBody {
-            email_address,
-            primary: Default::default(),
             user_id,
+            email_address,
             verified: Default::default(),
+            primary: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateInvitationBody {
-    ///The email address the invitation will be sent to
+    /// The email address the invitation will be sent to
     pub email_address: String,
-    ///The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_in_days: crate::Nullable<i64>,
-    ///Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub ignore_existing: crate::Nullable<bool>,
-    /**Optional flag which denotes whether an email invitation should be sent to the given email address.
-Defaults to `true`.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify: crate::Nullable<bool>,
-    /**Metadata that will be attached to the newly created invitation.
-The value of this property should be a well-formed JSON object.
-Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.*/
+    /// Metadata that will be attached to the newly created invitation.
+    /// The value of this property should be a well-formed JSON object.
+    /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Optional URL which specifies where to redirect the user once they click the invitation link.
-This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.*/
+    /// Optional URL which specifies where to redirect the user once they click the invitation link.
+    /// This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    ///The slug of the email template to use for the invitation email.
+    /// Optional flag which denotes whether an email invitation should be sent to the given email address.
+    /// Defaults to `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+    /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ignore_existing: crate::Nullable<bool>,
+    /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// The slug of the email template to use for the invitation email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<super::types::CreateInvitationBodyTemplateSlug>,
 }
 impl CreateInvitationBody {
-    ///A value with the required fields (`email_address`) set and every optional field absent.
+    /// A value with the required fields (`email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         CreateInvitationBody {
             email_address,
-            expires_in_days: Default::default(),
-            ignore_existing: Default::default(),
-            notify: Default::default(),
             public_metadata: Default::default(),
             redirect_url: Default::default(),
+            notify: Default::default(),
+            ignore_existing: Default::default(),
+            expires_in_days: Default::default(),
             template_slug: Default::default(),
         }
     }
 }
-/**The slug of the email template to use for the invitation email.
-
-Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`.*/
+/// The slug of the email template to use for the invitation email.
+///
+/// Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateInvitationBodyTemplateSlug {
-    ///`invitation`
+    /// `invitation`
     Invitation,
-    ///`waitlist_invitation`
+    /// `waitlist_invitation`
     WaitlistInvitation,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -807,324 +807,324 @@ impl std::fmt::Display for CreateInvitationBodyTemplateSlug {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateJwtTemplateBody {
-    ///JWT token allowed clock skew
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_clock_skew: crate::Nullable<i64>,
-    ///JWT template claims in JSON format
+    /// JWT template name
+    pub name: String,
+    /// JWT template claims in JSON format
     pub claims: serde_json::Map<String, serde_json::Value>,
-    ///Whether a custom signing key/algorithm is also provided for this template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_signing_key: Option<bool>,
-    ///JWT token lifetime
+    /// JWT token lifetime
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub lifetime: crate::Nullable<i64>,
-    ///JWT template name
-    pub name: String,
-    ///The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    /// JWT token allowed clock skew
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allowed_clock_skew: crate::Nullable<i64>,
+    /// Whether a custom signing key/algorithm is also provided for this template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_signing_key: Option<bool>,
+    /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_algorithm: crate::Nullable<String>,
-    ///The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_key: crate::Nullable<String>,
 }
 impl CreateJwtTemplateBody {
-    ///A value with the required fields (`claims`, `name`) set and every optional field absent.
+    /// A value with the required fields (`name`, `claims`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        claims: serde_json::Map<String, serde_json::Value>,
         name: String,
+        claims: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
         CreateJwtTemplateBody {
-            allowed_clock_skew: Default::default(),
-            claims,
-            custom_signing_key: Default::default(),
-            lifetime: Default::default(),
             name,
+            claims,
+            lifetime: Default::default(),
+            allowed_clock_skew: Default::default(),
+            custom_signing_key: Default::default(),
             signing_algorithm: Default::default(),
             signing_key: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOAuthApplicationBody {
-    ///The callback URL of the new OAuth application
+    /// The name of the new OAuth application.
+    /// Max length: 256
+    pub name: String,
+    /// An array of redirect URIs of the new OAuth application
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_uris: crate::Nullable<Vec<String>>,
+    /// The callback URL of the new OAuth application
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub callback_url: crate::Nullable<String>,
-    /**The name of the new OAuth application.
-Max length: 256*/
-    pub name: String,
-    ///If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub public: crate::Nullable<bool>,
-    ///An array of redirect URIs of the new OAuth application
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub redirect_uris: crate::Nullable<Vec<String>>,
-    ///Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub scopes: crate::Nullable<String>,
+    /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public: crate::Nullable<bool>,
 }
 impl CreateOAuthApplicationBody {
-    ///A value with the required fields (`name`) set and every optional field absent.
+    /// A value with the required fields (`name`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         CreateOAuthApplicationBody {
-            callback_url: Default::default(),
             name,
-            public: Default::default(),
             redirect_uris: Default::default(),
+            callback_url: Default::default(),
             scopes: Default::default(),
+            public: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationBody {
-    ///A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///The ID of the User who will become the administrator for the new organization
+    /// The name of the new organization.
+    /// May not contain URLs or HTML.
+    /// Max length: 256
+    pub name: String,
+    /// The ID of the User who will become the administrator for the new organization
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_by: crate::Nullable<String>,
-    ///The maximum number of memberships allowed for this organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub max_allowed_memberships: crate::Nullable<i64>,
-    /**The name of the new organization.
-May not contain URLs or HTML.
-Max length: 256*/
-    pub name: String,
-    ///Metadata saved on the organization, accessible only from the Backend API
+    /// Metadata saved on the organization, accessible only from the Backend API
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
+    /// Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    /**A slug for the new organization.
-Can contain only lowercase alphanumeric characters and the dash "-".
-Must be unique for the instance.*/
+    /// A slug for the new organization.
+    /// Can contain only lowercase alphanumeric characters and the dash "-".
+    /// Must be unique for the instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<String>,
+    /// The maximum number of memberships allowed for this organization
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub max_allowed_memberships: crate::Nullable<i64>,
+    /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
 }
 impl CreateOrganizationBody {
-    ///A value with the required fields (`name`) set and every optional field absent.
+    /// A value with the required fields (`name`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         CreateOrganizationBody {
-            created_at: Default::default(),
-            created_by: Default::default(),
-            max_allowed_memberships: Default::default(),
             name,
+            created_by: Default::default(),
             private_metadata: Default::default(),
             public_metadata: Default::default(),
             slug: Default::default(),
+            max_allowed_memberships: Default::default(),
+            created_at: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateOrganizationDomainBody {
-    ///The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion` or `manual_invitation`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enrollment_mode: Option<String>,
-    ///The name of the new domain
+    /// The name of the new domain
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    ///The status of domain's verification. Defaults to true
+    /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion` or `manual_invitation`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrollment_mode: Option<String>,
+    /// The status of domain's verification. Defaults to true
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationInvitationBody {
-    ///The email address of the new member that is going to be invited to the organization
+    /// The email address of the new member that is going to be invited to the organization
     pub email_address: String,
-    ///The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_in_days: crate::Nullable<i64>,
-    /**The ID of the user that invites the new member to the organization.
-Must be an administrator in the organization.*/
+    /// The ID of the user that invites the new member to the organization.
+    /// Must be an administrator in the organization.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub inviter_user_id: crate::Nullable<String>,
-    /**Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
-When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
-When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.*/
+    /// The role of the new member in the organization
+    pub role: String,
+    /// Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
+    /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
+    /// Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
+    /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    /// Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_url: crate::Nullable<String>,
-    ///The role of the new member in the organization
-    pub role: String,
+    /// The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
 }
 impl CreateOrganizationInvitationBody {
-    ///A value with the required fields (`email_address`, `role`) set and every optional field absent.
+    /// A value with the required fields (`email_address`, `role`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String, role: String) -> Self {
         CreateOrganizationInvitationBody {
             email_address,
-            expires_in_days: Default::default(),
             inviter_user_id: Default::default(),
-            private_metadata: Default::default(),
-            public_metadata: Default::default(),
-            redirect_url: Default::default(),
             role,
+            public_metadata: Default::default(),
+            private_metadata: Default::default(),
+            redirect_url: Default::default(),
+            expires_in_days: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationMembershipBody {
-    ///The role that the new member will have in the organization.
-    pub role: String,
-    /**The ID of the user that will be added as a member in the organization.
-The user needs to exist in the same instance as the organization and must not be a member of the given organization already.*/
+    /// The ID of the user that will be added as a member in the organization.
+    /// The user needs to exist in the same instance as the organization and must not be a member of the given organization already.
     pub user_id: String,
+    /// The role that the new member will have in the organization.
+    pub role: String,
 }
 impl CreateOrganizationMembershipBody {
-    ///A value with the required fields (`role`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `role`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(role: String, user_id: String) -> Self {
+    pub fn new(user_id: String, role: String) -> Self {
         CreateOrganizationMembershipBody {
-            role,
             user_id,
+            role,
         }
     }
 }
-///Schema `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePhoneNumberBody {
-    ///The new phone number. Must adhere to the E.164 standard for phone number format.
-    pub phone_number: String,
-    ///Create this phone number as the primary phone number for the user. Default: false, unless it is the first phone number.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    /**Create this phone number as reserved for multi-factor authentication. The phone number must also be verified.
-If there are no other reserved second factors, the phone number will be set as the default second factor.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub reserved_for_second_factor: crate::Nullable<bool>,
-    ///The ID representing the user
+    /// The ID representing the user
     pub user_id: String,
-    ///When created, the phone number will be marked as verified.
+    /// The new phone number. Must adhere to the E.164 standard for phone number format.
+    pub phone_number: String,
+    /// When created, the phone number will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Create this phone number as the primary phone number for the user. Default: false, unless it is the first phone number.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// Create this phone number as reserved for multi-factor authentication. The phone number must also be verified.
+    /// If there are no other reserved second factors, the phone number will be set as the default second factor.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 impl CreatePhoneNumberBody {
-    ///A value with the required fields (`phone_number`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `phone_number`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(phone_number: String, user_id: String) -> Self {
+    pub fn new(user_id: String, phone_number: String) -> Self {
         CreatePhoneNumberBody {
+            user_id,
             phone_number,
+            verified: Default::default(),
             primary: Default::default(),
             reserved_for_second_factor: Default::default(),
-            user_id,
-            verified: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRedirectUrlBody {
-    ///The full url value prefixed with `https://` or a custom scheme e.g. `"https://my-app.com/oauth-callback"` or `"my-app://oauth-callback"`
+    /// The full url value prefixed with `https://` or a custom scheme e.g. `"https://my-app.com/oauth-callback"` or `"my-app://oauth-callback"`
     pub url: String,
 }
 impl CreateRedirectUrlBody {
-    ///A value with the required fields (`url`) set and every optional field absent.
+    /// A value with the required fields (`url`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(url: String) -> Self {
         CreateRedirectUrlBody { url }
     }
 }
-///Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSamlConnectionBody {
-    ///Define the attribute name mapping between Identity Provider and Clerk's user properties
+    /// The name to use as a label for this SAML Connection
+    pub name: String,
+    /// The domain of your organization. Sign in flows using an email with this domain, will use this SAML Connection.
+    pub domain: String,
+    /// The IdP provider of the connection.
+    pub provider: super::types::CreateSamlConnectionBodyProvider,
+    /// The Entity ID as provided by the IdP
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_entity_id: crate::Nullable<String>,
+    /// The Single-Sign On URL as provided by the IdP
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_sso_url: crate::Nullable<String>,
+    /// The X.509 certificate as provided by the IdP
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_certificate: crate::Nullable<String>,
+    /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<String>,
+    /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<String>,
+    /// The ID of the organization to which users of this SAML Connection will be added
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub organization_id: crate::Nullable<String>,
+    /// Define the attribute name mapping between Identity Provider and Clerk's user properties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub attribute_mapping: crate::Nullable<
         super::types::CreateSamlConnectionBodyAttributeMapping,
     >,
-    ///The domain of your organization. Sign in flows using an email with this domain, will use this SAML Connection.
-    pub domain: String,
-    ///The X.509 certificate as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_certificate: crate::Nullable<String>,
-    ///The Entity ID as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_entity_id: crate::Nullable<String>,
-    ///The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata: crate::Nullable<String>,
-    ///The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata_url: crate::Nullable<String>,
-    ///The Single-Sign On URL as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_sso_url: crate::Nullable<String>,
-    ///The name to use as a label for this SAML Connection
-    pub name: String,
-    ///The ID of the organization to which users of this SAML Connection will be added
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<String>,
-    ///The IdP provider of the connection.
-    pub provider: super::types::CreateSamlConnectionBodyProvider,
 }
 impl CreateSamlConnectionBody {
-    ///A value with the required fields (`domain`, `name`, `provider`) set and every optional field absent.
+    /// A value with the required fields (`name`, `domain`, `provider`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        domain: String,
         name: String,
+        domain: String,
         provider: super::types::CreateSamlConnectionBodyProvider,
     ) -> Self {
         CreateSamlConnectionBody {
-            attribute_mapping: Default::default(),
-            domain,
-            idp_certificate: Default::default(),
-            idp_entity_id: Default::default(),
-            idp_metadata: Default::default(),
-            idp_metadata_url: Default::default(),
-            idp_sso_url: Default::default(),
             name,
-            organization_id: Default::default(),
+            domain,
             provider,
+            idp_entity_id: Default::default(),
+            idp_sso_url: Default::default(),
+            idp_certificate: Default::default(),
+            idp_metadata_url: Default::default(),
+            idp_metadata: Default::default(),
+            organization_id: Default::default(),
+            attribute_mapping: Default::default(),
         }
     }
 }
-/**Define the attribute name mapping between Identity Provider and Clerk's user properties
-
-Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.*/
+/// Define the attribute name mapping between Identity Provider and Clerk's user properties
+///
+/// Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateSamlConnectionBodyAttributeMapping {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
 }
-/**The IdP provider of the connection.
-
-Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.*/
+/// The IdP provider of the connection.
+///
+/// Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateSamlConnectionBodyProvider {
-    ///`saml_custom`
+    /// `saml_custom`
     SamlCustom,
-    ///`saml_okta`
+    /// `saml_okta`
     SamlOkta,
-    ///`saml_google`
+    /// `saml_google`
     SamlGoogle,
-    ///`saml_microsoft`
+    /// `saml_microsoft`
     SamlMicrosoft,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1163,162 +1163,162 @@ impl std::fmt::Display for CreateSamlConnectionBodyProvider {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1sessions/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSessionBody {
-    ///The ID representing the user
+    /// The ID representing the user
     pub user_id: String,
 }
 impl CreateSessionBody {
-    ///A value with the required fields (`user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(user_id: String) -> Self {
         CreateSessionBody { user_id }
     }
 }
-///Schema `#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateSessionTokenBody {
-    ///Use this parameter to override the default session token lifetime.
+    /// Use this parameter to override the default session token lifetime.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
-///Schema `#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSessionTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::TokenObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<String>,
 }
-///Schema `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSignInTokenBody {
-    /**Optional parameter to specify the life duration of the sign in token in seconds.
-By default, the duration is 30 days.*/
+    /// The ID of the user that can use the newly created sign in token
+    pub user_id: String,
+    /// Optional parameter to specify the life duration of the sign in token in seconds.
+    /// By default, the duration is 30 days.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
-    ///The ID of the user that can use the newly created sign in token
-    pub user_id: String,
 }
 impl CreateSignInTokenBody {
-    ///A value with the required fields (`user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(user_id: String) -> Self {
         CreateSignInTokenBody {
-            expires_in_seconds: Default::default(),
             user_id,
+            expires_in_seconds: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1users/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateUserBody {
-    /**If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
-You must provide the backup codes in plain format or the corresponding bcrypt digest.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_codes: Option<Vec<String>>,
-    ///If enabled, user can create organizations via FAPI.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organization_enabled: crate::Nullable<bool>,
-    ///The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organizations_limit: crate::Nullable<i64>,
-    ///A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///If enabled, user can delete themselves via FAPI.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub delete_self_enabled: crate::Nullable<bool>,
-    /**Email addresses to add to the user.
-Must be unique across your instance.
-The first email address will be set as the user's primary email address.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_address: Option<Vec<String>>,
-    /**The ID of the user as used in your external systems or your previous authentication solution.
-Must be unique across your instance.*/
+    /// The ID of the user as used in your external systems or your previous authentication solution.
+    /// Must be unique across your instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
-    ///The first name to assign to the user
+    /// The first name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub first_name: crate::Nullable<String>,
-    ///The last name to assign to the user
+    /// The last name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<String>,
-    ///A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    /// Email addresses to add to the user.
+    /// Must be unique across your instance.
+    /// The first email address will be set as the user's primary email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<Vec<String>>,
+    /// Phone numbers to add to the user.
+    /// Must be unique across your instance.
+    /// The first phone number will be set as the user's primary phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<Vec<String>>,
+    /// Web3 wallets to add to the user.
+    /// Must be unique across your instance.
+    /// The first wallet will be set as the user's primary wallet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web3_wallet: Option<Vec<String>>,
+    /// The username to give to the user.
+    /// It must be unique across your instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub legal_accepted_at: crate::Nullable<String>,
-    /**The plaintext password to give the user.
-Must be at least 8 characters long, and can not be in any list of hacked passwords.*/
+    pub username: crate::Nullable<String>,
+    /// The plaintext password to give the user.
+    /// Must be at least 8 characters long, and can not be in any list of hacked passwords.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password: crate::Nullable<String>,
-    /**In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
-The digests should be generated with one of the supported algorithms.
-The hashing algorithm can be specified using the `password_hasher` property.*/
+    /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
+    /// The digests should be generated with one of the supported algorithms.
+    /// The hashing algorithm can be specified using the `password_hasher` property.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password_digest: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<super::types::PasswordHasher>,
-    /**Phone numbers to add to the user.
-Must be unique across your instance.
-The first phone number will be set as the user's primary phone number.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<Vec<String>>,
-    ///Metadata saved on the user, that is only visible to your Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the user, that is visible to both your Frontend and Backend APIs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**When set to `true` all legal checks are skipped.
-It is not recommended to skip legal checks unless you are migrating a user to Clerk.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_legal_checks: crate::Nullable<bool>,
-    /**When set to `true` all password checks are skipped.
-It is recommended to use this method only when migrating plaintext passwords to Clerk.
-Upon migration the user base should be prompted to pick stronger password.*/
+    /// When set to `true` all password checks are skipped.
+    /// It is recommended to use this method only when migrating plaintext passwords to Clerk.
+    /// Upon migration the user base should be prompted to pick stronger password.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_password_checks: crate::Nullable<bool>,
-    /**When set to `true`, `password` is not required anymore when creating the user and can be omitted.
-This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
-Please note that you cannot use this flag if password is the only way for a user to sign into your instance.*/
+    /// When set to `true`, `password` is not required anymore when creating the user and can be omitted.
+    /// This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
+    /// Please note that you cannot use this flag if password is the only way for a user to sign into your instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_password_requirement: crate::Nullable<bool>,
-    /**In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
-Please note that currently the supported options are:
-* Period: 30 seconds
-* Code length: 6 digits
-* Algorithm: SHA1*/
+    /// In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
+    /// Please note that currently the supported options are:
+    /// * Period: 30 seconds
+    /// * Code length: 6 digits
+    /// * Algorithm: SHA1
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub totp_secret: crate::Nullable<String>,
-    /**Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
-Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.*/
+    /// If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
+    /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<Vec<String>>,
+    /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that is only visible to your Backend API
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**The username to give to the user.
-It must be unique across your instance.*/
+    /// If enabled, user can delete themselves via FAPI.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub username: crate::Nullable<String>,
-    /**Web3 wallets to add to the user.
-Must be unique across your instance.
-The first wallet will be set as the user's primary wallet.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web3_wallet: Option<Vec<String>>,
+    pub delete_self_enabled: crate::Nullable<bool>,
+    /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub legal_accepted_at: crate::Nullable<String>,
+    /// When set to `true` all legal checks are skipped.
+    /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_legal_checks: crate::Nullable<bool>,
+    /// If enabled, user can create organizations via FAPI.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organization_enabled: crate::Nullable<bool>,
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organizations_limit: crate::Nullable<i64>,
+    /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
 }
-///Schema `#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateWaitlistEntryBody {
-    ///The email address to add to the waitlist
+    /// The email address to add to the waitlist
     pub email_address: String,
-    /**Optional flag which denotes whether a confirmation email should be sent to the given email address.
-Defaults to `true`.*/
+    /// Optional flag which denotes whether a confirmation email should be sent to the given email address.
+    /// Defaults to `true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify: crate::Nullable<bool>,
 }
 impl CreateWaitlistEntryBody {
-    ///A value with the required fields (`email_address`) set and every optional field absent.
+    /// A value with the required fields (`email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         CreateWaitlistEntryBody {
@@ -1327,44 +1327,44 @@ impl CreateWaitlistEntryBody {
         }
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`.
+/// Schema `#/components/schemas/DeletedObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DeleteBackupCodeResponse {
+pub struct DeletedObject {
+    pub object: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    pub deleted: bool,
+}
+/// Schema `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DisableMfaResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
-///Schema `#/components/schemas/DeletedObject`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DeletedObject {
-    pub deleted: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub object: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-}
-///Schema `#/components/schemas/Domain`.
+/// Schema `#/components/schemas/Domain`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Domain {
-    ///Null for satellite domains.
+    pub object: super::types::DomainObject,
+    pub id: String,
+    pub name: String,
+    pub is_satellite: bool,
+    pub frontend_api_url: String,
+    /// Null for satellite domains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts_portal_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cname_targets: Option<Vec<super::types::CNameTarget>>,
-    pub development_origin: String,
-    pub frontend_api_url: String,
-    pub id: String,
-    pub is_satellite: bool,
-    pub name: String,
-    pub object: super::types::DomainObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
+    pub development_origin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cname_targets: Option<Vec<super::types::CNameTarget>>,
 }
-///Schema `#/components/schemas/Domain/properties/object`.
+/// Schema `#/components/schemas/Domain/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum DomainObject {
-    ///`domain`
+    /// `domain`
     Domain,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1397,39 +1397,39 @@ impl std::fmt::Display for DomainObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Domains`.
+/// Schema `#/components/schemas/Domains`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Domains {
     pub data: Vec<super::types::Domain>,
-    ///Total number of domains
+    /// Total number of domains
     pub total_count: i64,
 }
-///Schema `#/components/schemas/EmailAddress`.
+/// Schema `#/components/schemas/EmailAddress`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailAddress {
-    ///Unix timestamp of creation
-    pub created_at: i64,
-    pub email_address: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::EmailAddressObject,
+    pub email_address: String,
+    pub reserved: bool,
+    pub verification: Option<super::types::EmailAddressVerification>,
     pub linked_to: Vec<super::types::IdentificationLink>,
-    ///Indicates whether this email address domain matches an active enterprise connection.
+    /// Indicates whether this email address domain matches an active enterprise connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::EmailAddressObject,
-    pub reserved: bool,
-    ///Unix timestamp of creation
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
     pub updated_at: i64,
-    pub verification: Option<super::types::EmailAddressVerification>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/EmailAddress/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/EmailAddress/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EmailAddressObject {
-    ///`email_address`
+    /// `email_address`
     EmailAddress,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1462,7 +1462,7 @@ impl std::fmt::Display for EmailAddressObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/EmailAddress/properties/verification`.
+/// Schema `#/components/schemas/EmailAddress/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum EmailAddressVerification {
@@ -1474,48 +1474,48 @@ pub enum EmailAddressVerification {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/components/schemas/ExternalAccountWithVerification`.
+/// Schema `#/components/schemas/ExternalAccountWithVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalAccountWithVerification {
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::ExternalAccountWithVerificationObject,
+    pub id: String,
+    pub provider: String,
+    pub identification_id: String,
+    /// The unique ID of the user in the external provider's system
+    pub provider_user_id: String,
     pub approved_scopes: String,
-    ///Please use `image_url` instead
+    pub email_address: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Please use `image_url` instead
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    ///Unix timestamp of creation
-    pub created_at: i64,
-    pub email_address: String,
-    pub first_name: String,
-    pub id: String,
-    pub identification_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    pub last_name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::ExternalAccountWithVerificationObject,
-    pub provider: String,
-    ///The unique ID of the user in the external provider's system
-    pub provider_user_id: String,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of creation
-    pub updated_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
+    pub updated_at: i64,
     pub verification: Option<super::types::ExternalAccountWithVerificationVerification>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/ExternalAccountWithVerification/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/ExternalAccountWithVerification/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ExternalAccountWithVerificationObject {
-    ///`external_account`
+    /// `external_account`
     ExternalAccount,
-    ///`facebook_account`
+    /// `facebook_account`
     FacebookAccount,
-    ///`google_account`
+    /// `google_account`
     GoogleAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1552,7 +1552,7 @@ impl std::fmt::Display for ExternalAccountWithVerificationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/ExternalAccountWithVerification/properties/verification`.
+/// Schema `#/components/schemas/ExternalAccountWithVerification/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum ExternalAccountWithVerificationVerification {
@@ -1562,25 +1562,25 @@ pub enum ExternalAccountWithVerificationVerification {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/components/schemas/FromOAuth`.
+/// Schema `#/components/schemas/FromOAuth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FromOAuth {
-    pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<super::types::ClerkError>,
-    pub expire_at: Option<i64>,
     pub status: super::types::FromOAuthStatus,
     pub strategy: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<super::types::ClerkError>,
+    pub expire_at: Option<i64>,
+    pub attempts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/FromOAuth/properties/status`.
+/// Schema `#/components/schemas/FromOAuth/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum FromOAuthStatus {
-    ///`unverified`
+    /// `unverified`
     Unverified,
-    ///`verified`
+    /// `verified`
     Verified,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1615,23 +1615,23 @@ impl std::fmt::Display for FromOAuthStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1sessions/get/parameters/2/schema`.
+/// Schema `#/paths/~1sessions/get/parameters/2/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetSessionListStatus {
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
-    ///`active`
+    /// `active`
     Active,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`expired`
+    /// `expired`
     Expired,
-    ///`removed`
+    /// `removed`
     Removed,
-    ///`replaced`
+    /// `replaced`
     Replaced,
-    ///`revoked`
+    /// `revoked`
     Revoked,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1676,13 +1676,13 @@ impl std::fmt::Display for GetSessionListStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1templates~1{template_type}/get/parameters/0/schema`.
+/// Schema `#/paths/~1templates~1{template_type}/get/parameters/0/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetTemplateListTemplateType {
-    ///`email`
+    /// `email`
     Email,
-    ///`sms`
+    /// `sms`
     Sms,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1717,23 +1717,23 @@ impl std::fmt::Display for GetTemplateListTemplateType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/GoogleOneTap`.
+/// Schema `#/components/schemas/GoogleOneTap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GoogleOneTap {
-    pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<super::types::ClerkError>,
-    pub expire_at: Option<i64>,
     pub status: super::types::FromOAuthStatus,
     pub strategy: super::types::GoogleOneTapStrategy,
+    pub expire_at: Option<i64>,
+    pub attempts: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<super::types::ClerkError>,
 }
-///Schema `#/components/schemas/GoogleOneTap/properties/strategy`.
+/// Schema `#/components/schemas/GoogleOneTap/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GoogleOneTapStrategy {
-    ///`google_one_tap`
+    /// `google_one_tap`
     GoogleOneTap,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1766,29 +1766,29 @@ impl std::fmt::Display for GoogleOneTapStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/IdentificationLink`.
+/// Schema `#/components/schemas/IdentificationLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentificationLink {
-    pub id: String,
     #[serde(rename = "type")]
     pub type_: String,
+    pub id: String,
 }
-///Schema `#/components/schemas/Instance`.
+/// Schema `#/components/schemas/Instance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Instance {
-    pub allowed_origins: Option<Vec<String>>,
-    pub environment_type: String,
-    pub id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::InstanceObject,
+    pub id: String,
+    pub environment_type: String,
+    pub allowed_origins: Option<Vec<String>>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Instance/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Instance/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InstanceObject {
-    ///`instance`
+    /// `instance`
     Instance,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1821,24 +1821,24 @@ impl std::fmt::Display for InstanceObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/InstanceRestrictions`.
+/// Schema `#/components/schemas/InstanceRestrictions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceRestrictions {
-    pub allowlist: bool,
-    pub block_disposable_email_domains: bool,
-    pub block_email_subaddresses: bool,
-    pub blocklist: bool,
-    pub ignore_dots_for_gmail_addresses: bool,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::InstanceRestrictionsObject,
+    pub allowlist: bool,
+    pub blocklist: bool,
+    pub block_email_subaddresses: bool,
+    pub block_disposable_email_domains: bool,
+    pub ignore_dots_for_gmail_addresses: bool,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/InstanceRestrictions/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/InstanceRestrictions/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InstanceRestrictionsObject {
-    ///`instance_restrictions`
+    /// `instance_restrictions`
     InstanceRestrictions,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1871,31 +1871,31 @@ impl std::fmt::Display for InstanceRestrictionsObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Invitation`.
+/// Schema `#/components/schemas/Invitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Invitation {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-    pub id: String,
     pub object: super::types::InvitationObject,
+    pub id: String,
+    pub email_address: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: super::types::InvitationStatus,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/Invitation/properties/object`.
+/// Schema `#/components/schemas/Invitation/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InvitationObject {
-    ///`invitation`
+    /// `invitation`
     Invitation,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1928,17 +1928,17 @@ impl std::fmt::Display for InvitationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Invitation/properties/status`.
+/// Schema `#/components/schemas/Invitation/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InvitationStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`accepted`
+    /// `accepted`
     Accepted,
-    ///`revoked`
+    /// `revoked`
     Revoked,
-    ///`expired`
+    /// `expired`
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1977,23 +1977,24 @@ impl std::fmt::Display for InvitationStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS`.
+/// Schema `#/components/schemas/JWKS`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Jwks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<super::types::JwksKeysItem>>,
 }
-///Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
+/// Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksEcdsaPrivateKey {
-    pub alg: String,
-    pub crv: String,
-    pub d: String,
     pub kid: String,
-    pub kty: super::types::JwksEcdsaPrivateKeyKty,
+    pub alg: String,
     #[serde(rename = "use")]
     pub use_: String,
+    pub kty: super::types::JwksEcdsaPublicKeyKty,
+    pub crv: String,
     pub x: String,
+    pub y: String,
+    pub d: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2002,75 +2003,93 @@ pub struct JwksEcdsaPrivateKey {
     pub x5t_s256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
-    pub y: String,
 }
-///Schema `#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`.
+/// Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JwksEcdsaPublicKey {
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksEcdsaPublicKeyKty,
+    pub crv: String,
+    pub x: String,
+    pub y: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5c: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t: Option<String>,
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5u: Option<String>,
+}
+/// Schema `#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksEcdsaPrivateKeyKty {
-    ///`EC`
+pub enum JwksEcdsaPublicKeyKty {
+    /// `EC`
     Ec,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksEcdsaPrivateKeyKty {
+impl JwksEcdsaPublicKeyKty {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksEcdsaPrivateKeyKty::Ec => "EC",
-            JwksEcdsaPrivateKeyKty::Unknown(other) => other,
+            JwksEcdsaPublicKeyKty::Ec => "EC",
+            JwksEcdsaPublicKeyKty::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksEcdsaPrivateKeyKty {
+impl From<String> for JwksEcdsaPublicKeyKty {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "EC" => JwksEcdsaPrivateKeyKty::Ec,
-            _ => JwksEcdsaPrivateKeyKty::Unknown(value),
+            "EC" => JwksEcdsaPublicKeyKty::Ec,
+            _ => JwksEcdsaPublicKeyKty::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksEcdsaPrivateKeyKty {
+impl serde::Serialize for JwksEcdsaPublicKeyKty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksEcdsaPrivateKeyKty {
+impl std::fmt::Display for JwksEcdsaPublicKeyKty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JwksEcdsaPublicKey {
-    pub alg: String,
-    pub crv: String,
-    pub kid: String,
-    pub kty: super::types::JwksEcdsaPrivateKeyKty,
-    #[serde(rename = "use")]
-    pub use_: String,
-    pub x: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
-    pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5u: Option<String>,
-    pub y: String,
-}
-///Schema `#/components/schemas/JWKS.ed25519.PrivateKey`.
+/// Schema `#/components/schemas/JWKS.ed25519.PrivateKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksEd25519PrivateKey {
-    pub alg: String,
-    pub crv: super::types::JwksEd25519PrivateKeyCrv,
-    pub d: String,
     pub kid: String,
-    pub kty: super::types::JwksEd25519PrivateKeyKty,
+    pub alg: String,
     #[serde(rename = "use")]
     pub use_: String,
+    pub kty: super::types::JwksEd25519PublicKeyKty,
+    pub crv: super::types::JwksEd25519PublicKeyCrv,
+    pub x: String,
+    pub d: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5c: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t: Option<String>,
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5u: Option<String>,
+}
+/// Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JwksEd25519PublicKey {
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksEd25519PublicKeyKty,
+    pub crv: super::types::JwksEd25519PublicKeyCrv,
     pub x: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
@@ -2081,100 +2100,81 @@ pub struct JwksEd25519PrivateKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
-///Schema `#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`.
+/// Schema `#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksEd25519PrivateKeyCrv {
-    ///`Ed25519`
+pub enum JwksEd25519PublicKeyCrv {
+    /// `Ed25519`
     Ed25519,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksEd25519PrivateKeyCrv {
+impl JwksEd25519PublicKeyCrv {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksEd25519PrivateKeyCrv::Ed25519 => "Ed25519",
-            JwksEd25519PrivateKeyCrv::Unknown(other) => other,
+            JwksEd25519PublicKeyCrv::Ed25519 => "Ed25519",
+            JwksEd25519PublicKeyCrv::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksEd25519PrivateKeyCrv {
+impl From<String> for JwksEd25519PublicKeyCrv {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Ed25519" => JwksEd25519PrivateKeyCrv::Ed25519,
-            _ => JwksEd25519PrivateKeyCrv::Unknown(value),
+            "Ed25519" => JwksEd25519PublicKeyCrv::Ed25519,
+            _ => JwksEd25519PublicKeyCrv::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksEd25519PrivateKeyCrv {
+impl serde::Serialize for JwksEd25519PublicKeyCrv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksEd25519PrivateKeyCrv {
+impl std::fmt::Display for JwksEd25519PublicKeyCrv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`.
+/// Schema `#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksEd25519PrivateKeyKty {
-    ///`OKP`
+pub enum JwksEd25519PublicKeyKty {
+    /// `OKP`
     Okp,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksEd25519PrivateKeyKty {
+impl JwksEd25519PublicKeyKty {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksEd25519PrivateKeyKty::Okp => "OKP",
-            JwksEd25519PrivateKeyKty::Unknown(other) => other,
+            JwksEd25519PublicKeyKty::Okp => "OKP",
+            JwksEd25519PublicKeyKty::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksEd25519PrivateKeyKty {
+impl From<String> for JwksEd25519PublicKeyKty {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "OKP" => JwksEd25519PrivateKeyKty::Okp,
-            _ => JwksEd25519PrivateKeyKty::Unknown(value),
+            "OKP" => JwksEd25519PublicKeyKty::Okp,
+            _ => JwksEd25519PublicKeyKty::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksEd25519PrivateKeyKty {
+impl serde::Serialize for JwksEd25519PublicKeyKty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksEd25519PrivateKeyKty {
+impl std::fmt::Display for JwksEd25519PublicKeyKty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JwksEd25519PublicKey {
-    pub alg: String,
-    pub crv: super::types::JwksEd25519PrivateKeyCrv,
-    pub kid: String,
-    pub kty: super::types::JwksEd25519PrivateKeyKty,
-    #[serde(rename = "use")]
-    pub use_: String,
-    pub x: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
-    pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5u: Option<String>,
-}
-///Schema `#/components/schemas/JWKS/properties/keys/items`.
+/// Schema `#/components/schemas/JWKS/properties/keys/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum JwksKeysItem {
@@ -2189,25 +2189,25 @@ pub enum JwksKeysItem {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/components/schemas/JWKS.rsa.PrivateKey`.
+/// Schema `#/components/schemas/JWKS.rsa.PrivateKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksRsaPrivateKey {
+    pub kid: String,
     pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksRsaPublicKeyKty,
+    pub n: String,
+    pub e: String,
     pub d: String,
+    pub p: String,
+    pub q: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
-    pub e: String,
-    pub kid: String,
-    pub kty: super::types::JwksRsaPrivateKeyKty,
-    pub n: String,
-    pub p: String,
-    pub q: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
-    #[serde(rename = "use")]
-    pub use_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2217,71 +2217,71 @@ pub struct JwksRsaPrivateKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
-///Schema `#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`.
+/// Schema `#/components/schemas/JWKS.rsa.PublicKey`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JwksRsaPublicKey {
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksRsaPublicKeyKty,
+    pub n: String,
+    pub e: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5c: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t: Option<String>,
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5u: Option<String>,
+}
+/// Schema `#/components/schemas/JWKS.rsa.PublicKey/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksRsaPrivateKeyKty {
-    ///`RSA`
+pub enum JwksRsaPublicKeyKty {
+    /// `RSA`
     Rsa,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksRsaPrivateKeyKty {
+impl JwksRsaPublicKeyKty {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksRsaPrivateKeyKty::Rsa => "RSA",
-            JwksRsaPrivateKeyKty::Unknown(other) => other,
+            JwksRsaPublicKeyKty::Rsa => "RSA",
+            JwksRsaPublicKeyKty::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksRsaPrivateKeyKty {
+impl From<String> for JwksRsaPublicKeyKty {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "RSA" => JwksRsaPrivateKeyKty::Rsa,
-            _ => JwksRsaPrivateKeyKty::Unknown(value),
+            "RSA" => JwksRsaPublicKeyKty::Rsa,
+            _ => JwksRsaPublicKeyKty::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksRsaPrivateKeyKty {
+impl serde::Serialize for JwksRsaPublicKeyKty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksRsaPrivateKeyKty {
+impl std::fmt::Display for JwksRsaPublicKeyKty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.rsa.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JwksRsaPublicKey {
-    pub alg: String,
-    pub e: String,
-    pub kid: String,
-    pub kty: super::types::JwksRsaPrivateKeyKty,
-    pub n: String,
-    #[serde(rename = "use")]
-    pub use_: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
-    pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5u: Option<String>,
-}
-///Schema `#/components/schemas/JWKS.symmetric.Key`.
+/// Schema `#/components/schemas/JWKS.symmetric.Key`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksSymmetricKey {
-    pub alg: String,
-    pub k: String,
     pub kid: String,
-    pub kty: super::types::JwksSymmetricKeyKty,
+    pub alg: String,
     #[serde(rename = "use")]
     pub use_: String,
+    pub kty: super::types::JwksSymmetricKeyKty,
+    pub k: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2291,11 +2291,11 @@ pub struct JwksSymmetricKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
-///Schema `#/components/schemas/JWKS.symmetric.Key/properties/kty`.
+/// Schema `#/components/schemas/JWKS.symmetric.Key/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum JwksSymmetricKeyKty {
-    ///`oct`
+    /// `oct`
     Oct,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2328,27 +2328,27 @@ impl std::fmt::Display for JwksSymmetricKeyKty {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWTTemplate`.
+/// Schema `#/components/schemas/JWTTemplate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwtTemplate {
-    pub allowed_clock_skew: i64,
-    pub claims: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub custom_signing_key: bool,
-    pub id: String,
-    pub lifetime: i64,
-    pub name: String,
     pub object: super::types::JwtTemplateObject,
+    pub id: String,
+    pub name: String,
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub lifetime: i64,
+    pub allowed_clock_skew: i64,
+    pub custom_signing_key: bool,
     pub signing_algorithm: String,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/JWTTemplate/properties/object`.
+/// Schema `#/components/schemas/JWTTemplate/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum JwtTemplateObject {
-    ///`jwt_template`
+    /// `jwt_template`
     JwtTemplate,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2381,24 +2381,24 @@ impl std::fmt::Display for JwtTemplateObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/responses/WaitlistEntries/content/application~1json/schema`.
+/// Schema `#/components/responses/WaitlistEntries/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListWaitlistEntriesResponse {
     pub data: Vec<super::types::WaitlistEntry>,
-    ///Total number of waitlist entries
+    /// Total number of waitlist entries
     pub total_count: i64,
 }
-///Schema `#/paths/~1waitlist_entries/get/parameters/3/schema`.
+/// Schema `#/paths/~1waitlist_entries/get/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ListWaitlistEntriesStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`invited`
+    /// `invited`
     Invited,
-    ///`completed`
+    /// `completed`
     Completed,
-    ///`rejected`
+    /// `rejected`
     Rejected,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2437,36 +2437,49 @@ impl std::fmt::Display for ListWaitlistEntriesStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OAuthAccessToken`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct MergeOrganizationMetadataBody {
+    /// Metadata saved on the organization, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the organization that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+/// Schema `#/components/schemas/OAuthAccessToken`.
 pub type OAuthAccessToken = Vec<super::types::OAuthAccessTokenItem>;
-///Schema `#/components/schemas/OAuthAccessToken/items`.
+/// Schema `#/components/schemas/OAuthAccessToken/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthAccessTokenItem {
-    ///Unix timestamp of the access token expiration.
-    pub expires_at: Option<i64>,
-    ///External account ID
-    pub external_account_id: String,
-    pub label: Option<String>,
     pub object: super::types::OAuthAccessTokenItemObject,
-    ///The ID of the provider
-    pub provider: String,
-    ///The unique ID of the user in the external provider's system
+    /// External account ID
+    pub external_account_id: String,
+    /// The unique ID of the user in the external provider's system
     pub provider_user_id: String,
+    /// The access token
+    pub token: String,
+    /// Unix timestamp of the access token expiration.
+    pub expires_at: Option<i64>,
+    /// The ID of the provider
+    pub provider: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///The list of scopes that the token is valid for. Only present for OAuth 2.0 tokens.
+    pub label: Option<String>,
+    /// The list of scopes that the token is valid for. Only present for OAuth 2.0 tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    ///The access token
-    pub token: String,
-    ///The token secret. Only present for OAuth 1.0 tokens.
+    /// The token secret. Only present for OAuth 1.0 tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
-///Schema `#/components/schemas/OAuthAccessToken/items/properties/object`.
+/// Schema `#/components/schemas/OAuthAccessToken/items/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OAuthAccessTokenItemObject {
-    ///`oauth_access_token`
+    /// `oauth_access_token`
     OauthAccessToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2499,35 +2512,35 @@ impl std::fmt::Display for OAuthAccessTokenItemObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OAuthApplication`.
+/// Schema `#/components/schemas/OAuthApplication`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthApplication {
-    pub authorize_url: String,
-    ///Deprecated: Use redirect_uris instead.
-    #[deprecated]
-    pub callback_url: String,
-    pub client_id: String,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub discovery_url: String,
+    pub object: super::types::OAuthApplicationObject,
     pub id: String,
     pub instance_id: String,
     pub name: String,
-    pub object: super::types::OAuthApplicationObject,
+    pub client_id: String,
     pub public: bool,
-    pub redirect_uris: Vec<String>,
     pub scopes: String,
+    pub redirect_uris: Vec<String>,
+    /// Deprecated: Use redirect_uris instead.
+    #[deprecated]
+    pub callback_url: String,
+    pub authorize_url: String,
     pub token_fetch_url: String,
-    pub token_introspection_url: String,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     pub user_info_url: String,
+    pub discovery_url: String,
+    pub token_introspection_url: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/OAuthApplication/properties/object`.
+/// Schema `#/components/schemas/OAuthApplication/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OAuthApplicationObject {
-    ///`oauth_application`
+    /// `oauth_application`
     OauthApplication,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2560,67 +2573,67 @@ impl std::fmt::Display for OAuthApplicationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OAuthApplicationWithSecret`.
+/// Schema `#/components/schemas/OAuthApplicationWithSecret`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthApplicationWithSecret {
-    pub authorize_url: String,
-    ///Deprecated: Use redirect_uris instead.
-    #[deprecated]
-    pub callback_url: String,
-    pub client_id: String,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub discovery_url: String,
+    pub object: super::types::OAuthApplicationObject,
     pub id: String,
     pub instance_id: String,
     pub name: String,
-    pub object: super::types::OAuthApplicationObject,
+    pub client_id: String,
     pub public: bool,
-    pub redirect_uris: Vec<String>,
     pub scopes: String,
+    pub redirect_uris: Vec<String>,
+    /// Deprecated: Use redirect_uris instead.
+    #[deprecated]
+    pub callback_url: String,
+    pub authorize_url: String,
     pub token_fetch_url: String,
-    pub token_introspection_url: String,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     pub user_info_url: String,
-    ///Empty if public client.
+    pub discovery_url: String,
+    pub token_introspection_url: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// Empty if public client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
-///Schema `#/components/schemas/OAuthApplications`.
+/// Schema `#/components/schemas/OAuthApplications`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthApplications {
     pub data: Vec<super::types::OAuthApplication>,
-    ///Total number of OAuth applications
+    /// Total number of OAuth applications
     pub total_count: i64,
 }
-///Schema `#/components/schemas/Oauth`.
+/// Schema `#/components/schemas/Oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Oauth {
-    pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<super::types::ClerkError>,
-    pub expire_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_verification_redirect_url: Option<String>,
     pub status: super::types::OauthStatus,
     pub strategy: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_verification_redirect_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<super::types::ClerkError>,
+    pub expire_at: i64,
+    pub attempts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/Oauth/properties/status`.
+/// Schema `#/components/schemas/Oauth/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OauthStatus {
-    ///`unverified`
+    /// `unverified`
     Unverified,
-    ///`verified`
+    /// `verified`
     Verified,
-    ///`failed`
+    /// `failed`
     Failed,
-    ///`expired`
+    /// `expired`
     Expired,
-    ///`transferable`
+    /// `transferable`
     Transferable,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2661,120 +2674,65 @@ impl std::fmt::Display for OauthStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Organization`.
+/// Schema `#/components/schemas/Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
-    pub admin_delete_enabled: bool,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
+    pub object: super::types::OrganizationObject,
     pub id: String,
-    pub max_allowed_memberships: i64,
+    pub name: String,
+    pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    pub name: String,
-    pub object: super::types::OrganizationObject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
-    pub private_metadata: serde_json::Map<String, serde_json::Value>,
+    pub max_allowed_memberships: i64,
+    pub admin_delete_enabled: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    pub slug: String,
-    ///Unix timestamp of last update.
+    pub private_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-/**An organization domain
-
-Schema `#/components/schemas/OrganizationDomain`.*/
+/// An organization domain
+///
+/// Schema `#/components/schemas/OrganizationDomain`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationDomain {
-    ///Affiliation email address for the domain, if available.
-    pub affiliation_email_address: Option<String>,
-    ///Unix timestamp when the domain was created
-    pub created_at: i64,
-    ///Mode of enrollment for the domain
-    pub enrollment_mode: super::types::OrganizationDomainEnrollmentMode,
-    ///Unique identifier for the organization domain
-    pub id: String,
-    ///Name of the organization domain
-    pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
+    /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
     pub object: super::types::OrganizationDomainObject,
-    ///Unique identifier for the organization
+    /// Unique identifier for the organization domain
+    pub id: String,
+    /// Unique identifier for the organization
     pub organization_id: String,
-    ///Total number of pending invitations associated with this domain
+    /// Name of the organization domain
+    pub name: String,
+    /// Mode of enrollment for the domain
+    pub enrollment_mode: super::types::OrganizationSettingsDomainsEnrollmentModesItem,
+    /// Affiliation email address for the domain, if available.
+    pub affiliation_email_address: Option<String>,
+    /// Verification details for the domain
+    pub verification: Option<super::types::OrganizationDomainVerification>,
+    /// Total number of pending invitations associated with this domain
     pub total_pending_invitations: i32,
-    ///Total number of pending suggestions associated with this domain
+    /// Total number of pending suggestions associated with this domain
     pub total_pending_suggestions: i32,
-    ///Unix timestamp of the last update to the domain
+    /// Unix timestamp when the domain was created
+    pub created_at: i64,
+    /// Unix timestamp of the last update to the domain
     pub updated_at: i64,
-    ///Verification details for the domain
-    pub verification: Option<super::types::OrganizationDomainVerification2>,
 }
-/**Mode of enrollment for the domain
-
-Schema `#/components/schemas/OrganizationDomain/properties/enrollment_mode`.*/
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum OrganizationDomainEnrollmentMode {
-    ///`manual_invitation`
-    ManualInvitation,
-    ///`automatic_invitation`
-    AutomaticInvitation,
-    ///`automatic_suggestion`
-    AutomaticSuggestion,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl OrganizationDomainEnrollmentMode {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            OrganizationDomainEnrollmentMode::ManualInvitation => "manual_invitation",
-            OrganizationDomainEnrollmentMode::AutomaticInvitation => {
-                "automatic_invitation"
-            }
-            OrganizationDomainEnrollmentMode::AutomaticSuggestion => {
-                "automatic_suggestion"
-            }
-            OrganizationDomainEnrollmentMode::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for OrganizationDomainEnrollmentMode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "manual_invitation" => OrganizationDomainEnrollmentMode::ManualInvitation,
-            "automatic_invitation" => {
-                OrganizationDomainEnrollmentMode::AutomaticInvitation
-            }
-            "automatic_suggestion" => {
-                OrganizationDomainEnrollmentMode::AutomaticSuggestion
-            }
-            _ => OrganizationDomainEnrollmentMode::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for OrganizationDomainEnrollmentMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for OrganizationDomainEnrollmentMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/**String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
-
-Schema `#/components/schemas/OrganizationDomain/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
+///
+/// Schema `#/components/schemas/OrganizationDomain/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationDomainObject {
-    ///`organization_domain`
+    /// `organization_domain`
     OrganizationDomain,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2807,196 +2765,184 @@ impl std::fmt::Display for OrganizationDomainObject {
         f.write_str(self.as_str())
     }
 }
-/**The verification object from an organization domain
-
-Schema `#/components/schemas/OrganizationDomainVerification`.*/
+/// The verification object from an organization domain
+///
+/// Schema `#/components/schemas/OrganizationDomainVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationDomainVerification {
-    ///How many attempts have been made to verify the domain
-    pub attempts: Option<i64>,
-    ///Unix timestamp of when the verification will expire
-    pub expire_at: Option<i64>,
-    ///Status of the verification. It can be `unverified` or `verified`
+    /// Status of the verification. It can be `unverified` or `verified`
     pub status: super::types::FromOAuthStatus,
-    ///Name of the strategy used to verify the domain
+    /// Name of the strategy used to verify the domain
     pub strategy: String,
-}
-/**Verification details for the domain
-
-Schema `#/components/schemas/OrganizationDomain/properties/verification`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OrganizationDomainVerification2 {
-    ///How many attempts have been made to verify the domain
+    /// How many attempts have been made to verify the domain
     pub attempts: Option<i64>,
-    ///Unix timestamp of when the verification will expire
+    /// Unix timestamp of when the verification will expire
     pub expire_at: Option<i64>,
-    ///Status of the verification. It can be `unverified` or `verified`
-    pub status: super::types::FromOAuthStatus,
-    ///Name of the strategy used to verify the domain
-    pub strategy: String,
 }
-///Schema `#/components/schemas/OrganizationDomains`.
+/// Schema `#/components/schemas/OrganizationDomains`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationDomains {
     pub data: Vec<super::types::OrganizationDomain>,
-    ///Total number of organization domains
+    /// Total number of organization domains
     pub total_count: i64,
 }
-/**An organization invitation
-
-Schema `#/components/schemas/OrganizationInvitation`.*/
+/// An organization invitation
+///
+/// Schema `#/components/schemas/OrganizationInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitation {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    pub expires_at: Option<i64>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::OrganizationInvitationWithPublicOrganizationDataObject,
     pub id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::OrganizationInvitationObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    pub email_address: String,
     pub role: String,
     pub role_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/OrganizationInvitation/properties/object`.*/
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum OrganizationInvitationObject {
-    ///`organization_invitation`
-    OrganizationInvitation,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl OrganizationInvitationObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            OrganizationInvitationObject::OrganizationInvitation => {
-                "organization_invitation"
-            }
-            OrganizationInvitationObject::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for OrganizationInvitationObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "organization_invitation" => {
-                OrganizationInvitationObject::OrganizationInvitation
-            }
-            _ => OrganizationInvitationObject::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for OrganizationInvitationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for OrganizationInvitationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-///Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
+/// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationPublicOrganizationData {
-    pub has_image: bool,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
     pub name: String,
     pub slug: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    pub has_image: bool,
 }
-/**An organization invitation with public organization data populated
-
-Schema `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.*/
+/// An organization invitation with public organization data populated
+///
+/// Schema `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationWithPublicOrganizationData {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    pub expires_at: Option<i64>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::OrganizationInvitationWithPublicOrganizationDataObject,
     pub id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::OrganizationInvitationObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    pub email_address: String,
     pub role: String,
     pub role_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<
         super::types::OrganizationInvitationPublicOrganizationData,
     >,
 }
-///Schema `#/components/schemas/OrganizationInvitations`.
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/OrganizationInvitationWithPublicOrganizationData/allOf/0/properties/object`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum OrganizationInvitationWithPublicOrganizationDataObject {
+    /// `organization_invitation`
+    OrganizationInvitation,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl OrganizationInvitationWithPublicOrganizationDataObject {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrganizationInvitationWithPublicOrganizationDataObject::OrganizationInvitation => {
+                "organization_invitation"
+            }
+            OrganizationInvitationWithPublicOrganizationDataObject::Unknown(other) => {
+                other
+            }
+        }
+    }
+}
+impl From<String> for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "organization_invitation" => {
+                OrganizationInvitationWithPublicOrganizationDataObject::OrganizationInvitation
+            }
+            _ => OrganizationInvitationWithPublicOrganizationDataObject::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/OrganizationInvitations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitations {
     pub data: Vec<super::types::OrganizationInvitation>,
-    ///Total number of organization invitations
+    /// Total number of organization invitations
     pub total_count: i64,
 }
-///Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
+/// Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub data: Vec<super::types::OrganizationInvitationWithPublicOrganizationData>,
-    ///Total number of organization invitations
+    /// Total number of organization invitations
     pub total_count: i64,
 }
-/**Hello world
-
-Schema `#/components/schemas/OrganizationMembership`.*/
+/// Hello world
+///
+/// Schema `#/components/schemas/OrganizationMembership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembership {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
     pub id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OrganizationMembershipObject,
-    pub organization: super::types::Organization,
-    pub permissions: Vec<String>,
-    ///Metadata saved on the organization membership, accessible only from the Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_user_data: Option<super::types::OrganizationMembershipPublicUserData>,
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    ///Unix timestamp of last update.
+    pub permissions: Vec<String>,
+    /// Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    /// Metadata saved on the organization membership, accessible only from the Backend API
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub organization: super::types::Organization,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_user_data: Option<super::types::OrganizationMembershipPublicUserData>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/OrganizationMembership/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/OrganizationMembership/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationMembershipObject {
-    ///`organization_membership`
+    /// `organization_membership`
     OrganizationMembership,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3033,33 +2979,33 @@ impl std::fmt::Display for OrganizationMembershipObject {
         f.write_str(self.as_str())
     }
 }
-/**An organization membership with public user data populated
-
-Schema `#/components/schemas/OrganizationMembershipPublicUserData`.*/
+/// An organization membership with public user data populated
+///
+/// Schema `#/components/schemas/OrganizationMembershipPublicUserData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipPublicUserData {
+    pub user_id: String,
     pub first_name: Option<String>,
-    pub has_image: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    pub image_url: String,
     pub last_name: Option<String>,
     #[deprecated]
     pub profile_image_url: Option<String>,
-    pub user_id: String,
+    pub image_url: String,
+    pub has_image: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
 }
-///Schema `#/components/schemas/OrganizationMemberships`.
+/// Schema `#/components/schemas/OrganizationMemberships`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMemberships {
     pub data: Vec<super::types::OrganizationMembership>,
-    ///Total number of organization memberships
+    /// Total number of organization memberships
     pub total_count: i64,
 }
-///Schema `#/components/schemas/Organization/properties/object`.
+/// Schema `#/components/schemas/Organization/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationObject {
-    ///`organization`
+    /// `organization`
     Organization,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3092,31 +3038,90 @@ impl std::fmt::Display for OrganizationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OrganizationSettings`.
+/// Schema `#/components/schemas/OrganizationSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationSettings {
-    ///The default for whether an admin can delete an organization with the Frontend API.
-    pub admin_delete_enabled: bool,
-    ///The role key that a user will be assigned after creating an organization.
-    pub creator_role: String,
-    ///The role key that it will be used in order to create an organization invitation or suggestion.
-    pub domains_default_role: String,
-    pub domains_enabled: bool,
-    pub domains_enrollment_modes: Vec<super::types::OrganizationDomainEnrollmentMode>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::OrganizationSettingsObject,
     pub enabled: bool,
     pub max_allowed_memberships: i64,
-    pub max_allowed_permissions: i64,
     pub max_allowed_roles: i64,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::OrganizationSettingsObject,
+    pub max_allowed_permissions: i64,
+    /// The role key that a user will be assigned after creating an organization.
+    pub creator_role: String,
+    /// The default for whether an admin can delete an organization with the Frontend API.
+    pub admin_delete_enabled: bool,
+    pub domains_enabled: bool,
+    pub domains_enrollment_modes: Vec<
+        super::types::OrganizationSettingsDomainsEnrollmentModesItem,
+    >,
+    /// The role key that it will be used in order to create an organization invitation or suggestion.
+    pub domains_default_role: String,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/OrganizationSettings/properties/object`.*/
+/// Schema `#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum OrganizationSettingsDomainsEnrollmentModesItem {
+    /// `manual_invitation`
+    ManualInvitation,
+    /// `automatic_invitation`
+    AutomaticInvitation,
+    /// `automatic_suggestion`
+    AutomaticSuggestion,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl OrganizationSettingsDomainsEnrollmentModesItem {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrganizationSettingsDomainsEnrollmentModesItem::ManualInvitation => {
+                "manual_invitation"
+            }
+            OrganizationSettingsDomainsEnrollmentModesItem::AutomaticInvitation => {
+                "automatic_invitation"
+            }
+            OrganizationSettingsDomainsEnrollmentModesItem::AutomaticSuggestion => {
+                "automatic_suggestion"
+            }
+            OrganizationSettingsDomainsEnrollmentModesItem::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for OrganizationSettingsDomainsEnrollmentModesItem {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "manual_invitation" => {
+                OrganizationSettingsDomainsEnrollmentModesItem::ManualInvitation
+            }
+            "automatic_invitation" => {
+                OrganizationSettingsDomainsEnrollmentModesItem::AutomaticInvitation
+            }
+            "automatic_suggestion" => {
+                OrganizationSettingsDomainsEnrollmentModesItem::AutomaticSuggestion
+            }
+            _ => OrganizationSettingsDomainsEnrollmentModesItem::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for OrganizationSettingsDomainsEnrollmentModesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/OrganizationSettings/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationSettingsObject {
-    ///`organization_settings`
+    /// `organization_settings`
     OrganizationSettings,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3149,63 +3154,63 @@ impl std::fmt::Display for OrganizationSettingsObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OrganizationWithLogo`.
+/// Schema `#/components/schemas/OrganizationWithLogo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationWithLogo {
-    pub admin_delete_enabled: bool,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
+    pub object: super::types::OrganizationObject,
     pub id: String,
-    pub max_allowed_memberships: i64,
+    pub name: String,
+    pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    pub name: String,
-    pub object: super::types::OrganizationObject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
-    pub private_metadata: serde_json::Map<String, serde_json::Value>,
+    pub max_allowed_memberships: i64,
+    pub admin_delete_enabled: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    pub slug: String,
-    ///Unix timestamp of last update.
+    pub private_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
-    pub has_image: bool,
-    pub image_url: String,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
+    pub image_url: String,
+    pub has_image: bool,
 }
-///Schema `#/components/schemas/Organizations`.
+/// Schema `#/components/schemas/Organizations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organizations {
     pub data: Vec<super::types::Organization>,
-    ///Total number of organizations
+    /// Total number of organizations
     pub total_count: i64,
 }
-///Schema `#/components/schemas/OTP`.
+/// Schema `#/components/schemas/OTP`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Otp {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
     pub status: super::types::OtpStatus,
     pub strategy: super::types::OtpStrategy,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/OTP/properties/status`.
+/// Schema `#/components/schemas/OTP/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OtpStatus {
-    ///`unverified`
+    /// `unverified`
     Unverified,
-    ///`verified`
+    /// `verified`
     Verified,
-    ///`failed`
+    /// `failed`
     Failed,
-    ///`expired`
+    /// `expired`
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3244,15 +3249,15 @@ impl std::fmt::Display for OtpStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OTP/properties/strategy`.
+/// Schema `#/components/schemas/OTP/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OtpStrategy {
-    ///`phone_code`
+    /// `phone_code`
     PhoneCode,
-    ///`email_code`
+    /// `email_code`
     EmailCode,
-    ///`reset_password_email_code`
+    /// `reset_password_email_code`
     ResetPasswordEmailCode,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3289,25 +3294,25 @@ impl std::fmt::Display for OtpStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Passkey`.
+/// Schema `#/components/schemas/Passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Passkey {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<super::types::PasskeyNonce>,
     pub status: super::types::AdminStatus,
     pub strategy: super::types::PasskeyStrategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<super::types::PasskeyNonce>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/Passkey/properties/nonce`.
+/// Schema `#/components/schemas/Passkey/properties/nonce`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PasskeyNonce {
-    ///`nonce`
+    /// `nonce`
     Nonce,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3340,11 +3345,11 @@ impl std::fmt::Display for PasskeyNonce {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Passkey/properties/strategy`.
+/// Schema `#/components/schemas/Passkey/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PasskeyStrategy {
-    ///`passkey`
+    /// `passkey`
     Passkey,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3377,46 +3382,46 @@ impl std::fmt::Display for PasskeyStrategy {
         f.write_str(self.as_str())
     }
 }
-/**The hashing algorithm that was used to generate the password digest.
-
-The algorithms we support at the moment are [`bcrypt`](https://en.wikipedia.org/wiki/Bcrypt), [`bcrypt_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/), [`md5`](https://en.wikipedia.org/wiki/MD5), `pbkdf2_sha1`, `pbkdf2_sha256`, [`pbkdf2_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/),
-[`phpass`](https://www.openwall.com/phpass/), [`scrypt_firebase`](https://firebaseopensource.com/projects/firebase/scrypt/),
-[`scrypt_werkzeug`](https://werkzeug.palletsprojects.com/en/3.0.x/utils/#werkzeug.security.generate_password_hash), [`sha256`](https://en.wikipedia.org/wiki/SHA-2),
-and the [`argon2`](https://argon2.online/) variants: `argon2i` and `argon2id`.
-
-Each of the supported hashers expects the incoming digest to be in a particular format. See the [Clerk docs](https://clerk.com/docs/references/backend/user/create-user) for more information.
-
-Schema `#/components/schemas/PasswordHasher`.*/
+/// The hashing algorithm that was used to generate the password digest.
+///
+/// The algorithms we support at the moment are [`bcrypt`](https://en.wikipedia.org/wiki/Bcrypt), [`bcrypt_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/), [`md5`](https://en.wikipedia.org/wiki/MD5), `pbkdf2_sha1`, `pbkdf2_sha256`, [`pbkdf2_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/),
+/// [`phpass`](https://www.openwall.com/phpass/), [`scrypt_firebase`](https://firebaseopensource.com/projects/firebase/scrypt/),
+/// [`scrypt_werkzeug`](https://werkzeug.palletsprojects.com/en/3.0.x/utils/#werkzeug.security.generate_password_hash), [`sha256`](https://en.wikipedia.org/wiki/SHA-2),
+/// and the [`argon2`](https://argon2.online/) variants: `argon2i` and `argon2id`.
+///
+/// Each of the supported hashers expects the incoming digest to be in a particular format. See the [Clerk docs](https://clerk.com/docs/references/backend/user/create-user) for more information.
+///
+/// Schema `#/components/schemas/PasswordHasher`.
 pub type PasswordHasher = String;
-///Schema `#/components/schemas/PhoneNumber`.
+/// Schema `#/components/schemas/PhoneNumber`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_codes: Option<Vec<String>>,
-    ///Unix timestamp of creation
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_second_factor: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    pub linked_to: Vec<super::types::IdentificationLink>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::PhoneNumberObject,
     pub phone_number: String,
-    pub reserved: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
-    ///Unix timestamp of creation
-    pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_second_factor: Option<bool>,
+    pub reserved: bool,
     pub verification: Option<super::types::PhoneNumberVerification>,
+    pub linked_to: Vec<super::types::IdentificationLink>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<Vec<String>>,
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
+    pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/PhoneNumber/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/PhoneNumber/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PhoneNumberObject {
-    ///`phone_number`
+    /// `phone_number`
     PhoneNumber,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3449,7 +3454,7 @@ impl std::fmt::Display for PhoneNumberObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/PhoneNumber/properties/verification`.
+/// Schema `#/components/schemas/PhoneNumber/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum PhoneNumberVerification {
@@ -3459,48 +3464,48 @@ pub enum PhoneNumberVerification {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct PreviewTemplateBody {
-    ///The template body before variable interpolation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /**The local part of the From email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_name: Option<String>,
-    /**The local part of the Reply To email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_to_email_name: Option<String>,
-    /**The email subject.
-Applicable only to email templates.*/
+    /// The email subject.
+    /// Applicable only to email templates.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub subject: crate::Nullable<String>,
+    /// The template body before variable interpolation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The local part of the From email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_name: Option<String>,
+    /// The local part of the Reply To email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_name: Option<String>,
 }
-///Schema `#/components/schemas/ProxyCheck`.
+/// Schema `#/components/schemas/ProxyCheck`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProxyCheck {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub domain_id: String,
-    pub id: String,
-    ///Unix timestamp of last run.
-    pub last_run_at: Option<i64>,
     pub object: super::types::ProxyCheckObject,
+    pub id: String,
+    pub domain_id: String,
+    /// Unix timestamp of last run.
+    pub last_run_at: Option<i64>,
     pub proxy_url: String,
     pub successful: bool,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/ProxyCheck/properties/object`.
+/// Schema `#/components/schemas/ProxyCheck/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ProxyCheckObject {
-    ///`proxy_check`
+    /// `proxy_check`
     ProxyCheck,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3533,22 +3538,22 @@ impl std::fmt::Display for ProxyCheckObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/RedirectURL`.
+/// Schema `#/components/schemas/RedirectURL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RedirectUrl {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub id: String,
     pub object: super::types::RedirectUrlObject,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
+    pub id: String,
     pub url: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/RedirectURL/properties/object`.
+/// Schema `#/components/schemas/RedirectURL/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RedirectUrlObject {
-    ///`redirect_url`
+    /// `redirect_url`
     RedirectUrl,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3581,28 +3586,28 @@ impl std::fmt::Display for RedirectUrlObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshSessionBody {
-    /**The JWT that is sent via the `__session` cookie from your frontend.
-Note: this JWT must be associated with the supplied session ID.*/
+    /// The JWT that is sent via the `__session` cookie from your frontend.
+    /// Note: this JWT must be associated with the supplied session ID.
     pub expired_token: String,
-    ///The format of the response.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub format: crate::Nullable<super::types::RefreshSessionBodyFormat>,
-    ///The JWT that is sent via the `__session` cookie from your frontend.
+    /// The JWT that is sent via the `__session` cookie from your frontend.
     pub refresh_token: String,
-    ///The headers of the request.
+    /// The origin of the request.
+    pub request_origin: String,
+    /// The headers of the request.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub request_headers: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The origin of the request.
-    pub request_origin: String,
-    ///The IP address of the request.
+    /// The format of the response.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub format: crate::Nullable<super::types::RefreshSessionBodyFormat>,
+    /// The IP address of the request.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub request_originating_ip: crate::Nullable<String>,
 }
 impl RefreshSessionBody {
-    ///A value with the required fields (`expired_token`, `refresh_token`, `request_origin`) set and every optional field absent.
+    /// A value with the required fields (`expired_token`, `refresh_token`, `request_origin`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         expired_token: String,
@@ -3611,23 +3616,23 @@ impl RefreshSessionBody {
     ) -> Self {
         RefreshSessionBody {
             expired_token,
-            format: Default::default(),
             refresh_token,
-            request_headers: Default::default(),
             request_origin,
+            request_headers: Default::default(),
+            format: Default::default(),
             request_originating_ip: Default::default(),
         }
     }
 }
-/**The format of the response.
-
-Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`.*/
+/// The format of the response.
+///
+/// Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RefreshSessionBodyFormat {
-    ///`token`
+    /// `token`
     Token,
-    ///`cookie`
+    /// `cookie`
     Cookie,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3662,31 +3667,31 @@ impl std::fmt::Display for RefreshSessionBodyFormat {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema`.
+/// Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RevokeInvitationResponse {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-    pub id: String,
     pub object: super::types::InvitationObject,
+    pub id: String,
+    pub email_address: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: super::types::RevokeInvitationResponseStatus,
 }
-///Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema/allOf/1/properties/status`.
+/// Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema/allOf/1/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RevokeInvitationResponseStatus {
-    ///`revoked`
+    /// `revoked`
     Revoked,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3719,56 +3724,56 @@ impl std::fmt::Display for RevokeInvitationResponseStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct RevokeOrganizationInvitationBody {
-    /**The ID of the user that revokes the invitation.
-Must be an administrator in the organization.*/
+    /// The ID of the user that revokes the invitation.
+    /// Must be an administrator in the organization.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub requesting_user_id: crate::Nullable<String>,
 }
-///Schema `#/components/schemas/SAML`.
+/// Schema `#/components/schemas/SAML`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Saml {
-    pub attempts: Option<i64>,
+    pub status: super::types::OauthStatus,
+    pub strategy: super::types::SamlStrategy,
+    pub external_verification_redirect_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
     pub expire_at: i64,
-    pub external_verification_redirect_url: Option<String>,
-    pub status: super::types::OauthStatus,
-    pub strategy: super::types::SamlStrategy,
+    pub attempts: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/SAMLAccount`.
+/// Schema `#/components/schemas/SAMLAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlAccount {
+    pub id: String,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::SamlAccountObject,
+    pub provider: String,
     pub active: bool,
     pub email_address: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::SamlAccountObject,
-    pub provider: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub verification: Option<super::types::SamlAccountVerification>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<super::types::SamlConnection>,
-    pub verification: Option<super::types::SamlAccountVerification>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/SAMLAccount/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/SAMLAccount/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SamlAccountObject {
-    ///`saml_account`
+    /// `saml_account`
     SamlAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3801,7 +3806,7 @@ impl std::fmt::Display for SamlAccountObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SAMLAccount/properties/verification`.
+/// Schema `#/components/schemas/SAMLAccount/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum SamlAccountVerification {
@@ -3811,46 +3816,46 @@ pub enum SamlAccountVerification {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/components/schemas/SAMLConnection`.
+/// Schema `#/components/schemas/SAMLConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnection {
+    pub id: String,
+    pub name: String,
+    pub domain: String,
     pub active: bool,
+    pub provider: String,
+    pub sync_user_attributes: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_subdomains: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_subdomains: Option<bool>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
-    pub domain: String,
-    pub id: String,
-    pub name: String,
-    pub provider: String,
-    pub sync_user_attributes: bool,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
+/// Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionAttributeMapping {
+    pub user_id: String,
     pub email_address: String,
     pub first_name: String,
     pub last_name: String,
-    pub user_id: String,
 }
-///Schema `#/components/schemas/SAMLConnections`.
+/// Schema `#/components/schemas/SAMLConnections`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnections {
     pub data: Vec<super::types::SchemasSamlConnection>,
-    ///Total number of SAML Connections
+    /// Total number of SAML Connections
     pub total_count: i64,
 }
-///Schema `#/components/schemas/SAML/properties/strategy`.
+/// Schema `#/components/schemas/SAML/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SamlStrategy {
-    ///`saml`
+    /// `saml`
     Saml,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3883,59 +3888,59 @@ impl std::fmt::Display for SamlStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/schemas-Passkey`.
+/// Schema `#/components/schemas/schemas-Passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SchemasPasskey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///Unix timestamp of when the passkey was last used.
-    pub last_used_at: i64,
-    pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::PasskeyStrategy,
+    pub name: String,
+    /// Unix timestamp of when the passkey was last used.
+    pub last_used_at: i64,
     pub verification: Option<super::types::Passkey>,
 }
-///Schema `#/components/schemas/schemas-SAMLConnection`.
+/// Schema `#/components/schemas/schemas-SAMLConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SchemasSamlConnection {
-    pub acs_url: String,
-    pub active: bool,
+    pub object: super::types::SchemasSamlConnectionObject,
+    pub id: String,
+    pub name: String,
+    pub domain: String,
+    pub idp_entity_id: Option<String>,
+    pub idp_sso_url: Option<String>,
+    pub idp_certificate: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_idp_initiated: Option<bool>,
+    pub idp_metadata_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_metadata: Option<String>,
+    pub acs_url: String,
+    pub sp_entity_id: String,
+    pub sp_metadata_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute_mapping: Option<super::types::SamlConnectionAttributeMapping>,
+    pub active: bool,
+    pub provider: String,
+    pub user_count: i64,
+    pub sync_user_attributes: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_mapping: Option<super::types::SamlConnectionAttributeMapping>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
+    pub allow_idp_initiated: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
-    pub domain: String,
-    pub id: String,
-    pub idp_certificate: Option<String>,
-    pub idp_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_metadata: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_metadata_url: Option<String>,
-    pub idp_sso_url: Option<String>,
-    pub name: String,
-    pub object: super::types::SchemasSamlConnectionObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    pub provider: String,
-    pub sp_entity_id: String,
-    pub sp_metadata_url: String,
-    pub sync_user_attributes: bool,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
-    pub user_count: i64,
 }
-///Schema `#/components/schemas/schemas-SAMLConnection/properties/object`.
+/// Schema `#/components/schemas/schemas-SAMLConnection/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SchemasSamlConnectionObject {
-    ///`saml_connection`
+    /// `saml_connection`
     SamlConnection,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3968,59 +3973,59 @@ impl std::fmt::Display for SchemasSamlConnectionObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Session`.
+/// Schema `#/components/schemas/Session`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
-    ///Unix timestamp of abandonment.
-    pub abandon_at: i64,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::SessionObject,
+    pub id: String,
+    pub user_id: String,
+    pub client_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
-    pub client_id: String,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    ///Unix timestamp of expiration.
-    pub expire_at: i64,
-    pub id: String,
-    pub last_active_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_active_organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_activity: Option<super::types::SessionActivityResponse>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::SessionObject,
     pub status: super::types::SessionStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<super::types::SessionTask>>,
-    ///Unix timestamp of last update.
+    pub last_active_organization_id: Option<String>,
+    pub last_active_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_activity: Option<super::types::SessionActivityResponse>,
+    /// Unix timestamp of expiration.
+    pub expire_at: i64,
+    /// Unix timestamp of abandonment.
+    pub abandon_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
-    pub user_id: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<super::types::SessionTask>>,
 }
-///Schema `#/components/schemas/SessionActivityResponse`.
+/// Schema `#/components/schemas/SessionActivityResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionActivityResponse {
+    pub object: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+    pub is_mobile: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_type: Option<String>,
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    pub is_mobile: bool,
-    pub object: String,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Session/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Session/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SessionObject {
-    ///`session`
+    /// `session`
     Session,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4053,7 +4058,7 @@ impl std::fmt::Display for SessionObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SessionRefresh`.
+/// Schema `#/components/schemas/SessionRefresh`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum SessionRefresh {
@@ -4063,25 +4068,25 @@ pub enum SessionRefresh {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/components/schemas/Session/properties/status`.
+/// Schema `#/components/schemas/Session/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SessionStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`revoked`
+    /// `revoked`
     Revoked,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`expired`
+    /// `expired`
     Expired,
-    ///`removed`
+    /// `removed`
     Removed,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
-    ///`replaced`
+    /// `replaced`
     Replaced,
-    ///`pending`
+    /// `pending`
     Pending,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4128,38 +4133,38 @@ impl std::fmt::Display for SessionStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SessionTask`.
+/// Schema `#/components/schemas/SessionTask`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionTask {
     pub key: String,
 }
-///Schema `#/paths/~1users~1{user_id}~1profile_image/post/requestBody/content/multipart~1form-data/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1profile_image/post/requestBody/content/multipart~1form-data/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct SetUserProfileImageBody {
     pub file: Option<crate::File>,
 }
-///Schema `#/components/schemas/SignInToken`.
+/// Schema `#/components/schemas/SignInToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignInToken {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub id: String,
     pub object: super::types::SignInTokenObject,
+    pub id: String,
     pub status: super::types::ActorTokenStatus,
+    pub user_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub user_id: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/SignInToken/properties/object`.
+/// Schema `#/components/schemas/SignInToken/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignInTokenObject {
-    ///`sign_in_token`
+    /// `sign_in_token`
     SignInToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4192,45 +4197,45 @@ impl std::fmt::Display for SignInTokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUp`.
+/// Schema `#/components/schemas/SignUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUp {
-    ///Unix timestamp at which the user abandoned the sign up attempt.
-    pub abandon_at: i64,
+    pub object: super::types::SignUpObject,
+    pub id: String,
+    pub status: super::types::SignUpStatus,
+    pub required_fields: Vec<String>,
+    pub optional_fields: Vec<String>,
+    pub missing_fields: Vec<String>,
+    pub unverified_fields: Vec<String>,
+    pub verifications: super::types::SignUpVerifications,
+    pub username: Option<String>,
+    pub email_address: Option<String>,
+    pub phone_number: Option<String>,
+    pub web3_wallet: Option<String>,
+    pub password_enabled: bool,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub custom_action: bool,
+    pub external_id: Option<String>,
     pub created_session_id: Option<String>,
     pub created_user_id: Option<String>,
-    pub custom_action: bool,
-    pub email_address: Option<String>,
+    /// Unix timestamp at which the user abandoned the sign up attempt.
+    pub abandon_at: i64,
+    /// Unix timestamp at which the user accepted the legal requirements.
+    pub legal_accepted_at: Option<i64>,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
-    pub external_id: Option<String>,
-    pub first_name: Option<String>,
-    pub id: String,
-    pub last_name: Option<String>,
-    ///Unix timestamp at which the user accepted the legal requirements.
-    pub legal_accepted_at: Option<i64>,
-    pub missing_fields: Vec<String>,
-    pub object: super::types::SignUpObject,
-    pub optional_fields: Vec<String>,
-    pub password_enabled: bool,
-    pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub required_fields: Vec<String>,
-    pub status: super::types::SignUpStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub unverified_fields: Vec<String>,
-    pub username: Option<String>,
-    pub verifications: super::types::SignUpVerifications,
-    pub web3_wallet: Option<String>,
 }
-///Schema `#/components/schemas/SignUp/properties/object`.
+/// Schema `#/components/schemas/SignUp/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignUpObject {
-    ///`sign_up_attempt`
+    /// `sign_up_attempt`
     SignUpAttempt,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4263,15 +4268,15 @@ impl std::fmt::Display for SignUpObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUp/properties/status`.
+/// Schema `#/components/schemas/SignUp/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignUpStatus {
-    ///`missing_requirements`
+    /// `missing_requirements`
     MissingRequirements,
-    ///`complete`
+    /// `complete`
     Complete,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4308,7 +4313,7 @@ impl std::fmt::Display for SignUpStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUpVerification`.
+/// Schema `#/components/schemas/SignUpVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4316,15 +4321,15 @@ pub struct SignUpVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
-///Schema `#/components/schemas/SignUpVerification/properties/next_action`.
+/// Schema `#/components/schemas/SignUpVerification/properties/next_action`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignUpVerificationNextAction {
-    ///`needs_prepare`
+    /// `needs_prepare`
     NeedsPrepare,
-    ///`needs_attempt`
+    /// `needs_attempt`
     NeedsAttempt,
-    ///``
+    /// ``
     Empty,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4361,91 +4366,91 @@ impl std::fmt::Display for SignUpVerificationNextAction {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUpVerifications`.
+/// Schema `#/components/schemas/SignUpVerifications`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerifications {
     pub email_address: Option<super::types::SignUpVerification>,
-    pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
     pub phone_number: Option<super::types::SignUpVerification>,
     pub web3_wallet: Option<super::types::SignUpVerification>,
+    pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
-///Schema `#/components/schemas/SvixURL`.
+/// Schema `#/components/schemas/SvixURL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SvixUrl {
     pub svix_url: String,
 }
-///Schema `#/components/schemas/Template`.
+/// Schema `#/components/schemas/Template`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Template {
-    ///list of variables that are available for use in the template body
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_variables: Option<Vec<String>>,
-    ///the template body before variable interpolation
+    pub id: Option<String>,
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    ///whether this template can be deleted
+    pub object: Option<super::types::TemplateObject>,
+    /// the id of the instance the template belongs to
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_delete: Option<bool>,
-    ///whether this template can be reverted to the corresponding system default
+    pub instance_id: Option<String>,
+    /// whether this is a system (default) or user overridden) template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// whether this is an email or SMS template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_type: Option<String>,
+    /// user-friendly name of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// machine-friendly name of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// position with the listing of templates
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// whether this template can be reverted to the corresponding system default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_revert: Option<bool>,
-    ///whether this template can be enabled or disabled, true only for notification SMS templates
+    /// whether this template can be deleted
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_delete: Option<bool>,
+    /// whether this template can be enabled or disabled, true only for notification SMS templates
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_toggle: Option<bool>,
-    ///Unix timestamp of creation.
+    /// email subject
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub subject: Option<String>,
+    /// the editor markup used to generate the body of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<String>,
+    /// the template body before variable interpolation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// list of variables that are available for use in the template body
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_variables: Option<Vec<String>>,
+    /// list of variables that must be contained in the template body
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_variables: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    ///the id of the instance the template belongs to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<String>,
-    ///the editor markup used to generate the body of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub markup: Option<String>,
-    ///user-friendly name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::TemplateObject>,
-    ///position with the listing of templates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub position: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_to_email_name: Option<String>,
-    ///list of variables that must be contained in the template body
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required_variables: Option<Vec<String>>,
-    ///whether this is a system (default) or user overridden) template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    ///machine-friendly name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    ///email subject
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    ///whether this is an email or SMS template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Unix timestamp of creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Template/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Template/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TemplateObject {
-    ///`template`
+    /// `template`
     Template,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4478,20 +4483,20 @@ impl std::fmt::Display for TemplateObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/TestingToken`.
+/// Schema `#/components/schemas/TestingToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestingToken {
-    ///Unix timestamp of the token's expiration time.
-    pub expires_at: i64,
     pub object: super::types::TestingTokenObject,
-    ///The actual token. This value is meant to be passed in the `__clerk_testing_token` query parameter with requests to the Frontend API.
+    /// The actual token. This value is meant to be passed in the `__clerk_testing_token` query parameter with requests to the Frontend API.
     pub token: String,
+    /// Unix timestamp of the token's expiration time.
+    pub expires_at: i64,
 }
-///Schema `#/components/schemas/TestingToken/properties/object`.
+/// Schema `#/components/schemas/TestingToken/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TestingTokenObject {
-    ///`testing_token`
+    /// `testing_token`
     TestingToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4524,25 +4529,25 @@ impl std::fmt::Display for TestingTokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Ticket`.
+/// Schema `#/components/schemas/Ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Ticket {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
     pub status: super::types::TicketStatus,
     pub strategy: super::types::TicketStrategy,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/Ticket/properties/status`.
+/// Schema `#/components/schemas/Ticket/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TicketStatus {
-    ///`unverified`
+    /// `unverified`
     Unverified,
-    ///`verified`
+    /// `verified`
     Verified,
-    ///`expired`
+    /// `expired`
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4579,11 +4584,11 @@ impl std::fmt::Display for TicketStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Ticket/properties/strategy`.
+/// Schema `#/components/schemas/Ticket/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TicketStrategy {
-    ///`ticket`
+    /// `ticket`
     Ticket,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4616,29 +4621,29 @@ impl std::fmt::Display for TicketStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct ToggleTemplateDeliveryBody {
-    ///Whether Clerk should deliver emails or SMS messages based on the current template
+    /// Whether Clerk should deliver emails or SMS messages based on the current template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
-///Schema `#/components/schemas/Token`.
+/// Schema `#/components/schemas/Token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
-    ///String representing the encoded jwt value.
-    pub jwt: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::TokenObject,
+    /// String representing the encoded jwt value.
+    pub jwt: String,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Token/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Token/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TokenObject {
-    ///`token`
+    /// `token`
     Token,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4671,20 +4676,20 @@ impl std::fmt::Display for TokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/TotalCount`.
+/// Schema `#/components/schemas/TotalCount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalCount {
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::TotalCountObject,
     pub total_count: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/TotalCount/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/TotalCount/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TotalCountObject {
-    ///`total_count`
+    /// `total_count`
     TotalCount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4717,84 +4722,84 @@ impl std::fmt::Display for TotalCountObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateDomainBody {
-    /**Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
-will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
-multiple secondaries) on the same root domain (eTLD+1).*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub is_secondary: crate::Nullable<bool>,
-    /**The new domain name. For development instances, can contain the port,
-i.e `myhostname:3000`. For production instances, must be a valid FQDN,
-i.e `mysite.com`. Cannot contain protocol scheme.*/
+    /// The new domain name. For development instances, can contain the port,
+    /// i.e `myhostname:3000`. For production instances, must be a valid FQDN,
+    /// i.e `mysite.com`. Cannot contain protocol scheme.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    /**The full URL of the proxy that will forward requests to Clerk's Frontend API.
-Can only be updated for production instances.*/
+    /// The full URL of the proxy that will forward requests to Clerk's Frontend API.
+    /// Can only be updated for production instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proxy_url: crate::Nullable<String>,
+    /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
+    /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
+    /// multiple secondaries) on the same root domain (eTLD+1).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub is_secondary: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateEmailAddressBody {
-    ///Set this email address as the primary email address for the user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    ///The email address will be marked as verified.
+    /// The email address will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Set this email address as the primary email address for the user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceAuthConfigBody {
-    /**The "enhanced_email_deliverability" feature will send emails from "verifications@clerk.dev" instead of your domain.
-This can be helpful if you do not have a high domain reputation.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub enhanced_email_deliverability: crate::Nullable<bool>,
-    /**The local part of the email address from which authentication-related emails (e.g. OTP code, magic links) will be sent.
-Only alphanumeric values are allowed.
-Note that this value should contain only the local part of the address (e.g. `foo` for `foo@example.com`).*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub from_email_address: crate::Nullable<String>,
-    ///Enable the Progressive Sign Up algorithm. Refer to the [docs](https://clerk.com/docs/upgrade-guides/progressive-sign-up) for more info.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub progressive_sign_up: crate::Nullable<bool>,
-    ///Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
+    /// Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub restricted_to_allowlist: crate::Nullable<bool>,
-    /**Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
-Defaults to true for development instances.*/
+    /// The local part of the email address from which authentication-related emails (e.g. OTP code, magic links) will be sent.
+    /// Only alphanumeric values are allowed.
+    /// Note that this value should contain only the local part of the address (e.g. `foo` for `foo@example.com`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub from_email_address: crate::Nullable<String>,
+    /// Enable the Progressive Sign Up algorithm. Refer to the [docs](https://clerk.com/docs/upgrade-guides/progressive-sign-up) for more info.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub progressive_sign_up: crate::Nullable<bool>,
+    /// The "enhanced_email_deliverability" feature will send emails from "verifications@clerk.dev" instead of your domain.
+    /// This can be helpful if you do not have a high domain reputation.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub enhanced_email_deliverability: crate::Nullable<bool>,
+    /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
+    /// Defaults to true for development instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub test_mode: crate::Nullable<bool>,
 }
-///Schema `#/components/responses/InstanceSettings/content/application~1json/schema`.
+/// Schema `#/components/responses/InstanceSettings/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateInstanceAuthConfigResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enhanced_email_deliverability: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::UpdateInstanceAuthConfigResponseObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progressive_sign_up: Option<bool>,
+    pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progressive_sign_up: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enhanced_email_deliverability: Option<bool>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/responses/InstanceSettings/content/application~1json/schema/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/responses/InstanceSettings/content/application~1json/schema/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum UpdateInstanceAuthConfigResponseObject {
-    ///`instance_settings`
+    /// `instance_settings`
     InstanceSettings,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4831,147 +4836,147 @@ impl std::fmt::Display for UpdateInstanceAuthConfigResponseObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1instance/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceBody {
-    /**For browser-like stacks such as browser extensions, Electron, or Capacitor.js the instance allowed origins need to be updated with the request origin value.
-For Chrome extensions popup, background, or service worker pages the origin is chrome-extension://extension_uiid. For Electron apps the default origin is http://localhost:3000. For Capacitor, the origin is capacitor://localhost.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
+    /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
+    /// Defaults to true for development instances.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub test_mode: crate::Nullable<bool>,
+    /// Whether the instance should be using the HIBP service to check passwords for breaches
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hibp: crate::Nullable<bool>,
+    /// The "enhanced_email_deliverability" feature will send emails from "verifications@clerk.dev" instead of your domain.
+    /// This can be helpful if you do not have a high domain reputation.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub enhanced_email_deliverability: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub support_email: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub clerk_js_version: crate::Nullable<String>,
-    /**Whether the instance should operate in cookieless development mode (i.e. without third-party cookies).
-Deprecated: Please use `url_based_session_syncing` instead.*/
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub development_origin: crate::Nullable<String>,
+    /// For browser-like stacks such as browser extensions, Electron, or Capacitor.js the instance allowed origins need to be updated with the request origin value.
+    /// For Chrome extensions popup, background, or service worker pages the origin is chrome-extension://extension_uiid. For Electron apps the default origin is http://localhost:3000. For Capacitor, the origin is capacitor://localhost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_origins: Option<Vec<String>>,
+    /// Whether the instance should operate in cookieless development mode (i.e. without third-party cookies).
+    /// Deprecated: Please use `url_based_session_syncing` instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub cookieless_dev: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub development_origin: crate::Nullable<String>,
-    /**The "enhanced_email_deliverability" feature will send emails from "verifications@clerk.dev" instead of your domain.
-This can be helpful if you do not have a high domain reputation.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub enhanced_email_deliverability: crate::Nullable<bool>,
-    ///Whether the instance should be using the HIBP service to check passwords for breaches
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub hibp: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub support_email: crate::Nullable<String>,
-    /**Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
-Defaults to true for development instances.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub test_mode: crate::Nullable<bool>,
-    ///Whether the instance should use URL-based session syncing in development mode (i.e. without third-party cookies).
+    /// Whether the instance should use URL-based session syncing in development mode (i.e. without third-party cookies).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub url_based_session_syncing: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceOrganizationSettingsBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub admin_delete_enabled: crate::Nullable<bool>,
-    ///Specify what the default organization role is for an organization creator.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub creator_role_id: crate::Nullable<String>,
-    ///Specify what the default organization role is for the organization domains.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domains_default_role_id: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domains_enabled: crate::Nullable<bool>,
-    /**Specify which enrollment modes to enable for your Organization Domains.
-Supported modes are 'automatic_invitation' & 'automatic_suggestion'.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains_enrollment_modes: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enabled: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_allowed_memberships: crate::Nullable<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub admin_delete_enabled: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains_enabled: crate::Nullable<bool>,
+    /// Specify which enrollment modes to enable for your Organization Domains.
+    /// Supported modes are 'automatic_invitation' & 'automatic_suggestion'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains_enrollment_modes: Option<Vec<String>>,
+    /// Specify what the default organization role is for an organization creator.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub creator_role_id: crate::Nullable<String>,
+    /// Specify what the default organization role is for the organization domains.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains_default_role_id: crate::Nullable<String>,
 }
-///Schema `#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceRestrictionsBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowlist: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub block_disposable_email_domains: crate::Nullable<bool>,
+    pub blocklist: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub block_email_subaddresses: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub blocklist: crate::Nullable<bool>,
+    pub block_disposable_email_domains: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_dots_for_gmail_addresses: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOAuthApplicationBody {
-    ///The new callback URL of the OAuth application
+    /// The new name of the OAuth application.
+    /// Max length: 256
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
+    /// An array of redirect URIs of the new OAuth application
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_uris: crate::Nullable<Vec<String>>,
+    /// The new callback URL of the OAuth application
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub callback_url: crate::Nullable<String>,
-    /**The new name of the OAuth application.
-Max length: 256*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
-    ///If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub public: crate::Nullable<bool>,
-    ///An array of redirect URIs of the new OAuth application
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub redirect_uris: crate::Nullable<Vec<String>>,
-    ///Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub scopes: crate::Nullable<String>,
+    /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOrganizationBody {
-    ///If true, an admin can delete this organization with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub admin_delete_enabled: crate::Nullable<bool>,
-    ///A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///The maximum number of memberships allowed for this organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub max_allowed_memberships: crate::Nullable<i64>,
-    /**The new name of the organization.
-May not contain URLs or HTML.
-Max length: 256*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
-    ///Metadata saved on the organization that is only visible to your backend.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the organization, that is visible to both your frontend and backend.
+    /// Metadata saved on the organization, that is visible to both your frontend and backend.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The new slug of the organization, which needs to be unique in the instance
+    /// Metadata saved on the organization that is only visible to your backend.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    /// The new name of the organization.
+    /// May not contain URLs or HTML.
+    /// Max length: 256
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
+    /// The new slug of the organization, which needs to be unique in the instance
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<String>,
+    /// The maximum number of memberships allowed for this organization
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub max_allowed_memberships: crate::Nullable<i64>,
+    /// If true, an admin can delete this organization with the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub admin_delete_enabled: crate::Nullable<bool>,
+    /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOrganizationDomainBody {
-    ///The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion` or `manual_invitation`
+    /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion` or `manual_invitation`
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enrollment_mode: crate::Nullable<String>,
-    ///The status of the domain's verification
+    /// The status of the domain's verification
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOrganizationMembershipBody {
-    ///The new role of the given membership.
+    /// The new role of the given membership.
     pub role: String,
 }
 impl UpdateOrganizationMembershipBody {
-    ///A value with the required fields (`role`) set and every optional field absent.
+    /// A value with the required fields (`role`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(role: String) -> Self {
         UpdateOrganizationMembershipBody {
@@ -4979,335 +4984,266 @@ impl UpdateOrganizationMembershipBody {
         }
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[derive(Default)]
-pub struct UpdateOrganizationMembershipMetadataBody {
-    /**Metadata saved on the organization membership that is only visible to your backend.
-The new object will be merged with the existing value.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the organization membership, that is visible to both your frontend and backend.
-The new object will be merged with the existing value.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-}
-///Schema `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdatePhoneNumberBody {
-    ///Set this phone number as the primary phone number for the user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    /**Set this phone number as reserved for multi-factor authentication.
-The phone number must also be verified.
-If there are no other reserved second factors, the phone number will be set as the default second factor.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub reserved_for_second_factor: crate::Nullable<bool>,
-    ///The phone number will be marked as verified.
+    /// The phone number will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Set this phone number as the primary phone number for the user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// Set this phone number as reserved for multi-factor authentication.
+    /// The phone number must also be verified.
+    /// If there are no other reserved second factors, the phone number will be set as the default second factor.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub reserved_for_second_factor: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateProductionInstanceDomainBody {
-    ///The new home URL of the production instance e.g. https://www.example.com
+    /// The new home URL of the production instance e.g. https://www.example.com
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
-    ///Whether the domain is a secondary app.
+    /// Whether the domain is a secondary app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
-///Schema `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateSamlConnectionBody {
-    ///Activate or de-activate the SAML Connection
+    /// The name of the new SAML Connection
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub active: crate::Nullable<bool>,
-    ///Enable or deactivate IdP-initiated flows
+    pub name: crate::Nullable<String>,
+    /// The domain to use for the new SAML Connection
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_idp_initiated: crate::Nullable<bool>,
-    ///Allow users with an email address subdomain to use this connection in order to authenticate
+    pub domain: crate::Nullable<String>,
+    /// The entity id as provided by the IdP
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_subdomains: crate::Nullable<bool>,
-    ///Define the atrtibute name mapping between Identity Provider and Clerk's user properties
+    pub idp_entity_id: crate::Nullable<String>,
+    /// The SSO url as provided by the IdP
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_sso_url: crate::Nullable<String>,
+    /// The x509 certificated as provided by the IdP
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_certificate: crate::Nullable<String>,
+    /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<String>,
+    /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<String>,
+    /// The ID of the organization to which users of this SAML Connection will be added
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub organization_id: crate::Nullable<String>,
+    /// Define the atrtibute name mapping between Identity Provider and Clerk's user properties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub attribute_mapping: crate::Nullable<
         super::types::CreateSamlConnectionBodyAttributeMapping,
     >,
-    ///Enable or deactivate additional identifications
+    /// Activate or de-activate the SAML Connection
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub disable_additional_identifications: crate::Nullable<bool>,
-    ///The domain to use for the new SAML Connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domain: crate::Nullable<String>,
-    ///The x509 certificated as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_certificate: crate::Nullable<String>,
-    ///The entity id as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_entity_id: crate::Nullable<String>,
-    ///The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata: crate::Nullable<String>,
-    ///The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata_url: crate::Nullable<String>,
-    ///The SSO url as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_sso_url: crate::Nullable<String>,
-    ///The name of the new SAML Connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
-    ///The ID of the organization to which users of this SAML Connection will be added
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<String>,
-    ///Controls whether to update the user's attributes in each sign-in
+    pub active: crate::Nullable<bool>,
+    /// Controls whether to update the user's attributes in each sign-in
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub sync_user_attributes: crate::Nullable<bool>,
+    /// Allow users with an email address subdomain to use this connection in order to authenticate
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_subdomains: crate::Nullable<bool>,
+    /// Enable or deactivate IdP-initiated flows
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_idp_initiated: crate::Nullable<bool>,
+    /// Enable or deactivate additional identifications
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub disable_additional_identifications: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateSignUpBody {
-    ///If true, the sign-up will be marked as a custom action.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub custom_action: crate::Nullable<bool>,
-    /**The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
-This will be copied to the resulting user when the sign-up is completed.*/
+    /// The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
+    /// This will be copied to the resulting user when the sign-up is completed.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
+    /// If true, the sign-up will be marked as a custom action.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub custom_action: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateUserBody {
-    /**If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
-You must provide the backup codes in plain format or the corresponding bcrypt digest.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_codes: Option<Vec<String>>,
-    ///If true, the user can create organizations with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organization_enabled: crate::Nullable<bool>,
-    ///The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organizations_limit: crate::Nullable<i64>,
-    ///A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///If true, the user can delete themselves with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub delete_self_enabled: crate::Nullable<bool>,
-    /**The ID of the user as used in your external systems or your previous authentication solution.
-Must be unique across your instance.*/
+    /// The ID of the user as used in your external systems or your previous authentication solution.
+    /// Must be unique across your instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
-    ///The first name to assign to the user
+    /// The first name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub first_name: crate::Nullable<String>,
-    ///The last name to assign to the user
+    /// The last name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<String>,
-    ///A custom timestamps denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    /// The ID of the email address to set as primary.
+    /// It must be verified, and present on the current user.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub legal_accepted_at: crate::Nullable<String>,
-    /**If set to `true`, the user will be notified that their primary email address has changed.
-By default, no notification is sent.*/
+    pub primary_email_address_id: crate::Nullable<String>,
+    /// If set to `true`, the user will be notified that their primary email address has changed.
+    /// By default, no notification is sent.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
-    /**The plaintext password to give the user.
-Must be at least 8 characters long, and can not be in any list of hacked passwords.*/
+    /// The ID of the phone number to set as primary.
+    /// It must be verified, and present on the current user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_phone_number_id: crate::Nullable<String>,
+    /// The ID of the web3 wallets to set as primary.
+    /// It must be verified, and present on the current user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_web3_wallet_id: crate::Nullable<String>,
+    /// The username to give to the user.
+    /// It must be unique across your instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub username: crate::Nullable<String>,
+    /// The ID of the image to set as the user's profile image
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub profile_image_id: crate::Nullable<String>,
+    /// The plaintext password to give the user.
+    /// Must be at least 8 characters long, and can not be in any list of hacked passwords.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password: crate::Nullable<String>,
-    /**In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
-The digests should be generated with one of the supported algorithms.
-The hashing algorithm can be specified using the `password_hasher` property.*/
+    /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
+    /// The digests should be generated with one of the supported algorithms.
+    /// The hashing algorithm can be specified using the `password_hasher` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<super::types::PasswordHasher>,
-    /**The ID of the email address to set as primary.
-It must be verified, and present on the current user.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_email_address_id: crate::Nullable<String>,
-    /**The ID of the phone number to set as primary.
-It must be verified, and present on the current user.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_phone_number_id: crate::Nullable<String>,
-    /**The ID of the web3 wallets to set as primary.
-It must be verified, and present on the current user.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_web3_wallet_id: crate::Nullable<String>,
-    ///Metadata saved on the user, that is only visible to your Backend API
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The ID of the image to set as the user's profile image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub profile_image_id: crate::Nullable<String>,
-    ///Metadata saved on the user, that is visible to both your Frontend and Backend APIs
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub sign_out_of_other_sessions: crate::Nullable<bool>,
-    /**When set to `true` all legal checks are skipped.
-It is not recommended to skip legal checks unless you are migrating a user to Clerk.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_legal_checks: crate::Nullable<bool>,
-    ///Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
+    /// Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_password_checks: crate::Nullable<bool>,
-    /**In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
-Please note that currently the supported options are:
-* Period: 30 seconds
-* Code length: 6 digits
-* Algorithm: SHA1*/
+    /// Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sign_out_of_other_sessions: crate::Nullable<bool>,
+    /// In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
+    /// Please note that currently the supported options are:
+    /// * Period: 30 seconds
+    /// * Code length: 6 digits
+    /// * Algorithm: SHA1
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub totp_secret: crate::Nullable<String>,
-    /**Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
-Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.*/
+    /// If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
+    /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<Vec<String>>,
+    /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that is only visible to your Backend API
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsafe_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    /**The username to give to the user.
-It must be unique across your instance.*/
+    /// If true, the user can delete themselves with the Frontend API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub username: crate::Nullable<String>,
+    pub delete_self_enabled: crate::Nullable<bool>,
+    /// If true, the user can create organizations with the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organization_enabled: crate::Nullable<bool>,
+    /// A custom timestamps denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub legal_accepted_at: crate::Nullable<String>,
+    /// When set to `true` all legal checks are skipped.
+    /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_legal_checks: crate::Nullable<bool>,
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organizations_limit: crate::Nullable<i64>,
+    /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
 }
-///Schema `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateUserMetadataBody {
-    /**Metadata saved on the user that is only visible to your backend.
-The new object will be merged with the existing value.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the user, that is visible to both your frontend and backend.
-The new object will be merged with the existing value.*/
+    /// Metadata saved on the user, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
-The new object will be merged with the existing value.
-
-Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.*/
+    /// Metadata saved on the user that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// The new object will be merged with the existing value.
+    ///
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadOrganizationLogoBody {
-    pub file: crate::File,
-    ///The ID of the user that will be credited with the image upload.
+    /// The ID of the user that will be credited with the image upload.
     pub uploader_user_id: Option<String>,
+    pub file: crate::File,
 }
 impl UploadOrganizationLogoBody {
-    ///A value with the required fields (`file`) set and every optional field absent.
+    /// A value with the required fields (`file`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(file: crate::File) -> Self {
         UploadOrganizationLogoBody {
-            file,
             uploader_user_id: Default::default(),
+            file,
         }
     }
 }
-///Schema `#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpsertTemplateBody {
-    ///The template body before variable interpolation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    ///Whether Clerk should deliver emails or SMS messages based on the current template
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub delivered_by_clerk: crate::Nullable<bool>,
-    /**The local part of the From email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_name: Option<String>,
-    ///The editor markup used to generate the body of the template
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub markup: crate::Nullable<String>,
-    ///The user-friendly name of the template
+    /// The user-friendly name of the template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /**The local part of the Reply To email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_to_email_name: Option<String>,
-    /**The email subject.
-Applicable only to email templates.*/
+    /// The email subject.
+    /// Applicable only to email templates.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub subject: crate::Nullable<String>,
+    /// The editor markup used to generate the body of the template
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub markup: crate::Nullable<String>,
+    /// The template body before variable interpolation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Whether Clerk should deliver emails or SMS messages based on the current template
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub delivered_by_clerk: crate::Nullable<bool>,
+    /// The local part of the From email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_name: Option<String>,
+    /// The local part of the Reply To email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_name: Option<String>,
 }
-///Schema `#/components/schemas/User`.
+/// Schema `#/components/schemas/User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_code_enabled: Option<bool>,
-    ///Flag to denote whether user is banned or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub banned: Option<bool>,
-    ///If enabled, user can create organizations via FAPI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_organization_enabled: Option<bool>,
-    ///The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_organizations_limit: Option<i64>,
-    ///Unix timestamp of creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    ///If enabled, user can delete themselves via FAPI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_self_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_addresses: Option<Vec<super::types::EmailAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_accounts: Option<Vec<super::types::ExternalAccountWithVerification>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_image: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    ///Unix timestamp of the latest session activity, with day precision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_active_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    ///Unix timestamp of last sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_sign_in_at: Option<i64>,
-    ///Unix timestamp of when the user accepted the legal requirements.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legal_accepted_at: Option<i64>,
-    ///Flag to denote whether user is currently locked, i.e. restricted from signing in or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locked: Option<bool>,
-    ///The number of seconds remaining until the lockout period expires for a locked user. A null value for a locked user indicates that lockout never expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lockout_expires_in_seconds: Option<i64>,
-    ///Unix timestamp of when MFA was last disabled for this user. It should be noted that this field is not nullified if MFA is enabled again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_disabled_at: Option<i64>,
-    ///Unix timestamp of when MFA was last enabled for this user. It should be noted that this field is not nullified if MFA is disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mfa_enabled_at: Option<i64>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::UserObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub passkeys: Option<Vec<super::types::SchemasPasskey>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_numbers: Option<Vec<super::types::PhoneNumber>>,
+    pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_email_address_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5315,38 +5251,94 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_web3_wallet_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_image: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saml_accounts: Option<Vec<super::types::SamlAccount>>,
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totp_enabled: Option<bool>,
+    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_addresses: Option<Vec<super::types::EmailAddress>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_numbers: Option<Vec<super::types::PhoneNumber>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web3_wallets: Option<Vec<super::types::Web3wallet>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkeys: Option<Vec<super::types::SchemasPasskey>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub two_factor_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Unix timestamp of last update.
+    pub totp_enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
+    pub backup_code_enabled: Option<bool>,
+    /// Unix timestamp of when MFA was last enabled for this user. It should be noted that this field is not nullified if MFA is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    ///The number of verification attempts remaining until the user is locked. Null if account lockout is not enabled. Note: if a user is locked explicitly via the Backend API, they may still have verification attempts remaining.
+    pub mfa_enabled_at: Option<i64>,
+    /// Unix timestamp of when MFA was last disabled for this user. It should be noted that this field is not nullified if MFA is enabled again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_disabled_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_accounts: Option<Vec<super::types::ExternalAccountWithVerification>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_accounts: Option<Vec<super::types::SamlAccount>>,
+    /// Unix timestamp of last sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sign_in_at: Option<i64>,
+    /// Flag to denote whether user is banned or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banned: Option<bool>,
+    /// Flag to denote whether user is currently locked, i.e. restricted from signing in or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    /// The number of seconds remaining until the lockout period expires for a locked user. A null value for a locked user indicates that lockout never expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout_expires_in_seconds: Option<i64>,
+    /// The number of verification attempts remaining until the user is locked. Null if account lockout is not enabled. Note: if a user is locked explicitly via the Backend API, they may still have verification attempts remaining.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_attempts_remaining: Option<i64>,
+    /// Unix timestamp of last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub web3_wallets: Option<Vec<super::types::Web3wallet>>,
+    pub updated_at: Option<i64>,
+    /// Unix timestamp of creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// If enabled, user can delete themselves via FAPI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_self_enabled: Option<bool>,
+    /// If enabled, user can create organizations via FAPI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_organization_enabled: Option<bool>,
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_organizations_limit: Option<i64>,
+    /// Unix timestamp of the latest session activity, with day precision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_active_at: Option<i64>,
+    /// Unix timestamp of when the user accepted the legal requirements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_accepted_at: Option<i64>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/User/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/User/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum UserObject {
-    ///`user`
+    /// `user`
     User,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5379,86 +5371,86 @@ impl std::fmt::Display for UserObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyClientBody {
-    ///A JWT that represents the active client.
+    /// A JWT that represents the active client.
     pub token: String,
 }
 impl VerifyClientBody {
-    ///A value with the required fields (`token`) set and every optional field absent.
+    /// A value with the required fields (`token`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(token: String) -> Self {
         VerifyClientBody { token }
     }
 }
-///Schema `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct VerifyDomainProxyBody {
-    ///The ID of the domain that will be updated.
+    /// The ID of the domain that will be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    ///The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. https://example.com/__clerk
+    /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. https://example.com/__clerk
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyPasswordBody {
-    ///The user password to verify
+    /// The user password to verify
     pub password: String,
 }
 impl VerifyPasswordBody {
-    ///A value with the required fields (`password`) set and every optional field absent.
+    /// A value with the required fields (`password`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(password: String) -> Self {
         VerifyPasswordBody { password }
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyPasswordResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
-///Schema `#/paths/~1sessions~1{session_id}~1verify/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions~1{session_id}~1verify/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct VerifySessionBody {
-    /**The JWT that is sent via the `__session` cookie from your frontend.
-Note: this JWT must be associated with the supplied session ID.*/
+    /// The JWT that is sent via the `__session` cookie from your frontend.
+    /// Note: this JWT must be associated with the supplied session ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyTotpBody {
-    ///The TOTP or backup code to verify
+    /// The TOTP or backup code to verify
     pub code: String,
 }
 impl VerifyTotpBody {
-    ///A value with the required fields (`code`) set and every optional field absent.
+    /// A value with the required fields (`code`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(code: String) -> Self {
         VerifyTotpBody { code }
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyTotpResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_type: Option<super::types::VerifyTotpResponseCodeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_type: Option<super::types::VerifyTotpResponseCodeType>,
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerifyTotpResponseCodeType {
-    ///`totp`
+    /// `totp`
     Totp,
-    ///`backup_code`
+    /// `backup_code`
     BackupCode,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5493,28 +5485,28 @@ impl std::fmt::Display for VerifyTotpResponseCodeType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/WaitlistEntry`.
+/// Schema `#/components/schemas/WaitlistEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WaitlistEntry {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
+    pub object: super::types::WaitlistEntryObject,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation: Option<super::types::Invitation>,
-    ///Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
+    pub email_address: String,
+    pub status: super::types::WaitlistEntryStatus,
+    /// Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
-    pub object: super::types::WaitlistEntryObject,
-    pub status: super::types::WaitlistEntryStatus,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<super::types::Invitation>,
 }
-///Schema `#/components/schemas/WaitlistEntry/properties/object`.
+/// Schema `#/components/schemas/WaitlistEntry/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum WaitlistEntryObject {
-    ///`waitlist_entry`
+    /// `waitlist_entry`
     WaitlistEntry,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5547,17 +5539,17 @@ impl std::fmt::Display for WaitlistEntryObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/WaitlistEntry/properties/status`.
+/// Schema `#/components/schemas/WaitlistEntry/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum WaitlistEntryStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`invited`
+    /// `invited`
     Invited,
-    ///`rejected`
+    /// `rejected`
     Rejected,
-    ///`completed`
+    /// `completed`
     Completed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5596,29 +5588,29 @@ impl std::fmt::Display for WaitlistEntryStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Web3Signature`.
+/// Schema `#/components/schemas/Web3Signature`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Web3signature {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
     pub status: super::types::OtpStatus,
     pub strategy: super::types::Web3signatureStrategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/Web3Signature/properties/strategy`.
+/// Schema `#/components/schemas/Web3Signature/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum Web3signatureStrategy {
-    ///`web3_metamask_signature`
+    /// `web3_metamask_signature`
     Web3MetamaskSignature,
-    ///`web3_coinbase_wallet_signature`
+    /// `web3_coinbase_wallet_signature`
     Web3CoinbaseWalletSignature,
-    ///`web3_okx_wallet_signature`
+    /// `web3_okx_wallet_signature`
     Web3OkxWalletSignature,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5659,27 +5651,27 @@ impl std::fmt::Display for Web3signatureStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Web3Wallet`.
+/// Schema `#/components/schemas/Web3Wallet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Web3wallet {
-    ///Unix timestamp of creation
-    pub created_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::Web3walletObject,
-    ///Unix timestamp of creation
-    pub updated_at: i64,
-    pub verification: Option<super::types::Web3walletVerification>,
     pub web3_wallet: String,
+    pub verification: Option<super::types::Web3walletVerification>,
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
+    pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Web3Wallet/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Web3Wallet/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum Web3walletObject {
-    ///`web3_wallet`
+    /// `web3_wallet`
     Web3Wallet,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5712,7 +5704,7 @@ impl std::fmt::Display for Web3walletObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Web3Wallet/properties/verification`.
+/// Schema `#/components/schemas/Web3Wallet/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Web3walletVerification {

@@ -3,28 +3,28 @@
 
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
-///Schema `#/components/schemas/ActorToken`.
+/// Schema `#/components/schemas/ActorToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActorToken {
-    pub actor: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub id: String,
     pub object: super::types::ActorTokenObject,
+    pub id: String,
     pub status: super::types::ActorTokenStatus,
+    pub user_id: String,
+    pub actor: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub user_id: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/ActorToken/properties/object`.
+/// Schema `#/components/schemas/ActorToken/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ActorTokenObject {
-    ///`actor_token`
+    /// `actor_token`
     ActorToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -57,15 +57,15 @@ impl std::fmt::Display for ActorTokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/ActorToken/properties/status`.
+/// Schema `#/components/schemas/ActorToken/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ActorTokenStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`accepted`
+    /// `accepted`
     Accepted,
-    ///`revoked`
+    /// `revoked`
     Revoked,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -102,94 +102,94 @@ impl std::fmt::Display for ActorTokenStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1domains/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1domains/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddDomainBody {
-    ///Marks the new domain as satellite. Only `true` is accepted at the moment.
-    pub is_satellite: bool,
-    ///The new domain name. Can contain the port for development instances.
+    /// The new domain name. Can contain the port for development instances.
     pub name: String,
-    ///The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. Applicable only to production instances.
+    /// Marks the new domain as satellite. Only `true` is accepted at the moment.
+    pub is_satellite: bool,
+    /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. Applicable only to production instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proxy_url: crate::Nullable<String>,
 }
 impl AddDomainBody {
-    ///A value with the required fields (`is_satellite`, `name`) set and every optional field absent.
+    /// A value with the required fields (`name`, `is_satellite`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(is_satellite: bool, name: String) -> Self {
+    pub fn new(name: String, is_satellite: bool) -> Self {
         AddDomainBody {
-            is_satellite,
             name,
+            is_satellite,
             proxy_url: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1role_sets~1{role_set_key_or_id}~1roles/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddRolesToRoleSetBody {
-    ///Optionally update the creator role to one of the newly added roles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_role_key: Option<String>,
-    ///Optionally update the default role to one of the newly added roles.
+    /// Array of role keys to add to the role set.
+    /// Must contain at least one role and no more than 10 roles.
+    pub role_keys: Vec<String>,
+    /// Optionally update the default role to one of the newly added roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
-    /**Array of role keys to add to the role set.
-Must contain at least one role and no more than 10 roles.*/
-    pub role_keys: Vec<String>,
+    /// Optionally update the creator role to one of the newly added roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_role_key: Option<String>,
 }
 impl AddRolesToRoleSetBody {
-    ///A value with the required fields (`role_keys`) set and every optional field absent.
+    /// A value with the required fields (`role_keys`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(role_keys: Vec<String>) -> Self {
         AddRolesToRoleSetBody {
-            creator_role_key: Default::default(),
-            default_role_key: Default::default(),
             role_keys,
+            default_role_key: Default::default(),
+            creator_role_key: Default::default(),
         }
     }
 }
-///Schema `#/components/schemas/AdjustCreditBalanceRequest`.
+/// Schema `#/components/schemas/AdjustCreditBalanceRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AdjustCreditBalanceRequest {
-    ///Whether to increase or decrease the credit balance.
-    pub action: super::types::AdjustCreditBalanceRequestAction,
-    ///The credit amount in cents. Must be greater than zero.
+    /// The credit amount in cents. Must be greater than zero.
     pub amount: i64,
-    ///The currency code (e.g. "USD"). Defaults to USD if not provided.
+    /// Whether to increase or decrease the credit balance.
+    pub action: super::types::AdjustCreditBalanceRequestAction,
+    /// The currency code (e.g. "USD"). Defaults to USD if not provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
-    ///A unique key to ensure the adjustment is applied only once. Repeated requests with the same key return the original ledger entry.
+    /// A unique key to ensure the adjustment is applied only once. Repeated requests with the same key return the original ledger entry.
     pub idempotency_key: String,
-    ///An optional note to attach to the ledger entry.
+    /// An optional note to attach to the ledger entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 impl AdjustCreditBalanceRequest {
-    ///A value with the required fields (`action`, `amount`, `idempotency_key`) set and every optional field absent.
+    /// A value with the required fields (`amount`, `action`, `idempotency_key`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        action: super::types::AdjustCreditBalanceRequestAction,
         amount: i64,
+        action: super::types::AdjustCreditBalanceRequestAction,
         idempotency_key: String,
     ) -> Self {
         AdjustCreditBalanceRequest {
-            action,
             amount,
+            action,
             currency: Default::default(),
             idempotency_key,
             note: Default::default(),
         }
     }
 }
-/**Whether to increase or decrease the credit balance.
-
-Schema `#/components/schemas/AdjustCreditBalanceRequest/properties/action`.*/
+/// Whether to increase or decrease the credit balance.
+///
+/// Schema `#/components/schemas/AdjustCreditBalanceRequest/properties/action`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AdjustCreditBalanceRequestAction {
-    ///`increase`
+    /// `increase`
     Increase,
-    ///`decrease`
+    /// `decrease`
     Decrease,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -224,26 +224,26 @@ impl std::fmt::Display for AdjustCreditBalanceRequestAction {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/AgentTask`.
+/// Schema `#/components/schemas/AgentTask`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AgentTask {
-    ///A stable identifier for the agent, unique per agent_name within an instance.
-    pub agent_id: String,
-    ///A unique identifier for this agent task.
-    pub agent_task_id: String,
     pub object: super::types::AgentTaskObject,
-    ///A unique identifier for this agent task. Deprecated: use agent_task_id instead.
+    /// A stable identifier for the agent, unique per agent_name within an instance.
+    pub agent_id: String,
+    /// A unique identifier for this agent task.
+    pub agent_task_id: String,
+    /// A unique identifier for this agent task. Deprecated: use agent_task_id instead.
     #[deprecated]
     pub task_id: String,
-    ///The URL that, when visited, creates a session for the user. Only present in the response to a create request.
+    /// The URL that, when visited, creates a session for the user. Only present in the response to a create request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-///Schema `#/components/schemas/AgentTask/properties/object`.
+/// Schema `#/components/schemas/AgentTask/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AgentTaskObject {
-    ///`agent_task`
+    /// `agent_task`
     AgentTask,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -276,39 +276,39 @@ impl std::fmt::Display for AgentTaskObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/AllowlistIdentifier`.
+/// Schema `#/components/schemas/AllowlistIdentifier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AllowlistIdentifier {
-    ///Unix timestamp of creation
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub object: Option<super::types::AllowlistIdentifierObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///An email address or a phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_id: Option<String>,
+    /// An email address or a phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<super::types::AllowlistIdentifierIdentifierType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
+    /// Unix timestamp of creation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation_id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::AllowlistIdentifierObject>,
-    ///Unix timestamp of last update.
+    pub created_at: Option<i64>,
+    /// Unix timestamp of last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
-///Schema `#/components/schemas/AllowlistIdentifier/properties/identifier_type`.
+/// Schema `#/components/schemas/AllowlistIdentifier/properties/identifier_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AllowlistIdentifierIdentifierType {
-    ///`email_address`
+    /// `email_address`
     EmailAddress,
-    ///`phone_number`
+    /// `phone_number`
     PhoneNumber,
-    ///`web3_wallet`
+    /// `web3_wallet`
     Web3Wallet,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -345,13 +345,13 @@ impl std::fmt::Display for AllowlistIdentifierIdentifierType {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/AllowlistIdentifier/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/AllowlistIdentifier/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum AllowlistIdentifierObject {
-    ///`allowlist_identifier`
+    /// `allowlist_identifier`
     AllowlistIdentifier,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -384,14 +384,14 @@ impl std::fmt::Display for AllowlistIdentifierObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/ApplyCommerceDiscountRequest`.
+/// Schema `#/components/schemas/ApplyCommerceDiscountRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplyCommerceDiscountRequest {
-    ///The ID of the discount to apply to the subscription item.
+    /// The ID of the discount to apply to the subscription item.
     pub discount_id: String,
 }
 impl ApplyCommerceDiscountRequest {
-    ///A value with the required fields (`discount_id`) set and every optional field absent.
+    /// A value with the required fields (`discount_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(discount_id: String) -> Self {
         ApplyCommerceDiscountRequest {
@@ -399,126 +399,88 @@ impl ApplyCommerceDiscountRequest {
         }
     }
 }
-///Schema `#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1email_addresses~1{email_address_id}~1attempt_verification/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AttemptEmailAddressVerificationBody {
-    ///The verification code that was sent to the email address
-    pub code: String,
-    ///The ID of the verification to check, such as one returned by prepare_verification
+    /// The ID of the verification to check, such as one returned by prepare_verification
     pub verification_id: String,
+    /// The verification code that was sent to the email address
+    pub code: String,
 }
 impl AttemptEmailAddressVerificationBody {
-    ///A value with the required fields (`code`, `verification_id`) set and every optional field absent.
+    /// A value with the required fields (`verification_id`, `code`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(code: String, verification_id: String) -> Self {
+    pub fn new(verification_id: String, code: String) -> Self {
         AttemptEmailAddressVerificationBody {
-            code,
             verification_id,
+            code,
         }
     }
 }
-///Schema `#/components/responses/_VerificationResponse/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AttemptEmailAddressVerificationResponse {
-    ///The number of attempts made against this verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attempts: Option<i64>,
-    ///The channel the code was sent over (phone numbers only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    ///Unix timestamp (milliseconds) at which the code expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expire_at: Option<i64>,
-    ///The ID of the verification. Pass this to attempt_verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    ///The type of the verification object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<String>,
-    ///The status of the verification (unverified, verified, expired, or failed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    ///The verification strategy (email_code or phone_code).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<String>,
-}
-///Schema `#/components/schemas/BillingDiscountsResponse`.
+/// Schema `#/components/schemas/BillingDiscountsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingDiscountsResponse {
-    ///Proration details from passed subscription time
-    pub proration: Option<super::types::BillingDiscountsResponseProration>,
+    /// Proration details from passed subscription time
+    pub proration: Option<super::types::CommerceProrationDiscountResponse>,
     pub total: super::types::CommerceMoneyResponse,
 }
-/**Proration details from passed subscription time
-
-Schema `#/components/schemas/BillingDiscountsResponse/properties/proration`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BillingDiscountsResponseProration {
-    pub amount: super::types::CommerceMoneyResponse,
-    ///Number of days that have passed in the billing cycle
-    pub cycle_days_passed: i64,
-    ///Total number of days in the billing cycle
-    pub cycle_days_total: i64,
-    ///Percentage of the billing cycle that has passed
-    pub cycle_passed_percent: f64,
-}
-///Schema `#/components/schemas/BillingPaymentAttempt`.
+/// Schema `#/components/schemas/BillingPaymentAttempt`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingPaymentAttempt {
-    pub amount: super::types::CommerceMoneyResponse,
-    ///Type of charge for this payment attempt.
-    pub charge_type: String,
-    ///Unix timestamp (in milliseconds) when the payment attempt was created.
-    pub created_at: i64,
-    ///Unix timestamp (in milliseconds) when the payment failed to be processed.
-    pub failed_at: Option<i64>,
-    ///External identifier from the payment gateway.
-    pub gateway_external_id: Option<String>,
-    ///External URL from the payment gateway.
-    pub gateway_external_url: Option<String>,
-    ///Unique identifier for the payment attempt.
-    pub id: String,
-    ///The ID of the instance this payment attempt belongs to.
-    pub instance_id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::BillingPaymentAttemptObject,
-    ///Unix timestamp (in milliseconds) when the payment was completed.
-    pub paid_at: Option<i64>,
-    ///The payee associated with this payment attempt.
-    pub payee: serde_json::Map<String, serde_json::Value>,
-    ///Unique identifier for the payee.
-    pub payee_id: String,
-    pub payer: super::types::CommercePayerResponse,
-    ///Unique identifier for the payer.
-    pub payer_id: String,
-    ///Unique identifier for the associated payment.
+    /// Unique identifier for the payment attempt.
+    pub id: String,
+    /// Unique identifier for the associated payment.
     pub payment_id: String,
-    pub payment_method: super::types::CommercePaymentMethodResponse,
-    ///Unique identifier for the payment method.
-    pub payment_method_id: String,
-    ///Unique identifier for the associated statement.
-    pub statement_id: String,
-    ///The current status of the payment attempt.
-    pub status: super::types::BillingPaymentAttemptStatus,
-    ///The subscription item associated with this payment attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_item: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Unique identifier for the associated subscription item.
+    /// The ID of the instance this payment attempt belongs to.
+    pub instance_id: String,
+    /// Type of charge for this payment attempt.
+    pub charge_type: String,
+    /// Unique identifier for the payee.
+    pub payee_id: String,
+    /// The payee associated with this payment attempt.
+    pub payee: serde_json::Map<String, serde_json::Value>,
+    /// Unique identifier for the payer.
+    pub payer_id: String,
+    pub payer: super::types::CommercePayerResponse,
+    /// Unique identifier for the associated subscription item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_item_id: Option<String>,
-    ///Totals breakdown for this payment attempt.
+    /// The subscription item associated with this payment attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totals: Option<super::types::BillingPaymentAttemptTotals>,
-    ///Unix timestamp (in milliseconds) when the payment attempt was last updated.
+    pub subscription_item: Option<serde_json::Map<String, serde_json::Value>>,
+    pub amount: super::types::CommerceMoneyResponse,
+    /// Totals breakdown for this payment attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<super::types::CommerceTotalsResponse2>,
+    /// Unique identifier for the payment method.
+    pub payment_method_id: String,
+    pub payment_method: super::types::CommercePaymentMethodResponse,
+    /// Unique identifier for the associated statement.
+    pub statement_id: String,
+    /// External identifier from the payment gateway.
+    pub gateway_external_id: Option<String>,
+    /// External URL from the payment gateway.
+    pub gateway_external_url: Option<String>,
+    /// The current status of the payment attempt.
+    pub status: super::types::BillingPaymentAttemptStatus,
+    /// Unix timestamp (in milliseconds) when the payment was completed.
+    pub paid_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the payment failed to be processed.
+    pub failed_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the payment attempt was created.
+    pub created_at: i64,
+    /// Unix timestamp (in milliseconds) when the payment attempt was last updated.
     pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/BillingPaymentAttempt/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/BillingPaymentAttempt/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingPaymentAttemptObject {
-    ///`commerce_payment`
+    /// `commerce_payment`
     CommercePayment,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -551,17 +513,17 @@ impl std::fmt::Display for BillingPaymentAttemptObject {
         f.write_str(self.as_str())
     }
 }
-/**The current status of the payment attempt.
-
-Schema `#/components/schemas/BillingPaymentAttempt/properties/status`.*/
+/// The current status of the payment attempt.
+///
+/// Schema `#/components/schemas/BillingPaymentAttempt/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingPaymentAttemptStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`paid`
+    /// `paid`
     Paid,
-    ///`failed`
+    /// `failed`
     Failed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -598,94 +560,44 @@ impl std::fmt::Display for BillingPaymentAttemptStatus {
         f.write_str(self.as_str())
     }
 }
-/**Totals breakdown for this payment attempt.
-
-Schema `#/components/schemas/BillingPaymentAttempt/properties/totals`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BillingPaymentAttemptTotals {
-    pub base_fee: super::types::CommerceMoneyResponse,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credits: Option<super::types::BillingPaymentAttemptTotalsCredits>,
-    ///Information about the discounts applied to the payment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounts: Option<super::types::BillingDiscountsResponse>,
-    pub grand_total: super::types::CommerceMoneyResponse,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_unit_totals: Option<Vec<super::types::CommercePerUnitTotal2>>,
-    pub subtotal: super::types::CommerceMoneyResponse,
-    pub tax_total: super::types::CommerceMoneyResponse,
-}
-///Schema `#/components/schemas/CommerceTotalsResponse-2/properties/credits`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BillingPaymentAttemptTotalsCredits {
-    pub payer: Option<super::types::BillingPaymentAttemptTotalsCreditsPayer>,
-    pub proration: Option<super::types::BillingPaymentAttemptTotalsCreditsProration>,
-    pub total: super::types::CommerceMoneyResponse,
-}
-///Schema `#/components/schemas/CommerceCreditsResponse/properties/payer`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BillingPaymentAttemptTotalsCreditsPayer {
-    pub applied_amount: super::types::CommerceMoneyResponse,
-    pub remaining_balance: super::types::CommerceMoneyResponse,
-}
-///Schema `#/components/schemas/CommerceCreditsResponse/properties/proration`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BillingPaymentAttemptTotalsCreditsProration {
-    pub amount: super::types::CommerceMoneyResponse,
-    pub cycle_days_remaining: i64,
-    pub cycle_days_total: i64,
-    pub cycle_remaining_percent: f64,
-}
-///Schema `#/components/schemas/BillingPriceResponse`.
+/// Schema `#/components/schemas/BillingPriceResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingPriceResponse {
-    ///The amount in cents for the price.
-    pub amount: i64,
-    ///The monthly amount in cents when billed annually.
-    pub annual_monthly_amount: i64,
-    pub annual_monthly_fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Unix timestamp (milliseconds) of creation.
-    pub created_at: i64,
-    ///The currency code (e.g., "USD").
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::BillingPriceResponseObject,
+    /// Unique identifier for the price.
+    pub id: String,
+    /// Unique identifier for the associated plan.
+    pub plan_id: String,
+    /// Unique identifier for the instance.
+    pub instance_id: String,
+    /// The currency code (e.g., "USD").
     pub currency: String,
-    ///The currency symbol (e.g., "$").
+    /// The currency symbol (e.g., "$").
     pub currency_symbol: String,
-    ///The description of the price.
+    /// The amount in cents for the price.
+    pub amount: i64,
+    /// The monthly amount in cents when billed annually.
+    pub annual_monthly_amount: i64,
+    pub fee: Option<super::types::CommerceMoneyResponse>,
+    pub annual_monthly_fee: Option<super::types::CommerceMoneyResponse>,
+    /// The description of the price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Unique identifier for the price.
-    pub id: String,
-    ///Unique identifier for the instance.
-    pub instance_id: String,
-    ///Whether this price is the default price for its plan.
+    /// Whether this price is the default price for its plan.
     pub is_default: bool,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::BillingPriceResponseObject,
-    ///Unique identifier for the associated plan.
-    pub plan_id: String,
-    ///Which billing periods this price supports.
+    /// Unix timestamp (milliseconds) of creation.
+    pub created_at: i64,
+    /// Which billing periods this price supports.
     pub supported_billing_periods: super::types::BillingPriceResponseSupportedBillingPeriods,
 }
-///Schema `#/components/schemas/BillingPriceResponse/properties/annual_monthly_fee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct BillingPriceResponseAnnualMonthlyFee {
-    ///The amount in cents.
-    pub amount: i64,
-    ///The formatted amount as a string (e.g., "$49.99").
-    pub amount_formatted: String,
-    ///The currency code (e.g., "USD").
-    pub currency: String,
-    ///The currency symbol (e.g., "$").
-    pub currency_symbol: String,
-}
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/BillingPriceResponse/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/BillingPriceResponse/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingPriceResponseObject {
-    ///`commerce_price`
+    /// `commerce_price`
     CommercePrice,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -718,17 +630,17 @@ impl std::fmt::Display for BillingPriceResponseObject {
         f.write_str(self.as_str())
     }
 }
-/**Which billing periods this price supports.
-
-Schema `#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`.*/
+/// Which billing periods this price supports.
+///
+/// Schema `#/components/schemas/BillingPriceResponse/properties/supported_billing_periods`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingPriceResponseSupportedBillingPeriods {
-    ///`month`
+    /// `month`
     Month,
-    ///`annual`
+    /// `annual`
     Annual,
-    ///`both`
+    /// `both`
     Both,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -765,55 +677,55 @@ impl std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/BillingProrationDiscountDetail`.
+/// Schema `#/components/schemas/BillingProrationDiscountDetail`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingProrationDiscountDetail {
     pub amount: super::types::CommerceMoneyResponse,
-    ///Number of days that have passed in the billing cycle
+    /// Number of days that have passed in the billing cycle
     pub cycle_days_passed: i64,
-    ///Total number of days in the billing cycle
+    /// Total number of days in the billing cycle
     pub cycle_days_total: i64,
-    ///Percentage of the billing cycle that has passed
+    /// Percentage of the billing cycle that has passed
     pub cycle_passed_percent: f64,
 }
-///Schema `#/components/schemas/BillingStatement`.
+/// Schema `#/components/schemas/BillingStatement`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingStatement {
-    ///Array of statement groups.
-    pub groups: Vec<super::types::BillingStatementGroupsItem>,
-    ///Unique identifier for the billing statement.
-    pub id: String,
-    ///The ID of the instance this statement belongs to.
-    pub instance_id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::BillingStatementObject,
-    pub payer: super::types::CommercePayerResponse,
-    ///The current status of the statement.
-    pub status: super::types::BillingStatementStatus,
-    ///Unix timestamp (in milliseconds) when the statement was created.
+    /// Unique identifier for the billing statement.
+    pub id: String,
+    /// The ID of the instance this statement belongs to.
+    pub instance_id: String,
+    /// Unix timestamp (in milliseconds) when the statement was created.
     pub timestamp: i64,
-    ///Totals for the statement.
+    pub payer: super::types::CommercePayerResponse,
+    /// The current status of the statement.
+    pub status: super::types::BillingStatementStatus,
+    /// Totals for the statement.
     pub totals: super::types::BillingStatementTotals,
+    /// Array of statement groups.
+    pub groups: Vec<super::types::BillingStatementGroupsItem>,
 }
-/**A statement group.
-
-Schema `#/components/schemas/BillingStatement/properties/groups/items`.*/
+/// A statement group.
+///
+/// Schema `#/components/schemas/BillingStatement/properties/groups/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingStatementGroupsItem {
-    ///The payment attempts included in the group
-    pub items: Vec<super::types::BillingPaymentAttempt>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::BillingStatementGroupsItemObject,
-    ///Unix timestamp (in milliseconds) of the date the group's payment attempts were created
+    /// Unix timestamp (in milliseconds) of the date the group's payment attempts were created
     pub timestamp: i64,
+    /// The payment attempts included in the group
+    pub items: Vec<super::types::BillingPaymentAttempt>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/BillingStatement/properties/groups/items/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/BillingStatement/properties/groups/items/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingStatementGroupsItemObject {
-    ///`commerce_statement_group`
+    /// `commerce_statement_group`
     CommerceStatementGroup,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -850,13 +762,13 @@ impl std::fmt::Display for BillingStatementGroupsItemObject {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/BillingStatement/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/BillingStatement/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingStatementObject {
-    ///`commerce_statement`
+    /// `commerce_statement`
     CommerceStatement,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -889,15 +801,15 @@ impl std::fmt::Display for BillingStatementObject {
         f.write_str(self.as_str())
     }
 }
-/**The current status of the statement.
-
-Schema `#/components/schemas/BillingStatement/properties/status`.*/
+/// The current status of the statement.
+///
+/// Schema `#/components/schemas/BillingStatement/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingStatementStatus {
-    ///`open`
+    /// `open`
     Open,
-    ///`closed`
+    /// `closed`
     Closed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -932,45 +844,45 @@ impl std::fmt::Display for BillingStatementStatus {
         f.write_str(self.as_str())
     }
 }
-/**Totals for the statement.
-
-Schema `#/components/schemas/BillingStatement/properties/totals`.*/
+/// Totals for the statement.
+///
+/// Schema `#/components/schemas/BillingStatement/properties/totals`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingStatementTotals {
-    pub base_fee: super::types::CommerceMoneyResponse,
     pub grand_total: super::types::CommerceMoneyResponse,
     pub subtotal: super::types::CommerceMoneyResponse,
+    pub base_fee: super::types::CommerceMoneyResponse,
     pub tax_total: super::types::CommerceMoneyResponse,
 }
-///Schema `#/components/schemas/BlocklistIdentifier`.
+/// Schema `#/components/schemas/BlocklistIdentifier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlocklistIdentifier {
-    ///Unix timestamp of creation
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub object: Option<super::types::BlocklistIdentifierObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///An email address, email domain, phone number or web3 wallet.
+    /// An email address, email domain, phone number or web3 wallet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<super::types::AllowlistIdentifierIdentifierType>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// Unix timestamp of creation
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::BlocklistIdentifierObject>,
-    ///Unix timestamp of last update.
+    pub created_at: Option<i64>,
+    /// Unix timestamp of last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/BlocklistIdentifier/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/BlocklistIdentifier/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BlocklistIdentifierObject {
-    ///`blocklist_identifier`
+    /// `blocklist_identifier`
     BlocklistIdentifier,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1003,66 +915,66 @@ impl std::fmt::Display for BlocklistIdentifierObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/BlocklistIdentifiers`.
+/// Schema `#/components/schemas/BlocklistIdentifiers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BlocklistIdentifiers {
     pub data: Vec<super::types::BlocklistIdentifier>,
-    ///Total number of blocklist identifiers
+    /// Total number of blocklist identifiers
     pub total_count: i64,
 }
-///Schema `#/components/schemas/CNameTarget`.
+/// Schema `#/components/schemas/CNameTarget`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CNameTarget {
     pub host: String,
-    ///Denotes whether this CNAME target is required to be set in order for the domain to be considered deployed.
-    pub required: bool,
     pub value: String,
+    /// Denotes whether this CNAME target is required to be set in order for the domain to be considered deployed.
+    pub required: bool,
 }
-///Schema `#/components/schemas/ClerkError`.
+/// Schema `#/components/schemas/ClerkError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClerkError {
-    pub code: String,
-    pub long_message: String,
     pub message: String,
+    pub long_message: String,
+    pub code: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
-///Schema `#/components/schemas/ClerkErrors`.
+/// Schema `#/components/schemas/ClerkErrors`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClerkErrors {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clerk_trace_id: Option<String>,
     pub errors: Vec<super::types::ClerkError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clerk_trace_id: Option<String>,
 }
-///Schema `#/components/schemas/Client`.
+/// Schema `#/components/schemas/Client`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Client {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    ///String representing the identifier of the session.
-    pub id: String,
-    ///Last active session_id.
-    pub last_active_session_id: Option<String>,
-    ///The authentication strategy that was last used to authenticate the user on this client.
-    pub last_authentication_strategy: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::ClientObject,
+    /// String representing the identifier of the session.
+    pub id: String,
     pub session_ids: Vec<String>,
     pub sessions: Vec<super::types::Session>,
     pub sign_in_id: Option<String>,
     pub sign_up_id: Option<String>,
-    ///Unix timestamp of last update.
+    /// Last active session_id.
+    pub last_active_session_id: Option<String>,
+    /// The authentication strategy that was last used to authenticate the user on this client.
+    pub last_authentication_strategy: Option<String>,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Client/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Client/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ClientObject {
-    ///`client`
+    /// `client`
     Client,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1095,94 +1007,94 @@ impl std::fmt::Display for ClientObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommerceCreditBalanceResponse`.
+/// Schema `#/components/schemas/CommerceCreditBalanceResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceCreditBalanceResponse {
-    ///The current credit balance. Null when the payer has never had credits.
-    pub balance: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///String representing the object's type. Always "commerce_credit_balance".
+    /// String representing the object's type. Always "commerce_credit_balance".
     pub object: String,
+    /// The current credit balance. Null when the payer has never had credits.
+    pub balance: Option<super::types::CommerceMoneyResponse>,
 }
-///Schema `#/components/schemas/CommerceCreditLedgerResponse`.
+/// Schema `#/components/schemas/CommerceCreditLedgerResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceCreditLedgerResponse {
-    pub amount: super::types::CommerceMoneyResponse,
-    ///Timestamp when the ledger entry was created.
-    pub created_at: String,
-    ///Unique identifier for the ledger entry.
+    /// String representing the object's type. Always "commerce_credit_ledger".
+    pub object: String,
+    /// Unique identifier for the ledger entry.
     pub id: String,
-    ///An optional note attached to the ledger entry.
+    /// The ID of the payer whose balance was adjusted.
+    pub payer_id: String,
+    pub amount: super::types::CommerceMoneyResponse,
+    /// The type of source that originated the adjustment (e.g. "grant").
+    pub source_type: String,
+    /// The ID of the source that originated the adjustment.
+    pub source_id: String,
+    /// An optional note attached to the ledger entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    ///String representing the object's type. Always "commerce_credit_ledger".
-    pub object: String,
-    ///The ID of the payer whose balance was adjusted.
-    pub payer_id: String,
-    ///The ID of the source that originated the adjustment.
-    pub source_id: String,
-    ///The type of source that originated the adjustment (e.g. "grant").
-    pub source_type: String,
+    /// Timestamp when the ledger entry was created.
+    pub created_at: String,
 }
-///Schema `#/components/schemas/CommerceCreditsResponse`.
+/// Schema `#/components/schemas/CommerceCreditsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceCreditsResponse {
-    pub payer: Option<super::types::BillingPaymentAttemptTotalsCreditsPayer>,
-    pub proration: Option<super::types::BillingPaymentAttemptTotalsCreditsProration>,
+    pub proration: Option<super::types::CommerceProrationCreditDetailResponse>,
+    pub payer: Option<super::types::CommercePayerCreditResponse>,
     pub total: super::types::CommerceMoneyResponse,
 }
-///Schema `#/components/schemas/CommerceDiscountRedemptionResponse`.
+/// Schema `#/components/schemas/CommerceDiscountRedemptionResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceDiscountRedemptionResponse {
-    /**How much this discount takes off the subscription item's next renewal charge.
-Present for either effect when next-payment data is available.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Fixed amount off when the effect is fixed_amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_off: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Number of billing cycles the discount has already been applied to.
-    pub cycles_applied: i32,
-    ///Remaining billing cycles the discount applies to. Null means the discount lasts forever.
-    pub cycles_remaining: Option<i32>,
-    ///Unique identifier for the discount that was applied.
-    pub discount_id: String,
-    ///The snapshotted discount effect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effect: Option<super::types::CommerceDiscountRedemptionResponseEffect>,
-    ///Unique identifier for the discount redemption.
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::CommerceDiscountRedemptionResponseObject,
+    /// Unique identifier for the discount redemption.
     pub id: String,
-    ///The display name of the discount.
+    /// Unique identifier for the subscription item the discount was applied to.
+    pub subscription_item_id: String,
+    /// Unique identifier for the discount that was applied.
+    pub discount_id: String,
+    /// The display name of the discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::CommerceDiscountRedemptionResponseObject,
-    ///Percent off when the effect is percentage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub percent_off: Option<f64>,
-    ///The promo code used to redeem the discount, when applicable.
+    /// How the discount was applied to the subscription item.
+    pub source: super::types::CommerceDiscountRedemptionResponseSource,
+    /// The promo code used to redeem the discount, when applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<String>,
-    ///Unix timestamp (in milliseconds) when the discount was redeemed.
-    pub redeemed_at: i64,
-    ///Identifier of the actor that redeemed the discount, when available.
-    pub redeemed_by: Option<String>,
-    ///How the discount was applied to the subscription item.
-    pub source: super::types::CommerceDiscountRedemptionResponseSource,
-    ///Current status of the discount redemption.
+    /// The snapshotted discount effect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<super::types::CommerceDiscountRedemptionResponseEffect>,
+    /// Percent off when the effect is percentage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent_off: Option<f64>,
+    /// Fixed amount off when the effect is fixed_amount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_off: Option<super::types::CommerceMoneyResponse>,
+    /// How much this discount takes off the subscription item's next renewal charge.
+    /// Present for either effect when next-payment data is available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<super::types::CommerceMoneyResponse>,
+    /// Remaining billing cycles the discount applies to. Null means the discount lasts forever.
+    pub cycles_remaining: Option<i32>,
+    /// Number of billing cycles the discount has already been applied to.
+    pub cycles_applied: i32,
+    /// Current status of the discount redemption.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::types::CommerceDiscountRedemptionResponseStatus>,
-    ///Unique identifier for the subscription item the discount was applied to.
-    pub subscription_item_id: String,
+    /// Unix timestamp (in milliseconds) when the discount was redeemed.
+    pub redeemed_at: i64,
+    /// Identifier of the actor that redeemed the discount, when available.
+    pub redeemed_by: Option<String>,
 }
-/**The snapshotted discount effect.
-
-Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`.*/
+/// The snapshotted discount effect.
+///
+/// Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/effect`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceDiscountRedemptionResponseEffect {
-    ///`percentage`
+    /// `percentage`
     Percentage,
-    ///`fixed_amount`
+    /// `fixed_amount`
     FixedAmount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1217,13 +1129,13 @@ impl std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceDiscountRedemptionResponseObject {
-    ///`commerce_discount_redemption`
+    /// `commerce_discount_redemption`
     CommerceDiscountRedemption,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1260,17 +1172,17 @@ impl std::fmt::Display for CommerceDiscountRedemptionResponseObject {
         f.write_str(self.as_str())
     }
 }
-/**How the discount was applied to the subscription item.
-
-Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`.*/
+/// How the discount was applied to the subscription item.
+///
+/// Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/source`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceDiscountRedemptionResponseSource {
-    ///`promotion`
+    /// `promotion`
     Promotion,
-    ///`manual`
+    /// `manual`
     Manual,
-    ///`promo_code`
+    /// `promo_code`
     PromoCode,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1307,17 +1219,17 @@ impl std::fmt::Display for CommerceDiscountRedemptionResponseSource {
         f.write_str(self.as_str())
     }
 }
-/**Current status of the discount redemption.
-
-Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`.*/
+/// Current status of the discount redemption.
+///
+/// Schema `#/components/schemas/CommerceDiscountRedemptionResponse/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceDiscountRedemptionResponseStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`exhausted`
+    /// `exhausted`
     Exhausted,
-    ///`removed`
+    /// `removed`
     Removed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1354,109 +1266,109 @@ impl std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommerceDiscountsResponse`.
+/// Schema `#/components/schemas/CommerceDiscountsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceDiscountsResponse {
-    pub proration: Option<super::types::BillingDiscountsResponseProration>,
+    pub proration: Option<super::types::CommerceProrationDiscountResponse>,
     pub total: super::types::CommerceMoneyResponse,
 }
-///Schema `#/components/schemas/CommerceMoneyResponse`.
+/// Schema `#/components/schemas/CommerceMoneyResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceMoneyResponse {
-    ///The amount in cents.
+    /// The amount in cents.
     pub amount: i64,
-    ///The formatted amount as a string (e.g., "$49.99").
+    /// The formatted amount as a string (e.g., "$49.99").
     pub amount_formatted: String,
-    ///The currency code (e.g., "USD").
+    /// The currency code (e.g., "USD").
     pub currency: String,
-    ///The currency symbol (e.g., "$").
+    /// The currency symbol (e.g., "$").
     pub currency_symbol: String,
 }
-///Schema `#/components/schemas/CommercePayerCreditResponse`.
+/// Schema `#/components/schemas/CommercePayerCreditResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePayerCreditResponse {
-    pub applied_amount: super::types::CommerceMoneyResponse,
     pub remaining_balance: super::types::CommerceMoneyResponse,
+    pub applied_amount: super::types::CommerceMoneyResponse,
 }
-///Schema `#/components/schemas/CommercePayerResponse`.
+/// Schema `#/components/schemas/CommercePayerResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePayerResponse {
-    ///Unix timestamp (in milliseconds) when the payer was created.
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::CommercePayerResponseObject,
+    /// Unique identifier for the payer.
+    pub id: String,
+    /// Unique identifier for the Clerk instance.
+    pub instance_id: String,
+    /// User ID for user-type payers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credits_balance: Option<super::types::CommerceMoneyResponse>,
-    ///Email address of the payer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    ///First name of the payer.
+    pub user_id: Option<String>,
+    /// First name of the payer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    ///Unique identifier for the payer.
-    pub id: String,
-    ///URL of the payer's image/avatar.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    ///Unique identifier for the Clerk instance.
-    pub instance_id: String,
-    ///Last name of the payer.
+    /// Last name of the payer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::CommercePayerResponseObject,
-    ///Organization ID for org-type payers.
+    /// Email address of the payer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Organization ID for org-type payers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    ///Organization name for org-type payers.
+    /// Organization name for org-type payers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
-    ///Unix timestamp (in milliseconds) when the payer was last updated.
+    /// URL of the payer's image/avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    ///User ID for user-type payers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-}
-///Schema `#/components/schemas/CommercePayerResponse-2`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommercePayerResponse2 {
-    ///Unix timestamp (in milliseconds) when the payer was created.
-    pub created_at: i64,
+    pub image_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<super::types::CommerceMoneyResponse>,
-    ///Email address of the payer.
-    pub email: String,
-    ///First name of the payer.
-    pub first_name: String,
-    ///Unique identifier for the payer.
-    pub id: String,
-    ///URL of the payer's image/avatar.
-    pub image_url: String,
-    ///Unique identifier for the Clerk instance.
-    pub instance_id: String,
-    ///Last name of the payer.
-    pub last_name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// Unix timestamp (in milliseconds) when the payer was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the payer was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+}
+/// Schema `#/components/schemas/CommercePayerResponse-2`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CommercePayerResponse2 {
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::CommercePayerResponseObject,
-    ///Organization ID for org-type payers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    ///Organization name for org-type payers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_name: Option<String>,
-    ///Unix timestamp (in milliseconds) when the payer was last updated.
-    pub updated_at: i64,
-    ///User ID for user-type payers.
+    /// Unique identifier for the payer.
+    pub id: String,
+    /// Unique identifier for the Clerk instance.
+    pub instance_id: String,
+    /// User ID for user-type payers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// First name of the payer.
+    pub first_name: String,
+    /// Last name of the payer.
+    pub last_name: String,
+    /// Email address of the payer.
+    pub email: String,
+    /// Organization ID for org-type payers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// Organization name for org-type payers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_name: Option<String>,
+    /// URL of the payer's image/avatar.
+    pub image_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits_balance: Option<super::types::CommerceMoneyResponse>,
+    /// Unix timestamp (in milliseconds) when the payer was created.
+    pub created_at: i64,
+    /// Unix timestamp (in milliseconds) when the payer was last updated.
+    pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommercePayerResponse/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommercePayerResponse/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePayerResponseObject {
-    ///`commerce_payer`
+    /// `commerce_payer`
     CommercePayer,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1489,58 +1401,58 @@ impl std::fmt::Display for CommercePayerResponseObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommercePaymentMethodResponse`.
+/// Schema `#/components/schemas/CommercePaymentMethodResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePaymentMethodResponse {
-    ///Type of card (if applicable).
-    pub card_type: Option<String>,
-    ///Unix timestamp (in milliseconds) when the payment method was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    ///Card expiration month (for card payment methods).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_month: Option<i64>,
-    ///Card expiration year (for card payment methods).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_year: Option<i64>,
-    ///The payment gateway.
-    pub gateway: String,
-    ///External account ID in the payment gateway.
-    pub gateway_external_account_id: Option<String>,
-    ///External ID in the payment gateway.
-    pub gateway_external_id: String,
-    ///Unique identifier for the payment method.
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::CommercePaymentMethodResponseObject,
+    /// Unique identifier for the payment method.
     pub id: String,
-    ///Whether this is the default payment method for the payer.
+    /// Unique identifier for the payer.
+    pub payer_id: String,
+    /// The payment method type.
+    pub payment_type: super::types::CommercePaymentMethodResponsePaymentType,
+    /// Whether this is the default payment method for the payer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    ///Whether this payment method can be removed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_removable: Option<bool>,
-    ///Last 4 digits of the card (for card payment methods).
+    /// The payment gateway.
+    pub gateway: String,
+    /// External ID in the payment gateway.
+    pub gateway_external_id: String,
+    /// External account ID in the payment gateway.
+    pub gateway_external_account_id: Option<String>,
+    /// Last 4 digits of the card (for card payment methods).
     pub last4: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::CommercePaymentMethodResponseObject,
-    ///Unique identifier for the payer.
-    pub payer_id: String,
-    ///The payment method type.
-    pub payment_type: super::types::CommercePaymentMethodResponsePaymentType,
-    ///Status of the payment method.
+    /// Status of the payment method.
     pub status: super::types::CommercePaymentMethodResponseStatus,
-    ///Unix timestamp (in milliseconds) when the payment method was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    ///Type of wallet (if applicable).
+    /// Type of wallet (if applicable).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_type: Option<String>,
+    /// Type of card (if applicable).
+    pub card_type: Option<String>,
+    /// Card expiration year (for card payment methods).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// Card expiration month (for card payment methods).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the payment method was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the payment method was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
+    /// Whether this payment method can be removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_removable: Option<bool>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommercePaymentMethodResponse/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommercePaymentMethodResponse/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePaymentMethodResponseObject {
-    ///`commerce_payment_method`
+    /// `commerce_payment_method`
     CommercePaymentMethod,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1577,17 +1489,17 @@ impl std::fmt::Display for CommercePaymentMethodResponseObject {
         f.write_str(self.as_str())
     }
 }
-/**The payment method type.
-
-Schema `#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`.*/
+/// The payment method type.
+///
+/// Schema `#/components/schemas/CommercePaymentMethodResponse/properties/payment_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePaymentMethodResponsePaymentType {
-    ///`card`
+    /// `card`
     Card,
-    ///`link`
+    /// `link`
     Link,
-    ///`payer-credits`
+    /// `payer-credits`
     PayerCredits,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1624,15 +1536,15 @@ impl std::fmt::Display for CommercePaymentMethodResponsePaymentType {
         f.write_str(self.as_str())
     }
 }
-/**Status of the payment method.
-
-Schema `#/components/schemas/CommercePaymentMethodResponse/properties/status`.*/
+/// Status of the payment method.
+///
+/// Schema `#/components/schemas/CommercePaymentMethodResponse/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePaymentMethodResponseStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`disconnected`
+    /// `disconnected`
     Disconnected,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1667,56 +1579,56 @@ impl std::fmt::Display for CommercePaymentMethodResponseStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommercePaymentSourceResponse`.
+/// Schema `#/components/schemas/CommercePaymentSourceResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePaymentSourceResponse {
-    ///Type of card (if applicable).
-    pub card_type: String,
-    ///Unix timestamp (in milliseconds) when the payment source was created.
-    pub created_at: i64,
-    ///Card expiration month (for card payment sources).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_month: Option<i64>,
-    ///Card expiration year (for card payment sources).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expiry_year: Option<i64>,
-    ///The payment gateway.
-    pub gateway: String,
-    ///External account ID in the payment gateway.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gateway_external_account_id: Option<String>,
-    ///External ID in the payment gateway.
-    pub gateway_external_id: String,
-    ///Unique identifier for the payment source.
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::CommercePaymentSourceResponseObject,
+    /// Unique identifier for the payment source.
     pub id: String,
-    ///Whether this is the default payment source for the payer.
+    /// Unique identifier for the payer.
+    pub payer_id: String,
+    /// The payment method type.
+    pub payment_method: super::types::CommercePaymentSourceResponsePaymentMethod,
+    /// Whether this is the default payment source for the payer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    ///Whether this payment source can be removed.
+    /// The payment gateway.
+    pub gateway: String,
+    /// External ID in the payment gateway.
+    pub gateway_external_id: String,
+    /// External account ID in the payment gateway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway_external_account_id: Option<String>,
+    /// Last 4 digits of the card (for card payment sources).
+    pub last4: String,
+    /// Status of the payment source.
+    pub status: super::types::CommercePaymentMethodResponseStatus,
+    /// Type of wallet (if applicable).
+    pub wallet_type: String,
+    /// Type of card (if applicable).
+    pub card_type: String,
+    /// Card expiration year (for card payment sources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_year: Option<i64>,
+    /// Card expiration month (for card payment sources).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiry_month: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the payment source was created.
+    pub created_at: i64,
+    /// Unix timestamp (in milliseconds) when the payment source was last updated.
+    pub updated_at: i64,
+    /// Whether this payment source can be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
-    ///Last 4 digits of the card (for card payment sources).
-    pub last4: String,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::CommercePaymentSourceResponseObject,
-    ///Unique identifier for the payer.
-    pub payer_id: String,
-    ///The payment method type.
-    pub payment_method: super::types::CommercePaymentSourceResponsePaymentMethod,
-    ///Status of the payment source.
-    pub status: super::types::CommercePaymentMethodResponseStatus,
-    ///Unix timestamp (in milliseconds) when the payment source was last updated.
-    pub updated_at: i64,
-    ///Type of wallet (if applicable).
-    pub wallet_type: String,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommercePaymentSourceResponse/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommercePaymentSourceResponse/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePaymentSourceResponseObject {
-    ///`commerce_source`
+    /// `commerce_source`
     CommerceSource,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1749,17 +1661,17 @@ impl std::fmt::Display for CommercePaymentSourceResponseObject {
         f.write_str(self.as_str())
     }
 }
-/**The payment method type.
-
-Schema `#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`.*/
+/// The payment method type.
+///
+/// Schema `#/components/schemas/CommercePaymentSourceResponse/properties/payment_method`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePaymentSourceResponsePaymentMethod {
-    ///`card`
+    /// `card`
     Card,
-    ///`apple_pay`
+    /// `apple_pay`
     ApplePay,
-    ///`google_pay`
+    /// `google_pay`
     GooglePay,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1796,156 +1708,156 @@ impl std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommercePerUnitTotal`.
+/// Schema `#/components/schemas/CommercePerUnitTotal`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePerUnitTotal {
-    ///Number of units included in each pricing block.
-    pub block_size: i64,
-    ///Name of the billable unit (for example, `seats`).
+    /// Name of the billable unit (for example, `seats`).
     pub name: String,
-    ///Computed totals for each pricing tier.
+    /// Number of units included in each pricing block.
+    pub block_size: i64,
+    /// Computed totals for each pricing tier.
     pub tiers: Vec<super::types::CommercePerUnitTotalTier>,
 }
-///Schema `#/components/schemas/CommercePerUnitTotal-2`.
+/// Schema `#/components/schemas/CommercePerUnitTotal-2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePerUnitTotal2 {
-    ///Number of units included in each pricing block
-    pub block_size: i64,
-    ///Name of the billable unit (for example, seats)
+    /// Name of the billable unit (for example, seats)
     pub name: String,
-    ///Computed totals for each pricing tier
+    /// Number of units included in each pricing block
+    pub block_size: i64,
+    /// Computed totals for each pricing tier
     pub tiers: Vec<super::types::CommercePerUnitTotalTier2>,
 }
-///Schema `#/components/schemas/CommercePerUnitTotalTier`.
+/// Schema `#/components/schemas/CommercePerUnitTotalTier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePerUnitTotalTier {
-    pub fee_per_block: super::types::CommerceMoneyResponse,
-    ///Units billed in this tier; null means unlimited.
+    /// Units billed in this tier; null means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
+    pub fee_per_block: super::types::CommerceMoneyResponse,
     pub total: super::types::CommerceMoneyResponse,
 }
-///Schema `#/components/schemas/CommercePerUnitTotalTier-2`.
+/// Schema `#/components/schemas/CommercePerUnitTotalTier-2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePerUnitTotalTier2 {
-    pub fee_per_block: super::types::CommerceMoneyResponse,
-    ///Units billed in this tier; null means unlimited
+    /// Units billed in this tier; null means unlimited
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
+    pub fee_per_block: super::types::CommerceMoneyResponse,
     pub total: super::types::CommerceMoneyResponse,
 }
-///Schema `#/components/schemas/CommercePlan`.
+/// Schema `#/components/schemas/CommercePlan`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePlan {
-    pub annual_fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    pub annual_monthly_fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///The URL of the plan's avatar image.
-    pub avatar_url: Option<String>,
-    ///The description of the plan.
-    pub description: Option<String>,
-    ///The features included in this plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub features: Option<Vec<super::types::FeatureResponse>>,
-    pub fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///The payer type this plan is designed for.
-    pub for_payer_type: String,
-    ///Number of free trial days for this plan.
-    pub free_trial_days: Option<i64>,
-    ///Whether free trial is enabled for this plan.
-    pub free_trial_enabled: bool,
-    ///Whether this plan has a base fee.
-    pub has_base_fee: bool,
-    ///Unique identifier for the plan.
-    pub id: String,
-    ///Whether this is the default plan.
-    pub is_default: bool,
-    ///Whether this is a recurring plan.
-    pub is_recurring: bool,
-    ///The name of the plan.
-    pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::CommercePlanObject,
-    ///The ID of the product this plan belongs to.
+    /// Unique identifier for the plan.
+    pub id: String,
+    /// The name of the plan.
+    pub name: String,
+    pub fee: Option<super::types::CommerceMoneyResponse>,
+    pub annual_monthly_fee: Option<super::types::CommerceMoneyResponse>,
+    pub annual_fee: Option<super::types::CommerceMoneyResponse>,
+    /// The description of the plan.
+    pub description: Option<String>,
+    /// The ID of the product this plan belongs to.
     #[deprecated]
     pub product_id: String,
-    ///Whether this plan is publicly visible.
+    /// Whether this is the default plan.
+    pub is_default: bool,
+    /// Whether this is a recurring plan.
+    pub is_recurring: bool,
+    /// Whether this plan is publicly visible.
     pub publicly_visible: bool,
-    ///The URL-friendly slug for the plan.
+    /// Whether this plan has a base fee.
+    pub has_base_fee: bool,
+    /// The payer type this plan is designed for.
+    pub for_payer_type: String,
+    /// The URL-friendly slug for the plan.
     pub slug: String,
-    ///Per-unit pricing tiers for this plan (for example, seats)
+    /// The URL of the plan's avatar image.
+    pub avatar_url: Option<String>,
+    /// The features included in this plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub features: Option<Vec<super::types::FeatureResponse>>,
+    /// Whether free trial is enabled for this plan.
+    pub free_trial_enabled: bool,
+    /// Number of free trial days for this plan.
+    pub free_trial_days: Option<i64>,
+    /// Per-unit pricing tiers for this plan (for example, seats)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_prices: Option<Vec<super::types::CommercePlanUnitPrice>>,
 }
-///Schema `#/components/schemas/CommercePlan-2`.
+/// Schema `#/components/schemas/CommercePlan-2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePlan2 {
-    ///The amount in cents for the plan.
-    pub amount: i64,
-    ///The formatted amount as a string (e.g., "$49.99").
-    pub amount_formatted: String,
-    ///The total annual amount in cents.
-    pub annual_amount: i64,
-    ///The formatted annual amount as a string.
-    pub annual_amount_formatted: String,
-    pub annual_fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///The monthly amount in cents when billed annually.
-    pub annual_monthly_amount: i64,
-    ///The formatted annual monthly amount as a string.
-    pub annual_monthly_amount_formatted: String,
-    pub annual_monthly_fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///The URL of the plan's avatar image.
-    pub avatar_url: String,
-    ///The currency code (e.g., "USD").
-    pub currency: String,
-    ///The currency symbol (e.g., "$").
-    pub currency_symbol: String,
-    ///The description of the commerce plan.
-    pub description: String,
-    ///The features included in this plan.
-    pub features: Vec<super::types::FeatureResponse2>,
-    pub fee: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///The payer type this plan is designed for.
-    pub for_payer_type: String,
-    ///Number of free trial days for this plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub free_trial_days: Option<i64>,
-    ///Whether free trial is enabled for this plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub free_trial_enabled: Option<bool>,
-    ///Whether this plan has a base fee.
-    pub has_base_fee: bool,
-    ///Unique identifier for the commerce plan.
-    pub id: String,
-    ///The billing interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<i64>,
-    ///Whether this is the default plan.
-    pub is_default: bool,
-    ///Whether this is a recurring plan.
-    pub is_recurring: bool,
-    ///The name of the commerce plan.
-    pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::CommercePlanObject,
-    ///The types of payers that can use this plan.
+    /// Unique identifier for the commerce plan.
+    pub id: String,
+    /// The name of the commerce plan.
+    pub name: String,
+    pub fee: Option<super::types::CommerceMoneyResponse>,
+    pub annual_monthly_fee: Option<super::types::CommerceMoneyResponse>,
+    pub annual_fee: Option<super::types::CommerceMoneyResponse>,
+    /// The amount in cents for the plan.
+    pub amount: i64,
+    /// The formatted amount as a string (e.g., "$49.99").
+    pub amount_formatted: String,
+    /// The monthly amount in cents when billed annually.
+    pub annual_monthly_amount: i64,
+    /// The formatted annual monthly amount as a string.
+    pub annual_monthly_amount_formatted: String,
+    /// The total annual amount in cents.
+    pub annual_amount: i64,
+    /// The formatted annual amount as a string.
+    pub annual_amount_formatted: String,
+    /// The currency symbol (e.g., "$").
+    pub currency_symbol: String,
+    /// The currency code (e.g., "USD").
+    pub currency: String,
+    /// The description of the commerce plan.
+    pub description: String,
+    /// The ID of the product this plan belongs to.
+    pub product_id: String,
+    /// Whether this is the default plan.
+    pub is_default: bool,
+    /// Whether this is a recurring plan.
+    pub is_recurring: bool,
+    /// Whether this plan is publicly visible.
+    pub publicly_visible: bool,
+    /// Whether this plan has a base fee.
+    pub has_base_fee: bool,
+    /// The types of payers that can use this plan.
     pub payer_type: Vec<String>,
-    ///The billing period for the plan.
+    /// The payer type this plan is designed for.
+    pub for_payer_type: String,
+    /// The URL-friendly slug for the plan.
+    pub slug: String,
+    /// The URL of the plan's avatar image.
+    pub avatar_url: String,
+    /// The billing period for the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
-    ///The ID of the product this plan belongs to.
-    pub product_id: String,
-    ///Whether this plan is publicly visible.
-    pub publicly_visible: bool,
-    ///The URL-friendly slug for the plan.
-    pub slug: String,
+    /// The billing interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<i64>,
+    /// The features included in this plan.
+    pub features: Vec<super::types::FeatureResponse2>,
+    /// Whether free trial is enabled for this plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_trial_enabled: Option<bool>,
+    /// Number of free trial days for this plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_trial_days: Option<i64>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommercePlan/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommercePlan/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePlanObject {
-    ///`commerce_plan`
+    /// `commerce_plan`
     CommercePlan,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -1978,57 +1890,57 @@ impl std::fmt::Display for CommercePlanObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommercePlanUnitPrice`.
+/// Schema `#/components/schemas/CommercePlanUnitPrice`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePlanUnitPrice {
-    ///Number of units included in each pricing block
-    pub block_size: i64,
-    ///Name of the billable unit (for example, seats)
+    /// Name of the billable unit (for example, seats)
     pub name: String,
-    ///Tiered pricing configuration for this unit
+    /// Number of units included in each pricing block
+    pub block_size: i64,
+    /// Tiered pricing configuration for this unit
     pub tiers: Vec<super::types::CommercePlanUnitPriceTier>,
 }
-///Schema `#/components/schemas/CommercePlanUnitPriceTier`.
+/// Schema `#/components/schemas/CommercePlanUnitPriceTier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePlanUnitPriceTier {
-    ///End block (inclusive) for this tier; null means unlimited
+    /// Start block (inclusive) for this tier
+    pub starts_at_block: i64,
+    /// End block (inclusive) for this tier; null means unlimited
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ends_after_block: Option<i64>,
     pub fee_per_block: super::types::CommerceMoneyResponse,
-    ///Start block (inclusive) for this tier
-    pub starts_at_block: i64,
 }
-///Schema `#/components/schemas/CommercePriceTransitionDetails`.
+/// Schema `#/components/schemas/CommercePriceTransitionDetails`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePriceTransitionDetails {
-    ///Whether an immediate charge was made.
-    pub charged_immediately: bool,
-    ///Unix timestamp (milliseconds) when the new price takes effect.
-    pub effective_at: i64,
-    ///When the new price takes effect.
-    pub effective_mode: super::types::CommercePriceTransitionDetailsEffectiveMode,
-    ///Amount charged immediately, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub immediate_charge: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Unix timestamp (milliseconds) for the next billing date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_billing_date: Option<i64>,
     pub previous_plan: super::types::CommercePlan2,
     pub previous_price: super::types::BillingPriceResponse,
-    ///The ID of the previous subscription item.
-    pub previous_subscription_item_id: String,
-    ///The status of the previous subscription item after transition.
+    /// Unix timestamp (milliseconds) when the new price takes effect.
+    pub effective_at: i64,
+    /// When the new price takes effect.
+    pub effective_mode: super::types::CommercePriceTransitionDetailsEffectiveMode,
+    /// Unix timestamp (milliseconds) for the next billing date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_billing_date: Option<i64>,
+    /// Whether an immediate charge was made.
+    pub charged_immediately: bool,
+    /// Amount charged immediately, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub immediate_charge: Option<super::types::CommerceMoneyResponse>,
+    /// The status of the previous subscription item after transition.
     pub previous_subscription_item_status: super::types::CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
+    /// The ID of the previous subscription item.
+    pub previous_subscription_item_id: String,
 }
-/**When the new price takes effect.
-
-Schema `#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`.*/
+/// When the new price takes effect.
+///
+/// Schema `#/components/schemas/CommercePriceTransitionDetails/properties/effective_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
-    ///`immediate`
+    /// `immediate`
     Immediate,
-    ///`end_of_period`
+    /// `end_of_period`
     EndOfPeriod,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2063,17 +1975,17 @@ impl std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
         f.write_str(self.as_str())
     }
 }
-/**The status of the previous subscription item after transition.
-
-Schema `#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`.*/
+/// The status of the previous subscription item after transition.
+///
+/// Schema `#/components/schemas/CommercePriceTransitionDetails/properties/previous_subscription_item_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    ///`canceled`
+    /// `canceled`
     Canceled,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2128,21 +2040,21 @@ impl std::fmt::Display for CommercePriceTransitionDetailsPreviousSubscriptionIte
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommercePriceTransitionResponse`.
+/// Schema `#/components/schemas/CommercePriceTransitionResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommercePriceTransitionResponse {
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::CommercePriceTransitionResponseObject,
     pub subscription_item: super::types::CommerceSubscriptionItem2,
     pub transition: super::types::CommercePriceTransitionDetails,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommercePriceTransitionResponse/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommercePriceTransitionResponse/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommercePriceTransitionResponseObject {
-    ///`commerce_price_transition`
+    /// `commerce_price_transition`
     CommercePriceTransition,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2179,7 +2091,7 @@ impl std::fmt::Display for CommercePriceTransitionResponseObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommerceProrationCreditDetailResponse`.
+/// Schema `#/components/schemas/CommerceProrationCreditDetailResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceProrationCreditDetailResponse {
     pub amount: super::types::CommerceMoneyResponse,
@@ -2187,7 +2099,7 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_days_total: i64,
     pub cycle_remaining_percent: f64,
 }
-///Schema `#/components/schemas/CommerceProrationDiscountResponse`.
+/// Schema `#/components/schemas/CommerceProrationDiscountResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceProrationDiscountResponse {
     pub amount: super::types::CommerceMoneyResponse,
@@ -2195,196 +2107,196 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_days_total: i64,
     pub cycle_passed_percent: f64,
 }
-///Schema `#/components/schemas/CommerceSubscription`.
+/// Schema `#/components/schemas/CommerceSubscription`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceSubscription {
-    ///Unix timestamp (milliseconds) when the subscription became active.
-    pub active_at: Option<i64>,
-    ///Unix timestamp (milliseconds) of creation.
-    pub created_at: i64,
-    ///Whether the payer is eligible for a free trial.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub eligible_for_free_trial: Option<bool>,
-    ///Unique identifier for the commerce subscription.
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::CommerceSubscriptionObject,
+    /// Unique identifier for the commerce subscription.
     pub id: String,
-    ///The ID of the instance this subscription belongs to.
+    /// The ID of the instance this subscription belongs to.
     pub instance_id: String,
+    /// The current status of the subscription.
+    pub status: super::types::CommerceSubscriptionStatus,
+    /// The ID of the payer for this subscription.
+    pub payer_id: String,
+    /// Unix timestamp (milliseconds) of creation.
+    pub created_at: i64,
+    /// Unix timestamp (milliseconds) of last update.
+    pub updated_at: i64,
+    /// Unix timestamp (milliseconds) when the subscription became active.
+    pub active_at: Option<i64>,
+    /// Unix timestamp (milliseconds) when the subscription became past due.
+    pub past_due_at: Option<i64>,
+    /// Array of subscription items in this subscription.
+    pub subscription_items: Vec<super::types::CommerceSubscriptionItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<super::types::CommerceSubscriptionNextPayment>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::CommerceSubscriptionObject,
-    ///Unix timestamp (milliseconds) when the subscription became past due.
-    pub past_due_at: Option<i64>,
-    ///The ID of the payer for this subscription.
-    pub payer_id: String,
-    ///The current status of the subscription.
-    pub status: super::types::CommerceSubscriptionStatus,
-    ///Array of subscription items in this subscription.
-    pub subscription_items: Vec<super::types::CommerceSubscriptionItem>,
-    ///Unix timestamp (milliseconds) of last update.
-    pub updated_at: i64,
+    /// Whether the payer is eligible for a free trial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible_for_free_trial: Option<bool>,
 }
-///Schema `#/components/schemas/CommerceSubscriptionCreditResponse`.
+/// Schema `#/components/schemas/CommerceSubscriptionCreditResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceSubscriptionCreditResponse {
-    ///Credit amount.
+    /// Credit amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Percentage of the billing cycle remaining.
+    pub amount: Option<super::types::CommerceMoneyResponse>,
+    /// Percentage of the billing cycle remaining.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cycle_remaining_percent: Option<f64>,
 }
-///Schema `#/components/schemas/CommerceSubscriptionItem`.
+/// Schema `#/components/schemas/CommerceSubscriptionItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceSubscriptionItem {
-    ///Unix timestamp (in milliseconds) when the subscription item was canceled.
-    pub canceled_at: Option<i64>,
-    ///Unix timestamp (in milliseconds) when the subscription item was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::CommerceSubscriptionItemObject,
+    /// Unique identifier for the subscription item.
+    pub id: String,
+    /// Unique identifier for the Clerk instance.
+    pub instance_id: String,
+    /// Current status of the subscription item.
+    pub status: super::types::CommerceSubscriptionItemStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<super::types::CommerceSubscriptionCreditResponse>,
-    ///Unified credits breakdown for this subscription item.
+    /// Unified credits breakdown for this subscription item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credits: Option<super::types::BillingPaymentAttemptTotalsCredits>,
-    ///Unix timestamp (in milliseconds) when the subscription item ended.
-    pub ended_at: Option<i64>,
-    ///Unique identifier for the subscription item.
-    pub id: String,
-    ///Unique identifier for the Clerk instance.
-    pub instance_id: String,
-    ///Whether this subscription item includes a free trial.
-    pub is_free_trial: bool,
+    pub credits: Option<super::types::CommerceCreditsResponse>,
+    /// Unique identifier for the associated plan.
+    pub plan_id: Option<String>,
+    /// Unique identifier for the associated price
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifetime_paid: Option<super::types::CommerceMoneyResponse>,
-    ///Information about the next payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_payment: Option<super::types::CommerceSubscriptionItemNextPayment>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::CommerceSubscriptionItemObject,
-    ///Unix timestamp (in milliseconds) when the subscription item became past due.
-    pub past_due_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payer: Option<super::types::CommercePayerResponse>,
-    ///Unique identifier for the payer.
-    pub payer_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_method: Option<super::types::CommercePaymentMethodResponse>,
-    ///Unix timestamp (in milliseconds) when the current period ends.
-    pub period_end: Option<i64>,
-    ///Unix timestamp (in milliseconds) when the current period started.
-    pub period_start: i64,
-    ///The associated plan.
+    pub price_id: Option<String>,
+    /// The associated plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<super::types::CommercePlan>,
-    ///Unique identifier for the associated plan.
-    pub plan_id: Option<String>,
-    ///The billing period for this subscription item.
+    /// The billing period for this subscription item.
     pub plan_period: super::types::CommerceSubscriptionItemPlanPeriod,
-    ///Unique identifier for the associated price
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_id: Option<String>,
-    ///The day the subscription item was prorated from. Only available in some responses.
+    pub payment_method: Option<super::types::CommercePaymentMethodResponse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_paid: Option<super::types::CommerceMoneyResponse>,
+    /// Information about the next payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_payment: Option<super::types::CommerceSubscriptionItemNextPaymentResponse>,
+    /// Unique identifier for the payer.
+    pub payer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer: Option<super::types::CommercePayerResponse>,
+    /// Whether this subscription item includes a free trial.
+    pub is_free_trial: bool,
+    /// Unix timestamp (in milliseconds) when the current period started.
+    pub period_start: i64,
+    /// Unix timestamp (in milliseconds) when the current period ends.
+    pub period_end: Option<i64>,
+    /// The day the subscription item was prorated from. Only available in some responses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration_date: Option<String>,
-    ///Seat quantity for seat-based billing.
+    /// Unix timestamp (in milliseconds) when the subscription item was canceled.
+    pub canceled_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the subscription item became past due.
+    pub past_due_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the subscription item ended.
+    pub ended_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the subscription item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seats: Option<super::types::CommerceSubscriptionItemSeats>,
-    ///Current status of the subscription item.
-    pub status: super::types::CommerceSubscriptionItemStatus,
-    ///Totals for this subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totals: Option<super::types::BillingPaymentAttemptTotals>,
-    ///Unix timestamp (in milliseconds) when the subscription item was last updated.
+    pub created_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the subscription item was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Seat quantity for seat-based billing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<super::types::CommerceSubscriptionItemSeatsResponse>,
+    /// Totals for this subscription item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<super::types::CommerceTotalsResponse2>,
 }
-///Schema `#/components/schemas/CommerceSubscriptionItem-2`.
+/// Schema `#/components/schemas/CommerceSubscriptionItem-2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceSubscriptionItem2 {
-    ///Current amount for this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Unix timestamp (in milliseconds) when the subscription was canceled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canceled_at: Option<i64>,
-    ///Unix timestamp (in milliseconds) when the subscription was created.
-    pub created_at: i64,
-    ///Credit information (only available in PaymentAttempt events).
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::CommerceSubscriptionItemObject,
+    /// Unique identifier for the subscription item.
+    pub id: String,
+    /// Unique identifier for the Clerk instance.
+    pub instance_id: String,
+    /// Current status of the subscription item.
+    pub status: super::types::CommerceSubscriptionItem2Status,
+    /// Credit information (only available in PaymentAttempt events).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<super::types::CommerceSubscriptionCreditResponse>,
-    ///Unix timestamp (in milliseconds) when the subscription ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<i64>,
-    ///Unique identifier for the subscription item.
-    pub id: String,
-    ///Unique identifier for the Clerk instance.
-    pub instance_id: String,
-    ///Whether this subscription is currently on a free trial.
-    pub is_free_trial: bool,
-    ///Total amount paid over the lifetime of this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifetime_paid: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Information about the next invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_invoice: Option<super::types::CommerceSubscriptionItemNextPayment>,
-    ///Information about the next payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_payment: Option<super::types::CommerceSubscriptionItemNextPayment>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::CommerceSubscriptionItemObject,
-    ///Unix timestamp (in milliseconds) when the subscription became past due.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub past_due_at: Option<i64>,
-    ///The payer associated with this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payer: Option<super::types::CommercePayerResponse2>,
-    ///Unique identifier for the payer.
-    pub payer_id: String,
-    ///The payment source associated with this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_source: Option<super::types::CommercePaymentSourceResponse>,
-    ///Unique identifier for the payment source.
-    pub payment_source_id: String,
-    ///Unix timestamp (in milliseconds) when the current period ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_end: Option<i64>,
-    ///Unix timestamp (in milliseconds) when the current period started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_start: Option<i64>,
-    ///The associated commerce plan.
-    pub plan: Option<super::types::CommercePlan2>,
-    ///Unique identifier for the associated plan.
+    /// Unique identifier for the associated plan.
     pub plan_id: String,
-    ///The billing period for this subscription.
-    pub plan_period: super::types::CommerceSubscriptionItemPlanPeriod,
-    ///Unique identifier for the associated price
+    /// Unique identifier for the associated price
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
-    ///Date used for proration calculations.
+    /// The associated commerce plan.
+    pub plan: Option<super::types::CommercePlan2>,
+    /// The billing period for this subscription.
+    pub plan_period: super::types::CommerceSubscriptionItemPlanPeriod,
+    /// Unique identifier for the payment source.
+    pub payment_source_id: String,
+    /// The payment source associated with this subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_source: Option<super::types::CommercePaymentSourceResponse>,
+    /// Total amount paid over the lifetime of this subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime_paid: Option<super::types::CommerceMoneyResponse>,
+    /// Current amount for this subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<super::types::CommerceMoneyResponse>,
+    /// Information about the next invoice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_invoice: Option<super::types::CommerceSubscriptionItemNextPaymentResponse>,
+    /// Information about the next payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_payment: Option<super::types::CommerceSubscriptionItemNextPaymentResponse>,
+    /// Unique identifier for the payer.
+    pub payer_id: String,
+    /// The payer associated with this subscription.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payer: Option<super::types::CommercePayerResponse2>,
+    /// Whether this subscription is currently on a free trial.
+    pub is_free_trial: bool,
+    /// Unix timestamp (in milliseconds) when the current period started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the current period ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<i64>,
+    /// Date used for proration calculations.
     pub proration_date: String,
-    ///Current status of the subscription item.
-    pub status: super::types::CommerceSubscriptionItem2Status,
-    ///Unix timestamp (in milliseconds) when the subscription was last updated.
+    /// Unix timestamp (in milliseconds) when the subscription was canceled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canceled_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the subscription became past due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub past_due_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the subscription ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+    /// Unix timestamp (in milliseconds) when the subscription was created.
+    pub created_at: i64,
+    /// Unix timestamp (in milliseconds) when the subscription was last updated.
     pub updated_at: i64,
 }
-/**Current status of the subscription item.
-
-Schema `#/components/schemas/CommerceSubscriptionItem-2/properties/status`.*/
+/// Current status of the subscription item.
+///
+/// Schema `#/components/schemas/CommerceSubscriptionItem-2/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceSubscriptionItem2Status {
-    ///`active`
+    /// `active`
     Active,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`past_due`
+    /// `past_due`
     PastDue,
-    ///`upcoming`
+    /// `upcoming`
     Upcoming,
-    ///`incomplete`
+    /// `incomplete`
     Incomplete,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2427,63 +2339,29 @@ impl std::fmt::Display for CommerceSubscriptionItem2Status {
         f.write_str(self.as_str())
     }
 }
-/**Information about the next payment.
-
-Schema `#/components/schemas/CommerceSubscriptionItem/properties/next_payment`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommerceSubscriptionItemNextPayment {
-    ///Base plan fee for the next payment. Does not include per-unit (e.g. seat) charges; see `totals.grand_total` for the full amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Unix timestamp (in milliseconds) for the next payment date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<i64>,
-    ///Per-unit total breakdown (for example, seats) for the next payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_unit_totals: Option<Vec<super::types::CommercePerUnitTotal>>,
-    ///Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totals: Option<super::types::CommerceSubscriptionItemNextPaymentTotals>,
-}
-///Schema `#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`.
+/// Schema `#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
-    ///Base plan fee for the next payment. Does not include per-unit (e.g. seat) charges; see `totals.grand_total` for the full amount.
+    /// Base plan fee for the next payment. Does not include per-unit (e.g. seat) charges; see `totals.grand_total` for the full amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<super::types::BillingPriceResponseAnnualMonthlyFee>,
-    ///Unix timestamp (in milliseconds) for the next payment date.
+    pub amount: Option<super::types::CommerceMoneyResponse>,
+    /// Unix timestamp (in milliseconds) for the next payment date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
-    ///Per-unit total breakdown (for example, seats) for the next payment.
+    /// Per-unit total breakdown (for example, seats) for the next payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<super::types::CommercePerUnitTotal>>,
-    ///Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
+    /// Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totals: Option<super::types::CommerceSubscriptionItemNextPaymentTotals>,
+    pub totals: Option<super::types::CommerceTotalsResponse>,
 }
-/**Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
-
-Schema `#/components/schemas/CommerceSubscriptionItemNextPaymentResponse/properties/totals`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommerceSubscriptionItemNextPaymentTotals {
-    pub base_fee: super::types::CommerceMoneyResponse,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credits: Option<super::types::BillingPaymentAttemptTotalsCredits>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounts: Option<super::types::BillingDiscountsResponse>,
-    pub grand_total: super::types::CommerceMoneyResponse,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_unit_totals: Option<Vec<super::types::CommercePerUnitTotal>>,
-    pub subtotal: super::types::CommerceMoneyResponse,
-    pub tax_total: super::types::CommerceMoneyResponse,
-}
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommerceSubscriptionItem/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommerceSubscriptionItem/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceSubscriptionItemObject {
-    ///`commerce_subscription_item`
+    /// `commerce_subscription_item`
     CommerceSubscriptionItem,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2520,15 +2398,15 @@ impl std::fmt::Display for CommerceSubscriptionItemObject {
         f.write_str(self.as_str())
     }
 }
-/**The billing period for this subscription item.
-
-Schema `#/components/schemas/CommerceSubscriptionItem/properties/plan_period`.*/
+/// The billing period for this subscription item.
+///
+/// Schema `#/components/schemas/CommerceSubscriptionItem/properties/plan_period`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceSubscriptionItemPlanPeriod {
-    ///`month`
+    /// `month`
     Month,
-    ///`annual`
+    /// `annual`
     Annual,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2563,47 +2441,36 @@ impl std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
         f.write_str(self.as_str())
     }
 }
-/**Seat quantity for seat-based billing.
-
-Schema `#/components/schemas/CommerceSubscriptionItem/properties/seats`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommerceSubscriptionItemSeats {
-    ///Seat quantity being billed; null means unlimited
-    pub quantity: Option<i64>,
-    ///Per-unit cost breakdown by pricing tier
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tiers: Option<Vec<super::types::CommercePerUnitTotalTier2>>,
-}
-///Schema `#/components/schemas/CommerceSubscriptionItemSeatsResponse`.
+/// Schema `#/components/schemas/CommerceSubscriptionItemSeatsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceSubscriptionItemSeatsResponse {
-    ///Seat quantity being billed; null means unlimited
+    /// Seat quantity being billed; null means unlimited
     pub quantity: Option<i64>,
-    ///Per-unit cost breakdown by pricing tier
+    /// Per-unit cost breakdown by pricing tier
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<super::types::CommercePerUnitTotalTier2>>,
 }
-/**Current status of the subscription item.
-
-Schema `#/components/schemas/CommerceSubscriptionItem/properties/status`.*/
+/// Current status of the subscription item.
+///
+/// Schema `#/components/schemas/CommerceSubscriptionItem/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceSubscriptionItemStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`canceled`
+    /// `canceled`
     Canceled,
-    ///`expired`
+    /// `expired`
     Expired,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`past_due`
+    /// `past_due`
     PastDue,
-    ///`upcoming`
+    /// `upcoming`
     Upcoming,
-    ///`incomplete`
+    /// `incomplete`
     Incomplete,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2650,26 +2517,26 @@ impl std::fmt::Display for CommerceSubscriptionItemStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommerceSubscriptionNextPayment`.
+/// Schema `#/components/schemas/CommerceSubscriptionNextPayment`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceSubscriptionNextPayment {
-    pub amount: super::types::CommerceMoneyResponse,
-    ///Unix timestamp (milliseconds) of the next payment date.
+    /// Unix timestamp (milliseconds) of the next payment date.
     pub date: i64,
-    ///Per-unit total breakdown (for example, seats) for the next payment.
+    pub amount: super::types::CommerceMoneyResponse,
+    /// Per-unit total breakdown (for example, seats) for the next payment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<super::types::CommercePerUnitTotal2>>,
-    ///Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
+    /// Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub totals: Option<super::types::BillingPaymentAttemptTotals>,
+    pub totals: Option<super::types::CommerceTotalsResponse2>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/CommerceSubscription/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/CommerceSubscription/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceSubscriptionObject {
-    ///`commerce_subscription`
+    /// `commerce_subscription`
     CommerceSubscription,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2702,23 +2569,23 @@ impl std::fmt::Display for CommerceSubscriptionObject {
         f.write_str(self.as_str())
     }
 }
-/**The current status of the subscription.
-
-Schema `#/components/schemas/CommerceSubscription/properties/status`.*/
+/// The current status of the subscription.
+///
+/// Schema `#/components/schemas/CommerceSubscription/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CommerceSubscriptionStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`past_due`
+    /// `past_due`
     PastDue,
-    ///`canceled`
+    /// `canceled`
     Canceled,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
-    ///`incomplete`
+    /// `incomplete`
     Incomplete,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2761,50 +2628,50 @@ impl std::fmt::Display for CommerceSubscriptionStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/CommerceTotalsResponse`.
+/// Schema `#/components/schemas/CommerceTotalsResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceTotalsResponse {
+    pub subtotal: super::types::CommerceMoneyResponse,
     pub base_fee: super::types::CommerceMoneyResponse,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credits: Option<super::types::BillingPaymentAttemptTotalsCredits>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounts: Option<super::types::BillingDiscountsResponse>,
+    pub tax_total: super::types::CommerceMoneyResponse,
     pub grand_total: super::types::CommerceMoneyResponse,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<super::types::CommercePerUnitTotal>>,
-    pub subtotal: super::types::CommerceMoneyResponse,
-    pub tax_total: super::types::CommerceMoneyResponse,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<super::types::CommerceCreditsResponse>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounts: Option<super::types::CommerceDiscountsResponse>,
 }
-///Schema `#/components/schemas/CommerceTotalsResponse-2`.
+/// Schema `#/components/schemas/CommerceTotalsResponse-2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CommerceTotalsResponse2 {
+    pub subtotal: super::types::CommerceMoneyResponse,
     pub base_fee: super::types::CommerceMoneyResponse,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credits: Option<super::types::BillingPaymentAttemptTotalsCredits>,
-    ///Information about the discounts applied to the payment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounts: Option<super::types::BillingDiscountsResponse>,
+    pub tax_total: super::types::CommerceMoneyResponse,
     pub grand_total: super::types::CommerceMoneyResponse,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<super::types::CommercePerUnitTotal2>>,
-    pub subtotal: super::types::CommerceMoneyResponse,
-    pub tax_total: super::types::CommerceMoneyResponse,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<super::types::CommerceCreditsResponse>,
+    /// Information about the discounts applied to the payment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounts: Option<super::types::CommerceDiscountsResponse>,
 }
-///Schema `#/components/schemas/Cookies`.
+/// Schema `#/components/schemas/Cookies`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cookies {
-    ///Array of cookie directives.
-    pub cookies: Vec<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::CookiesObject,
+    /// Array of cookie directives.
+    pub cookies: Vec<String>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Cookies/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Cookies/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CookiesObject {
-    ///`cookies`
+    /// `cookies`
     Cookies,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2837,107 +2704,107 @@ impl std::fmt::Display for CookiesObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateActorTokenBody {
-    /**The actor payload. It needs to include a sub property which should contain the ID of the actor.
-This whole payload will be also included in the JWT session token.*/
+    /// The ID of the user being impersonated.
+    pub user_id: String,
+    /// The actor payload. It needs to include a sub property which should contain the ID of the actor.
+    /// This whole payload will be also included in the JWT session token.
     pub actor: super::types::CreateActorTokenBodyActor,
-    /**Optional parameter to specify the life duration of the actor token in seconds.
-By default, the duration is 1 hour.*/
+    /// Optional parameter to specify the life duration of the actor token in seconds.
+    /// By default, the duration is 1 hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
-    /**The maximum duration that the session which will be created by the generated actor token should last.
-By default, the duration of a session created via an actor token, lasts 30 minutes.*/
+    /// The maximum duration that the session which will be created by the generated actor token should last.
+    /// By default, the duration of a session created via an actor token, lasts 30 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
-    ///The ID of the user being impersonated.
-    pub user_id: String,
 }
 impl CreateActorTokenBody {
-    ///A value with the required fields (`actor`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `actor`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(actor: super::types::CreateActorTokenBodyActor, user_id: String) -> Self {
+    pub fn new(user_id: String, actor: super::types::CreateActorTokenBodyActor) -> Self {
         CreateActorTokenBody {
+            user_id,
             actor,
             expires_in_seconds: Default::default(),
             session_max_duration_in_seconds: Default::default(),
-            user_id,
         }
     }
 }
-/**The actor payload. It needs to include a sub property which should contain the ID of the actor.
-This whole payload will be also included in the JWT session token.
-
-Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`.*/
+/// The actor payload. It needs to include a sub property which should contain the ID of the actor.
+/// This whole payload will be also included in the JWT session token.
+///
+/// Schema `#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateActorTokenBodyActor {
-    ///The ID of the actor.
+    /// The ID of the actor.
     pub sub: String,
 }
 impl CreateActorTokenBodyActor {
-    ///A value with the required fields (`sub`) set and every optional field absent.
+    /// A value with the required fields (`sub`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(sub: String) -> Self {
         CreateActorTokenBodyActor { sub }
     }
 }
-///Schema `#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1admin_portal_link_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateAdminPortalLinkTokenBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub it_contact_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub it_contact_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<i64>,
 }
-///Schema `#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`.
+/// Schema `#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAdminPortalLinkTokenError {
     pub errors: Vec<super::types::CreateAdminPortalLinkTokenErrorErrorsItem>,
 }
-///Schema `#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`.
+/// Schema `#/paths/~1admin_portal_link_tokens/post/responses/400/content/application~1json/schema/properties/errors/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAdminPortalLinkTokenErrorErrorsItem {
-    pub code: String,
-    pub long_message: String,
     pub message: String,
+    pub long_message: String,
+    pub code: String,
 }
-///Schema `#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`.
+/// Schema `#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAdminPortalLinkTokenResponse {
-    ///The origin-level admin_portal_link this token was issued for.
-    pub admin_portal_link_id: String,
-    ///The timestamp for when the token was created, in milliseconds.
-    pub created_at: f64,
-    ///The timestamp for when the token will expire, in milliseconds.
-    pub expiration: Option<f64>,
-    pub expired: bool,
-    pub id: String,
-    pub instance_id: String,
-    ///Optional opaque reference to the IT contact associated with this link.
-    pub it_contact_id: Option<String>,
     pub object: super::types::CreateAdminPortalLinkTokenResponseObject,
-    ///Optional. Present only when the link is scoped to an existing org.
+    pub id: String,
+    /// The origin-level admin_portal_link this token was issued for.
+    pub admin_portal_link_id: String,
+    pub instance_id: String,
+    /// Optional. Present only when the link is scoped to an existing org.
     pub organization_id: Option<String>,
-    pub revocation_reason: Option<String>,
-    pub revoked: bool,
-    ///Caller-provided scopes for this token.
+    /// Optional opaque reference to the IT contact associated with this link.
+    pub it_contact_id: Option<String>,
+    /// Caller-provided scopes for this token.
     pub scopes: Option<Vec<String>>,
-    ///The single-use admin portal link token. Returned only on creation. URL-borne; treat as a secret.
+    /// The single-use admin portal link token. Returned only on creation. URL-borne; treat as a secret.
     pub token: String,
-    ///The timestamp for when the token was last updated, in milliseconds.
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub expired: bool,
+    /// The timestamp for when the token will expire, in milliseconds.
+    pub expiration: Option<f64>,
+    /// The timestamp for when the token was created, in milliseconds.
+    pub created_at: f64,
+    /// The timestamp for when the token was last updated, in milliseconds.
     pub updated_at: f64,
 }
-///Schema `#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`.
+/// Schema `#/paths/~1admin_portal_link_tokens/post/responses/201/content/application~1json/schema/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateAdminPortalLinkTokenResponseObject {
-    ///`admin_portal_link_token`
+    /// `admin_portal_link_token`
     AdminPortalLinkToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -2974,72 +2841,72 @@ impl std::fmt::Display for CreateAdminPortalLinkTokenResponseObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAgentTaskBody {
-    /**A name identifying the agent. Used to derive a stable agent_id per instance.
-Logged for audit purposes.*/
-    pub agent_name: String,
-    /**Identifies the user on whose behalf the agent task is created.
-Exactly one of user_id or identifier must be provided.*/
+    /// Identifies the user on whose behalf the agent task is created.
+    /// Exactly one of user_id or identifier must be provided.
     pub on_behalf_of: super::types::CreateAgentTaskBodyOnBehalfOf,
-    ///The permissions granted to the agent task. Must be "*" (all permissions).
+    /// The permissions granted to the agent task. Must be "*" (all permissions).
     pub permissions: super::types::CreateAgentTaskBodyPermissions,
-    /**The URL the user is redirected to after the agent task is accepted.
-Must be a valid absolute URL with an `https` scheme in production instances.
-In development instances, `http` is also permitted.
-The URL's domain must belong to one of the instance's associated domains
-(primary or satellite); otherwise the redirect will be rejected when the
-task ticket is consumed.*/
+    /// A name identifying the agent. Used to derive a stable agent_id per instance.
+    /// Logged for audit purposes.
+    pub agent_name: String,
+    /// A description of the task being performed. Logged for audit purposes.
+    pub task_description: String,
+    /// The URL the user is redirected to after the agent task is accepted.
+    /// Must be a valid absolute URL with an `https` scheme in production instances.
+    /// In development instances, `http` is also permitted.
+    /// The URL's domain must belong to one of the instance's associated domains
+    /// (primary or satellite); otherwise the redirect will be rejected when the
+    /// task ticket is consumed.
     pub redirect_url: String,
-    /**The maximum duration that the session which will be created by the generated agent task should last.
-By default, the duration of a session created via an agent task lasts 30 minutes.*/
+    /// The maximum duration that the session which will be created by the generated agent task should last.
+    /// By default, the duration of a session created via an agent task lasts 30 minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
-    ///A description of the task being performed. Logged for audit purposes.
-    pub task_description: String,
 }
 impl CreateAgentTaskBody {
-    ///A value with the required fields (`agent_name`, `on_behalf_of`, `permissions`, `redirect_url`, `task_description`) set and every optional field absent.
+    /// A value with the required fields (`on_behalf_of`, `permissions`, `agent_name`, `task_description`, `redirect_url`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        agent_name: String,
         on_behalf_of: super::types::CreateAgentTaskBodyOnBehalfOf,
         permissions: super::types::CreateAgentTaskBodyPermissions,
-        redirect_url: String,
+        agent_name: String,
         task_description: String,
+        redirect_url: String,
     ) -> Self {
         CreateAgentTaskBody {
-            agent_name,
             on_behalf_of,
             permissions,
+            agent_name,
+            task_description,
             redirect_url,
             session_max_duration_in_seconds: Default::default(),
-            task_description,
         }
     }
 }
-/**Identifies the user on whose behalf the agent task is created.
-Exactly one of user_id or identifier must be provided.
-
-Schema `#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`.*/
+/// Identifies the user on whose behalf the agent task is created.
+/// Exactly one of user_id or identifier must be provided.
+///
+/// Schema `#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/on_behalf_of`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateAgentTaskBodyOnBehalfOf {
-    ///A verified identifier (e.g. email address) belonging to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    ///The ID of the user.
+    /// The ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+    /// A verified identifier (e.g. email address) belonging to the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
 }
-/**The permissions granted to the agent task. Must be "*" (all permissions).
-
-Schema `#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`.*/
+/// The permissions granted to the agent task. Must be "*" (all permissions).
+///
+/// Schema `#/paths/~1agents~1tasks/post/requestBody/content/application~1json/schema/properties/permissions`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateAgentTaskBodyPermissions {
-    ///`*`
+    /// `*`
     Empty,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3072,19 +2939,19 @@ impl std::fmt::Display for CreateAgentTaskBodyPermissions {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1allowlist_identifiers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateAllowlistIdentifierBody {
-    /**The identifier to be added in the allow-list.
-This can be an email address, a phone number, or a web3 wallet.*/
+    /// The identifier to be added in the allow-list.
+    /// This can be an email address, a phone number, or a web3 wallet.
     pub identifier: String,
-    /**This flag denotes whether the given identifier will receive an invitation to join the application.
-Note that this only works for email address and phone number identifiers.*/
+    /// This flag denotes whether the given identifier will receive an invitation to join the application.
+    /// Note that this only works for email address and phone number identifiers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
 impl CreateAllowlistIdentifierBody {
-    ///A value with the required fields (`identifier`) set and every optional field absent.
+    /// A value with the required fields (`identifier`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(identifier: String) -> Self {
         CreateAllowlistIdentifierBody {
@@ -3093,112 +2960,112 @@ impl CreateAllowlistIdentifierBody {
         }
     }
 }
-///Schema `#/paths/~1api_keys/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1api_keys/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyBody {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub claims: crate::Nullable<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_by: crate::Nullable<String>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    pub name: String,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    pub name: String,
+    pub subject: String,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub claims: crate::Nullable<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_by: crate::Nullable<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub seconds_until_expiration: crate::Nullable<f64>,
-    pub subject: String,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
 }
 impl CreateApiKeyBody {
-    ///A value with the required fields (`name`, `subject`) set and every optional field absent.
+    /// A value with the required fields (`name`, `subject`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String, subject: String) -> Self {
         CreateApiKeyBody {
-            claims: Default::default(),
-            created_by: Default::default(),
-            description: Default::default(),
-            name,
-            scopes: Default::default(),
-            seconds_until_expiration: Default::default(),
-            subject,
             type_: Default::default(),
+            name,
+            description: Default::default(),
+            subject,
+            claims: Default::default(),
+            scopes: Default::default(),
+            created_by: Default::default(),
+            seconds_until_expiration: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1api_keys/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1api_keys/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyResponse {
-    pub claims: Option<serde_json::Value>,
-    ///The timestamp for when the API key was created, in milliseconds
-    pub created_at: f64,
-    pub created_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    ///The timestamp for when the API key will expire, in milliseconds
-    pub expiration: Option<f64>,
-    pub expired: bool,
-    pub id: String,
-    ///The timestamp for when the API key was last used, in milliseconds
-    pub last_used_at: Option<f64>,
-    pub name: String,
     pub object: super::types::GetApiKeysResponseDataItemObject,
-    pub revocation_reason: Option<String>,
-    pub revoked: bool,
-    pub scopes: Vec<String>,
-    pub secret: String,
-    pub subject: String,
+    pub id: String,
     #[serde(rename = "type")]
     pub type_: String,
-    ///The timestamp for when the API key was last updated, in milliseconds
-    pub updated_at: f64,
-}
-///Schema `#/components/schemas/CreateBillingPriceRequest`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateBillingPriceRequest {
-    ///The monthly amount in cents. Use `0` for a complimentary price. Positive amounts must be at least $1 (100 cents).
-    pub amount: Option<i64>,
-    ///The monthly amount in cents when billed annually. Use `0` for a complimentary price. Positive amounts must be at least $1 (100 cents).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub annual_monthly_amount: crate::Nullable<i64>,
-    ///The currency code (e.g., "USD"). Defaults to USD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-    ///An optional description for this custom price.
+    pub subject: String,
+    pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    ///The ID of the plan this price belongs to.
+    pub claims: Option<serde_json::Value>,
+    pub scopes: Vec<String>,
+    pub secret: String,
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub expired: bool,
+    /// The timestamp for when the API key will expire, in milliseconds
+    pub expiration: Option<f64>,
+    pub created_by: Option<String>,
+    /// The timestamp for when the API key was last used, in milliseconds
+    pub last_used_at: Option<f64>,
+    /// The timestamp for when the API key was created, in milliseconds
+    pub created_at: f64,
+    /// The timestamp for when the API key was last updated, in milliseconds
+    pub updated_at: f64,
+}
+/// Schema `#/components/schemas/CreateBillingPriceRequest`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateBillingPriceRequest {
+    /// The ID of the plan this price belongs to.
     pub plan_id: String,
-    ///Which billing periods this price supports. Inferred from amounts if omitted.
+    /// The currency code (e.g., "USD"). Defaults to USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The monthly amount in cents. Use `0` for a complimentary price. Positive amounts must be at least $1 (100 cents).
+    pub amount: Option<i64>,
+    /// The monthly amount in cents when billed annually. Use `0` for a complimentary price. Positive amounts must be at least $1 (100 cents).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub annual_monthly_amount: crate::Nullable<i64>,
+    /// An optional description for this custom price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Which billing periods this price supports. Inferred from amounts if omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_billing_periods: Option<
         super::types::BillingPriceResponseSupportedBillingPeriods,
     >,
 }
 impl CreateBillingPriceRequest {
-    ///A value with the required fields (`amount`, `plan_id`) set and every optional field absent.
+    /// A value with the required fields (`plan_id`, `amount`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(amount: Option<i64>, plan_id: String) -> Self {
+    pub fn new(plan_id: String, amount: Option<i64>) -> Self {
         CreateBillingPriceRequest {
+            plan_id,
+            currency: Default::default(),
             amount,
             annual_monthly_amount: Default::default(),
-            currency: Default::default(),
             description: Default::default(),
-            plan_id,
             supported_billing_periods: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1blocklist_identifiers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBlocklistIdentifierBody {
-    /**The identifier to be added in the block-list.
-This can be an email address, a phone number, or a web3 wallet.*/
+    /// The identifier to be added in the block-list.
+    /// This can be an email address, a phone number, or a web3 wallet.
     pub identifier: String,
 }
 impl CreateBlocklistIdentifierBody {
-    ///A value with the required fields (`identifier`) set and every optional field absent.
+    /// A value with the required fields (`identifier`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(identifier: String) -> Self {
         CreateBlocklistIdentifierBody {
@@ -3206,244 +3073,244 @@ impl CreateBlocklistIdentifierBody {
         }
     }
 }
-///Schema `#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`.
+/// Schema `#/paths/~1invitations~1bulk/post/requestBody/content/application~1json/schema/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBulkInvitationsBodyItem {
-    ///The email address the invitation will be sent to
+    /// The email address the invitation will be sent to
     pub email_address: String,
-    ///The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_in_days: crate::Nullable<i64>,
-    /**Whether an invitation should be created if there is already an existing invitation for this email
-address, or it's claimed by another user.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub ignore_existing: crate::Nullable<bool>,
-    /**Optional flag which denotes whether an email invitation should be sent to the given email address.
-Defaults to true.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify: crate::Nullable<bool>,
-    /**Metadata that will be attached to the newly created invitation.
-The value of this property should be a well-formed JSON object.
-Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.*/
+    /// Metadata that will be attached to the newly created invitation.
+    /// The value of this property should be a well-formed JSON object.
+    /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The URL where the user is redirected upon visiting the invitation link, where they can accept the invitation. Required if you have implemented a [custom flow for handling application invitations](/docs/custom-flows/invitations).
+    /// The URL where the user is redirected upon visiting the invitation link, where they can accept the invitation. Required if you have implemented a [custom flow for handling application invitations](/docs/custom-flows/invitations).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_url: crate::Nullable<String>,
-    ///The slug of the email template to use for the invitation email.
+    /// Optional flag which denotes whether an email invitation should be sent to the given email address.
+    /// Defaults to true.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+    /// Whether an invitation should be created if there is already an existing invitation for this email
+    /// address, or it's claimed by another user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ignore_existing: crate::Nullable<bool>,
+    /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// The slug of the email template to use for the invitation email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<super::types::CreateInvitationBodyTemplateSlug>,
 }
 impl CreateBulkInvitationsBodyItem {
-    ///A value with the required fields (`email_address`) set and every optional field absent.
+    /// A value with the required fields (`email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         CreateBulkInvitationsBodyItem {
             email_address,
-            expires_in_days: Default::default(),
-            ignore_existing: Default::default(),
-            notify: Default::default(),
             public_metadata: Default::default(),
             redirect_url: Default::default(),
+            notify: Default::default(),
+            ignore_existing: Default::default(),
+            expires_in_days: Default::default(),
             template_slug: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1directories/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1directories/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDirectoryBody {
-    ///The ID of the enterprise connection to associate with this directory.
+    /// The ID of the enterprise connection to associate with this directory.
     pub enterprise_connection_id: String,
-    ///Optional directory group to organization role mappings to create with the directory.
+    /// A human-friendly name for the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The identity provider for this directory.
+    pub provider: String,
+    /// Optional directory group to organization role mappings to create with the directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<
         Vec<super::types::CreateDirectoryBodyGroupRoleMappingsItem>,
     >,
-    ///A human-friendly name for the directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    ///The identity provider for this directory.
-    pub provider: String,
 }
 impl CreateDirectoryBody {
-    ///A value with the required fields (`enterprise_connection_id`, `provider`) set and every optional field absent.
+    /// A value with the required fields (`enterprise_connection_id`, `provider`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(enterprise_connection_id: String, provider: String) -> Self {
         CreateDirectoryBody {
             enterprise_connection_id,
-            group_role_mappings: Default::default(),
             name: Default::default(),
             provider,
+            group_role_mappings: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`.
+/// Schema `#/paths/~1directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDirectoryBodyGroupRoleMappingsItem {
-    ///Optional display name for the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_group_display_name: Option<String>,
-    ///The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
+    /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
-    ///The precedence for this mapping. If omitted, precedence is assigned by array order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<i64>,
-    ///The organization role ID to assign to members of the group.
-    pub role_id: String,
-    ///The legacy name for `directory_group_display_name`. Send either one, or both with the same value; sending both with different values is rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_group_display_name: Option<String>,
-    ///The legacy name for `directory_group_id`. Send either one, or both with the same value; sending both with different values is rejected.
+    /// The legacy name for `directory_group_id`. Send either one, or both with the same value; sending both with different values is rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
+    /// Optional display name for the group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_group_display_name: Option<String>,
+    /// The legacy name for `directory_group_display_name`. Send either one, or both with the same value; sending both with different values is rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_group_display_name: Option<String>,
+    /// The organization role ID to assign to members of the group.
+    pub role_id: String,
+    /// The precedence for this mapping. If omitted, precedence is assigned by array order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precedence: Option<i64>,
 }
 impl CreateDirectoryBodyGroupRoleMappingsItem {
-    ///A value with the required fields (`role_id`) set and every optional field absent.
+    /// A value with the required fields (`role_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(role_id: String) -> Self {
         CreateDirectoryBodyGroupRoleMappingsItem {
-            directory_group_display_name: Default::default(),
             directory_group_id: Default::default(),
-            precedence: Default::default(),
-            role_id,
-            scim_group_display_name: Default::default(),
             scim_group_id: Default::default(),
+            directory_group_display_name: Default::default(),
+            scim_group_display_name: Default::default(),
+            role_id,
+            precedence: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateEmailAddressBody {
-    ///The new email address. Must adhere to the RFC 5322 specification for email address format.
-    pub email_address: String,
-    /**If set to `true` and the email address is created as the user's new primary,
-the previous primary email address is notified of the change.
-By default, no notification is sent.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify_primary_email_address_changed: crate::Nullable<bool>,
-    /**Create this email address as the primary email address for the user.
-Default: false, unless it is the first email address.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    ///The ID representing the user
+    /// The ID representing the user
     pub user_id: String,
-    ///When created, the email address will be marked as verified.
+    /// The new email address. Must adhere to the RFC 5322 specification for email address format.
+    pub email_address: String,
+    /// When created, the email address will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Create this email address as the primary email address for the user.
+    /// Default: false, unless it is the first email address.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// If set to `true` and the email address is created as the user's new primary,
+    /// the previous primary email address is notified of the change.
+    /// By default, no notification is sent.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 impl CreateEmailAddressBody {
-    ///A value with the required fields (`email_address`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(email_address: String, user_id: String) -> Self {
+    pub fn new(user_id: String, email_address: String) -> Self {
         CreateEmailAddressBody {
-            email_address,
-            notify_primary_email_address_changed: Default::default(),
-            primary: Default::default(),
             user_id,
+            email_address,
             verified: Default::default(),
+            primary: Default::default(),
+            notify_primary_email_address_changed: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateEnterpriseConnectionBody {
-    ///Whether the enterprise connection is active. When true, IdP metadata must be provided via the `saml` object.
+    /// The display name of the connection
+    pub name: String,
+    /// The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
+    pub provider: super::types::CreateEnterpriseConnectionBodyProvider,
+    /// Domains associated with the enterprise connection (required; at least one). Values are normalized to lowercase. Each domain must be a valid fully qualified domain name.
+    pub domains: Vec<String>,
+    /// Organization ID when the connection is linked to an organization
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub active: crate::Nullable<bool>,
-    ///Whether this connection supports account linking via organization membership
+    pub organization_id: crate::Nullable<String>,
+    /// Whether this connection supports account linking via organization membership
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
-    ///Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
+    /// Whether the enterprise connection is active. When true, IdP metadata must be provided via the `saml` object.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub active: crate::Nullable<bool>,
+    /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
+    /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub saml: crate::Nullable<super::types::CreateEnterpriseConnectionBodySaml>,
+    /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub oidc: crate::Nullable<super::types::CreateEnterpriseConnectionBodyOidc>,
+    /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<super::types::EnterpriseConnectionCustomAttributesItem>,
     >,
-    ///Domains associated with the enterprise connection (required; at least one). Values are normalized to lowercase. Each domain must be a valid fully qualified domain name.
-    pub domains: Vec<String>,
-    ///The display name of the connection
-    pub name: String,
-    ///OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub oidc: crate::Nullable<super::types::CreateEnterpriseConnectionBodyOidc>,
-    ///Organization ID when the connection is linked to an organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<String>,
-    ///The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
-    pub provider: super::types::CreateEnterpriseConnectionBodyProvider,
-    /**SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
-Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub saml: crate::Nullable<super::types::CreateEnterpriseConnectionBodySaml>,
 }
 impl CreateEnterpriseConnectionBody {
-    ///A value with the required fields (`domains`, `name`, `provider`) set and every optional field absent.
+    /// A value with the required fields (`name`, `provider`, `domains`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        domains: Vec<String>,
         name: String,
         provider: super::types::CreateEnterpriseConnectionBodyProvider,
+        domains: Vec<String>,
     ) -> Self {
         CreateEnterpriseConnectionBody {
-            active: Default::default(),
-            allow_organization_account_linking: Default::default(),
-            custom_attributes: Default::default(),
-            domains,
             name,
-            oidc: Default::default(),
-            organization_id: Default::default(),
             provider,
+            domains,
+            organization_id: Default::default(),
+            allow_organization_account_linking: Default::default(),
+            active: Default::default(),
             saml: Default::default(),
+            oidc: Default::default(),
+            custom_attributes: Default::default(),
         }
     }
 }
-/**OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-
-Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`.*/
+/// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
+///
+/// Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/oidc`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateEnterpriseConnectionBodyOidc {
-    ///OIDC authorization URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub auth_url: crate::Nullable<String>,
-    ///OIDC client ID
+    /// OIDC client ID
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_id: crate::Nullable<String>,
-    ///OIDC client secret
+    /// OIDC client secret
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_secret: crate::Nullable<String>,
-    ///OIDC discovery URL
+    /// OIDC discovery URL
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub discovery_url: crate::Nullable<String>,
-    ///Whether PKCE is required (must be true for public clients with no client secret)
+    /// OIDC authorization URL
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub requires_pkce: crate::Nullable<bool>,
-    ///OIDC token URL
+    pub auth_url: crate::Nullable<String>,
+    /// OIDC token URL
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_url: crate::Nullable<String>,
-    ///OIDC userinfo URL
+    /// OIDC userinfo URL
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub user_info_url: crate::Nullable<String>,
+    /// Whether PKCE is required (must be true for public clients with no client secret)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub requires_pkce: crate::Nullable<bool>,
 }
-/**The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
-
-Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`.*/
+/// The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
+///
+/// Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/provider`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateEnterpriseConnectionBodyProvider {
-    ///`saml_custom`
+    /// `saml_custom`
     SamlCustom,
-    ///`saml_okta`
+    /// `saml_okta`
     SamlOkta,
-    ///`saml_google`
+    /// `saml_google`
     SamlGoogle,
-    ///`saml_microsoft`
+    /// `saml_microsoft`
     SamlMicrosoft,
-    ///`oidc_custom`
+    /// `oidc_custom`
     OidcCustom,
-    ///`oidc_github_enterprise`
+    /// `oidc_github_enterprise`
     OidcGithubEnterprise,
-    ///`oidc_gitlab`
+    /// `oidc_gitlab`
     OidcGitlab,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3492,112 +3359,110 @@ impl std::fmt::Display for CreateEnterpriseConnectionBodyProvider {
         f.write_str(self.as_str())
     }
 }
-/**SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
-Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
-
-Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`.*/
+/// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
+/// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
+///
+/// Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateEnterpriseConnectionBodySaml {
+    /// IdP entity ID
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_idp_initiated: crate::Nullable<bool>,
+    pub idp_entity_id: crate::Nullable<String>,
+    /// IdP SSO URL
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_subdomains: crate::Nullable<bool>,
-    ///Attribute mapping for SAML attributes
+    pub idp_sso_url: crate::Nullable<String>,
+    /// IdP certificate (PEM)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_certificate: crate::Nullable<String>,
+    /// URL to IdP metadata
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<String>,
+    /// Raw IdP metadata XML
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<String>,
+    /// Attribute mapping for SAML attributes
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub attribute_mapping: crate::Nullable<
         super::types::CreateEnterpriseConnectionBodySamlAttributeMapping,
     >,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_subdomains: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_idp_initiated: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub force_authn: crate::Nullable<bool>,
-    ///IdP certificate (PEM)
+    /// Configuration for the login_hint sent to the IdP on SSO sign-in
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_certificate: crate::Nullable<String>,
-    ///IdP entity ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_entity_id: crate::Nullable<String>,
-    ///Raw IdP metadata XML
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata: crate::Nullable<String>,
-    ///URL to IdP metadata
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata_url: crate::Nullable<String>,
-    ///IdP SSO URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_sso_url: crate::Nullable<String>,
-    ///Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub login_hint: crate::Nullable<
-        super::types::EnterpriseConnectionSamlConnectionLoginHint,
-    >,
+    pub login_hint: crate::Nullable<super::types::SamlConnectionLoginHint>,
 }
-/**Attribute mapping for SAML attributes
-
-Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`.*/
+/// Attribute mapping for SAML attributes
+///
+/// Schema `#/paths/~1enterprise_connections/post/requestBody/content/application~1json/schema/properties/saml/properties/attribute_mapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub user_id: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub email_address: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub first_name: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub user_id: crate::Nullable<String>,
 }
-///Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateInvitationBody {
-    ///The email address the invitation will be sent to
+    /// The email address the invitation will be sent to
     pub email_address: String,
-    ///The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_in_days: crate::Nullable<i64>,
-    ///Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub ignore_existing: crate::Nullable<bool>,
-    /**Optional flag which denotes whether an email invitation should be sent to the given email address.
-Defaults to `true`.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify: crate::Nullable<bool>,
-    /**Metadata that will be attached to the newly created invitation.
-The value of this property should be a well-formed JSON object.
-Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.*/
+    /// Metadata that will be attached to the newly created invitation.
+    /// The value of this property should be a well-formed JSON object.
+    /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Optional URL which specifies where to redirect the user once they click the invitation link.
-This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.*/
+    /// Optional URL which specifies where to redirect the user once they click the invitation link.
+    /// This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    ///The slug of the email template to use for the invitation email.
+    /// Optional flag which denotes whether an email invitation should be sent to the given email address.
+    /// Defaults to `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
+    /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ignore_existing: crate::Nullable<bool>,
+    /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// The slug of the email template to use for the invitation email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<super::types::CreateInvitationBodyTemplateSlug>,
 }
 impl CreateInvitationBody {
-    ///A value with the required fields (`email_address`) set and every optional field absent.
+    /// A value with the required fields (`email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         CreateInvitationBody {
             email_address,
-            expires_in_days: Default::default(),
-            ignore_existing: Default::default(),
-            notify: Default::default(),
             public_metadata: Default::default(),
             redirect_url: Default::default(),
+            notify: Default::default(),
+            ignore_existing: Default::default(),
+            expires_in_days: Default::default(),
             template_slug: Default::default(),
         }
     }
 }
-/**The slug of the email template to use for the invitation email.
-
-Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`.*/
+/// The slug of the email template to use for the invitation email.
+///
+/// Schema `#/paths/~1invitations/post/requestBody/content/application~1json/schema/properties/template_slug`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateInvitationBodyTemplateSlug {
-    ///`invitation`
+    /// `invitation`
     Invitation,
-    ///`waitlist_invitation`
+    /// `waitlist_invitation`
     WaitlistInvitation,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3632,74 +3497,74 @@ impl std::fmt::Display for CreateInvitationBodyTemplateSlug {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1jwt_templates/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateJwtTemplateBody {
-    ///JWT allowed clock skew
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowed_clock_skew: crate::Nullable<i64>,
-    ///JWT template claims in JSON format
+    /// JWT template name
+    pub name: String,
+    /// JWT template claims in JSON format
     pub claims: serde_json::Map<String, serde_json::Value>,
-    ///Whether a custom signing key/algorithm is also provided for this template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_signing_key: Option<bool>,
-    ///JWT lifetime
+    /// JWT lifetime
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub lifetime: crate::Nullable<i64>,
-    ///JWT template name
-    pub name: String,
-    ///The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    /// JWT allowed clock skew
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allowed_clock_skew: crate::Nullable<i64>,
+    /// Whether a custom signing key/algorithm is also provided for this template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_signing_key: Option<bool>,
+    /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_algorithm: crate::Nullable<String>,
-    ///The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_key: crate::Nullable<String>,
 }
 impl CreateJwtTemplateBody {
-    ///A value with the required fields (`claims`, `name`) set and every optional field absent.
+    /// A value with the required fields (`name`, `claims`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        claims: serde_json::Map<String, serde_json::Value>,
         name: String,
+        claims: serde_json::Map<String, serde_json::Value>,
     ) -> Self {
         CreateJwtTemplateBody {
-            allowed_clock_skew: Default::default(),
-            claims,
-            custom_signing_key: Default::default(),
-            lifetime: Default::default(),
             name,
+            claims,
+            lifetime: Default::default(),
+            allowed_clock_skew: Default::default(),
+            custom_signing_key: Default::default(),
             signing_algorithm: Default::default(),
             signing_key: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateM2mTokenBody {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub claims: crate::Nullable<serde_json::Value>,
-    /**Enables server-side token reuse for opaque-format tokens. When set, if a non-revoked, non-expired M2M token already exists for this machine with identical `claims` and `scopes` and at least this many seconds of remaining lifetime, that existing token is returned and no new token is minted.
-
-Use this when caching tokens in application memory across requests is impractical — for example, in serverless functions, short-lived job workers, or autoscaling containers that churn faster than the token TTL. Pooling at the server collapses many redundant create calls into reuse of a single live token, which is the recommended pattern for high-volume M2M traffic.
-
-Must be strictly less than the effective token lifetime — that is, `seconds_until_expiration` when provided, or the machine's default TTL otherwise. A value greater than or equal to the lifetime is rejected with a 400, since no freshly-minted token would ever satisfy the requirement.
-
-Only applies to opaque-format tokens (`token_format` defaults to `opaque`). JWT-format tokens are stateless and are never deduplicated.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_remaining_ttl_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub seconds_until_expiration: crate::Nullable<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_format: Option<super::types::CreateM2mTokenBodyTokenFormat>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub seconds_until_expiration: crate::Nullable<f64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub claims: crate::Nullable<serde_json::Value>,
+    /// Enables server-side token reuse for opaque-format tokens. When set, if a non-revoked, non-expired M2M token already exists for this machine with identical `claims` and `scopes` and at least this many seconds of remaining lifetime, that existing token is returned and no new token is minted.
+    ///
+    /// Use this when caching tokens in application memory across requests is impractical — for example, in serverless functions, short-lived job workers, or autoscaling containers that churn faster than the token TTL. Pooling at the server collapses many redundant create calls into reuse of a single live token, which is the recommended pattern for high-volume M2M traffic.
+    ///
+    /// Must be strictly less than the effective token lifetime — that is, `seconds_until_expiration` when provided, or the machine's default TTL otherwise. A value greater than or equal to the lifetime is rejected with a 400, since no freshly-minted token would ever satisfy the requirement.
+    ///
+    /// Only applies to opaque-format tokens (`token_format` defaults to `opaque`). JWT-format tokens are stateless and are never deduplicated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_remaining_ttl_seconds: Option<i64>,
 }
-///Schema `#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`.
+/// Schema `#/paths/~1m2m_tokens/post/requestBody/content/application~1json/schema/properties/token_format`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateM2mTokenBodyTokenFormat {
-    ///`opaque`
+    /// `opaque`
     Opaque,
-    ///`jwt`
+    /// `jwt`
     Jwt,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -3734,82 +3599,82 @@ impl std::fmt::Display for CreateM2mTokenBodyTokenFormat {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`.
+/// Schema `#/paths/~1m2m_tokens/post/responses/201/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateM2mTokenResponse {
+    pub object: super::types::GetM2mTokensResponseM2mTokensItemObject,
+    pub id: String,
+    pub subject: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
-    ///The timestamp for when the token was created, in milliseconds
-    pub created_at: f64,
-    ///The timestamp for when the token will expire, in milliseconds
-    pub expiration: Option<f64>,
-    pub expired: bool,
-    pub id: String,
-    ///The timestamp for when the token was last used, in milliseconds
-    pub last_used_at: Option<f64>,
-    pub object: super::types::GetM2mTokensResponseM2mTokensItemObject,
-    pub revocation_reason: Option<String>,
-    pub revoked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    pub subject: String,
     pub token: String,
-    ///The timestamp for when the token was last updated, in milliseconds
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub expired: bool,
+    /// The timestamp for when the token will expire, in milliseconds
+    pub expiration: Option<f64>,
+    /// The timestamp for when the token was last used, in milliseconds
+    pub last_used_at: Option<f64>,
+    /// The timestamp for when the token was created, in milliseconds
+    pub created_at: f64,
+    /// The timestamp for when the token was last updated, in milliseconds
     pub updated_at: f64,
 }
-///Schema `#/paths/~1machines/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1machines/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMachineBody {
-    ///The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_token_ttl: Option<i64>,
-    ///The name of the machine
+    /// The name of the machine
     pub name: String,
-    ///Array of machine IDs that this machine will have access to. Maximum of 150 scopes per machine.
+    /// Array of machine IDs that this machine will have access to. Maximum of 150 scopes per machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
+    /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_token_ttl: Option<i64>,
 }
 impl CreateMachineBody {
-    ///A value with the required fields (`name`) set and every optional field absent.
+    /// A value with the required fields (`name`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         CreateMachineBody {
-            default_token_ttl: Default::default(),
             name,
             scoped_machines: Default::default(),
+            default_token_ttl: Default::default(),
         }
     }
 }
-///Schema `#/components/responses/Machine.Created/content/application~1json/schema`.
+/// Schema `#/components/responses/Machine.Created/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMachineResponse {
-    ///Unix timestamp of creation.
+    pub object: super::types::MachineWithoutScopedMachinesObject,
+    /// Unique identifier for the machine.
+    pub id: String,
+    /// The name of the machine.
+    pub name: String,
+    /// The ID of the instance this machine belongs to.
+    pub instance_id: String,
+    /// Unix timestamp of creation.
     pub created_at: i64,
-    ///The default time-to-live (TTL) in seconds for tokens created by this machine.
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// The default time-to-live (TTL) in seconds for tokens created by this machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
-    ///Unique identifier for the machine.
-    pub id: String,
-    ///The ID of the instance this machine belongs to.
-    pub instance_id: String,
-    ///The name of the machine.
-    pub name: String,
-    pub object: super::types::MachineObject,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
-    ///Array of machines this machine has access to.
+    /// Array of machines this machine has access to.
     pub scoped_machines: Vec<super::types::MachineWithoutScopedMachines>,
-    ///The secret key for the machine, only returned upon creation.
+    /// The secret key for the machine, only returned upon creation.
     pub secret_key: String,
 }
-///Schema `#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1machines~1{machine_id}~1scopes/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMachineScopeBody {
-    ///The ID of the machine that will be scoped to the current machine
+    /// The ID of the machine that will be scoped to the current machine
     pub to_machine_id: String,
 }
 impl CreateMachineScopeBody {
-    ///A value with the required fields (`to_machine_id`) set and every optional field absent.
+    /// A value with the required fields (`to_machine_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(to_machine_id: String) -> Self {
         CreateMachineScopeBody {
@@ -3817,394 +3682,407 @@ impl CreateMachineScopeBody {
         }
     }
 }
-///Schema `#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1oauth_applications/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOAuthApplicationBody {
-    ///The callback URL of the new OAuth application
+    /// The name of the new OAuth application.
+    /// Max length: 256
+    pub name: String,
+    /// An array of redirect URIs of the new OAuth application
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_uris: crate::Nullable<Vec<String>>,
+    /// The callback URL of the new OAuth application
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub callback_url: crate::Nullable<String>,
-    ///True to enable a consent screen to display in the authentication flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub consent_screen_enabled: crate::Nullable<bool>,
-    /**The name of the new OAuth application.
-Max length: 256*/
-    pub name: String,
-    ///True to require the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub pkce_required: crate::Nullable<bool>,
-    ///If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub public: crate::Nullable<bool>,
-    ///An array of redirect URIs of the new OAuth application
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub redirect_uris: crate::Nullable<Vec<String>>,
-    ///Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub scopes: crate::Nullable<String>,
+    /// True to enable a consent screen to display in the authentication flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_screen_enabled: crate::Nullable<bool>,
+    /// True to require the Proof Key of Code Exchange (PKCE) flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pkce_required: crate::Nullable<bool>,
+    /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public: crate::Nullable<bool>,
 }
 impl CreateOAuthApplicationBody {
-    ///A value with the required fields (`name`) set and every optional field absent.
+    /// A value with the required fields (`name`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         CreateOAuthApplicationBody {
-            callback_url: Default::default(),
-            consent_screen_enabled: Default::default(),
             name,
+            redirect_uris: Default::default(),
+            callback_url: Default::default(),
+            scopes: Default::default(),
+            consent_screen_enabled: Default::default(),
             pkce_required: Default::default(),
             public: Default::default(),
-            redirect_uris: Default::default(),
-            scopes: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationBody {
-    ///A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///The ID of the User who will become the administrator for the new organization
+    /// The name of the new organization.
+    /// May not contain URLs or HTML.
+    /// Max length: 256
+    pub name: String,
+    /// The ID of the User who will become the administrator for the new organization
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_by: crate::Nullable<String>,
-    ///The maximum number of memberships allowed for this organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub max_allowed_memberships: crate::Nullable<i64>,
-    /**The name of the new organization.
-May not contain URLs or HTML.
-Max length: 256*/
-    pub name: String,
-    ///Metadata saved on the organization, accessible only from the Backend API
+    /// Metadata saved on the organization, accessible only from the Backend API
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
+    /// Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub role_set_key: crate::Nullable<String>,
-    /**A slug for the new organization.
-Can contain only lowercase alphanumeric characters and the dash "-".
-Must be unique for the instance.
-This field should only be included when slugs are enabled in the organization settings, refer to our [documentation](https://clerk.com/docs/guides/organizations/overview#organization-slugs).*/
+    /// A slug for the new organization.
+    /// Can contain only lowercase alphanumeric characters and the dash "-".
+    /// Must be unique for the instance.
+    /// This field should only be included when slugs are enabled in the organization settings, refer to our [documentation](https://clerk.com/docs/guides/organizations/overview#organization-slugs).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<String>,
+    /// The maximum number of memberships allowed for this organization
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub max_allowed_memberships: crate::Nullable<i64>,
+    /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
+    /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub role_set_key: crate::Nullable<String>,
 }
 impl CreateOrganizationBody {
-    ///A value with the required fields (`name`) set and every optional field absent.
+    /// A value with the required fields (`name`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(name: String) -> Self {
         CreateOrganizationBody {
-            created_at: Default::default(),
-            created_by: Default::default(),
-            max_allowed_memberships: Default::default(),
             name,
+            created_by: Default::default(),
             private_metadata: Default::default(),
             public_metadata: Default::default(),
-            role_set_key: Default::default(),
             slug: Default::default(),
+            max_allowed_memberships: Default::default(),
+            created_at: Default::default(),
+            role_set_key: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateOrganizationDomainBody {
-    ///The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enrollment_mode: Option<String>,
-    ///The name of the new domain
+    /// The name of the new domain
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    ///The status of domain's verification. Defaults to true
+    /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrollment_mode: Option<String>,
+    /// The status of domain's verification. Defaults to true
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1invitations/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationInvitationBody {
-    ///The email address of the new member that is going to be invited to the organization
+    /// The email address of the new member that is going to be invited to the organization
     pub email_address: String,
-    ///The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_in_days: crate::Nullable<i64>,
-    /**The ID of the user that invites the new member to the organization.
-Must be an administrator in the organization.*/
+    /// The ID of the user that invites the new member to the organization.
+    /// Must be an administrator in the organization.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub inviter_user_id: crate::Nullable<String>,
-    /**Optional flag which denotes whether an email invitation should be sent to the given email address.
-Defaults to `true`.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify: crate::Nullable<bool>,
-    /**Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
-When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
-When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.*/
+    /// The role of the new member in the organization
+    pub role: String,
+    /// Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
+    /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
+    /// Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
+    /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    /// Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_url: crate::Nullable<String>,
-    ///The role of the new member in the organization
-    pub role: String,
+    /// The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_days: crate::Nullable<i64>,
+    /// Optional flag which denotes whether an email invitation should be sent to the given email address.
+    /// Defaults to `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify: crate::Nullable<bool>,
 }
 impl CreateOrganizationInvitationBody {
-    ///A value with the required fields (`email_address`, `role`) set and every optional field absent.
+    /// A value with the required fields (`email_address`, `role`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String, role: String) -> Self {
         CreateOrganizationInvitationBody {
             email_address,
-            expires_in_days: Default::default(),
             inviter_user_id: Default::default(),
-            notify: Default::default(),
-            private_metadata: Default::default(),
-            public_metadata: Default::default(),
-            redirect_url: Default::default(),
             role,
+            public_metadata: Default::default(),
+            private_metadata: Default::default(),
+            redirect_url: Default::default(),
+            expires_in_days: Default::default(),
+            notify: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationMembershipBody {
-    ///Metadata saved on the organization membership that is only visible to your backend.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the organization membership, that is visible to both your frontend and backend.
+    /// The ID of the user that will be added as a member in the organization.
+    /// The user needs to exist in the same instance as the organization and must not be a member of the given organization already.
+    pub user_id: String,
+    /// The role that the new member will have in the organization.
+    pub role: String,
+    /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The role that the new member will have in the organization.
-    pub role: String,
-    /**The ID of the user that will be added as a member in the organization.
-The user needs to exist in the same instance as the organization and must not be a member of the given organization already.*/
-    pub user_id: String,
+    /// Metadata saved on the organization membership that is only visible to your backend.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 impl CreateOrganizationMembershipBody {
-    ///A value with the required fields (`role`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `role`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(role: String, user_id: String) -> Self {
+    pub fn new(user_id: String, role: String) -> Self {
         CreateOrganizationMembershipBody {
-            private_metadata: Default::default(),
-            public_metadata: Default::default(),
-            role,
             user_id,
+            role,
+            public_metadata: Default::default(),
+            private_metadata: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationPermissionBody {
-    ///A description of the permission.
+    /// The name of the permission.
+    pub name: String,
+    /// The key of the permission. Must have the format "org:feature:action" where feature and action are segments consisting of lowercase letters, digits, or underscores, for example "org:billing:manage" or "org:team:read". Cannot begin with "org:sys_" as that prefix is reserved for system permissions.
+    pub key: String,
+    /// A description of the permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    ///The key of the permission. Must have the format "org:feature:action" where feature and action are segments consisting of lowercase letters, digits, or underscores, for example "org:billing:manage" or "org:team:read". Cannot begin with "org:sys_" as that prefix is reserved for system permissions.
-    pub key: String,
-    ///The name of the permission.
-    pub name: String,
 }
 impl CreateOrganizationPermissionBody {
-    ///A value with the required fields (`key`, `name`) set and every optional field absent.
+    /// A value with the required fields (`name`, `key`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(key: String, name: String) -> Self {
+    pub fn new(name: String, key: String) -> Self {
         CreateOrganizationPermissionBody {
-            description: Default::default(),
-            key,
             name,
+            key,
+            description: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organization_roles/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationRoleBody {
-    ///Optional description for the role
+    /// The name of the new organization role
+    pub name: String,
+    /// A unique key for the organization role. Must start with 'org:' and contain only lowercase alphanumeric characters and underscores.
+    pub key: String,
+    /// Optional description for the role
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
-    ///Whether this role should be included in the initial role set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub include_in_initial_role_set: crate::Nullable<bool>,
-    ///A unique key for the organization role. Must start with 'org:' and contain only lowercase alphanumeric characters and underscores.
-    pub key: String,
-    ///The name of the new organization role
-    pub name: String,
-    ///Array of permission IDs to assign to the role
+    /// Array of permission IDs to assign to the role
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub permissions: crate::Nullable<Vec<String>>,
+    /// Whether this role should be included in the initial role set
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub include_in_initial_role_set: crate::Nullable<bool>,
 }
 impl CreateOrganizationRoleBody {
-    ///A value with the required fields (`key`, `name`) set and every optional field absent.
+    /// A value with the required fields (`name`, `key`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(key: String, name: String) -> Self {
+    pub fn new(name: String, key: String) -> Self {
         CreateOrganizationRoleBody {
-            description: Default::default(),
-            include_in_initial_role_set: Default::default(),
-            key,
             name,
+            key,
+            description: Default::default(),
             permissions: Default::default(),
+            include_in_initial_role_set: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1phone_numbers/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePhoneNumberBody {
-    ///The new phone number. Must adhere to the E.164 standard for phone number format.
-    pub phone_number: String,
-    ///Create this phone number as the primary phone number for the user. Default: false, unless it is the first phone number.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    /**Create this phone number as reserved for multi-factor authentication. The phone number must also be verified.
-If there are no other reserved second factors, the phone number will be set as the default second factor.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub reserved_for_second_factor: crate::Nullable<bool>,
-    ///The ID representing the user
+    /// The ID representing the user
     pub user_id: String,
-    ///When created, the phone number will be marked as verified.
+    /// The new phone number. Must adhere to the E.164 standard for phone number format.
+    pub phone_number: String,
+    /// When created, the phone number will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Create this phone number as the primary phone number for the user. Default: false, unless it is the first phone number.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// Create this phone number as reserved for multi-factor authentication. The phone number must also be verified.
+    /// If there are no other reserved second factors, the phone number will be set as the default second factor.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 impl CreatePhoneNumberBody {
-    ///A value with the required fields (`phone_number`, `user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`, `phone_number`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(phone_number: String, user_id: String) -> Self {
+    pub fn new(user_id: String, phone_number: String) -> Self {
         CreatePhoneNumberBody {
+            user_id,
             phone_number,
+            verified: Default::default(),
             primary: Default::default(),
             reserved_for_second_factor: Default::default(),
-            user_id,
-            verified: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1role_sets/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1role_sets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRoleSetBody {
-    /**The key of the role to assign to organization creators.
-Must be one of the roles in the `roles` array.*/
-    pub creator_role_key: String,
-    /**The key of the role to use as the default role for new organization members.
-Must be one of the roles in the `roles` array.*/
-    pub default_role_key: String,
-    ///Optional description for the role set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub description: crate::Nullable<String>,
-    /**A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
-If not provided, a key will be generated from the name.*/
+    /// The name of the new role set
+    pub name: String,
+    /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
+    /// If not provided, a key will be generated from the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    ///The name of the new role set
-    pub name: String,
-    /**Array of role keys to include in the role set.
-Must contain at least one role and no more than 10 roles.*/
-    pub roles: Vec<String>,
-    /**The type of the role set. "initial" role sets are the default for new organizations.
-Only one role set can be "initial" per instance.*/
+    /// Optional description for the role set
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<String>,
+    /// The key of the role to use as the default role for new organization members.
+    /// Must be one of the roles in the `roles` array.
+    pub default_role_key: String,
+    /// The key of the role to assign to organization creators.
+    /// Must be one of the roles in the `roles` array.
+    pub creator_role_key: String,
+    /// The type of the role set. "initial" role sets are the default for new organizations.
+    /// Only one role set can be "initial" per instance.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<super::types::RoleSetType>,
+    /// Array of role keys to include in the role set.
+    /// Must contain at least one role and no more than 10 roles.
+    pub roles: Vec<String>,
 }
 impl CreateRoleSetBody {
-    ///A value with the required fields (`creator_role_key`, `default_role_key`, `name`, `roles`) set and every optional field absent.
+    /// A value with the required fields (`name`, `default_role_key`, `creator_role_key`, `roles`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        creator_role_key: String,
-        default_role_key: String,
         name: String,
+        default_role_key: String,
+        creator_role_key: String,
         roles: Vec<String>,
     ) -> Self {
         CreateRoleSetBody {
-            creator_role_key,
-            default_role_key,
-            description: Default::default(),
-            key: Default::default(),
             name,
-            roles,
+            key: Default::default(),
+            description: Default::default(),
+            default_role_key,
+            creator_role_key,
             type_: Default::default(),
+            roles,
         }
     }
 }
-///Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSamlConnectionBody {
-    ///Define the attribute name mapping between Identity Provider and Clerk's user properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub attribute_mapping: crate::Nullable<
-        super::types::EnterpriseConnectionTestRunParsedUserInfo,
-    >,
-    ///The domain of your organization. Sign in flows using an email with this domain, will use this SAML Connection.
+    /// The name to use as a label for this SAML Connection
+    pub name: String,
+    /// The domain of your organization. Sign in flows using an email with this domain, will use this SAML Connection.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    ///The domains of your organization. Sign in flows using an email with one of these domains, will use this SAML Connection.
+    /// The domains of your organization. Sign in flows using an email with one of these domains, will use this SAML Connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    ///Enable or deactivate ForceAuthn
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub force_authn: Option<bool>,
-    ///The X.509 certificate as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_certificate: crate::Nullable<String>,
-    ///The Entity ID as provided by the IdP
+    /// The IdP provider of the connection.
+    pub provider: super::types::CreateSamlConnectionBodyProvider,
+    /// The Entity ID as provided by the IdP
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_entity_id: crate::Nullable<String>,
-    ///The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata: crate::Nullable<String>,
-    ///The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata_url: crate::Nullable<String>,
-    ///The Single-Sign On URL as provided by the IdP
+    /// The Single-Sign On URL as provided by the IdP
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_sso_url: crate::Nullable<String>,
-    ///Configuration for the login_hint sent to the IdP on SSO sign-in
+    /// The X.509 certificate as provided by the IdP
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub login_hint: crate::Nullable<
-        super::types::EnterpriseConnectionSamlConnectionLoginHint,
-    >,
-    ///The name to use as a label for this SAML Connection
-    pub name: String,
-    ///The ID of the organization to which users of this SAML Connection will be added
+    pub idp_certificate: crate::Nullable<String>,
+    /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<String>,
+    /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<String>,
+    /// The ID of the organization to which users of this SAML Connection will be added
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<String>,
-    ///The IdP provider of the connection.
-    pub provider: super::types::CreateSamlConnectionBodyProvider,
+    /// Define the attribute name mapping between Identity Provider and Clerk's user properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub attribute_mapping: crate::Nullable<
+        super::types::CreateSamlConnectionBodyAttributeMapping,
+    >,
+    /// Enable or deactivate ForceAuthn
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_authn: Option<bool>,
+    /// Configuration for the login_hint sent to the IdP on SSO sign-in
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub login_hint: crate::Nullable<super::types::SamlConnectionLoginHint>,
 }
 impl CreateSamlConnectionBody {
-    ///A value with the required fields (`name`, `provider`) set and every optional field absent.
+    /// A value with the required fields (`name`, `provider`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         name: String,
         provider: super::types::CreateSamlConnectionBodyProvider,
     ) -> Self {
         CreateSamlConnectionBody {
-            attribute_mapping: Default::default(),
+            name,
             domain: Default::default(),
             domains: Default::default(),
-            force_authn: Default::default(),
-            idp_certificate: Default::default(),
-            idp_entity_id: Default::default(),
-            idp_metadata: Default::default(),
-            idp_metadata_url: Default::default(),
-            idp_sso_url: Default::default(),
-            login_hint: Default::default(),
-            name,
-            organization_id: Default::default(),
             provider,
+            idp_entity_id: Default::default(),
+            idp_sso_url: Default::default(),
+            idp_certificate: Default::default(),
+            idp_metadata_url: Default::default(),
+            idp_metadata: Default::default(),
+            organization_id: Default::default(),
+            attribute_mapping: Default::default(),
+            force_authn: Default::default(),
+            login_hint: Default::default(),
         }
     }
 }
-/**The IdP provider of the connection.
-
-Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.*/
+/// Define the attribute name mapping between Identity Provider and Clerk's user properties
+///
+/// Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/attribute_mapping`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct CreateSamlConnectionBodyAttributeMapping {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+}
+/// The IdP provider of the connection.
+///
+/// Schema `#/paths/~1saml_connections/post/requestBody/content/application~1json/schema/properties/provider`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateSamlConnectionBodyProvider {
-    ///`saml_custom`
+    /// `saml_custom`
     SamlCustom,
-    ///`saml_okta`
+    /// `saml_okta`
     SamlOkta,
-    ///`saml_google`
+    /// `saml_google`
     SamlGoogle,
-    ///`saml_microsoft`
+    /// `saml_microsoft`
     SamlMicrosoft,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4243,264 +4121,264 @@ impl std::fmt::Display for CreateSamlConnectionBodyProvider {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1scim_directories/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateScimDirectoryBody {
-    ///The ID of the enterprise connection to associate with this directory.
+    /// The ID of the enterprise connection to associate with this directory.
     pub enterprise_connection_id: String,
-    ///Optional SCIM group to organization role mappings to create with the directory.
+    /// A human-friendly name for the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The identity provider for this directory.
+    pub provider: String,
+    /// Optional SCIM group to organization role mappings to create with the directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<
         Vec<super::types::CreateScimDirectoryBodyGroupRoleMappingsItem>,
     >,
-    ///A human-friendly name for the directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    ///The identity provider for this directory.
-    pub provider: String,
 }
 impl CreateScimDirectoryBody {
-    ///A value with the required fields (`enterprise_connection_id`, `provider`) set and every optional field absent.
+    /// A value with the required fields (`enterprise_connection_id`, `provider`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(enterprise_connection_id: String, provider: String) -> Self {
         CreateScimDirectoryBody {
             enterprise_connection_id,
-            group_role_mappings: Default::default(),
             name: Default::default(),
             provider,
+            group_role_mappings: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1scim_directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`.
+/// Schema `#/paths/~1scim_directories/post/requestBody/content/application~1json/schema/properties/group_role_mappings/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
-    ///The precedence for this mapping. If omitted, precedence is assigned by array order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub precedence: Option<i64>,
-    ///The organization role ID to assign to members of the SCIM group.
-    pub role_id: String,
-    ///Optional display name for the SCIM group.
+    /// The SCIM group ID from the identity provider.
+    pub scim_group_id: String,
+    /// Optional display name for the SCIM group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
-    ///The SCIM group ID from the identity provider.
-    pub scim_group_id: String,
+    /// The organization role ID to assign to members of the SCIM group.
+    pub role_id: String,
+    /// The precedence for this mapping. If omitted, precedence is assigned by array order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precedence: Option<i64>,
 }
 impl CreateScimDirectoryBodyGroupRoleMappingsItem {
-    ///A value with the required fields (`role_id`, `scim_group_id`) set and every optional field absent.
+    /// A value with the required fields (`scim_group_id`, `role_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(role_id: String, scim_group_id: String) -> Self {
+    pub fn new(scim_group_id: String, role_id: String) -> Self {
         CreateScimDirectoryBodyGroupRoleMappingsItem {
-            precedence: Default::default(),
-            role_id,
-            scim_group_display_name: Default::default(),
             scim_group_id,
+            scim_group_display_name: Default::default(),
+            role_id,
+            precedence: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1sessions/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSessionBody {
-    ///The ID of the organization to set as active for this session
+    /// The ID representing the user
+    pub user_id: String,
+    /// The ID of the organization to set as active for this session
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_organization_id: Option<String>,
-    ///The ID representing the user
-    pub user_id: String,
 }
 impl CreateSessionBody {
-    ///A value with the required fields (`user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(user_id: String) -> Self {
         CreateSessionBody {
-            active_organization_id: Default::default(),
             user_id,
+            active_organization_id: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions~1{session_id}~1tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateSessionTokenBody {
-    ///Use this parameter to override the default session token lifetime.
+    /// Use this parameter to override the default session token lifetime.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
-///Schema `#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions~1{session_id}~1tokens/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSessionTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::TokenObject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt: Option<String>,
 }
-///Schema `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sign_in_tokens/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSignInTokenBody {
-    /**Optional parameter to specify the life duration of the sign in token in seconds.
-By default, the duration is 30 days.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_in_seconds: crate::Nullable<i64>,
-    /**The ID of the organization to activate when the user signs in.
-Organizations must be enabled for the instance, and the user must be a member of the organization.*/
+    /// The ID of the user that can use the newly created sign in token
+    pub user_id: String,
+    /// The ID of the organization to activate when the user signs in.
+    /// Organizations must be enabled for the instance, and the user must be a member of the organization.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub org_id: crate::Nullable<String>,
-    ///The ID of the user that can use the newly created sign in token
-    pub user_id: String,
+    /// Optional parameter to specify the life duration of the sign in token in seconds.
+    /// By default, the duration is 30 days.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_seconds: crate::Nullable<i64>,
 }
 impl CreateSignInTokenBody {
-    ///A value with the required fields (`user_id`) set and every optional field absent.
+    /// A value with the required fields (`user_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(user_id: String) -> Self {
         CreateSignInTokenBody {
-            expires_in_seconds: Default::default(),
-            org_id: Default::default(),
             user_id,
+            org_id: Default::default(),
+            expires_in_seconds: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1users/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct CreateUserBody {
-    /**If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
-You must provide the backup codes in plain format or the corresponding bcrypt digest.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_codes: Option<Vec<String>>,
-    /**When set to `true`, the user is created already banned and cannot sign in.
-Requires the same plan support as the ban user endpoint.*/
+    /// The ID of the user as used in your external systems or your previous authentication solution.
+    /// Must be unique across your instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub banned: crate::Nullable<bool>,
-    ///When set to `true`, the user will bypass Device Trust checks during sign-in.
+    pub external_id: crate::Nullable<String>,
+    /// The first name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub bypass_client_trust: crate::Nullable<bool>,
-    ///If enabled, user can create organizations via FAPI.
+    pub first_name: crate::Nullable<String>,
+    /// The last name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organization_enabled: crate::Nullable<bool>,
-    ///The maximum number of organizations the user can create. 0 means unlimited.
+    pub last_name: crate::Nullable<String>,
+    /// The locale to assign to the user (e.g., "en-US", "fr-FR")
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organizations_limit: crate::Nullable<i64>,
-    ///A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///If enabled, user can delete themselves via FAPI.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub delete_self_enabled: crate::Nullable<bool>,
-    /**Email addresses to add to the user.
-Must be unique across your instance.
-The first email address will be set as the user's primary email address.
-Created verified by default; see `email_address_identification_status` to create them reserved.*/
+    pub locale: crate::Nullable<String>,
+    /// Email addresses to add to the user.
+    /// Must be unique across your instance.
+    /// The first email address will be set as the user's primary email address.
+    /// Created verified by default; see `email_address_identification_status` to create them reserved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
-    /**Controls the status each email address is created with. Runs parallel to
-`email_address`: when provided, it must contain exactly one item per email
-address, applied by position. When omitted or empty, every email address is
-created `verified`. Set an item to `reserved` to create the corresponding
-email address reserved instead (unverified but usable for sign-in and locked
-so no other user can claim it).*/
+    /// Controls the status each email address is created with. Runs parallel to
+    /// `email_address`: when provided, it must contain exactly one item per email
+    /// address, applied by position. When omitted or empty, every email address is
+    /// created `verified`. Set an item to `reserved` to create the corresponding
+    /// email address reserved instead (unverified but usable for sign-in and locked
+    /// so no other user can claim it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_identification_status: Option<
         Vec<super::types::CreateUserBodyEmailAddressIdentificationStatusItem>,
     >,
-    /**The ID of the user as used in your external systems or your previous authentication solution.
-Must be unique across your instance.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub external_id: crate::Nullable<String>,
-    ///The first name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub first_name: crate::Nullable<String>,
-    ///The last name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub last_name: crate::Nullable<String>,
-    ///A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub legal_accepted_at: crate::Nullable<String>,
-    ///The locale to assign to the user (e.g., "en-US", "fr-FR")
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub locale: crate::Nullable<String>,
-    /**When set to `true`, the user is created already locked.
-Requires the user lockout feature to be enabled on the instance.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub locked: crate::Nullable<bool>,
-    /**The plaintext password to give the user.
-Must be at least 8 characters long, and cannot be in any list of hacked passwords.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub password: crate::Nullable<String>,
-    /**In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
-The digests should be generated with one of the supported algorithms.
-The hashing algorithm can be specified using the `password_hasher` property.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub password_digest: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_hasher: Option<super::types::PasswordHasher>,
-    /**Phone numbers to add to the user.
-Must be unique across your instance.
-The first phone number will be set as the user's primary phone number.
-Created verified by default; see `phone_number_identification_status` to create them reserved.*/
+    /// Phone numbers to add to the user.
+    /// Must be unique across your instance.
+    /// The first phone number will be set as the user's primary phone number.
+    /// Created verified by default; see `phone_number_identification_status` to create them reserved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
-    /**Controls the status each phone number is created with. Runs parallel to
-`phone_number`: when provided, it must contain exactly one item per phone
-number, applied by position. When omitted or empty, every phone number is
-created `verified`. Set an item to `reserved` to create the corresponding
-phone number reserved instead (unverified but usable for sign-in and locked
-so no other user can claim it).*/
+    /// Controls the status each phone number is created with. Runs parallel to
+    /// `phone_number`: when provided, it must contain exactly one item per phone
+    /// number, applied by position. When omitted or empty, every phone number is
+    /// created `verified`. Set an item to `reserved` to create the corresponding
+    /// phone number reserved instead (unverified but usable for sign-in and locked
+    /// so no other user can claim it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_identification_status: Option<
         Vec<super::types::CreateUserBodyEmailAddressIdentificationStatusItem>,
     >,
-    ///Metadata saved on the user, that is only visible to your Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the user, that is visible to both your Frontend and Backend APIs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**When set to `true` all legal checks are skipped.
-It is not recommended to skip legal checks unless you are migrating a user to Clerk.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_legal_checks: crate::Nullable<bool>,
-    /**When set to `true` all password checks are skipped.
-It is recommended to use this method only when migrating plaintext passwords to Clerk.
-Upon migration the user base should be prompted to pick stronger password.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_password_checks: crate::Nullable<bool>,
-    /**When set to `true`, `password` is not required anymore when creating the user and can be omitted.
-This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
-Please note that you cannot use this flag if password is the only way for a user to sign into your instance.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_password_requirement: crate::Nullable<bool>,
-    /**When set to `true`, identification types are not enforced.
-At least one identification type must be enabled and provided on your instance (email, phone, web3 wallet, or username).
-Users created without required identification types cannot use those authentication strategies
-It is not recommended to use this flag unless you need to allow Clerk UI components to prompt for required fields while BAPI creates users with minimal data, or for migration a user to Clerk.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_user_requirement: crate::Nullable<bool>,
-    /**In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
-Please note that currently the supported options are:
-* Period: 30 seconds
-* Code length: 6 digits
-* Algorithm: SHA1*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub totp_secret: crate::Nullable<String>,
-    /**Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
-Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**The username to give to the user.
-It must be unique across your instance.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub username: crate::Nullable<String>,
-    /**Web3 wallets to add to the user.
-Must be unique across your instance.
-The first wallet will be set as the user's primary wallet.*/
+    /// Web3 wallets to add to the user.
+    /// Must be unique across your instance.
+    /// The first wallet will be set as the user's primary wallet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
+    /// The username to give to the user.
+    /// It must be unique across your instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub username: crate::Nullable<String>,
+    /// The plaintext password to give the user.
+    /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub password: crate::Nullable<String>,
+    /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
+    /// The digests should be generated with one of the supported algorithms.
+    /// The hashing algorithm can be specified using the `password_hasher` property.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub password_digest: crate::Nullable<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hasher: Option<super::types::PasswordHasher>,
+    /// When set to `true` all password checks are skipped.
+    /// It is recommended to use this method only when migrating plaintext passwords to Clerk.
+    /// Upon migration the user base should be prompted to pick stronger password.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_password_checks: crate::Nullable<bool>,
+    /// When set to `true`, `password` is not required anymore when creating the user and can be omitted.
+    /// This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
+    /// Please note that you cannot use this flag if password is the only way for a user to sign into your instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_password_requirement: crate::Nullable<bool>,
+    /// In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
+    /// Please note that currently the supported options are:
+    /// * Period: 30 seconds
+    /// * Code length: 6 digits
+    /// * Algorithm: SHA1
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub totp_secret: crate::Nullable<String>,
+    /// If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
+    /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<Vec<String>>,
+    /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that is only visible to your Backend API
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// If enabled, user can delete themselves via FAPI.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub delete_self_enabled: crate::Nullable<bool>,
+    /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub legal_accepted_at: crate::Nullable<String>,
+    /// When set to `true` all legal checks are skipped.
+    /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_legal_checks: crate::Nullable<bool>,
+    /// When set to `true`, identification types are not enforced.
+    /// At least one identification type must be enabled and provided on your instance (email, phone, web3 wallet, or username).
+    /// Users created without required identification types cannot use those authentication strategies
+    /// It is not recommended to use this flag unless you need to allow Clerk UI components to prompt for required fields while BAPI creates users with minimal data, or for migration a user to Clerk.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_user_requirement: crate::Nullable<bool>,
+    /// If enabled, user can create organizations via FAPI.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organization_enabled: crate::Nullable<bool>,
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organizations_limit: crate::Nullable<i64>,
+    /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
+    /// When set to `true`, the user will bypass Device Trust checks during sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bypass_client_trust: crate::Nullable<bool>,
+    /// When set to `true`, the user is created already banned and cannot sign in.
+    /// Requires the same plan support as the ban user endpoint.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub banned: crate::Nullable<bool>,
+    /// When set to `true`, the user is created already locked.
+    /// Requires the user lockout feature to be enabled on the instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub locked: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`.
+/// Schema `#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum CreateUserBodyEmailAddressIdentificationStatusItem {
-    ///`verified`
+    /// `verified`
     Verified,
-    ///`reserved`
+    /// `reserved`
     Reserved,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4535,18 +4413,18 @@ impl std::fmt::Display for CreateUserBodyEmailAddressIdentificationStatusItem {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateWaitlistEntryBody {
-    ///The email address to add to the waitlist
+    /// The email address to add to the waitlist
     pub email_address: String,
-    /**Optional flag which denotes whether a confirmation email should be sent to the given email address.
-Defaults to `true`.*/
+    /// Optional flag which denotes whether a confirmation email should be sent to the given email address.
+    /// Defaults to `true`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify: crate::Nullable<bool>,
 }
 impl CreateWaitlistEntryBody {
-    ///A value with the required fields (`email_address`) set and every optional field absent.
+    /// A value with the required fields (`email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         CreateWaitlistEntryBody {
@@ -4555,119 +4433,91 @@ impl CreateWaitlistEntryBody {
         }
     }
 }
-///Schema `#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1api_keys~1{apiKeyID}/delete/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteApiKeyResponse {
-    pub deleted: bool,
     pub id: String,
     pub object: super::types::GetApiKeysResponseDataItemObject,
+    pub deleted: bool,
 }
-///Schema `#/paths/~1users~1{user_id}~1backup_code/delete/responses/200/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DeleteBackupCodeResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-}
-///Schema `#/components/responses/Machine.Deleted/content/application~1json/schema`.
+/// Schema `#/components/responses/Machine.Deleted/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteMachineResponse {
-    ///Whether the machine was successfully deleted
-    pub deleted: bool,
-    ///The ID of the deleted machine
+    /// String representing the object's type.
+    pub object: super::types::MachineWithoutScopedMachinesObject,
+    /// The ID of the deleted machine
     pub id: String,
-    ///String representing the object's type.
-    pub object: super::types::MachineObject,
+    /// Whether the machine was successfully deleted
+    pub deleted: bool,
 }
-///Schema `#/components/responses/MachineScope.Deleted/content/application~1json/schema`.
+/// Schema `#/components/responses/MachineScope.Deleted/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteMachineScopeResponse {
-    ///Whether the machine scope was successfully deleted
-    pub deleted: bool,
-    ///The ID of the machine that had access to the target machine
-    pub from_machine_id: String,
-    ///String representing the object's type.
+    /// String representing the object's type.
     pub object: super::types::MachineScopeObject,
-    ///The ID of the machine that was being accessed
+    /// The ID of the machine that had access to the target machine
+    pub from_machine_id: String,
+    /// The ID of the machine that was being accessed
     pub to_machine_id: String,
+    /// Whether the machine scope was successfully deleted
+    pub deleted: bool,
 }
-///Schema `#/components/schemas/DeletedObject`.
+/// Schema `#/components/schemas/DeletedObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletedObject {
+    pub object: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
     pub deleted: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub object: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
 }
-///Schema `#/components/schemas/Directories`.
+/// Schema `#/components/schemas/Directories`.
 pub type Directories = Vec<super::types::Directory>;
-/**A directory configuration for provisioning users from an identity provider.
-
-Schema `#/components/schemas/Directory`.*/
+/// A directory configuration for provisioning users from an identity provider.
+///
+/// Schema `#/components/schemas/Directory`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Directory {
-    ///The API key for authenticating provisioning requests. Only returned when the directory is created or the key is rotated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    ///Mapping of user attributes to the directory attribute paths they are extracted from.
-    pub attribute_mapping: std::collections::BTreeMap<String, String>,
-    ///Unix timestamp when the directory was created.
-    pub created_at: i64,
-    ///Custom attributes to map from the IdP to the user's profile via directory sync. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<Vec<super::types::DirectoryCustomAttributesItem>>,
-    ///Whether the directory is enabled.
-    pub enabled: bool,
-    ///The provisioning endpoint URL for this directory.
-    pub endpoint_url: String,
-    ///The ID of the associated enterprise connection.
+    /// String representing the object's type. Always "directory".
+    pub object: super::types::DirectoryObject,
+    /// Unique identifier for the directory.
+    pub id: String,
+    /// A human-friendly name for the directory.
+    pub name: String,
+    /// The ID of the associated enterprise connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    ///Whether group-to-role mapping is enabled for this directory.
-    pub group_role_mapping_enabled: bool,
-    ///Unique identifier for the directory.
-    pub id: String,
-    ///A human-friendly name for the directory.
-    pub name: String,
-    ///String representing the object's type. Always "directory".
-    pub object: super::types::DirectoryObject,
-    ///The identity provider for this directory.
+    /// The provisioning endpoint URL for this directory.
+    pub endpoint_url: String,
+    /// The identity provider for this directory.
     pub provider: String,
-    ///Unix timestamp when the directory was last updated.
+    /// Whether the directory is enabled.
+    pub enabled: bool,
+    /// Whether group-to-role mapping is enabled for this directory.
+    pub group_role_mapping_enabled: bool,
+    /// Mapping of user attributes to the directory attribute paths they are extracted from.
+    pub attribute_mapping: std::collections::BTreeMap<String, String>,
+    /// Custom attributes to map from the IdP to the user's profile via directory sync. Requires the custom attributes feature to be enabled for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<Vec<super::types::ScimDirectoryCustomAttributesItem>>,
+    /// The API key for authenticating provisioning requests. Only returned when the directory is created or the key is rotated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// Unix timestamp when the directory was created.
+    pub created_at: i64,
+    /// Unix timestamp when the directory was last updated.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/Directory/properties/custom_attributes/items`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct DirectoryCustomAttributesItem {
-    ///GJSON path to extract the attribute value from directory sync user resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_path: Option<String>,
-    ///Key used to store the attribute in the user's public/private/unsafe metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    ///When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multi_valued: Option<bool>,
-    ///Display name for the custom attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    ///The legacy name for `directory_path`. Carries the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_path: Option<String>,
-    ///Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sso_path: Option<String>,
-}
-/**String representing the object's type. Always "directory".
-
-Schema `#/components/schemas/Directory/properties/object`.*/
+/// String representing the object's type. Always "directory".
+///
+/// Schema `#/components/schemas/Directory/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum DirectoryObject {
-    ///`directory`
+    /// `directory`
     Directory,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4700,28 +4550,34 @@ impl std::fmt::Display for DirectoryObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Domain`.
+/// Schema `#/paths/~1users~1{user_id}~1mfa/delete/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DisableMfaResponse {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// Schema `#/components/schemas/Domain`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Domain {
-    ///Null for satellite domains.
+    pub object: super::types::DomainObject,
+    pub id: String,
+    pub name: String,
+    pub is_satellite: bool,
+    pub frontend_api_url: String,
+    /// Null for satellite domains.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts_portal_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cname_targets: Option<Vec<super::types::CNameTarget>>,
-    pub development_origin: String,
-    pub frontend_api_url: String,
-    pub id: String,
-    pub is_satellite: bool,
-    pub name: String,
-    pub object: super::types::DomainObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
+    pub development_origin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cname_targets: Option<Vec<super::types::CNameTarget>>,
 }
-///Schema `#/components/schemas/Domain/properties/object`.
+/// Schema `#/components/schemas/Domain/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum DomainObject {
-    ///`domain`
+    /// `domain`
     Domain,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4754,39 +4610,39 @@ impl std::fmt::Display for DomainObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Domains`.
+/// Schema `#/components/schemas/Domains`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Domains {
     pub data: Vec<super::types::Domain>,
-    ///Total number of domains
+    /// Total number of domains
     pub total_count: i64,
 }
-///Schema `#/components/schemas/EmailAddress`.
+/// Schema `#/components/schemas/EmailAddress`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EmailAddress {
-    ///Unix timestamp of creation
-    pub created_at: i64,
-    pub email_address: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::EmailAddressObject,
+    pub email_address: String,
+    pub reserved: bool,
+    pub verification: Option<super::types::EmailAddressVerification>,
     pub linked_to: Vec<super::types::IdentificationLink>,
-    ///Indicates whether this email address domain matches an active enterprise connection.
+    /// Indicates whether this email address domain matches an active enterprise connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::EmailAddressObject,
-    pub reserved: bool,
-    ///Unix timestamp of creation
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
     pub updated_at: i64,
-    pub verification: Option<super::types::EmailAddressVerification>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/EmailAddress/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/EmailAddress/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EmailAddressObject {
-    ///`email_address`
+    /// `email_address`
     EmailAddress,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -4819,23 +4675,23 @@ impl std::fmt::Display for EmailAddressObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/EmailAddress/properties/verification`.
+/// Schema `#/components/schemas/EmailAddress/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EmailAddressVerification {
-    ///Selected by `verification_otp`.
+    /// Selected by `verification_otp`.
     Otp(super::types::VerificationOtp),
-    ///Selected by `verification_admin`.
+    /// Selected by `verification_admin`.
     Admin(super::types::VerificationAdmin),
-    ///Selected by `verification_from_oauth`.
+    /// Selected by `verification_from_oauth`.
     FromOAuth(super::types::VerificationFromOauth),
-    ///Selected by `verification_ticket`.
+    /// Selected by `verification_ticket`.
     Ticket(super::types::VerificationTicket),
-    ///Selected by `verification_saml`.
+    /// Selected by `verification_saml`.
     Saml(super::types::VerificationSaml),
-    ///Selected by `verification_email_link`.
+    /// Selected by `verification_email_link`.
     EmailLink(super::types::VerificationEmailLink),
-    ///Selected by `verification_scim`.
+    /// Selected by `verification_scim`.
     Scim(super::types::VerificationScim),
     /// A value that matches no variant this version of the spec
     /// lists (for instance a new kind Clerk added later), kept as sent.
@@ -4936,66 +4792,66 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
         }
     }
 }
-///Schema `#/components/schemas/EnterpriseAccount`.
+/// Schema `#/components/schemas/EnterpriseAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseAccount {
-    pub active: bool,
-    pub email_address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enterprise_connection: Option<super::types::EnterpriseAccountConnection>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enterprise_connection_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
     pub id: String,
-    ///Unix timestamp of last authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_authenticated_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::EnterpriseAccountObject,
-    ///The authentication protocol used to sign in.
+    /// The authentication protocol used to sign in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<super::types::EnterpriseAccountProtocol>,
     pub provider: String,
-    ///The unique ID of the user in the external provider's system
+    pub active: bool,
+    pub email_address: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    /// The unique ID of the user in the external provider's system
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_connection_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub verification: Option<super::types::EnterpriseAccountVerification>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_connection: Option<super::types::EnterpriseAccountConnection>,
+    /// Unix timestamp of last authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_authenticated_at: Option<i64>,
 }
-///Schema `#/components/schemas/EnterpriseAccountConnection`.
+/// Schema `#/components/schemas/EnterpriseAccountConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseAccountConnection {
-    pub active: bool,
-    pub allow_idp_initiated: bool,
-    pub allow_subdomains: bool,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub disable_additional_identifications: bool,
+    pub id: String,
+    pub protocol: String,
+    pub provider: String,
+    pub name: String,
+    pub logo_public_url: Option<String>,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    pub id: String,
-    pub logo_public_url: Option<String>,
-    pub name: String,
-    pub protocol: String,
-    pub provider: String,
+    pub active: bool,
     pub sync_user_attributes: bool,
-    ///Unix timestamp of last update.
+    pub allow_subdomains: bool,
+    pub allow_idp_initiated: bool,
+    pub disable_additional_identifications: bool,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/EnterpriseAccount/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/EnterpriseAccount/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EnterpriseAccountObject {
-    ///`enterprise_account`
+    /// `enterprise_account`
     EnterpriseAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5028,15 +4884,15 @@ impl std::fmt::Display for EnterpriseAccountObject {
         f.write_str(self.as_str())
     }
 }
-/**The authentication protocol used to sign in.
-
-Schema `#/components/schemas/EnterpriseAccount/properties/protocol`.*/
+/// The authentication protocol used to sign in.
+///
+/// Schema `#/components/schemas/EnterpriseAccount/properties/protocol`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EnterpriseAccountProtocol {
-    ///`oauth`
+    /// `oauth`
     Oauth,
-    ///`saml`
+    /// `saml`
     Saml,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5071,15 +4927,15 @@ impl std::fmt::Display for EnterpriseAccountProtocol {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/EnterpriseAccount/properties/verification`.
+/// Schema `#/components/schemas/EnterpriseAccount/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EnterpriseAccountVerification {
-    ///Selected by `verification_ticket`.
+    /// Selected by `verification_ticket`.
     Ticket(super::types::VerificationTicket),
-    ///Selected by `verification_saml`.
+    /// Selected by `verification_saml`.
     Saml(super::types::VerificationSaml),
-    ///Selected by `verification_oauth`.
+    /// Selected by `verification_oauth`.
     Oauth(super::types::VerificationOauth),
     /// A value that matches no variant this version of the spec
     /// lists (for instance a new kind Clerk added later), kept as sent.
@@ -5140,130 +4996,130 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
         }
     }
 }
-///Schema `#/components/schemas/EnterpriseConnection`.
+/// Schema `#/components/schemas/EnterpriseConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnection {
-    ///Whether the enterprise connection is active
+    pub object: super::types::EnterpriseConnectionObject,
+    /// The enterprise connection ID
+    pub id: String,
+    /// The display name of the connection
+    pub name: String,
+    pub provider: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_public_url: Option<String>,
+    /// Whether the enterprise connection is active
     pub active: bool,
-    ///Whether this connection supports account linking via organization membership
+    /// Domains associated with the enterprise connection
+    pub domains: Vec<String>,
+    /// Organization ID when the connection is linked to an organization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// Controls whether to update the user's attributes on each sign-in
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_user_attributes: Option<bool>,
+    /// When true, users cannot add additional identifications when using this connection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_additional_identifications: Option<bool>,
+    /// Whether this connection supports account linking via organization membership
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<bool>,
-    ///Unix timestamp in milliseconds when the connection was created
-    pub created_at: i64,
-    ///Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning
+    /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<super::types::EnterpriseConnectionCustomAttributesItem>,
     >,
-    ///When true, users cannot add additional identifications when using this connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_additional_identifications: Option<bool>,
-    ///Domains associated with the enterprise connection
-    pub domains: Vec<String>,
-    ///The enterprise connection ID
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_public_url: Option<String>,
-    ///The display name of the connection
-    pub name: String,
-    ///Present when the enterprise connection uses OIDC or EASIE
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth_config: Option<super::types::EnterpriseConnectionOauthConfig>,
-    pub object: super::types::EnterpriseConnectionObject,
-    ///Organization ID when the connection is linked to an organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    pub provider: String,
-    ///Present when the enterprise connection uses SAML
+    /// Present when the enterprise connection uses SAML
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<super::types::EnterpriseConnectionSamlConnection>,
-    ///Controls whether to update the user's attributes on each sign-in
+    /// Present when the enterprise connection uses OIDC or EASIE
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_user_attributes: Option<bool>,
-    ///Unix timestamp in milliseconds when the connection was last updated
+    pub oauth_config: Option<super::types::EnterpriseConnectionOauthConfig>,
+    /// Unix timestamp in milliseconds when the connection was created
+    pub created_at: i64,
+    /// Unix timestamp in milliseconds when the connection was last updated
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`.
+/// Schema `#/components/schemas/EnterpriseConnection/properties/custom_attributes/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionCustomAttributesItem {
-    ///GJSON path to extract the attribute value from directory sync user resources. Same value as `scim_path`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub directory_path: Option<String>,
-    ///Key used to store the attribute in the user's public/private/unsafe metadata
-    pub key: String,
-    ///When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub multi_valued: Option<bool>,
-    ///Display name for the custom attribute
+    /// Display name for the custom attribute
     pub name: String,
-    ///GJSON path to extract the attribute value from SCIM user resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim_path: Option<String>,
-    ///Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
+    /// Key used to store the attribute in the user's public/private/unsafe metadata
+    pub key: String,
+    /// Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
+    /// GJSON path to extract the attribute value from SCIM user resources
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_path: Option<String>,
+    /// GJSON path to extract the attribute value from directory sync user resources. Same value as `scim_path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_path: Option<String>,
+    /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_valued: Option<bool>,
 }
 impl EnterpriseConnectionCustomAttributesItem {
-    ///A value with the required fields (`key`, `name`) set and every optional field absent.
+    /// A value with the required fields (`name`, `key`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(key: String, name: String) -> Self {
+    pub fn new(name: String, key: String) -> Self {
         EnterpriseConnectionCustomAttributesItem {
-            directory_path: Default::default(),
-            key,
-            multi_valued: Default::default(),
             name,
-            scim_path: Default::default(),
+            key,
             sso_path: Default::default(),
+            scim_path: Default::default(),
+            directory_path: Default::default(),
+            multi_valued: Default::default(),
         }
     }
 }
-/**Present when the enterprise connection uses OIDC or EASIE
-
-Schema `#/components/schemas/EnterpriseConnection/properties/oauth_config`.*/
+/// Present when the enterprise connection uses OIDC or EASIE
+///
+/// Schema `#/components/schemas/EnterpriseConnection/properties/oauth_config`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionOauthConfig {
-    ///OAuth authorization endpoint URL (present when configured or resolved from discovery)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_url: Option<String>,
-    ///OAuth client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    ///Unix timestamp in milliseconds when the config was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
-    ///OIDC discovery URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discovery_url: Option<String>,
-    ///OAuth config ID
+    /// OAuth config ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///Logo URL for the provider
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logo_public_url: Option<String>,
-    ///Custom OIDC provider display name
+    /// Custom OIDC provider display name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    ///OAuth provider key (e.g. oidc_custom, oidc_ghe_*, oidc_gitlab_ent_*)
+    /// OAuth provider key (e.g. oidc_custom, oidc_ghe_*, oidc_gitlab_ent_*)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_key: Option<String>,
-    ///Whether PKCE is required for this OAuth client
+    /// OAuth client ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_pkce: Option<bool>,
-    ///OAuth token endpoint URL (present when configured or resolved from discovery)
+    pub client_id: Option<String>,
+    /// OIDC discovery URL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovery_url: Option<String>,
+    /// OAuth authorization endpoint URL (present when configured or resolved from discovery)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_url: Option<String>,
+    /// OAuth token endpoint URL (present when configured or resolved from discovery)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
-    ///Unix timestamp in milliseconds when the config was last updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<i64>,
-    ///OIDC userinfo endpoint URL (present when configured or resolved from discovery)
+    /// OIDC userinfo endpoint URL (present when configured or resolved from discovery)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info_url: Option<String>,
+    /// Whether PKCE is required for this OAuth client
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_pkce: Option<bool>,
+    /// Logo URL for the provider
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_public_url: Option<String>,
+    /// Unix timestamp in milliseconds when the config was created
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// Unix timestamp in milliseconds when the config was last updated
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<i64>,
 }
-///Schema `#/components/schemas/EnterpriseConnection/properties/object`.
+/// Schema `#/components/schemas/EnterpriseConnection/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EnterpriseConnectionObject {
-    ///`enterprise_connection`
+    /// `enterprise_connection`
     EnterpriseConnection,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5296,164 +5152,86 @@ impl std::fmt::Display for EnterpriseConnectionObject {
         f.write_str(self.as_str())
     }
 }
-/**Present when the enterprise connection uses SAML
-
-Schema `#/components/schemas/EnterpriseConnection/properties/saml_connection`.*/
+/// Present when the enterprise connection uses SAML
+///
+/// Schema `#/components/schemas/EnterpriseConnection/properties/saml_connection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionSamlConnection {
-    ///Assertion Consumer Service URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acs_url: Option<String>,
-    ///Whether the SAML connection is active
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    ///Whether IdP-initiated SSO is allowed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_idp_initiated: Option<bool>,
-    ///Whether subdomains are allowed for domain matching
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_subdomains: Option<bool>,
-    ///Whether to force re-authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub force_authn: Option<bool>,
-    ///SAML connection ID
+    /// SAML connection ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///IdP entity ID (optional, when connection details are loaded)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_entity_id: Option<String>,
-    ///IdP metadata URL (optional, when connection details are loaded)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_metadata_url: Option<String>,
-    ///IdP SSO URL (optional, when connection details are loaded)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_sso_url: Option<String>,
-    ///Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login_hint: Option<super::types::EnterpriseConnectionSamlConnectionLoginHint>,
-    ///SAML connection display name
+    /// SAML connection display name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    ///Service Provider entity ID
+    /// IdP entity ID (optional, when connection details are loaded)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_entity_id: Option<String>,
+    /// IdP SSO URL (optional, when connection details are loaded)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_sso_url: Option<String>,
+    /// IdP metadata URL (optional, when connection details are loaded)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_metadata_url: Option<String>,
+    /// Assertion Consumer Service URL
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acs_url: Option<String>,
+    /// Service Provider entity ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
-    ///Service Provider metadata URL
+    /// Service Provider metadata URL
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_metadata_url: Option<String>,
-}
-/**Configuration for the login_hint sent to the IdP on SSO sign-in
-
-Schema `#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct EnterpriseConnectionSamlConnectionLoginHint {
-    ///Controls the login_hint sent to the IdP on SSO sign-in
-    pub mode: super::types::EnterpriseConnectionSamlConnectionLoginHintMode,
-    ///The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
+    /// Whether the SAML connection is active
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub active: Option<bool>,
+    /// Whether IdP-initiated SSO is allowed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_idp_initiated: Option<bool>,
+    /// Whether subdomains are allowed for domain matching
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_subdomains: Option<bool>,
+    /// Whether to force re-authentication
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_authn: Option<bool>,
+    /// Configuration for the login_hint sent to the IdP on SSO sign-in
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_hint: Option<super::types::SamlConnectionLoginHint>,
 }
-impl EnterpriseConnectionSamlConnectionLoginHint {
-    ///A value with the required fields (`mode`) set and every optional field absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        mode: super::types::EnterpriseConnectionSamlConnectionLoginHintMode,
-    ) -> Self {
-        EnterpriseConnectionSamlConnectionLoginHint {
-            mode,
-            source: Default::default(),
-        }
-    }
-}
-/**Controls the login_hint sent to the IdP on SSO sign-in
-
-Schema `#/components/schemas/EnterpriseConnection/properties/saml_connection/properties/login_hint/properties/mode`.*/
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum EnterpriseConnectionSamlConnectionLoginHintMode {
-    ///`email_address`
-    EmailAddress,
-    ///`custom_attribute`
-    CustomAttribute,
-    ///`off`
-    Off,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl EnterpriseConnectionSamlConnectionLoginHintMode {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EnterpriseConnectionSamlConnectionLoginHintMode::EmailAddress => {
-                "email_address"
-            }
-            EnterpriseConnectionSamlConnectionLoginHintMode::CustomAttribute => {
-                "custom_attribute"
-            }
-            EnterpriseConnectionSamlConnectionLoginHintMode::Off => "off",
-            EnterpriseConnectionSamlConnectionLoginHintMode::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "email_address" => {
-                EnterpriseConnectionSamlConnectionLoginHintMode::EmailAddress
-            }
-            "custom_attribute" => {
-                EnterpriseConnectionSamlConnectionLoginHintMode::CustomAttribute
-            }
-            "off" => EnterpriseConnectionSamlConnectionLoginHintMode::Off,
-            _ => EnterpriseConnectionSamlConnectionLoginHintMode::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for EnterpriseConnectionSamlConnectionLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-///Schema `#/components/schemas/EnterpriseConnectionTestRun`.
+/// Schema `#/components/schemas/EnterpriseConnectionTestRun`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionTestRun {
-    ///The type of enterprise connection the test run was performed against
-    pub connection_type: super::types::EnterpriseConnectionTestRunConnectionType,
-    ///Unix timestamp in milliseconds when the test run was created
-    pub created_at: i64,
-    ///The test run ID
+    /// The test run ID
     pub id: String,
-    ///Log entries captured during the test run
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logs: Option<Vec<super::types::EnterpriseConnectionTestRunLogsItem>>,
-    ///OAuth-specific metadata, present for OIDC connections
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth: Option<super::types::EnterpriseConnectionTestRunOauth>,
-    ///The user information parsed from the IdP response
+    /// The status of the test run
+    pub status: super::types::EnterpriseConnectionTestRunStatus,
+    /// The type of enterprise connection the test run was performed against
+    pub connection_type: super::types::EnterpriseConnectionTestRunConnectionType,
+    /// The user information parsed from the IdP response
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parsed_user_info: Option<
         super::types::EnterpriseConnectionTestRunParsedUserInfo,
     >,
-    ///SAML-specific metadata, present for SAML connections
+    /// Log entries captured during the test run
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<Vec<super::types::EnterpriseConnectionTestRunLogsItem>>,
+    /// SAML-specific metadata, present for SAML connections
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml: Option<super::types::EnterpriseConnectionTestRunSaml>,
-    ///The status of the test run
-    pub status: super::types::EnterpriseConnectionTestRunStatus,
+    /// OAuth-specific metadata, present for OIDC connections
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<super::types::EnterpriseConnectionTestRunOauth>,
+    /// Unix timestamp in milliseconds when the test run was created
+    pub created_at: i64,
 }
-/**The type of enterprise connection the test run was performed against
-
-Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`.*/
+/// The type of enterprise connection the test run was performed against
+///
+/// Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/connection_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EnterpriseConnectionTestRunConnectionType {
-    ///`saml`
+    /// `saml`
     Saml,
-    ///`oauth`
+    /// `oauth`
     Oauth,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5488,33 +5266,32 @@ impl std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`.
+/// Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/logs/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionTestRunLogsItem {
+    pub level: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    pub level: String,
-    pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
+    pub message: String,
 }
-/**OAuth-specific metadata, present for OIDC connections
-
-Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`.*/
+/// OAuth-specific metadata, present for OIDC connections
+///
+/// Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionTestRunOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<String>,
 }
-/**The user information parsed from the IdP response
-
-Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`.*/
+/// The user information parsed from the IdP response
+///
+/// Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/parsed_user_info`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[derive(Default)]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
@@ -5525,14 +5302,14 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
-///Schema `#/components/schemas/EnterpriseConnectionTestRunResponse`.
+/// Schema `#/components/schemas/EnterpriseConnectionTestRunResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionTestRunResponse {
-    ///A short-lived URL that can be used to initiate the test run flow
+    /// A short-lived URL that can be used to initiate the test run flow
     pub url: String,
 }
 impl EnterpriseConnectionTestRunResponse {
-    ///A value with the required fields (`url`) set and every optional field absent.
+    /// A value with the required fields (`url`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(url: String) -> Self {
         EnterpriseConnectionTestRunResponse {
@@ -5540,29 +5317,29 @@ impl EnterpriseConnectionTestRunResponse {
         }
     }
 }
-/**SAML-specific metadata, present for SAML connections
-
-Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/saml`.*/
+/// SAML-specific metadata, present for SAML connections
+///
+/// Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/saml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionTestRunSaml {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relay_state: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_request: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_response: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relay_state: Option<String>,
 }
-/**The status of the test run
-
-Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/status`.*/
+/// The status of the test run
+///
+/// Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EnterpriseConnectionTestRunStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`success`
+    /// `success`
     Success,
-    ///`failed`
+    /// `failed`
     Failed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5599,29 +5376,29 @@ impl std::fmt::Display for EnterpriseConnectionTestRunStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/EnterpriseConnectionTestRuns`.
+/// Schema `#/components/schemas/EnterpriseConnectionTestRuns`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnectionTestRuns {
     pub data: Vec<super::types::EnterpriseConnectionTestRun>,
-    ///Total number of test runs
+    /// Total number of test runs
     pub total_count: i64,
 }
-///Schema `#/components/schemas/EnterpriseConnections`.
+/// Schema `#/components/schemas/EnterpriseConnections`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EnterpriseConnections {
     pub data: Vec<super::types::EnterpriseConnection>,
-    ///Total number of enterprise connections
+    /// Total number of enterprise connections
     pub total_count: i64,
 }
-///Schema `#/components/schemas/ExtendFreeTrialRequest`.
+/// Schema `#/components/schemas/ExtendFreeTrialRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExtendFreeTrialRequest {
-    /**RFC3339 timestamp to extend the free trial to.
-Must be in the future and not more than 365 days from now.*/
+    /// RFC3339 timestamp to extend the free trial to.
+    /// Must be in the future and not more than 365 days from now.
     pub extend_to: String,
 }
 impl ExtendFreeTrialRequest {
-    ///A value with the required fields (`extend_to`) set and every optional field absent.
+    /// A value with the required fields (`extend_to`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(extend_to: String) -> Self {
         ExtendFreeTrialRequest {
@@ -5629,53 +5406,53 @@ impl ExtendFreeTrialRequest {
         }
     }
 }
-///Schema `#/components/schemas/ExternalAccountWithVerification`.
+/// Schema `#/components/schemas/ExternalAccountWithVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExternalAccountWithVerification {
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::ExternalAccountWithVerificationObject,
+    pub id: String,
+    pub provider: String,
+    pub identification_id: String,
+    /// The unique ID of the user in the external provider's system
+    pub provider_user_id: String,
     pub approved_scopes: String,
-    ///Please use `image_url` instead
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar_url: Option<String>,
-    ///Unix timestamp of creation
-    pub created_at: i64,
     pub email_address: String,
-    ///Whether the email was verified by the OAuth provider at creation time. null = unknown (pre-migration data or custom OAuth providers), true = provider confirmed email was verified, false = provider confirmed email was NOT verified
+    /// Whether the email was verified by the OAuth provider at creation time. null = unknown (pre-migration data or custom OAuth providers), true = provider confirmed email was verified, false = provider confirmed email was NOT verified
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_verified: Option<bool>,
     pub first_name: String,
-    pub id: String,
-    pub identification_id: String,
+    pub last_name: String,
+    /// Please use `image_url` instead
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    pub last_name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::ExternalAccountWithVerificationObject,
+    pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
-    pub provider: String,
-    ///The unique ID of the user in the external provider's system
-    pub provider_user_id: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of creation
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
+    pub label: Option<String>,
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
+    pub updated_at: i64,
     pub verification: Option<super::types::ExternalAccountWithVerificationVerification>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/ExternalAccountWithVerification/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/ExternalAccountWithVerification/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ExternalAccountWithVerificationObject {
-    ///`external_account`
+    /// `external_account`
     ExternalAccount,
-    ///`facebook_account`
+    /// `facebook_account`
     FacebookAccount,
-    ///`google_account`
+    /// `google_account`
     GoogleAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5712,13 +5489,13 @@ impl std::fmt::Display for ExternalAccountWithVerificationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/ExternalAccountWithVerification/properties/verification`.
+/// Schema `#/components/schemas/ExternalAccountWithVerification/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ExternalAccountWithVerificationVerification {
-    ///Selected by `verification_oauth`.
+    /// Selected by `verification_oauth`.
     Oauth(super::types::VerificationOauth),
-    ///Selected by `verification_google_one_tap`.
+    /// Selected by `verification_google_one_tap`.
     GoogleOneTap(super::types::VerificationGoogleOneTap),
     /// A value that matches no variant this version of the spec
     /// lists (for instance a new kind Clerk added later), kept as sent.
@@ -5773,45 +5550,45 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
         }
     }
 }
-///Schema `#/components/schemas/FeatureResponse`.
+/// Schema `#/components/schemas/FeatureResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureResponse {
-    ///The URL of the feature's avatar image.
-    pub avatar_url: Option<String>,
-    ///The description of the feature.
-    pub description: Option<String>,
-    ///Unique identifier for the feature.
-    pub id: String,
-    ///The name of the feature.
-    pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::FeatureResponseObject,
-    ///The URL-friendly slug for the feature.
+    /// Unique identifier for the feature.
+    pub id: String,
+    /// The name of the feature.
+    pub name: String,
+    /// The description of the feature.
+    pub description: Option<String>,
+    /// The URL-friendly slug for the feature.
     pub slug: String,
+    /// The URL of the feature's avatar image.
+    pub avatar_url: Option<String>,
 }
-///Schema `#/components/schemas/FeatureResponse-2`.
+/// Schema `#/components/schemas/FeatureResponse-2`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeatureResponse2 {
-    ///The URL of the feature's avatar image.
-    pub avatar_url: String,
-    ///The description of the feature.
-    pub description: String,
-    ///Unique identifier for the feature.
-    pub id: String,
-    ///The name of the feature.
-    pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::FeatureResponseObject,
-    ///The URL-friendly slug for the feature.
+    /// Unique identifier for the feature.
+    pub id: String,
+    /// The name of the feature.
+    pub name: String,
+    /// The description of the feature.
+    pub description: String,
+    /// The URL-friendly slug for the feature.
     pub slug: String,
+    /// The URL of the feature's avatar image.
+    pub avatar_url: String,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/FeatureResponse/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/FeatureResponse/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum FeatureResponseObject {
-    ///`feature`
+    /// `feature`
     Feature,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5844,84 +5621,55 @@ impl std::fmt::Display for FeatureResponseObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1api_keys/get/parameters/2/schema`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum GetApiKeysIncludeInvalid {
-    ///`true`
-    True,
-    ///`false`
-    False,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+/// Schema `#/paths/~1api_keys~1{apiKeyID}~1secret/get/responses/200/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct GetApiKeySecretResponse {
+    pub secret: String,
 }
-impl GetApiKeysIncludeInvalid {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            GetApiKeysIncludeInvalid::True => "true",
-            GetApiKeysIncludeInvalid::False => "false",
-            GetApiKeysIncludeInvalid::Unknown(other) => other,
-        }
+impl GetApiKeySecretResponse {
+    /// A value with the required fields (`secret`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(secret: String) -> Self {
+        GetApiKeySecretResponse { secret }
     }
 }
-impl From<String> for GetApiKeysIncludeInvalid {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "true" => GetApiKeysIncludeInvalid::True,
-            "false" => GetApiKeysIncludeInvalid::False,
-            _ => GetApiKeysIncludeInvalid::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for GetApiKeysIncludeInvalid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for GetApiKeysIncludeInvalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-///Schema `#/paths/~1api_keys/get/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1api_keys/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetApiKeysResponse {
     pub data: Vec<super::types::GetApiKeysResponseDataItem>,
     pub total_count: f64,
 }
-///Schema `#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`.
+/// Schema `#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetApiKeysResponseDataItem {
-    pub claims: Option<serde_json::Value>,
-    ///The timestamp for when the API key was created, in milliseconds
-    pub created_at: f64,
-    pub created_by: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    ///The timestamp for when the API key will expire, in milliseconds
-    pub expiration: Option<f64>,
-    pub expired: bool,
-    pub id: String,
-    ///The timestamp for when the API key was last used, in milliseconds
-    pub last_used_at: Option<f64>,
-    pub name: String,
     pub object: super::types::GetApiKeysResponseDataItemObject,
-    pub revocation_reason: Option<String>,
-    pub revoked: bool,
-    pub scopes: Vec<String>,
-    pub subject: String,
+    pub id: String,
     #[serde(rename = "type")]
     pub type_: String,
-    ///The timestamp for when the API key was last updated, in milliseconds
+    pub subject: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub claims: Option<serde_json::Value>,
+    pub scopes: Vec<String>,
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub expired: bool,
+    /// The timestamp for when the API key will expire, in milliseconds
+    pub expiration: Option<f64>,
+    pub created_by: Option<String>,
+    /// The timestamp for when the API key was last used, in milliseconds
+    pub last_used_at: Option<f64>,
+    /// The timestamp for when the API key was created, in milliseconds
+    pub created_at: f64,
+    /// The timestamp for when the API key was last updated, in milliseconds
     pub updated_at: f64,
 }
-///Schema `#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`.
+/// Schema `#/paths/~1api_keys/get/responses/200/content/application~1json/schema/properties/data/items/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetApiKeysResponseDataItemObject {
-    ///`api_key`
+    /// `api_key`
     ApiKey,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5954,13 +5702,13 @@ impl std::fmt::Display for GetApiKeysResponseDataItemObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1billing~1plans/get/parameters/3/schema`.
+/// Schema `#/paths/~1billing~1plans/get/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetCommercePlanListPayerType {
-    ///`user`
+    /// `user`
     User,
-    ///`org`
+    /// `org`
     Org,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -5995,19 +5743,19 @@ impl std::fmt::Display for GetCommercePlanListPayerType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1billing~1subscription_items/get/parameters/3/schema`.
+/// Schema `#/paths/~1billing~1subscription_items/get/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetCommerceSubscriptionItemListStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`past_due`
+    /// `past_due`
     PastDue,
-    ///`upcoming`
+    /// `upcoming`
     Upcoming,
-    ///`free_trial`
+    /// `free_trial`
     FreeTrial,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6048,39 +5796,39 @@ impl std::fmt::Display for GetCommerceSubscriptionItemListStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetM2mTokensResponse {
     pub m2m_tokens: Vec<super::types::GetM2mTokensResponseM2mTokensItem>,
     pub total_count: f64,
 }
-///Schema `#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`.
+/// Schema `#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetM2mTokensResponseM2mTokensItem {
+    pub object: super::types::GetM2mTokensResponseM2mTokensItemObject,
+    pub id: String,
+    pub subject: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
-    ///The timestamp for when the token was created, in milliseconds
-    pub created_at: f64,
-    ///The timestamp for when the token will expire, in milliseconds
-    pub expiration: Option<f64>,
-    pub expired: bool,
-    pub id: String,
-    ///The timestamp for when the token was last used, in milliseconds
-    pub last_used_at: Option<f64>,
-    pub object: super::types::GetM2mTokensResponseM2mTokensItemObject,
-    pub revocation_reason: Option<String>,
-    pub revoked: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    pub subject: String,
-    ///The timestamp for when the token was last updated, in milliseconds
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub expired: bool,
+    /// The timestamp for when the token will expire, in milliseconds
+    pub expiration: Option<f64>,
+    /// The timestamp for when the token was last used, in milliseconds
+    pub last_used_at: Option<f64>,
+    /// The timestamp for when the token was created, in milliseconds
+    pub created_at: f64,
+    /// The timestamp for when the token was last updated, in milliseconds
     pub updated_at: f64,
 }
-///Schema `#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`.
+/// Schema `#/paths/~1m2m_tokens/get/responses/200/content/application~1json/schema/properties/m2m_tokens/items/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetM2mTokensResponseM2mTokensItemObject {
-    ///`machine_to_machine_token`
+    /// `machine_to_machine_token`
     MachineToMachineToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6117,21 +5865,21 @@ impl std::fmt::Display for GetM2mTokensResponseM2mTokensItemObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/responses/Machine.SecretKey/content/application~1json/schema`.
+/// Schema `#/components/responses/Machine.SecretKey/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetMachineSecretKeyResponse {
-    ///String representing the object's type.
+    /// String representing the object's type.
     pub object: super::types::GetMachineSecretKeyResponseObject,
-    ///The secret key for the machine.
+    /// The secret key for the machine.
     pub secret: String,
 }
-/**String representing the object's type.
-
-Schema `#/components/responses/Machine.SecretKey/content/application~1json/schema/properties/object`.*/
+/// String representing the object's type.
+///
+/// Schema `#/components/responses/Machine.SecretKey/content/application~1json/schema/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetMachineSecretKeyResponseObject {
-    ///`machine_secret_key`
+    /// `machine_secret_key`
     MachineSecretKey,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6164,23 +5912,23 @@ impl std::fmt::Display for GetMachineSecretKeyResponseObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1sessions/get/parameters/2/schema`.
+/// Schema `#/paths/~1sessions/get/parameters/2/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetSessionListStatus {
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
-    ///`active`
+    /// `active`
     Active,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`expired`
+    /// `expired`
     Expired,
-    ///`removed`
+    /// `removed`
     Removed,
-    ///`replaced`
+    /// `replaced`
     Replaced,
-    ///`revoked`
+    /// `revoked`
     Revoked,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6225,13 +5973,13 @@ impl std::fmt::Display for GetSessionListStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1templates~1{template_type}/get/parameters/0/schema`.
+/// Schema `#/paths/~1templates~1{template_type}/get/parameters/0/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum GetTemplateListTemplateType {
-    ///`email`
+    /// `email`
     Email,
-    ///`sms`
+    /// `sms`
     Sms,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6266,38 +6014,38 @@ impl std::fmt::Display for GetTemplateListTemplateType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/IdentificationLink`.
+/// Schema `#/components/schemas/IdentificationLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IdentificationLink {
-    pub id: String,
     #[serde(rename = "type")]
     pub type_: String,
+    pub id: String,
 }
-///Schema `#/components/schemas/Instance`.
+/// Schema `#/components/schemas/Instance`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Instance {
-    pub allowed_origins: Option<Vec<String>>,
-    pub environment_type: String,
-    pub id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::InstanceObject,
-    ///The ID of the Clerk workspace that owns the instance's application. It is null when the application has no owner.
+    pub id: String,
+    pub environment_type: String,
+    pub allowed_origins: Option<Vec<String>>,
+    /// The ID of the Clerk workspace that owns the instance's application. It is null when the application has no owner.
     pub workspace_id: Option<String>,
 }
-/**Per-instance SMS communication settings, including the SMS country blocklist.
-
-Schema `#/components/schemas/InstanceCommunication`.*/
+/// Per-instance SMS communication settings, including the SMS country blocklist.
+///
+/// Schema `#/components/schemas/InstanceCommunication`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceCommunication {
-    ///ISO 3166-1 alpha-2 country codes that are blocked for SMS delivery on this instance. Codes that aren't recognized are silently dropped.
-    pub blocked_country_codes: Vec<String>,
     pub object: super::types::InstanceCommunicationObject,
+    /// ISO 3166-1 alpha-2 country codes that are blocked for SMS delivery on this instance. Codes that aren't recognized are silently dropped.
+    pub blocked_country_codes: Vec<String>,
 }
-///Schema `#/components/schemas/InstanceCommunication/properties/object`.
+/// Schema `#/components/schemas/InstanceCommunication/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InstanceCommunicationObject {
-    ///`instance_communication`
+    /// `instance_communication`
     InstanceCommunication,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6334,13 +6082,13 @@ impl std::fmt::Display for InstanceCommunicationObject {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Instance/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Instance/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InstanceObject {
-    ///`instance`
+    /// `instance`
     Instance,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6373,20 +6121,20 @@ impl std::fmt::Display for InstanceObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/InstanceProtect`.
+/// Schema `#/components/schemas/InstanceProtect`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceProtect {
-    ///Whether the instance has opted out of the Protect prerequisite checks, asserting its setup already meets the requirements.
-    pub checks_bypassed: bool,
     pub object: super::types::InstanceProtectObject,
     pub rules_enabled: bool,
     pub specter_enabled: bool,
+    /// Whether the instance has opted out of the Protect prerequisite checks, asserting its setup already meets the requirements.
+    pub checks_bypassed: bool,
 }
-///Schema `#/components/schemas/InstanceProtect/properties/object`.
+/// Schema `#/components/schemas/InstanceProtect/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InstanceProtectObject {
-    ///`instance_protect`
+    /// `instance_protect`
     InstanceProtect,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6419,24 +6167,24 @@ impl std::fmt::Display for InstanceProtectObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/InstanceRestrictions`.
+/// Schema `#/components/schemas/InstanceRestrictions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceRestrictions {
-    pub allowlist: bool,
-    pub allowlist_blocklist_disabled_on_sign_in: bool,
-    pub block_disposable_email_domains: bool,
-    pub block_email_subaddresses: bool,
-    pub blocklist: bool,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::InstanceRestrictionsObject,
+    pub allowlist: bool,
+    pub blocklist: bool,
+    pub allowlist_blocklist_disabled_on_sign_in: bool,
+    pub block_email_subaddresses: bool,
+    pub block_disposable_email_domains: bool,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/InstanceRestrictions/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/InstanceRestrictions/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InstanceRestrictionsObject {
-    ///`instance_restrictions`
+    /// `instance_restrictions`
     InstanceRestrictions,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6469,31 +6217,31 @@ impl std::fmt::Display for InstanceRestrictionsObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Invitation`.
+/// Schema `#/components/schemas/Invitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Invitation {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-    pub id: String,
     pub object: super::types::InvitationObject,
+    pub id: String,
+    pub email_address: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: super::types::InvitationStatus,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/Invitation/properties/object`.
+/// Schema `#/components/schemas/Invitation/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InvitationObject {
-    ///`invitation`
+    /// `invitation`
     Invitation,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6526,17 +6274,17 @@ impl std::fmt::Display for InvitationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Invitation/properties/status`.
+/// Schema `#/components/schemas/Invitation/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InvitationStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`accepted`
+    /// `accepted`
     Accepted,
-    ///`revoked`
+    /// `revoked`
     Revoked,
-    ///`expired`
+    /// `expired`
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6575,31 +6323,32 @@ impl std::fmt::Display for InvitationStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1waitlist_entries~1{waitlist_entry_id}~1invite/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct InviteWaitlistEntryBody {
-    ///Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
+    /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_existing: crate::Nullable<bool>,
 }
-///Schema `#/components/schemas/JWKS`.
+/// Schema `#/components/schemas/JWKS`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Jwks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<super::types::JwksKeysItem>>,
 }
-///Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
+/// Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksEcdsaPrivateKey {
-    pub alg: String,
-    pub crv: String,
-    pub d: String,
     pub kid: String,
-    pub kty: super::types::JwksEcdsaPrivateKeyKty,
+    pub alg: String,
     #[serde(rename = "use")]
     pub use_: String,
+    pub kty: super::types::JwksEcdsaPublicKeyKty,
+    pub crv: String,
     pub x: String,
+    pub y: String,
+    pub d: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6608,75 +6357,93 @@ pub struct JwksEcdsaPrivateKey {
     pub x5t_s256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
-    pub y: String,
 }
-///Schema `#/components/schemas/JWKS.ecdsa.PrivateKey/properties/kty`.
+/// Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JwksEcdsaPublicKey {
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksEcdsaPublicKeyKty,
+    pub crv: String,
+    pub x: String,
+    pub y: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5c: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t: Option<String>,
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5u: Option<String>,
+}
+/// Schema `#/components/schemas/JWKS.ecdsa.PublicKey/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksEcdsaPrivateKeyKty {
-    ///`EC`
+pub enum JwksEcdsaPublicKeyKty {
+    /// `EC`
     Ec,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksEcdsaPrivateKeyKty {
+impl JwksEcdsaPublicKeyKty {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksEcdsaPrivateKeyKty::Ec => "EC",
-            JwksEcdsaPrivateKeyKty::Unknown(other) => other,
+            JwksEcdsaPublicKeyKty::Ec => "EC",
+            JwksEcdsaPublicKeyKty::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksEcdsaPrivateKeyKty {
+impl From<String> for JwksEcdsaPublicKeyKty {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "EC" => JwksEcdsaPrivateKeyKty::Ec,
-            _ => JwksEcdsaPrivateKeyKty::Unknown(value),
+            "EC" => JwksEcdsaPublicKeyKty::Ec,
+            _ => JwksEcdsaPublicKeyKty::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksEcdsaPrivateKeyKty {
+impl serde::Serialize for JwksEcdsaPublicKeyKty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksEcdsaPrivateKeyKty {
+impl std::fmt::Display for JwksEcdsaPublicKeyKty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JwksEcdsaPublicKey {
-    pub alg: String,
-    pub crv: String,
-    pub kid: String,
-    pub kty: super::types::JwksEcdsaPrivateKeyKty,
-    #[serde(rename = "use")]
-    pub use_: String,
-    pub x: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
-    pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5u: Option<String>,
-    pub y: String,
-}
-///Schema `#/components/schemas/JWKS.ed25519.PrivateKey`.
+/// Schema `#/components/schemas/JWKS.ed25519.PrivateKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksEd25519PrivateKey {
-    pub alg: String,
-    pub crv: super::types::JwksEd25519PrivateKeyCrv,
-    pub d: String,
     pub kid: String,
-    pub kty: super::types::JwksEd25519PrivateKeyKty,
+    pub alg: String,
     #[serde(rename = "use")]
     pub use_: String,
+    pub kty: super::types::JwksEd25519PublicKeyKty,
+    pub crv: super::types::JwksEd25519PublicKeyCrv,
+    pub x: String,
+    pub d: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5c: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t: Option<String>,
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5u: Option<String>,
+}
+/// Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JwksEd25519PublicKey {
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksEd25519PublicKeyKty,
+    pub crv: super::types::JwksEd25519PublicKeyCrv,
     pub x: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
@@ -6687,100 +6454,81 @@ pub struct JwksEd25519PrivateKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
-///Schema `#/components/schemas/JWKS.ed25519.PrivateKey/properties/crv`.
+/// Schema `#/components/schemas/JWKS.ed25519.PublicKey/properties/crv`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksEd25519PrivateKeyCrv {
-    ///`Ed25519`
+pub enum JwksEd25519PublicKeyCrv {
+    /// `Ed25519`
     Ed25519,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksEd25519PrivateKeyCrv {
+impl JwksEd25519PublicKeyCrv {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksEd25519PrivateKeyCrv::Ed25519 => "Ed25519",
-            JwksEd25519PrivateKeyCrv::Unknown(other) => other,
+            JwksEd25519PublicKeyCrv::Ed25519 => "Ed25519",
+            JwksEd25519PublicKeyCrv::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksEd25519PrivateKeyCrv {
+impl From<String> for JwksEd25519PublicKeyCrv {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "Ed25519" => JwksEd25519PrivateKeyCrv::Ed25519,
-            _ => JwksEd25519PrivateKeyCrv::Unknown(value),
+            "Ed25519" => JwksEd25519PublicKeyCrv::Ed25519,
+            _ => JwksEd25519PublicKeyCrv::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksEd25519PrivateKeyCrv {
+impl serde::Serialize for JwksEd25519PublicKeyCrv {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksEd25519PrivateKeyCrv {
+impl std::fmt::Display for JwksEd25519PublicKeyCrv {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.ed25519.PrivateKey/properties/kty`.
+/// Schema `#/components/schemas/JWKS.ed25519.PublicKey/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksEd25519PrivateKeyKty {
-    ///`OKP`
+pub enum JwksEd25519PublicKeyKty {
+    /// `OKP`
     Okp,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksEd25519PrivateKeyKty {
+impl JwksEd25519PublicKeyKty {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksEd25519PrivateKeyKty::Okp => "OKP",
-            JwksEd25519PrivateKeyKty::Unknown(other) => other,
+            JwksEd25519PublicKeyKty::Okp => "OKP",
+            JwksEd25519PublicKeyKty::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksEd25519PrivateKeyKty {
+impl From<String> for JwksEd25519PublicKeyKty {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "OKP" => JwksEd25519PrivateKeyKty::Okp,
-            _ => JwksEd25519PrivateKeyKty::Unknown(value),
+            "OKP" => JwksEd25519PublicKeyKty::Okp,
+            _ => JwksEd25519PublicKeyKty::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksEd25519PrivateKeyKty {
+impl serde::Serialize for JwksEd25519PublicKeyKty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksEd25519PrivateKeyKty {
+impl std::fmt::Display for JwksEd25519PublicKeyKty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JwksEd25519PublicKey {
-    pub alg: String,
-    pub crv: super::types::JwksEd25519PrivateKeyCrv,
-    pub kid: String,
-    pub kty: super::types::JwksEd25519PrivateKeyKty,
-    #[serde(rename = "use")]
-    pub use_: String,
-    pub x: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
-    pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5u: Option<String>,
-}
-///Schema `#/components/schemas/JWKS/properties/keys/items`.
+/// Schema `#/components/schemas/JWKS/properties/keys/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum JwksKeysItem {
@@ -6795,25 +6543,25 @@ pub enum JwksKeysItem {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/components/schemas/JWKS.rsa.PrivateKey`.
+/// Schema `#/components/schemas/JWKS.rsa.PrivateKey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksRsaPrivateKey {
+    pub kid: String,
     pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksRsaPublicKeyKty,
+    pub n: String,
+    pub e: String,
     pub d: String,
+    pub p: String,
+    pub q: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
-    pub e: String,
-    pub kid: String,
-    pub kty: super::types::JwksRsaPrivateKeyKty,
-    pub n: String,
-    pub p: String,
-    pub q: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
-    #[serde(rename = "use")]
-    pub use_: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6823,71 +6571,71 @@ pub struct JwksRsaPrivateKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
-///Schema `#/components/schemas/JWKS.rsa.PrivateKey/properties/kty`.
+/// Schema `#/components/schemas/JWKS.rsa.PublicKey`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JwksRsaPublicKey {
+    pub kid: String,
+    pub alg: String,
+    #[serde(rename = "use")]
+    pub use_: String,
+    pub kty: super::types::JwksRsaPublicKeyKty,
+    pub n: String,
+    pub e: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5c: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t: Option<String>,
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5u: Option<String>,
+}
+/// Schema `#/components/schemas/JWKS.rsa.PublicKey/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum JwksRsaPrivateKeyKty {
-    ///`RSA`
+pub enum JwksRsaPublicKeyKty {
+    /// `RSA`
     Rsa,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl JwksRsaPrivateKeyKty {
+impl JwksRsaPublicKeyKty {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            JwksRsaPrivateKeyKty::Rsa => "RSA",
-            JwksRsaPrivateKeyKty::Unknown(other) => other,
+            JwksRsaPublicKeyKty::Rsa => "RSA",
+            JwksRsaPublicKeyKty::Unknown(other) => other,
         }
     }
 }
-impl From<String> for JwksRsaPrivateKeyKty {
+impl From<String> for JwksRsaPublicKeyKty {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "RSA" => JwksRsaPrivateKeyKty::Rsa,
-            _ => JwksRsaPrivateKeyKty::Unknown(value),
+            "RSA" => JwksRsaPublicKeyKty::Rsa,
+            _ => JwksRsaPublicKeyKty::Unknown(value),
         }
     }
 }
-impl serde::Serialize for JwksRsaPrivateKeyKty {
+impl serde::Serialize for JwksRsaPublicKeyKty {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for JwksRsaPrivateKeyKty {
+impl std::fmt::Display for JwksRsaPublicKeyKty {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWKS.rsa.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct JwksRsaPublicKey {
-    pub alg: String,
-    pub e: String,
-    pub kid: String,
-    pub kty: super::types::JwksRsaPrivateKeyKty,
-    pub n: String,
-    #[serde(rename = "use")]
-    pub use_: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
-    pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x5u: Option<String>,
-}
-///Schema `#/components/schemas/JWKS.symmetric.Key`.
+/// Schema `#/components/schemas/JWKS.symmetric.Key`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwksSymmetricKey {
-    pub alg: String,
-    pub k: String,
     pub kid: String,
-    pub kty: super::types::JwksSymmetricKeyKty,
+    pub alg: String,
     #[serde(rename = "use")]
     pub use_: String,
+    pub kty: super::types::JwksSymmetricKeyKty,
+    pub k: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6897,11 +6645,11 @@ pub struct JwksSymmetricKey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
-///Schema `#/components/schemas/JWKS.symmetric.Key/properties/kty`.
+/// Schema `#/components/schemas/JWKS.symmetric.Key/properties/kty`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum JwksSymmetricKeyKty {
-    ///`oct`
+    /// `oct`
     Oct,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6934,27 +6682,27 @@ impl std::fmt::Display for JwksSymmetricKeyKty {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/JWTTemplate`.
+/// Schema `#/components/schemas/JWTTemplate`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct JwtTemplate {
-    pub allowed_clock_skew: i64,
-    pub claims: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub custom_signing_key: bool,
-    pub id: String,
-    pub lifetime: i64,
-    pub name: String,
     pub object: super::types::JwtTemplateObject,
+    pub id: String,
+    pub name: String,
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub lifetime: i64,
+    pub allowed_clock_skew: i64,
+    pub custom_signing_key: bool,
     pub signing_algorithm: String,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/JWTTemplate/properties/object`.
+/// Schema `#/components/schemas/JWTTemplate/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum JwtTemplateObject {
-    ///`jwt_template`
+    /// `jwt_template`
     JwtTemplate,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -6987,25 +6735,25 @@ impl std::fmt::Display for JwtTemplateObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1organization_domains/get/parameters/2/schema/items`.
+/// Schema `#/paths/~1organization_domains/get/parameters/2/schema/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
-    ///`manual_invitation`
+    /// `manual_invitation`
     ManualInvitation,
-    ///`automatic_invitation`
+    /// `automatic_invitation`
     AutomaticInvitation,
-    ///`automatic_suggestion`
+    /// `automatic_suggestion`
     AutomaticSuggestion,
-    ///`enterprise_sso`
+    /// `enterprise_sso`
     EnterpriseSso,
-    ///`-manual_invitation`
+    /// `-manual_invitation`
     ManualInvitation2,
-    ///`-automatic_invitation`
+    /// `-automatic_invitation`
     AutomaticInvitation2,
-    ///`-automatic_suggestion`
+    /// `-automatic_suggestion`
     AutomaticSuggestion2,
-    ///`-enterprise_sso`
+    /// `-enterprise_sso`
     EnterpriseSso2,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7084,52 +6832,93 @@ impl std::fmt::Display for ListAllOrganizationDomainsEnrollmentModeItem {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/responses/Directory.List/content/application~1json/schema`.
+/// Schema `#/paths/~1organization_domains/get/parameters/1/schema`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum ListAllOrganizationDomainsVerified {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl ListAllOrganizationDomainsVerified {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ListAllOrganizationDomainsVerified::True => "true",
+            ListAllOrganizationDomainsVerified::False => "false",
+            ListAllOrganizationDomainsVerified::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for ListAllOrganizationDomainsVerified {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "true" => ListAllOrganizationDomainsVerified::True,
+            "false" => ListAllOrganizationDomainsVerified::False,
+            _ => ListAllOrganizationDomainsVerified::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for ListAllOrganizationDomainsVerified {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for ListAllOrganizationDomainsVerified {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/responses/Directory.List/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListDirectoriesResponse {
     pub data: super::types::Directories,
-    ///Total number of directories.
+    /// Total number of directories.
     pub total_count: i64,
 }
-///Schema `#/components/responses/Machine.List/content/application~1json/schema`.
+/// Schema `#/components/responses/Machine.List/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListMachinesResponse {
     pub data: Vec<super::types::Machine>,
-    ///Total number of machines
+    /// Total number of machines
     pub total_count: i64,
 }
-///Schema `#/components/responses/SCIMDirectory.List/content/application~1json/schema`.
+/// Schema `#/components/responses/SCIMDirectory.List/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListScimDirectoriesResponse {
     pub data: super::types::ScimDirectories,
-    ///Total number of directories.
+    /// Total number of directories.
     pub total_count: i64,
 }
-///Schema `#/components/responses/TrustedDevice.List/content/application~1json/schema`.
+/// Schema `#/components/responses/TrustedDevice.List/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListUserTrustedDevicesResponse {
     pub data: Vec<super::types::TrustedDevice>,
-    ///Total number of trusted devices
+    /// Total number of trusted devices
     pub total_count: i64,
 }
-///Schema `#/components/responses/WaitlistEntries/content/application~1json/schema`.
+/// Schema `#/components/responses/WaitlistEntries/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListWaitlistEntriesResponse {
     pub data: Vec<super::types::WaitlistEntry>,
-    ///Total number of waitlist entries
+    /// Total number of waitlist entries
     pub total_count: i64,
 }
-///Schema `#/paths/~1waitlist_entries/get/parameters/3/schema`.
+/// Schema `#/paths/~1waitlist_entries/get/parameters/3/schema`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ListWaitlistEntriesStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`invited`
+    /// `invited`
     Invited,
-    ///`completed`
+    /// `completed`
     Completed,
-    ///`rejected`
+    /// `rejected`
     Rejected,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7168,79 +6957,42 @@ impl std::fmt::Display for ListWaitlistEntriesStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Machine`.
+/// Schema `#/components/schemas/Machine`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Machine {
-    ///Unix timestamp of creation.
+    pub object: super::types::MachineWithoutScopedMachinesObject,
+    /// Unique identifier for the machine.
+    pub id: String,
+    /// The name of the machine.
+    pub name: String,
+    /// The ID of the instance this machine belongs to.
+    pub instance_id: String,
+    /// Unix timestamp of creation.
     pub created_at: i64,
-    ///The default time-to-live (TTL) in seconds for tokens created by this machine.
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// The default time-to-live (TTL) in seconds for tokens created by this machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
-    ///Unique identifier for the machine.
-    pub id: String,
-    ///The ID of the instance this machine belongs to.
-    pub instance_id: String,
-    ///The name of the machine.
-    pub name: String,
-    pub object: super::types::MachineObject,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
-    ///Array of machines this machine has access to.
+    /// Array of machines this machine has access to.
     pub scoped_machines: Vec<super::types::MachineWithoutScopedMachines>,
 }
-///Schema `#/components/schemas/MachineWithoutScopedMachines/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum MachineObject {
-    ///`machine`
-    Machine,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl MachineObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            MachineObject::Machine => "machine",
-            MachineObject::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for MachineObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "machine" => MachineObject::Machine,
-            _ => MachineObject::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for MachineObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for MachineObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-///Schema `#/components/schemas/MachineScope`.
+/// Schema `#/components/schemas/MachineScope`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MachineScope {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    ///The ID of the machine that has access to the target machine.
-    pub from_machine_id: String,
     pub object: super::types::MachineScopeObject,
-    ///The ID of the machine that is being accessed.
+    /// The ID of the machine that has access to the target machine.
+    pub from_machine_id: String,
+    /// The ID of the machine that is being accessed.
     pub to_machine_id: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
 }
-///Schema `#/components/schemas/MachineScope/properties/object`.
+/// Schema `#/components/schemas/MachineScope/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum MachineScopeObject {
-    ///`machine_scope`
+    /// `machine_scope`
     MachineScope,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7273,57 +7025,94 @@ impl std::fmt::Display for MachineScopeObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/MachineWithoutScopedMachines`.
+/// Schema `#/components/schemas/MachineWithoutScopedMachines`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MachineWithoutScopedMachines {
-    ///Unix timestamp of creation.
+    pub object: super::types::MachineWithoutScopedMachinesObject,
+    /// Unique identifier for the machine.
+    pub id: String,
+    /// The name of the machine.
+    pub name: String,
+    /// The ID of the instance this machine belongs to.
+    pub instance_id: String,
+    /// Unix timestamp of creation.
     pub created_at: i64,
-    ///The default time-to-live (TTL) in seconds for tokens created by this machine.
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// The default time-to-live (TTL) in seconds for tokens created by this machine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
-    ///Unique identifier for the machine.
-    pub id: String,
-    ///The ID of the instance this machine belongs to.
-    pub instance_id: String,
-    ///The name of the machine.
-    pub name: String,
-    pub object: super::types::MachineObject,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
 }
-///Schema `#/components/schemas/OAuthAccessToken`.
+/// Schema `#/components/schemas/MachineWithoutScopedMachines/properties/object`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum MachineWithoutScopedMachinesObject {
+    /// `machine`
+    Machine,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl MachineWithoutScopedMachinesObject {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            MachineWithoutScopedMachinesObject::Machine => "machine",
+            MachineWithoutScopedMachinesObject::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for MachineWithoutScopedMachinesObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "machine" => MachineWithoutScopedMachinesObject::Machine,
+            _ => MachineWithoutScopedMachinesObject::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for MachineWithoutScopedMachinesObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for MachineWithoutScopedMachinesObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/OAuthAccessToken`.
 pub type OAuthAccessToken = Vec<super::types::OAuthAccessTokenItem>;
-///Schema `#/components/schemas/OAuthAccessToken/items`.
+/// Schema `#/components/schemas/OAuthAccessToken/items`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthAccessTokenItem {
-    ///Unix timestamp of the access token expiration.
-    pub expires_at: Option<i64>,
-    ///External account ID
-    pub external_account_id: String,
-    ///The ID token retrieved from the OIDC provider. Only present for OIDC-compliant OAuth 2.0 providers when available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token: Option<String>,
-    pub label: Option<String>,
     pub object: super::types::OAuthAccessTokenItemObject,
-    ///The ID of the provider
-    pub provider: String,
-    ///The unique ID of the user in the external provider's system
+    /// External account ID
+    pub external_account_id: String,
+    /// The unique ID of the user in the external provider's system
     pub provider_user_id: String,
+    /// The access token
+    pub token: String,
+    /// Unix timestamp of the access token expiration.
+    pub expires_at: Option<i64>,
+    /// The ID of the provider
+    pub provider: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///The list of scopes that the token is valid for. Only present for OAuth 2.0 tokens.
+    pub label: Option<String>,
+    /// The list of scopes that the token is valid for. Only present for OAuth 2.0 tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    ///The access token
-    pub token: String,
-    ///The token secret. Only present for OAuth 1.0 tokens.
+    /// The ID token retrieved from the OIDC provider. Only present for OIDC-compliant OAuth 2.0 providers when available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    /// The token secret. Only present for OAuth 1.0 tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
-///Schema `#/components/schemas/OAuthAccessToken/items/properties/object`.
+/// Schema `#/components/schemas/OAuthAccessToken/items/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OAuthAccessTokenItemObject {
-    ///`oauth_access_token`
+    /// `oauth_access_token`
     OauthAccessToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7356,40 +7145,40 @@ impl std::fmt::Display for OAuthAccessTokenItemObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OAuthApplication`.
+/// Schema `#/components/schemas/OAuthApplication`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthApplication {
-    pub authorize_url: String,
-    ///Deprecated: Use redirect_uris instead.
-    #[deprecated]
-    pub callback_url: String,
-    pub client_id: String,
-    pub client_image_url: Option<String>,
-    pub client_uri: Option<String>,
-    pub consent_screen_enabled: bool,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub discovery_url: String,
-    pub dynamically_registered: bool,
+    pub object: super::types::OAuthApplicationObject,
     pub id: String,
     pub instance_id: String,
     pub name: String,
-    pub object: super::types::OAuthApplicationObject,
+    pub client_id: String,
+    pub client_uri: Option<String>,
+    pub client_image_url: Option<String>,
+    pub dynamically_registered: bool,
+    pub consent_screen_enabled: bool,
     pub pkce_required: bool,
     pub public: bool,
-    pub redirect_uris: Vec<String>,
     pub scopes: String,
+    pub redirect_uris: Vec<String>,
+    /// Deprecated: Use redirect_uris instead.
+    #[deprecated]
+    pub callback_url: String,
+    pub authorize_url: String,
     pub token_fetch_url: String,
-    pub token_introspection_url: String,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     pub user_info_url: String,
+    pub discovery_url: String,
+    pub token_introspection_url: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/OAuthApplication/properties/object`.
+/// Schema `#/components/schemas/OAuthApplication/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OAuthApplicationObject {
-    ///`oauth_application`
+    /// `oauth_application`
     OauthApplication,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7422,31 +7211,31 @@ impl std::fmt::Display for OAuthApplicationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OAuthApplicationSettings`.
+/// Schema `#/components/schemas/OAuthApplicationSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthApplicationSettings {
-    ///Whether the instance advertises support for Client ID Metadata Documents in its OAuth authorization server metadata.
-    pub client_id_metadata_documents_advertised: bool,
-    ///When true, recorded implicitly allowed CIMD clients are rejected on future client lookups. Explicitly allowed clients remain accepted. This does not revoke previously issued access tokens.
-    pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
-    ///When true, new unknown CIMD clients are rejected. Previously auto-connected and pre-registered clients remain admitted; deleting a client makes it unknown again.
-    pub client_id_metadata_documents_only_allow_pre_registered_clients: bool,
-    ///Default scopes.
-    pub default_scopes: Option<Vec<String>>,
-    ///Whether dynamic OAuth client registration is enabled for the instance (RFC 7591).
-    pub dynamic_oauth_client_registration: bool,
-    ///Whether OAuth JWT access tokens are enabled for the instance (disabled indicates opaque access tokens).
-    pub oauth_jwt_access_tokens: bool,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OAuthApplicationSettingsObject,
+    /// Whether dynamic OAuth client registration is enabled for the instance (RFC 7591).
+    pub dynamic_oauth_client_registration: bool,
+    /// Default scopes.
+    pub default_scopes: Option<Vec<String>>,
+    /// Whether OAuth JWT access tokens are enabled for the instance (disabled indicates opaque access tokens).
+    pub oauth_jwt_access_tokens: bool,
+    /// Whether the instance advertises support for Client ID Metadata Documents in its OAuth authorization server metadata.
+    pub client_id_metadata_documents_advertised: bool,
+    /// When true, new unknown CIMD clients are rejected. Previously auto-connected and pre-registered clients remain admitted; deleting a client makes it unknown again.
+    pub client_id_metadata_documents_only_allow_pre_registered_clients: bool,
+    /// When true, recorded implicitly allowed CIMD clients are rejected on future client lookups. Explicitly allowed clients remain accepted. This does not revoke previously issued access tokens.
+    pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/OAuthApplicationSettings/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/OAuthApplicationSettings/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OAuthApplicationSettingsObject {
-    ///`oauth_application_settings`
+    /// `oauth_application_settings`
     OauthApplicationSettings,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7483,150 +7272,130 @@ impl std::fmt::Display for OAuthApplicationSettingsObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OAuthApplicationWithSecret`.
+/// Schema `#/components/schemas/OAuthApplicationWithSecret`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthApplicationWithSecret {
-    pub authorize_url: String,
-    ///Deprecated: Use redirect_uris instead.
-    #[deprecated]
-    pub callback_url: String,
-    pub client_id: String,
-    pub client_image_url: Option<String>,
-    pub client_uri: Option<String>,
-    pub consent_screen_enabled: bool,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub discovery_url: String,
-    pub dynamically_registered: bool,
+    pub object: super::types::OAuthApplicationObject,
     pub id: String,
     pub instance_id: String,
     pub name: String,
-    pub object: super::types::OAuthApplicationObject,
+    pub client_id: String,
+    pub client_uri: Option<String>,
+    pub client_image_url: Option<String>,
+    pub dynamically_registered: bool,
+    pub consent_screen_enabled: bool,
     pub pkce_required: bool,
     pub public: bool,
-    pub redirect_uris: Vec<String>,
     pub scopes: String,
+    pub redirect_uris: Vec<String>,
+    /// Deprecated: Use redirect_uris instead.
+    #[deprecated]
+    pub callback_url: String,
+    pub authorize_url: String,
     pub token_fetch_url: String,
-    pub token_introspection_url: String,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     pub user_info_url: String,
-    ///Empty if public client.
+    pub discovery_url: String,
+    pub token_introspection_url: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// Empty if public client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
-///Schema `#/components/schemas/OAuthApplications`.
+/// Schema `#/components/schemas/OAuthApplications`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OAuthApplications {
     pub data: Vec<super::types::OAuthApplication>,
-    ///Total number of OAuth applications
+    /// Total number of OAuth applications
     pub total_count: i64,
 }
-///Schema `#/components/schemas/Organization`.
+/// Schema `#/components/schemas/Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organization {
-    pub admin_delete_enabled: bool,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    pub has_image: bool,
+    pub object: super::types::OrganizationObject,
     pub id: String,
+    pub name: String,
+    pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    ///Unix timestamp of last activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_active_at: Option<i64>,
-    pub max_allowed_memberships: i64,
+    pub has_image: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    pub name: String,
-    pub object: super::types::OrganizationObject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
+    pub max_allowed_memberships: i64,
+    pub admin_delete_enabled: bool,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) assigned to this organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// Unix timestamp of last activity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_active_at: Option<i64>,
+    /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) assigned to this organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
-    pub slug: String,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
 }
-/**An organization domain
-
-Schema `#/components/schemas/OrganizationDomain`.*/
+/// An organization domain
+///
+/// Schema `#/components/schemas/OrganizationDomain`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationDomain {
-    ///Affiliation email address for the domain, if available.
-    pub affiliation_email_address: Option<String>,
-    ///Verification details for the user-facing affiliation between the domain and the organization (e.g. affiliation_email_code).
-    pub affiliation_verification: Option<
-        super::types::OrganizationDomainAffiliationVerification,
-    >,
-    ///Unix timestamp when the domain was created
-    pub created_at: i64,
-    ///Mode of enrollment for the domain
-    pub enrollment_mode: super::types::OrganizationDomainEnrollmentMode,
-    ///Unique identifier for the organization domain
-    pub id: String,
-    ///Name of the organization domain
-    pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
+    /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
     pub object: super::types::OrganizationDomainObject,
-    ///Unique identifier for the organization
+    /// Unique identifier for the organization domain
+    pub id: String,
+    /// Unique identifier for the organization
     pub organization_id: String,
-    ///Verification details for the underlying DNS domain ownership proof (TXT challenge or dashboard override). Null until ownership has been attempted.
-    pub ownership_verification: Option<
-        super::types::OrganizationDomainAffiliationVerification,
-    >,
-    ///Public organization data associated with this domain
+    /// Name of the organization domain
+    pub name: String,
+    /// Mode of enrollment for the domain
+    pub enrollment_mode: super::types::OrganizationDomainEnrollmentMode,
+    /// Affiliation email address for the domain, if available.
+    pub affiliation_email_address: Option<String>,
+    /// Verification details for the user-facing affiliation between the domain and the organization (e.g. affiliation_email_code).
+    pub affiliation_verification: Option<super::types::OrganizationDomainVerification>,
+    /// Verification details for the underlying DNS domain ownership proof (TXT challenge or dashboard override). Null until ownership has been attempted.
+    pub ownership_verification: Option<super::types::OrganizationDomainVerification>,
+    /// Deprecated alias for `affiliation_verification`. Kept for backward compatibility on the current API version; will be removed in the next API version. Prefer `affiliation_verification`.
+    #[deprecated]
+    pub verification: Option<super::types::OrganizationDomainVerification>,
+    /// Total number of pending invitations associated with this domain
+    pub total_pending_invitations: i32,
+    /// Total number of pending suggestions associated with this domain
+    pub total_pending_suggestions: i32,
+    /// Public organization data associated with this domain
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<
-        super::types::OrganizationDomainPublicOrganizationData,
+        super::types::OrganizationInvitationPublicOrganizationData,
     >,
-    ///Total number of pending invitations associated with this domain
-    pub total_pending_invitations: i32,
-    ///Total number of pending suggestions associated with this domain
-    pub total_pending_suggestions: i32,
-    ///Unix timestamp of the last update to the domain
+    /// Unix timestamp when the domain was created
+    pub created_at: i64,
+    /// Unix timestamp of the last update to the domain
     pub updated_at: i64,
-    ///Deprecated alias for `affiliation_verification`. Kept for backward compatibility on the current API version; will be removed in the next API version. Prefer `affiliation_verification`.
-    #[deprecated]
-    pub verification: Option<super::types::OrganizationDomainAffiliationVerification>,
 }
-/**Verification details for the user-facing affiliation between the domain and the organization (e.g. affiliation_email_code).
-
-Schema `#/components/schemas/OrganizationDomain/properties/affiliation_verification`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OrganizationDomainAffiliationVerification {
-    ///How many attempts have been made to verify the domain
-    pub attempts: Option<i64>,
-    ///Unix timestamp of when the verification will expire
-    pub expire_at: Option<i64>,
-    ///Status of the verification. It can be `unverified`, `verified`, `failed`, or `expired`.
-    pub status: String,
-    ///Name of the strategy used to verify the domain
-    pub strategy: String,
-    ///Unix timestamp of when ownership was verified. Only populated on `ownership_verification`; null on `affiliation_verification`.
-    pub verified_at: Option<i64>,
-}
-/**Mode of enrollment for the domain
-
-Schema `#/components/schemas/OrganizationDomain/properties/enrollment_mode`.*/
+/// Mode of enrollment for the domain
+///
+/// Schema `#/components/schemas/OrganizationDomain/properties/enrollment_mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationDomainEnrollmentMode {
-    ///`manual_invitation`
+    /// `manual_invitation`
     ManualInvitation,
-    ///`automatic_invitation`
+    /// `automatic_invitation`
     AutomaticInvitation,
-    ///`automatic_suggestion`
+    /// `automatic_suggestion`
     AutomaticSuggestion,
-    ///`enterprise_sso`
+    /// `enterprise_sso`
     EnterpriseSso,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7673,13 +7442,13 @@ impl std::fmt::Display for OrganizationDomainEnrollmentMode {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
-
-Schema `#/components/schemas/OrganizationDomain/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
+///
+/// Schema `#/components/schemas/OrganizationDomain/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationDomainObject {
-    ///`organization_domain`
+    /// `organization_domain`
     OrganizationDomain,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7712,212 +7481,202 @@ impl std::fmt::Display for OrganizationDomainObject {
         f.write_str(self.as_str())
     }
 }
-/**Public organization data associated with this domain
-
-Schema `#/components/schemas/OrganizationDomain/properties/public_organization_data`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OrganizationDomainPublicOrganizationData {
-    pub has_image: bool,
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    pub name: String,
-    pub slug: String,
-}
-/**The verification object from an organization domain
-
-Schema `#/components/schemas/OrganizationDomainVerification`.*/
+/// The verification object from an organization domain
+///
+/// Schema `#/components/schemas/OrganizationDomainVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationDomainVerification {
-    ///How many attempts have been made to verify the domain
-    pub attempts: Option<i64>,
-    ///Unix timestamp of when the verification will expire
-    pub expire_at: Option<i64>,
-    ///Status of the verification. It can be `unverified`, `verified`, `failed`, or `expired`.
+    /// Status of the verification. It can be `unverified`, `verified`, `failed`, or `expired`.
     pub status: String,
-    ///Name of the strategy used to verify the domain
+    /// Name of the strategy used to verify the domain
     pub strategy: String,
-    ///Unix timestamp of when ownership was verified. Only populated on `ownership_verification`; null on `affiliation_verification`.
+    /// How many attempts have been made to verify the domain
+    pub attempts: Option<i64>,
+    /// Unix timestamp of when the verification will expire
+    pub expire_at: Option<i64>,
+    /// Unix timestamp of when ownership was verified. Only populated on `ownership_verification`; null on `affiliation_verification`.
     pub verified_at: Option<i64>,
 }
-///Schema `#/components/schemas/OrganizationDomains`.
+/// Schema `#/components/schemas/OrganizationDomains`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationDomains {
     pub data: Vec<super::types::OrganizationDomain>,
-    ///Total number of organization domains
+    /// Total number of organization domains
     pub total_count: i64,
 }
-/**An organization invitation
-
-Schema `#/components/schemas/OrganizationInvitation`.*/
+/// An organization invitation
+///
+/// Schema `#/components/schemas/OrganizationInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitation {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    pub expires_at: Option<i64>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::OrganizationInvitationWithPublicOrganizationDataObject,
     pub id: String,
-    pub inviter_id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::OrganizationInvitationObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub public_inviter_data: Option<super::types::OrganizationInvitationPublicUserData>,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    pub email_address: String,
     pub role: String,
     pub role_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    pub inviter_id: Option<String>,
+    pub public_inviter_data: Option<super::types::OrganizationInvitationPublicUserData>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/OrganizationInvitation/properties/object`.*/
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum OrganizationInvitationObject {
-    ///`organization_invitation`
-    OrganizationInvitation,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl OrganizationInvitationObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            OrganizationInvitationObject::OrganizationInvitation => {
-                "organization_invitation"
-            }
-            OrganizationInvitationObject::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for OrganizationInvitationObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "organization_invitation" => {
-                OrganizationInvitationObject::OrganizationInvitation
-            }
-            _ => OrganizationInvitationObject::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for OrganizationInvitationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for OrganizationInvitationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-///Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
+/// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationPublicOrganizationData {
-    pub has_image: bool,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
     pub name: String,
     pub slug: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    pub has_image: bool,
 }
-/**An organization inviter's public user data
-
-Schema `#/components/schemas/OrganizationInvitationPublicUserData`.*/
+/// An organization inviter's public user data
+///
+/// Schema `#/components/schemas/OrganizationInvitationPublicUserData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationPublicUserData {
+    pub user_id: String,
     pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub image_url: String,
     pub has_image: bool,
     pub identifier: String,
-    pub image_url: String,
-    pub last_name: Option<String>,
-    pub user_id: String,
 }
-/**An organization invitation with public organization data populated
-
-Schema `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.*/
+/// An organization invitation with public organization data populated
+///
+/// Schema `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationWithPublicOrganizationData {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    pub expires_at: Option<i64>,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::OrganizationInvitationWithPublicOrganizationDataObject,
     pub id: String,
-    pub inviter_id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::OrganizationInvitationObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub public_inviter_data: Option<super::types::OrganizationInvitationPublicUserData>,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    pub email_address: String,
     pub role: String,
     pub role_name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    pub inviter_id: Option<String>,
+    pub public_inviter_data: Option<super::types::OrganizationInvitationPublicUserData>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<
         super::types::OrganizationInvitationPublicOrganizationData,
     >,
 }
-///Schema `#/components/schemas/OrganizationInvitations`.
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/OrganizationInvitationWithPublicOrganizationData/allOf/0/properties/object`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum OrganizationInvitationWithPublicOrganizationDataObject {
+    /// `organization_invitation`
+    OrganizationInvitation,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl OrganizationInvitationWithPublicOrganizationDataObject {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OrganizationInvitationWithPublicOrganizationDataObject::OrganizationInvitation => {
+                "organization_invitation"
+            }
+            OrganizationInvitationWithPublicOrganizationDataObject::Unknown(other) => {
+                other
+            }
+        }
+    }
+}
+impl From<String> for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "organization_invitation" => {
+                OrganizationInvitationWithPublicOrganizationDataObject::OrganizationInvitation
+            }
+            _ => OrganizationInvitationWithPublicOrganizationDataObject::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/OrganizationInvitations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitations {
     pub data: Vec<super::types::OrganizationInvitation>,
-    ///Total number of organization invitations
+    /// Total number of organization invitations
     pub total_count: i64,
 }
-///Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
+/// Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub data: Vec<super::types::OrganizationInvitationWithPublicOrganizationData>,
-    ///Total number of organization invitations
+    /// Total number of organization invitations
     pub total_count: i64,
 }
-/**A user's membership in an organization
-
-Schema `#/components/schemas/OrganizationMembership`.*/
+/// A user's membership in an organization
+///
+/// Schema `#/components/schemas/OrganizationMembership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembership {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
     pub id: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OrganizationMembershipObject,
-    pub organization: super::types::Organization,
-    pub permissions: Vec<String>,
-    ///Metadata saved on the organization membership, accessible only from the Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_user_data: Option<super::types::OrganizationMembershipPublicUserData>,
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    ///Unix timestamp of last update.
+    pub permissions: Vec<String>,
+    /// Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    /// Metadata saved on the organization membership, accessible only from the Backend API
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub organization: super::types::Organization,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_user_data: Option<super::types::OrganizationMembershipPublicUserData>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/OrganizationMembership/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/OrganizationMembership/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationMembershipObject {
-    ///`organization_membership`
+    /// `organization_membership`
     OrganizationMembership,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -7954,39 +7713,39 @@ impl std::fmt::Display for OrganizationMembershipObject {
         f.write_str(self.as_str())
     }
 }
-/**An organization membership with public user data populated
-
-Schema `#/components/schemas/OrganizationMembershipPublicUserData`.*/
+/// An organization membership with public user data populated
+///
+/// Schema `#/components/schemas/OrganizationMembershipPublicUserData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMembershipPublicUserData {
+    pub user_id: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[deprecated]
+    pub profile_image_url: Option<String>,
+    pub image_url: String,
+    pub has_image: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
-    pub first_name: Option<String>,
-    pub has_image: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    pub image_url: String,
-    pub last_name: Option<String>,
-    #[deprecated]
-    pub profile_image_url: Option<String>,
-    pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
 }
-///Schema `#/components/schemas/OrganizationMemberships`.
+/// Schema `#/components/schemas/OrganizationMemberships`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationMemberships {
     pub data: Vec<super::types::OrganizationMembership>,
-    ///Total number of organization memberships
+    /// Total number of organization memberships
     pub total_count: i64,
 }
-///Schema `#/components/schemas/Organization/properties/object`.
+/// Schema `#/components/schemas/Organization/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationObject {
-    ///`organization`
+    /// `organization`
     Organization,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8019,46 +7778,46 @@ impl std::fmt::Display for OrganizationObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OrganizationSettings`.
+/// Schema `#/components/schemas/OrganizationSettings`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationSettings {
-    ///The default for whether an admin can delete an organization with the Frontend API.
-    pub admin_delete_enabled: bool,
-    ///The role key that a user will be assigned after creating an organization.
-    pub creator_role: String,
-    ///The role key that it will be used in order to create an organization invitation or suggestion.
-    pub domains_default_role: String,
-    pub domains_enabled: bool,
-    pub domains_enrollment_modes: Vec<
-        super::types::OrganizationSettingsDomainsEnrollmentModesItem,
-    >,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::OrganizationSettingsObject,
     pub enabled: bool,
-    ///The role set key that it will be used to create new organizations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub initial_role_set_key: Option<String>,
-    pub max_allowed_domains: i64,
     pub max_allowed_memberships: i64,
-    ///max_allowed_permissions is now a no-op, as permissions are now unlimited
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_allowed_permissions: Option<i64>,
     pub max_allowed_roles: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_role_sets_allowed: Option<i64>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::OrganizationSettingsObject,
+    pub max_allowed_domains: i64,
+    /// max_allowed_permissions is now a no-op, as permissions are now unlimited
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_allowed_permissions: Option<i64>,
+    /// The role key that a user will be assigned after creating an organization.
+    pub creator_role: String,
+    /// The default for whether an admin can delete an organization with the Frontend API.
+    pub admin_delete_enabled: bool,
+    pub domains_enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<bool>,
+    pub domains_enrollment_modes: Vec<
+        super::types::OrganizationSettingsDomainsEnrollmentModesItem,
+    >,
+    /// The role key that it will be used in order to create an organization invitation or suggestion.
+    pub domains_default_role: String,
+    /// The role set key that it will be used to create new organizations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_role_set_key: Option<String>,
 }
-///Schema `#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`.
+/// Schema `#/components/schemas/OrganizationSettings/properties/domains_enrollment_modes/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationSettingsDomainsEnrollmentModesItem {
-    ///`manual_invitation`
+    /// `manual_invitation`
     ManualInvitation,
-    ///`automatic_invitation`
+    /// `automatic_invitation`
     AutomaticInvitation,
-    ///`automatic_suggestion`
+    /// `automatic_suggestion`
     AutomaticSuggestion,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8107,13 +7866,13 @@ impl std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/OrganizationSettings/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/OrganizationSettings/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationSettingsObject {
-    ///`organization_settings`
+    /// `organization_settings`
     OrganizationSettings,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8146,172 +7905,133 @@ impl std::fmt::Display for OrganizationSettingsObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/OrganizationWithLogo`.
+/// Schema `#/components/schemas/OrganizationWithLogo`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OrganizationWithLogo {
-    pub admin_delete_enabled: bool,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
+    pub object: super::types::OrganizationObject,
     pub id: String,
-    ///Unix timestamp of last activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_active_at: Option<i64>,
-    pub max_allowed_memberships: i64,
+    pub name: String,
+    pub slug: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    pub name: String,
-    pub object: super::types::OrganizationObject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
+    pub max_allowed_memberships: i64,
+    pub admin_delete_enabled: bool,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) assigned to this organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// Unix timestamp of last activity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_active_at: Option<i64>,
+    /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) assigned to this organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
-    pub slug: String,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
-    pub has_image: bool,
-    pub image_url: String,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
+    pub image_url: String,
+    pub has_image: bool,
 }
-///Schema `#/components/schemas/Organizations`.
+/// Schema `#/components/schemas/Organizations`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Organizations {
     pub data: Vec<super::types::Organization>,
-    ///Total number of organizations
+    /// Total number of organizations
     pub total_count: i64,
 }
-///Schema `#/components/schemas/PaginatedBillingPaymentAttemptResponse`.
+/// Schema `#/components/schemas/PaginatedBillingPaymentAttemptResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedBillingPaymentAttemptResponse {
-    ///Array of billing payment attempts.
+    /// Array of billing payment attempts.
     pub data: Vec<super::types::BillingPaymentAttempt>,
-    ///Total number of billing payment attempts.
+    /// Total number of billing payment attempts.
     pub total_count: i64,
 }
-///Schema `#/components/schemas/PaginatedBillingPriceResponse`.
+/// Schema `#/components/schemas/PaginatedBillingPriceResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedBillingPriceResponse {
-    ///Array of prices.
+    /// Array of prices.
     pub data: Vec<super::types::BillingPriceResponse>,
-    ///Total number of prices.
+    /// Total number of prices.
     pub total_count: i64,
 }
-///Schema `#/components/schemas/PaginatedBillingStatementResponse`.
+/// Schema `#/components/schemas/PaginatedBillingStatementResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedBillingStatementResponse {
-    ///Array of billing statements.
+    /// Array of billing statements.
     pub data: Vec<super::types::BillingStatement>,
-    ///Total number of billing statements.
+    /// Total number of billing statements.
     pub total_count: i64,
 }
-///Schema `#/components/schemas/PaginatedCommercePlanResponse`.
+/// Schema `#/components/schemas/PaginatedCommercePlanResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedCommercePlanResponse {
-    ///Array of plans.
+    /// Array of plans.
     pub data: Vec<super::types::CommercePlan>,
-    ///Total number of plans.
+    /// Total number of plans.
     pub total_count: i64,
 }
-///Schema `#/components/schemas/PaginatedCommerceSubscriptionItemResponse`.
+/// Schema `#/components/schemas/PaginatedCommerceSubscriptionItemResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PaginatedCommerceSubscriptionItemResponse {
-    ///Array of subscription items.
+    /// Array of subscription items.
     pub data: Vec<super::types::CommerceSubscriptionItem>,
-    ///Total number of subscription items.
+    /// Total number of subscription items.
     pub total_count: i64,
 }
-///Schema `#/components/schemas/Passkey`.
+/// Schema `#/components/schemas/Passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Passkey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///Unix timestamp of when the passkey was last used.
-    pub last_used_at: i64,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::VerificationPasskeyStrategy,
     pub name: String,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::PasskeyObject,
+    /// Unix timestamp of when the passkey was last used.
+    pub last_used_at: i64,
     pub verification: Option<super::types::VerificationPasskey>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Passkey/properties/object`.*/
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum PasskeyObject {
-    ///`passkey`
-    Passkey,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl PasskeyObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PasskeyObject::Passkey => "passkey",
-            PasskeyObject::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for PasskeyObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "passkey" => PasskeyObject::Passkey,
-            _ => PasskeyObject::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for PasskeyObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for PasskeyObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/**The hashing algorithm that was used to generate the password digest.
-
-The algorithms we support at the moment are [`bcrypt`](https://en.wikipedia.org/wiki/Bcrypt), [`bcrypt_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/), [`md5`](https://en.wikipedia.org/wiki/MD5), `pbkdf2_sha1`, `pbkdf2_sha256`, [`pbkdf2_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/),
-`pbkdf2_sha512`, [`phpass`](https://www.openwall.com/phpass/), `md5_phpass`, [`scrypt_firebase`](https://firebaseopensource.com/projects/firebase/scrypt/),
-[`scrypt_werkzeug`](https://werkzeug.palletsprojects.com/en/3.0.x/utils/#werkzeug.security.generate_password_hash), [`sha256`](https://en.wikipedia.org/wiki/SHA-2),
-[`ldap_ssha`](https://www.openldap.org/faq/data/cache/347.html), the [`argon2`](https://argon2.online/) variants: `argon2i` and `argon2id`, `sha512_symfony`, the SHA-512 variant of the [Symfony](https://symfony.com/doc/current/security/passwords.html) legacy hasher,
-and `pbkdf2_sha512_hex`, a variant of `pbkdf2_sha512` that accepts hex-encoded salt and hash.
-
-Each of the supported hashers expects the incoming digest to be in a particular format. See the [Clerk docs](https://clerk.com/docs/references/backend/user/create-user) for more information.
-
-Schema `#/components/schemas/PasswordHasher`.*/
+/// The hashing algorithm that was used to generate the password digest.
+///
+/// The algorithms we support at the moment are [`bcrypt`](https://en.wikipedia.org/wiki/Bcrypt), [`bcrypt_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/), [`md5`](https://en.wikipedia.org/wiki/MD5), `pbkdf2_sha1`, `pbkdf2_sha256`, [`pbkdf2_sha256_django`](https://docs.djangoproject.com/en/4.0/topics/auth/passwords/),
+/// `pbkdf2_sha512`, [`phpass`](https://www.openwall.com/phpass/), `md5_phpass`, [`scrypt_firebase`](https://firebaseopensource.com/projects/firebase/scrypt/),
+/// [`scrypt_werkzeug`](https://werkzeug.palletsprojects.com/en/3.0.x/utils/#werkzeug.security.generate_password_hash), [`sha256`](https://en.wikipedia.org/wiki/SHA-2),
+/// [`ldap_ssha`](https://www.openldap.org/faq/data/cache/347.html), the [`argon2`](https://argon2.online/) variants: `argon2i` and `argon2id`, `sha512_symfony`, the SHA-512 variant of the [Symfony](https://symfony.com/doc/current/security/passwords.html) legacy hasher,
+/// and `pbkdf2_sha512_hex`, a variant of `pbkdf2_sha512` that accepts hex-encoded salt and hash.
+///
+/// Each of the supported hashers expects the incoming digest to be in a particular format. See the [Clerk docs](https://clerk.com/docs/references/backend/user/create-user) for more information.
+///
+/// Schema `#/components/schemas/PasswordHasher`.
 pub type PasswordHasher = String;
-///Schema `#/components/schemas/Permission`.
+/// Schema `#/components/schemas/Permission`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Permission {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub description: String,
-    pub id: String,
-    pub key: String,
-    pub name: String,
     pub object: super::types::PermissionObject,
+    pub id: String,
+    pub name: String,
+    pub key: String,
+    pub description: String,
     #[serde(rename = "type")]
     pub type_: String,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/Permission/properties/object`.
+/// Schema `#/components/schemas/Permission/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PermissionObject {
-    ///`permission`
+    /// `permission`
     Permission,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8344,42 +8064,42 @@ impl std::fmt::Display for PermissionObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Permissions`.
+/// Schema `#/components/schemas/Permissions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Permissions {
     pub data: Vec<super::types::Permission>,
-    ///Total number of permissions
+    /// Total number of permissions
     pub total_count: i64,
 }
-///Schema `#/components/schemas/PhoneNumber`.
+/// Schema `#/components/schemas/PhoneNumber`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_codes: Option<Vec<String>>,
-    ///Unix timestamp of creation
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_second_factor: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    pub linked_to: Vec<super::types::IdentificationLink>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::PhoneNumberObject,
     pub phone_number: String,
-    pub reserved: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
-    ///Unix timestamp of creation
-    pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_second_factor: Option<bool>,
+    pub reserved: bool,
     pub verification: Option<super::types::PhoneNumberVerification>,
+    pub linked_to: Vec<super::types::IdentificationLink>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<Vec<String>>,
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
+    pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/PhoneNumber/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/PhoneNumber/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PhoneNumberObject {
-    ///`phone_number`
+    /// `phone_number`
     PhoneNumber,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8412,13 +8132,13 @@ impl std::fmt::Display for PhoneNumberObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/PhoneNumber/properties/verification`.
+/// Schema `#/components/schemas/PhoneNumber/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PhoneNumberVerification {
-    ///Selected by `verification_otp`.
+    /// Selected by `verification_otp`.
     Otp(super::types::VerificationOtp),
-    ///Selected by `verification_admin`.
+    /// Selected by `verification_admin`.
     Admin(super::types::VerificationAdmin),
     /// A value that matches no variant this version of the spec
     /// lists (for instance a new kind Clerk added later), kept as sent.
@@ -8469,38 +8189,63 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
         }
     }
 }
-///Schema `#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`.
+/// Schema `#/components/responses/_VerificationResponse/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PrepareEmailAddressVerificationResponse {
+    /// The type of the verification object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    /// The ID of the verification. Pass this to attempt_verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The status of the verification (unverified, verified, expired, or failed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The verification strategy (email_code or phone_code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    /// The number of attempts made against this verification.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<i64>,
+    /// Unix timestamp (milliseconds) at which the code expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<i64>,
+    /// The channel the code was sent over (phone numbers only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+}
+/// Schema `#/paths/~1templates~1{template_type}~1{slug}~1preview/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct PreviewTemplateBody {
-    ///The template body before variable interpolation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /**The local part of the From email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_name: Option<String>,
-    /**The local part of the Reply To email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_to_email_name: Option<String>,
-    /**The email subject.
-Applicable only to email templates.*/
+    /// The email subject.
+    /// Applicable only to email templates.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub subject: crate::Nullable<String>,
+    /// The template body before variable interpolation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The local part of the From email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_name: Option<String>,
+    /// The local part of the Reply To email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_name: Option<String>,
 }
-///Schema `#/components/schemas/PriceTransitionRequest`.
+/// Schema `#/components/schemas/PriceTransitionRequest`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PriceTransitionRequest {
-    ///The current price ID of the subscription item.
+    /// The current price ID of the subscription item.
     pub from_price_id: String,
-    ///The target price ID to transition to.
+    /// The target price ID to transition to.
     pub to_price_id: String,
 }
 impl PriceTransitionRequest {
-    ///A value with the required fields (`from_price_id`, `to_price_id`) set and every optional field absent.
+    /// A value with the required fields (`from_price_id`, `to_price_id`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(from_price_id: String, to_price_id: String) -> Self {
         PriceTransitionRequest {
@@ -8509,26 +8254,26 @@ impl PriceTransitionRequest {
         }
     }
 }
-///Schema `#/components/schemas/ProxyCheck`.
+/// Schema `#/components/schemas/ProxyCheck`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProxyCheck {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub domain_id: String,
-    pub id: String,
-    ///Unix timestamp of last run.
-    pub last_run_at: Option<i64>,
     pub object: super::types::ProxyCheckObject,
+    pub id: String,
+    pub domain_id: String,
+    /// Unix timestamp of last run.
+    pub last_run_at: Option<i64>,
     pub proxy_url: String,
     pub successful: bool,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/ProxyCheck/properties/object`.
+/// Schema `#/components/schemas/ProxyCheck/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ProxyCheckObject {
-    ///`proxy_check`
+    /// `proxy_check`
     ProxyCheck,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8561,26 +8306,26 @@ impl std::fmt::Display for ProxyCheckObject {
         f.write_str(self.as_str())
     }
 }
-/**Mappings from source role keys to destination role keys for role reassignment
-
-Schema `#/components/schemas/ReassignmentMappings`.*/
+/// Mappings from source role keys to destination role keys for role reassignment
+///
+/// Schema `#/components/schemas/ReassignmentMappings`.
 pub type ReassignmentMappings = std::collections::BTreeMap<String, String>;
-///Schema `#/components/schemas/RedirectURL`.
+/// Schema `#/components/schemas/RedirectURL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RedirectUrl {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub id: String,
     pub object: super::types::RedirectUrlObject,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
+    pub id: String,
     pub url: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/RedirectURL/properties/object`.
+/// Schema `#/components/schemas/RedirectURL/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RedirectUrlObject {
-    ///`redirect_url`
+    /// `redirect_url`
     RedirectUrl,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8613,28 +8358,28 @@ impl std::fmt::Display for RedirectUrlObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshSessionBody {
-    /**The JWT that is sent via the `__session` cookie from your frontend.
-Note: this JWT must be associated with the supplied session ID.*/
+    /// The JWT that is sent via the `__session` cookie from your frontend.
+    /// Note: this JWT must be associated with the supplied session ID.
     pub expired_token: String,
-    ///The format of the response.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub format: crate::Nullable<super::types::RefreshSessionBodyFormat>,
-    ///The refresh token from the `__refresh` cookie set via FAPI's handshake flow.
+    /// The refresh token from the `__refresh` cookie set via FAPI's handshake flow.
     pub refresh_token: String,
-    ///The headers of the request.
+    /// The origin of the request.
+    pub request_origin: String,
+    /// The headers of the request.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub request_headers: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The origin of the request.
-    pub request_origin: String,
-    ///The IP address of the request.
+    /// The format of the response.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub format: crate::Nullable<super::types::RefreshSessionBodyFormat>,
+    /// The IP address of the request.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub request_originating_ip: crate::Nullable<String>,
 }
 impl RefreshSessionBody {
-    ///A value with the required fields (`expired_token`, `refresh_token`, `request_origin`) set and every optional field absent.
+    /// A value with the required fields (`expired_token`, `refresh_token`, `request_origin`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         expired_token: String,
@@ -8643,23 +8388,23 @@ impl RefreshSessionBody {
     ) -> Self {
         RefreshSessionBody {
             expired_token,
-            format: Default::default(),
             refresh_token,
-            request_headers: Default::default(),
             request_origin,
+            request_headers: Default::default(),
+            format: Default::default(),
             request_originating_ip: Default::default(),
         }
     }
 }
-/**The format of the response.
-
-Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`.*/
+/// The format of the response.
+///
+/// Schema `#/paths/~1sessions~1{session_id}~1refresh/post/requestBody/content/application~1json/schema/properties/format`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RefreshSessionBodyFormat {
-    ///`token`
+    /// `token`
     Token,
-    ///`cookie`
+    /// `cookie`
     Cookie,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8694,24 +8439,37 @@ impl std::fmt::Display for RefreshSessionBodyFormat {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1remove_password/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct RemoveUserPasswordBody {
-    ///Set to `true` to revoke all of the user's active sessions after removing the password.
+    /// Set to `true` to revoke all of the user's active sessions after removing the password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
-///Schema `#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1metadata/put/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct ReplaceOrganizationMetadataBody {
+    /// Metadata saved on the organization, that is visible to both your frontend and backend.
+    /// The existing value will be replaced entirely with the new object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the organization that is only visible to your backend.
+    /// The existing value will be replaced entirely with the new object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+/// Schema `#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceRoleInRoleSetBody {
-    ///The key of the role to remove from the role set
+    /// The key of the role to remove from the role set
     pub role_key: String,
-    ///The key of the role to reassign members to
+    /// The key of the role to reassign members to
     pub to_role_key: String,
 }
 impl ReplaceRoleInRoleSetBody {
-    ///A value with the required fields (`role_key`, `to_role_key`) set and every optional field absent.
+    /// A value with the required fields (`role_key`, `to_role_key`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(role_key: String, to_role_key: String) -> Self {
         ReplaceRoleInRoleSetBody {
@@ -8720,18 +8478,18 @@ impl ReplaceRoleInRoleSetBody {
         }
     }
 }
-///Schema `#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1role_sets~1{role_set_key_or_id}~1replace/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceRoleSetBody {
-    ///The key of the destination role set
+    /// The key of the destination role set
     pub dest_role_set_key: String,
-    /**Mappings from source role keys to destination role keys.
-Required if members have roles that need to be reassigned.*/
+    /// Mappings from source role keys to destination role keys.
+    /// Required if members have roles that need to be reassigned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<serde_json::Map<String, serde_json::Value>>,
 }
 impl ReplaceRoleSetBody {
-    ///A value with the required fields (`dest_role_set_key`) set and every optional field absent.
+    /// A value with the required fields (`dest_role_set_key`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(dest_role_set_key: String) -> Self {
         ReplaceRoleSetBody {
@@ -8740,33 +8498,33 @@ impl ReplaceRoleSetBody {
         }
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceUserEmailAddressBody {
-    ///The new email address. Must adhere to the RFC 5322 specification for email address format.
+    /// The new email address. Must adhere to the RFC 5322 specification for email address format.
     pub email_address: String,
-    /**Controls the status of the replacement email address. Defaults to `verified`. Set to
-`reserved` to create it reserved (unverified but usable for sign-in and locked so no
-other user can claim it), or to `unverified` to create it neither usable for sign-in
-nor locked.
-
-**Warning:** `unverified` can lock the user out of their account. An unverified email
-address cannot be used to sign in, so if the user has no other verified or reserved
-identifier, they will be unable to authenticate and unable to verify this address.
-Prefer `reserved` unless you specifically need the address left unclaimed — for
-example so that another user can also hold it until one of them verifies it.*/
+    /// Controls the status of the replacement email address. Defaults to `verified`. Set to
+    /// `reserved` to create it reserved (unverified but usable for sign-in and locked so no
+    /// other user can claim it), or to `unverified` to create it neither usable for sign-in
+    /// nor locked.
+    ///
+    /// **Warning:** `unverified` can lock the user out of their account. An unverified email
+    /// address cannot be used to sign in, so if the user has no other verified or reserved
+    /// identifier, they will be unable to authenticate and unable to verify this address.
+    /// Prefer `reserved` unless you specifically need the address left unclaimed — for
+    /// example so that another user can also hold it until one of them verifies it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<
         super::types::ReplaceUserEmailAddressBodyIdentificationStatus,
     >,
-    /**If set to `true`, the user's previous primary email address is notified that the
-primary email address has changed. No notification is sent when the replacement
-is the user's current primary email address. By default, no notification is sent.*/
+    /// If set to `true`, the user's previous primary email address is notified that the
+    /// primary email address has changed. No notification is sent when the replacement
+    /// is the user's current primary email address. By default, no notification is sent.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 impl ReplaceUserEmailAddressBody {
-    ///A value with the required fields (`email_address`) set and every optional field absent.
+    /// A value with the required fields (`email_address`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(email_address: String) -> Self {
         ReplaceUserEmailAddressBody {
@@ -8776,26 +8534,26 @@ impl ReplaceUserEmailAddressBody {
         }
     }
 }
-/**Controls the status of the replacement email address. Defaults to `verified`. Set to
-`reserved` to create it reserved (unverified but usable for sign-in and locked so no
-other user can claim it), or to `unverified` to create it neither usable for sign-in
-nor locked.
-
-**Warning:** `unverified` can lock the user out of their account. An unverified email
-address cannot be used to sign in, so if the user has no other verified or reserved
-identifier, they will be unable to authenticate and unable to verify this address.
-Prefer `reserved` unless you specifically need the address left unclaimed — for
-example so that another user can also hold it until one of them verifies it.
-
-Schema `#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`.*/
+/// Controls the status of the replacement email address. Defaults to `verified`. Set to
+/// `reserved` to create it reserved (unverified but usable for sign-in and locked so no
+/// other user can claim it), or to `unverified` to create it neither usable for sign-in
+/// nor locked.
+///
+/// **Warning:** `unverified` can lock the user out of their account. An unverified email
+/// address cannot be used to sign in, so if the user has no other verified or reserved
+/// identifier, they will be unable to authenticate and unable to verify this address.
+/// Prefer `reserved` unless you specifically need the address left unclaimed — for
+/// example so that another user can also hold it until one of them verifies it.
+///
+/// Schema `#/paths/~1users~1{user_id}~1email_address/put/requestBody/content/application~1json/schema/properties/identification_status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ReplaceUserEmailAddressBodyIdentificationStatus {
-    ///`verified`
+    /// `verified`
     Verified,
-    ///`reserved`
+    /// `reserved`
     Reserved,
-    ///`unverified`
+    /// `unverified`
     Unverified,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8832,111 +8590,111 @@ impl std::fmt::Display for ReplaceUserEmailAddressBodyIdentificationStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1metadata/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct ReplaceUserMetadataBody {
-    /**Metadata saved on the user that is only visible to your backend.
-The existing value will be replaced entirely with the new object.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the user, that is visible to both your frontend and backend.
-The existing value will be replaced entirely with the new object.*/
+    /// Metadata saved on the user, that is visible to both your frontend and backend.
+    /// The existing value will be replaced entirely with the new object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
-The existing value will be replaced entirely with the new object.
-
-Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.*/
+    /// Metadata saved on the user that is only visible to your backend.
+    /// The existing value will be replaced entirely with the new object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// The existing value will be replaced entirely with the new object.
+    ///
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
-///Schema `#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceUserPhoneNumberBody {
-    /**Controls the status of the replacement phone number. Defaults to `verified`. Set to
-`reserved` to create it reserved (unverified but usable for sign-in and locked so no
-other user can claim it), or to `unverified` to create it neither usable for sign-in
-nor locked.
-
-**Warning:** `unverified` can lock the user out of their account. An unverified phone
-number cannot be used to sign in, so if the user has no other verified or reserved
-identifier, they will be unable to authenticate and unable to verify this number.
-Prefer `reserved` unless you specifically need the number left unclaimed — for
-example so that another user can also hold it until one of them verifies it.*/
+    /// The new phone number. Must adhere to the E.164 standard for phone number format.
+    pub phone_number: String,
+    /// Controls the status of the replacement phone number. Defaults to `verified`. Set to
+    /// `reserved` to create it reserved (unverified but usable for sign-in and locked so no
+    /// other user can claim it), or to `unverified` to create it neither usable for sign-in
+    /// nor locked.
+    ///
+    /// **Warning:** `unverified` can lock the user out of their account. An unverified phone
+    /// number cannot be used to sign in, so if the user has no other verified or reserved
+    /// identifier, they will be unable to authenticate and unable to verify this number.
+    /// Prefer `reserved` unless you specifically need the number left unclaimed — for
+    /// example so that another user can also hold it until one of them verifies it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<
         super::types::ReplaceUserEmailAddressBodyIdentificationStatus,
     >,
-    ///The new phone number. Must adhere to the E.164 standard for phone number format.
-    pub phone_number: String,
 }
 impl ReplaceUserPhoneNumberBody {
-    ///A value with the required fields (`phone_number`) set and every optional field absent.
+    /// A value with the required fields (`phone_number`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(phone_number: String) -> Self {
         ReplaceUserPhoneNumberBody {
-            identification_status: Default::default(),
             phone_number,
+            identification_status: Default::default(),
         }
     }
 }
-///Schema `#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct RevokeAdminPortalLinkTokenBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub revocation_reason: crate::Nullable<String>,
 }
-///Schema `#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1admin_portal_link_tokens~1{adminPortalLinkTokenID}~1revoke/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RevokeAdminPortalLinkTokenResponse {
-    ///The origin-level admin_portal_link this token was issued for.
-    pub admin_portal_link_id: String,
-    ///The timestamp for when the token was created, in milliseconds.
-    pub created_at: f64,
-    ///The timestamp for when the token will expire, in milliseconds.
-    pub expiration: Option<f64>,
-    pub expired: bool,
-    pub id: String,
-    pub instance_id: String,
-    ///Optional opaque reference to the IT contact associated with this link.
-    pub it_contact_id: Option<String>,
     pub object: super::types::CreateAdminPortalLinkTokenResponseObject,
-    ///Optional. Present only when the link is scoped to an existing org.
+    pub id: String,
+    /// The origin-level admin_portal_link this token was issued for.
+    pub admin_portal_link_id: String,
+    pub instance_id: String,
+    /// Optional. Present only when the link is scoped to an existing org.
     pub organization_id: Option<String>,
-    pub revocation_reason: Option<String>,
-    pub revoked: bool,
-    ///Caller-provided scopes for this token.
+    /// Optional opaque reference to the IT contact associated with this link.
+    pub it_contact_id: Option<String>,
+    /// Caller-provided scopes for this token.
     pub scopes: Option<Vec<String>>,
-    ///The timestamp for when the token was last updated, in milliseconds.
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub expired: bool,
+    /// The timestamp for when the token will expire, in milliseconds.
+    pub expiration: Option<f64>,
+    /// The timestamp for when the token was created, in milliseconds.
+    pub created_at: f64,
+    /// The timestamp for when the token was last updated, in milliseconds.
     pub updated_at: f64,
 }
-///Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema`.
+/// Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RevokeInvitationResponse {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
-    ///Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<i64>,
-    pub id: String,
     pub object: super::types::InvitationObject,
+    pub id: String,
+    pub email_address: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Unix timestamp of expiration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: super::types::RevokeInvitationResponseStatus,
 }
-///Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema/allOf/1/properties/status`.
+/// Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema/allOf/1/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RevokeInvitationResponseStatus {
-    ///`revoked`
+    /// `revoked`
     Revoked,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -8969,36 +8727,36 @@ impl std::fmt::Display for RevokeInvitationResponseStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct RevokeOrganizationInvitationBody {
-    /**The ID of the user that revokes the invitation.
-Must be an administrator in the organization.*/
+    /// The ID of the user that revokes the invitation.
+    /// Must be an administrator in the organization.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub requesting_user_id: crate::Nullable<String>,
 }
-///Schema `#/components/schemas/Role`.
+/// Schema `#/components/schemas/Role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Role {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub description: Option<String>,
-    pub id: String,
-    ///Whether this role is eligible to be an organization creator role
-    pub is_creator_eligible: bool,
-    pub key: String,
-    pub name: String,
     pub object: super::types::RoleObject,
+    pub id: String,
+    pub name: String,
+    pub key: String,
+    pub description: Option<String>,
+    /// Whether this role is eligible to be an organization creator role
+    pub is_creator_eligible: bool,
     pub permissions: Vec<super::types::Permission>,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/Role/properties/object`.
+/// Schema `#/components/schemas/Role/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RoleObject {
-    ///`role`
+    /// `role`
     Role,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9031,169 +8789,181 @@ impl std::fmt::Display for RoleObject {
         f.write_str(self.as_str())
     }
 }
-/**A role set defines a collection of roles that can be assigned to organization members
-
-Schema `#/components/schemas/RoleSet`.*/
+/// A role set defines a collection of roles that can be assigned to organization members
+///
+/// Schema `#/components/schemas/RoleSet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoleSet {
-    ///Unix timestamp of role set creation
-    pub created_at: i64,
-    ///The role assigned to the creator of an organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_role: Option<super::types::RoleSetCreatorRole>,
-    ///The default role assigned to new organization members
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_role: Option<super::types::RoleSetCreatorRole>,
-    ///Optional description of the role set
-    pub description: Option<String>,
-    ///The unique identifier of the role set
-    pub id: String,
-    ///A unique key for the role set (e.g., "role_set:default")
-    pub key: String,
-    ///The name of the role set
-    pub name: String,
     pub object: super::types::RoleSetObject,
-    ///Active migration information, only present when status is "enqueued" or "in_progress"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_set_migration: Option<super::types::RoleSetRoleSetMigration>,
-    ///The list of roles in this role set
+    /// The unique identifier of the role set
+    pub id: String,
+    /// The name of the role set
+    pub name: String,
+    /// A unique key for the role set (e.g., "role_set:default")
+    pub key: String,
+    /// Optional description of the role set
+    pub description: Option<String>,
+    /// The list of roles in this role set
     pub roles: Vec<super::types::RoleSetItem>,
-    ///The type of the role set ("initial" or "custom")
+    /// The default role assigned to new organization members
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_role: Option<super::types::RoleSetItem>,
+    /// The role assigned to the creator of an organization
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creator_role: Option<super::types::RoleSetItem>,
+    /// The type of the role set ("initial" or "custom")
     #[serde(rename = "type")]
     pub type_: super::types::RoleSetType,
-    ///Unix timestamp of last role set update
+    /// Active migration information, only present when status is "enqueued" or "in_progress"
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_set_migration: Option<super::types::RoleSetMigration>,
+    /// Unix timestamp of role set creation
+    pub created_at: i64,
+    /// Unix timestamp of last role set update
     pub updated_at: i64,
 }
-/**The role assigned to the creator of an organization
-
-Schema `#/components/schemas/RoleSet/properties/creator_role`.*/
+/// A role within a role set
+///
+/// Schema `#/components/schemas/RoleSetItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RoleSetCreatorRole {
-    ///Unix timestamp of role creation
-    pub created_at: i64,
-    ///Optional description of the role
-    pub description: Option<String>,
-    ///Whether this role has any members assigned within the role set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_members: Option<bool>,
-    ///The unique identifier of the role
+pub struct RoleSetItem {
+    pub object: super::types::RoleSetItemObject,
+    /// The unique identifier of the role
     pub id: String,
-    ///The key of the role (e.g., "org:admin", "org:member")
+    /// The name of the role
+    pub name: String,
+    /// The key of the role (e.g., "org:admin", "org:member")
     pub key: String,
-    ///The number of members assigned to this role within the role set
+    /// Optional description of the role
+    pub description: Option<String>,
+    /// The number of members assigned to this role within the role set
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    ///The name of the role
-    pub name: String,
-    pub object: super::types::RoleSetCreatorRoleObject,
-    ///Unix timestamp of last role update
+    /// Whether this role has any members assigned within the role set
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_members: Option<bool>,
+    /// Unix timestamp of role creation
+    pub created_at: i64,
+    /// Unix timestamp of last role update
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/RoleSetItem/properties/object`.
+/// Schema `#/components/schemas/RoleSetItem/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
-pub enum RoleSetCreatorRoleObject {
-    ///`role_set_item`
+pub enum RoleSetItemObject {
+    /// `role_set_item`
     RoleSetItem,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
     Unknown(String),
 }
-impl RoleSetCreatorRoleObject {
+impl RoleSetItemObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            RoleSetCreatorRoleObject::RoleSetItem => "role_set_item",
-            RoleSetCreatorRoleObject::Unknown(other) => other,
+            RoleSetItemObject::RoleSetItem => "role_set_item",
+            RoleSetItemObject::Unknown(other) => other,
         }
     }
 }
-impl From<String> for RoleSetCreatorRoleObject {
+impl From<String> for RoleSetItemObject {
     fn from(value: String) -> Self {
         match value.as_str() {
-            "role_set_item" => RoleSetCreatorRoleObject::RoleSetItem,
-            _ => RoleSetCreatorRoleObject::Unknown(value),
+            "role_set_item" => RoleSetItemObject::RoleSetItem,
+            _ => RoleSetItemObject::Unknown(value),
         }
     }
 }
-impl serde::Serialize for RoleSetCreatorRoleObject {
+impl serde::Serialize for RoleSetItemObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
-impl std::fmt::Display for RoleSetCreatorRoleObject {
+impl std::fmt::Display for RoleSetItemObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-/**A role within a role set
-
-Schema `#/components/schemas/RoleSetItem`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RoleSetItem {
-    ///Unix timestamp of role creation
-    pub created_at: i64,
-    ///Optional description of the role
-    pub description: Option<String>,
-    ///Whether this role has any members assigned within the role set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub has_members: Option<bool>,
-    ///The unique identifier of the role
-    pub id: String,
-    ///The key of the role (e.g., "org:admin", "org:member")
-    pub key: String,
-    ///The number of members assigned to this role within the role set
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub members_count: Option<i64>,
-    ///The name of the role
-    pub name: String,
-    pub object: super::types::RoleSetCreatorRoleObject,
-    ///Unix timestamp of last role update
-    pub updated_at: i64,
-}
-/**Information about an ongoing role set migration
-
-Schema `#/components/schemas/RoleSetMigration`.*/
+/// Information about an ongoing role set migration
+///
+/// Schema `#/components/schemas/RoleSetMigration`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoleSetMigration {
-    ///Unix timestamp when the migration completed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<i64>,
-    ///Unix timestamp of migration creation
-    pub created_at: i64,
-    ///The ID of the destination role set being migrated to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest_role_set_id: Option<String>,
-    ///The unique identifier of the migration
+    pub object: super::types::RoleSetMigrationObject,
+    /// The unique identifier of the migration
     pub id: String,
-    ///The instance ID this migration belongs to
-    pub instance_id: String,
-    ///Role key mappings from source to destination roles
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mappings: Option<std::collections::BTreeMap<String, String>>,
-    ///Number of members that have been migrated so far
-    pub migrated_members: i64,
-    pub object: super::types::RoleSetRoleSetMigrationObject,
-    ///The organization ID if the migration is scoped to a specific organization
+    /// The organization ID if the migration is scoped to a specific organization
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    ///The ID of the source role set being migrated from
+    /// The instance ID this migration belongs to
+    pub instance_id: String,
+    /// The ID of the source role set being migrated from
     pub source_role_set_id: String,
-    ///Unix timestamp when the migration started
+    /// The ID of the destination role set being migrated to
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest_role_set_id: Option<String>,
+    /// What triggered this migration (e.g., "role_set_deletion", "role_removal")
+    pub trigger_type: String,
+    /// Current status of the migration (e.g., "enqueued", "in_progress", "completed")
+    pub status: String,
+    /// Number of members that have been migrated so far
+    pub migrated_members: i64,
+    /// Role key mappings from source to destination roles
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mappings: Option<std::collections::BTreeMap<String, String>>,
+    /// Unix timestamp when the migration started
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
-    ///Current status of the migration (e.g., "enqueued", "in_progress", "completed")
-    pub status: String,
-    ///What triggered this migration (e.g., "role_set_deletion", "role_removal")
-    pub trigger_type: String,
-    ///Unix timestamp of last migration update
+    /// Unix timestamp when the migration completed
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<i64>,
+    /// Unix timestamp of migration creation
+    pub created_at: i64,
+    /// Unix timestamp of last migration update
     pub updated_at: i64,
 }
-///Schema `#/components/schemas/RoleSet/properties/object`.
+/// Schema `#/components/schemas/RoleSetMigration/properties/object`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum RoleSetMigrationObject {
+    /// `role_set_migration`
+    RoleSetMigration,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl RoleSetMigrationObject {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RoleSetMigrationObject::RoleSetMigration => "role_set_migration",
+            RoleSetMigrationObject::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for RoleSetMigrationObject {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "role_set_migration" => RoleSetMigrationObject::RoleSetMigration,
+            _ => RoleSetMigrationObject::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for RoleSetMigrationObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for RoleSetMigrationObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/RoleSet/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RoleSetObject {
-    ///`role_set`
+    /// `role_set`
     RoleSet,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9226,90 +8996,15 @@ impl std::fmt::Display for RoleSetObject {
         f.write_str(self.as_str())
     }
 }
-/**Active migration information, only present when status is "enqueued" or "in_progress"
-
-Schema `#/components/schemas/RoleSet/properties/role_set_migration`.*/
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RoleSetRoleSetMigration {
-    ///Unix timestamp when the migration completed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<i64>,
-    ///Unix timestamp of migration creation
-    pub created_at: i64,
-    ///The ID of the destination role set being migrated to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dest_role_set_id: Option<String>,
-    ///The unique identifier of the migration
-    pub id: String,
-    ///The instance ID this migration belongs to
-    pub instance_id: String,
-    ///Role key mappings from source to destination roles
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mappings: Option<std::collections::BTreeMap<String, String>>,
-    ///Number of members that have been migrated so far
-    pub migrated_members: i64,
-    pub object: super::types::RoleSetRoleSetMigrationObject,
-    ///The organization ID if the migration is scoped to a specific organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    ///The ID of the source role set being migrated from
-    pub source_role_set_id: String,
-    ///Unix timestamp when the migration started
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub started_at: Option<i64>,
-    ///Current status of the migration (e.g., "enqueued", "in_progress", "completed")
-    pub status: String,
-    ///What triggered this migration (e.g., "role_set_deletion", "role_removal")
-    pub trigger_type: String,
-    ///Unix timestamp of last migration update
-    pub updated_at: i64,
-}
-///Schema `#/components/schemas/RoleSetMigration/properties/object`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum RoleSetRoleSetMigrationObject {
-    ///`role_set_migration`
-    RoleSetMigration,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl RoleSetRoleSetMigrationObject {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            RoleSetRoleSetMigrationObject::RoleSetMigration => "role_set_migration",
-            RoleSetRoleSetMigrationObject::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for RoleSetRoleSetMigrationObject {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "role_set_migration" => RoleSetRoleSetMigrationObject::RoleSetMigration,
-            _ => RoleSetRoleSetMigrationObject::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for RoleSetRoleSetMigrationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for RoleSetRoleSetMigrationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-/**The type of the role set ("initial" or "custom")
-
-Schema `#/components/schemas/RoleSet/properties/type`.*/
+/// The type of the role set ("initial" or "custom")
+///
+/// Schema `#/components/schemas/RoleSet/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RoleSetType {
-    ///`initial`
+    /// `initial`
     Initial,
-    ///`custom`
+    /// `custom`
     Custom,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9344,30 +9039,30 @@ impl std::fmt::Display for RoleSetType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/RoleSets`.
+/// Schema `#/components/schemas/RoleSets`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RoleSets {
     pub data: Vec<super::types::RoleSet>,
-    ///Total number of role sets
+    /// Total number of role sets
     pub total_count: i64,
 }
-///Schema `#/components/schemas/Roles`.
+/// Schema `#/components/schemas/Roles`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Roles {
     pub data: Vec<super::types::Role>,
-    ///Total number of roles
+    /// Total number of roles
     pub total_count: i64,
 }
-///Schema `#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1machines~1{machine_id}~1secret_key~1rotate/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RotateMachineSecretKeyBody {
-    /**The time in seconds that the previous secret key will remain valid after rotation.
-This ensures a graceful transition period for updating applications with the new secret key.
-Set to 0 to immediately expire the previous key. Maximum value is 8 hours (28800 seconds).*/
+    /// The time in seconds that the previous secret key will remain valid after rotation.
+    /// This ensures a graceful transition period for updating applications with the new secret key.
+    /// Set to 0 to immediately expire the previous key. Maximum value is 8 hours (28800 seconds).
     pub previous_token_ttl: i64,
 }
 impl RotateMachineSecretKeyBody {
-    ///A value with the required fields (`previous_token_ttl`) set and every optional field absent.
+    /// A value with the required fields (`previous_token_ttl`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(previous_token_ttl: i64) -> Self {
         RotateMachineSecretKeyBody {
@@ -9375,61 +9070,61 @@ impl RotateMachineSecretKeyBody {
         }
     }
 }
-///Schema `#/components/schemas/SAMLAccount`.
+/// Schema `#/components/schemas/SAMLAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlAccount {
+    pub id: String,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::SamlAccountObject,
+    pub provider: String,
     pub active: bool,
     pub email_address: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    pub id: String,
-    ///Unix timestamp of last authentication.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_user_id: Option<String>,
+    /// Unix timestamp of last authentication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::SamlAccountObject,
-    pub provider: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider_user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub verification: Option<super::types::SamlAccountVerification>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<super::types::SamlAccountConnection>,
-    pub verification: Option<super::types::SamlAccountVerification>,
 }
-///Schema `#/components/schemas/SAMLAccountConnection`.
+/// Schema `#/components/schemas/SAMLAccountConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlAccountConnection {
-    pub active: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_idp_initiated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_subdomains: Option<bool>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_additional_identifications: Option<bool>,
+    pub id: String,
+    pub name: String,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    pub id: String,
-    pub name: String,
+    pub active: bool,
     pub provider: String,
     pub sync_user_attributes: bool,
-    ///Unix timestamp of last update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_subdomains: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_idp_initiated: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_additional_identifications: Option<bool>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/SAMLAccount/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/SAMLAccount/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SamlAccountObject {
-    ///`saml_account`
+    /// `saml_account`
     SamlAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9462,13 +9157,13 @@ impl std::fmt::Display for SamlAccountObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SAMLAccount/properties/verification`.
+/// Schema `#/components/schemas/SAMLAccount/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SamlAccountVerification {
-    ///Selected by `verification_saml`.
+    /// Selected by `verification_saml`.
     Saml(super::types::VerificationSaml),
-    ///Selected by `verification_ticket`.
+    /// Selected by `verification_ticket`.
     Ticket(super::types::VerificationTicket),
     /// A value that matches no variant this version of the spec
     /// lists (for instance a new kind Clerk added later), kept as sent.
@@ -9519,77 +9214,134 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
         }
     }
 }
-///Schema `#/components/schemas/SAMLConnection`.
+/// Schema `#/components/schemas/SAMLConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnection {
-    pub acs_url: String,
-    pub active: bool,
-    pub allow_idp_initiated: bool,
-    pub allow_organization_account_linking: bool,
-    pub allow_subdomains: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_mapping: Option<super::types::SamlConnectionAttributeMapping>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub disable_additional_identifications: bool,
+    pub object: super::types::SamlConnectionObject,
+    pub id: String,
+    pub name: String,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enterprise_connection_id: Option<String>,
-    ///Enable or deactivate ForceAuthn
-    pub force_authn: bool,
-    pub id: String,
-    pub idp_certificate: Option<String>,
-    ///Unix timestamp (milliseconds) of the end of the IdP certificate validity window (X.509 NotAfter). Null when no certificate is configured.
-    pub idp_certificate_expires_at: Option<i64>,
-    ///Unix timestamp (milliseconds) of the start of the IdP certificate validity window (X.509 NotBefore). Null when no certificate is configured.
-    pub idp_certificate_issued_at: Option<i64>,
     pub idp_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub idp_metadata: Option<String>,
+    pub idp_sso_url: Option<String>,
+    pub idp_certificate: Option<String>,
+    /// Unix timestamp (milliseconds) of the start of the IdP certificate validity window (X.509 NotBefore). Null when no certificate is configured.
+    pub idp_certificate_issued_at: Option<i64>,
+    /// Unix timestamp (milliseconds) of the end of the IdP certificate validity window (X.509 NotAfter). Null when no certificate is configured.
+    pub idp_certificate_expires_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
-    pub idp_sso_url: Option<String>,
-    pub login_hint: super::types::SamlConnectionLoginHint,
-    pub name: String,
-    pub object: super::types::SamlConnectionObject,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_id: Option<String>,
-    pub provider: String,
+    pub idp_metadata: Option<String>,
+    pub acs_url: String,
     pub sp_entity_id: String,
     pub sp_metadata_url: String,
-    pub sync_user_attributes: bool,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute_mapping: Option<super::types::SamlConnectionAttributeMapping>,
+    pub active: bool,
+    pub provider: String,
     pub user_count: i64,
+    pub sync_user_attributes: bool,
+    pub allow_subdomains: bool,
+    pub allow_idp_initiated: bool,
+    pub disable_additional_identifications: bool,
+    pub allow_organization_account_linking: bool,
+    /// Enable or deactivate ForceAuthn
+    pub force_authn: bool,
+    pub login_hint: super::types::SamlConnectionLoginHint,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_connection_id: Option<String>,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
+/// Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionAttributeMapping {
+    pub user_id: String,
     pub email_address: String,
     pub first_name: String,
     pub last_name: String,
-    pub user_id: String,
 }
-/**Configuration for the login_hint sent to the IdP on SSO sign-in
-
-Schema `#/components/schemas/SAMLConnectionLoginHint`.*/
+/// Configuration for the login_hint sent to the IdP on SSO sign-in
+///
+/// Schema `#/components/schemas/SAMLConnectionLoginHint`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnectionLoginHint {
-    ///Controls the login_hint sent to the IdP on SSO sign-in
-    pub mode: super::types::EnterpriseConnectionSamlConnectionLoginHintMode,
-    ///The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
+    /// Controls the login_hint sent to the IdP on SSO sign-in
+    pub mode: super::types::SamlConnectionLoginHintMode,
+    /// The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
-///Schema `#/components/schemas/SAMLConnection/properties/object`.
+impl SamlConnectionLoginHint {
+    /// A value with the required fields (`mode`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(mode: super::types::SamlConnectionLoginHintMode) -> Self {
+        SamlConnectionLoginHint {
+            mode,
+            source: Default::default(),
+        }
+    }
+}
+/// Controls the login_hint sent to the IdP on SSO sign-in
+///
+/// Schema `#/components/schemas/SAMLConnectionLoginHint/properties/mode`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum SamlConnectionLoginHintMode {
+    /// `email_address`
+    EmailAddress,
+    /// `custom_attribute`
+    CustomAttribute,
+    /// `off`
+    Off,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl SamlConnectionLoginHintMode {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SamlConnectionLoginHintMode::EmailAddress => "email_address",
+            SamlConnectionLoginHintMode::CustomAttribute => "custom_attribute",
+            SamlConnectionLoginHintMode::Off => "off",
+            SamlConnectionLoginHintMode::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for SamlConnectionLoginHintMode {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "email_address" => SamlConnectionLoginHintMode::EmailAddress,
+            "custom_attribute" => SamlConnectionLoginHintMode::CustomAttribute,
+            "off" => SamlConnectionLoginHintMode::Off,
+            _ => SamlConnectionLoginHintMode::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for SamlConnectionLoginHintMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for SamlConnectionLoginHintMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/SAMLConnection/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SamlConnectionObject {
-    ///`saml_connection`
+    /// `saml_connection`
     SamlConnection,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9622,57 +9374,79 @@ impl std::fmt::Display for SamlConnectionObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SAMLConnections`.
+/// Schema `#/components/schemas/SAMLConnections`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SamlConnections {
     pub data: Vec<super::types::SamlConnection>,
-    ///Total number of SAML Connections
+    /// Total number of SAML Connections
     pub total_count: i64,
 }
-///Schema `#/components/schemas/SCIMDirectories`.
+/// Schema `#/components/schemas/SCIMDirectories`.
 pub type ScimDirectories = Vec<super::types::ScimDirectory>;
-/**A directory configuration for provisioning users via SCIM protocol.
-
-Schema `#/components/schemas/SCIMDirectory`.*/
+/// A directory configuration for provisioning users via SCIM protocol.
+///
+/// Schema `#/components/schemas/SCIMDirectory`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScimDirectory {
-    ///The API key for authenticating SCIM requests. Only returned when the directory is created or the key is rotated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    ///Mapping of user attributes to the SCIM attribute paths they are extracted from.
-    pub attribute_mapping: std::collections::BTreeMap<String, String>,
-    ///Unix timestamp when the directory was created.
-    pub created_at: i64,
-    ///Custom attributes to map from the IdP to the user's profile via SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<Vec<super::types::DirectoryCustomAttributesItem>>,
-    ///Whether the directory is enabled.
-    pub enabled: bool,
-    ///The SCIM endpoint URL for this directory.
-    pub endpoint_url: String,
-    ///The ID of the associated enterprise connection.
+    /// String representing the object's type. Always "scim_directory".
+    pub object: super::types::ScimDirectoryObject,
+    /// Unique identifier for the directory.
+    pub id: String,
+    /// A human-friendly name for the directory.
+    pub name: String,
+    /// The ID of the associated enterprise connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    ///Whether group-to-role mapping is enabled for this directory.
-    pub group_role_mapping_enabled: bool,
-    ///Unique identifier for the directory.
-    pub id: String,
-    ///A human-friendly name for the directory.
-    pub name: String,
-    ///String representing the object's type. Always "scim_directory".
-    pub object: super::types::ScimDirectoryObject,
-    ///The identity provider for this directory.
+    /// The SCIM endpoint URL for this directory.
+    pub endpoint_url: String,
+    /// The identity provider for this directory.
     pub provider: String,
-    ///Unix timestamp when the directory was last updated.
+    /// Whether the directory is enabled.
+    pub enabled: bool,
+    /// Whether group-to-role mapping is enabled for this directory.
+    pub group_role_mapping_enabled: bool,
+    /// Mapping of user attributes to the SCIM attribute paths they are extracted from.
+    pub attribute_mapping: std::collections::BTreeMap<String, String>,
+    /// Custom attributes to map from the IdP to the user's profile via SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<Vec<super::types::ScimDirectoryCustomAttributesItem>>,
+    /// The API key for authenticating SCIM requests. Only returned when the directory is created or the key is rotated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// Unix timestamp when the directory was created.
+    pub created_at: i64,
+    /// Unix timestamp when the directory was last updated.
     pub updated_at: i64,
 }
-/**String representing the object's type. Always "scim_directory".
-
-Schema `#/components/schemas/SCIMDirectory/properties/object`.*/
+/// Schema `#/components/schemas/SCIMDirectory/properties/custom_attributes/items`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScimDirectoryCustomAttributesItem {
+    /// Display name for the custom attribute
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Key used to store the attribute in the user's public/private/unsafe metadata
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_path: Option<String>,
+    /// GJSON path to extract the attribute value from SCIM user resources
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_path: Option<String>,
+    /// GJSON path to extract the attribute value from directory sync user resources. Same value as `scim_path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_path: Option<String>,
+    /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multi_valued: Option<bool>,
+}
+/// String representing the object's type. Always "scim_directory".
+///
+/// Schema `#/components/schemas/SCIMDirectory/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ScimDirectoryObject {
-    ///`scim_directory`
+    /// `scim_directory`
     ScimDirectory,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9705,72 +9479,72 @@ impl std::fmt::Display for ScimDirectoryObject {
         f.write_str(self.as_str())
     }
 }
-/**Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
-
-Schema `#/components/schemas/SCIMUserMetadata`.*/
+/// Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
+///
+/// Schema `#/components/schemas/SCIMUserMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ScimUserMetadata {
-    ///Whether the directory is currently enabled. Omitted when false.
+    /// The ID of the directory the user is provisioned from.
+    pub directory_id: String,
+    /// Whether the directory is currently enabled. Omitted when false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_enabled: Option<bool>,
-    ///The ID of the directory the user is provisioned from.
-    pub directory_id: String,
-    ///The user's external ID as reported by the directory, if any.
+    /// The user's external ID as reported by the directory, if any.
     pub external_id: Option<String>,
 }
-///Schema `#/components/schemas/Session`.
+/// Schema `#/components/schemas/Session`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Session {
-    ///Unix timestamp of abandonment.
-    pub abandon_at: i64,
+    /// String representing the object's type. Objects of the same type share the same value.
+    pub object: super::types::SessionObject,
+    pub id: String,
+    pub user_id: String,
+    pub client_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
-    pub client_id: String,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    ///Unix timestamp of expiration.
-    pub expire_at: i64,
-    pub id: String,
-    pub last_active_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_active_organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latest_activity: Option<super::types::SessionActivityResponse>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    pub object: super::types::SessionObject,
     pub status: super::types::SessionStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<super::types::SessionTask>>,
-    ///Unix timestamp of last update.
+    pub last_active_organization_id: Option<String>,
+    pub last_active_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_activity: Option<super::types::SessionActivityResponse>,
+    /// Unix timestamp of expiration.
+    pub expire_at: i64,
+    /// Unix timestamp of abandonment.
+    pub abandon_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
-    pub user_id: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<Vec<super::types::SessionTask>>,
 }
-///Schema `#/components/schemas/SessionActivityResponse`.
+/// Schema `#/components/schemas/SessionActivityResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionActivityResponse {
+    pub object: String,
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+    pub is_mobile: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_type: Option<String>,
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_address: Option<String>,
-    pub is_mobile: bool,
-    pub object: String,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Session/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Session/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SessionObject {
-    ///`session`
+    /// `session`
     Session,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9803,7 +9577,7 @@ impl std::fmt::Display for SessionObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SessionRefresh`.
+/// Schema `#/components/schemas/SessionRefresh`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum SessionRefresh {
@@ -9813,25 +9587,25 @@ pub enum SessionRefresh {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/components/schemas/Session/properties/status`.
+/// Schema `#/components/schemas/Session/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SessionStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`revoked`
+    /// `revoked`
     Revoked,
-    ///`ended`
+    /// `ended`
     Ended,
-    ///`expired`
+    /// `expired`
     Expired,
-    ///`removed`
+    /// `removed`
     Removed,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
-    ///`replaced`
+    /// `replaced`
     Replaced,
-    ///`pending`
+    /// `pending`
     Pending,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9878,45 +9652,45 @@ impl std::fmt::Display for SessionStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SessionTask`.
+/// Schema `#/components/schemas/SessionTask`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SessionTask {
     pub key: String,
 }
-///Schema `#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1password~1set_compromised/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct SetUserPasswordCompromisedBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub revoke_all_sessions: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1users~1{user_id}~1profile_image/post/requestBody/content/multipart~1form-data/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1profile_image/post/requestBody/content/multipart~1form-data/schema`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct SetUserProfileImageBody {
     pub file: Option<crate::File>,
 }
-///Schema `#/components/schemas/SignInToken`.
+/// Schema `#/components/schemas/SignInToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignInToken {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub id: String,
     pub object: super::types::SignInTokenObject,
+    pub id: String,
     pub status: super::types::ActorTokenStatus,
+    pub user_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    pub user_id: String,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
 }
-///Schema `#/components/schemas/SignInToken/properties/object`.
+/// Schema `#/components/schemas/SignInToken/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignInTokenObject {
-    ///`sign_in_token`
+    /// `sign_in_token`
     SignInToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -9949,48 +9723,48 @@ impl std::fmt::Display for SignInTokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUp`.
+/// Schema `#/components/schemas/SignUp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUp {
-    ///Unix timestamp at which the user abandoned the sign up attempt.
-    pub abandon_at: i64,
+    pub object: super::types::SignUpObject,
+    pub id: String,
+    pub status: super::types::SignUpStatus,
+    pub required_fields: Vec<String>,
+    pub optional_fields: Vec<String>,
+    pub missing_fields: Vec<String>,
+    pub unverified_fields: Vec<String>,
+    pub verifications: super::types::SignUpVerifications,
+    pub username: Option<String>,
+    pub email_address: Option<String>,
+    pub phone_number: Option<String>,
+    pub web3_wallet: Option<String>,
+    pub password_enabled: bool,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub custom_action: bool,
+    pub external_id: Option<String>,
     pub created_session_id: Option<String>,
     pub created_user_id: Option<String>,
-    pub custom_action: bool,
-    pub email_address: Option<String>,
+    /// Unix timestamp at which the user abandoned the sign up attempt.
+    pub abandon_at: i64,
+    /// Unix timestamp at which the user accepted the legal requirements.
+    pub legal_accepted_at: Option<i64>,
+    /// The user locale preference for the sign-up specified as a BCP-47 language tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
-    pub external_id: Option<String>,
-    pub first_name: Option<String>,
-    pub id: String,
-    pub last_name: Option<String>,
-    ///Unix timestamp at which the user accepted the legal requirements.
-    pub legal_accepted_at: Option<i64>,
-    ///The user locale preference for the sign-up specified as a BCP-47 language tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    pub missing_fields: Vec<String>,
-    pub object: super::types::SignUpObject,
-    pub optional_fields: Vec<String>,
-    pub password_enabled: bool,
-    pub phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub required_fields: Vec<String>,
-    pub status: super::types::SignUpStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    pub unverified_fields: Vec<String>,
-    pub username: Option<String>,
-    pub verifications: super::types::SignUpVerifications,
-    pub web3_wallet: Option<String>,
 }
-///Schema `#/components/schemas/SignUp/properties/object`.
+/// Schema `#/components/schemas/SignUp/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignUpObject {
-    ///`sign_up_attempt`
+    /// `sign_up_attempt`
     SignUpAttempt,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10023,15 +9797,15 @@ impl std::fmt::Display for SignUpObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUp/properties/status`.
+/// Schema `#/components/schemas/SignUp/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignUpStatus {
-    ///`missing_requirements`
+    /// `missing_requirements`
     MissingRequirements,
-    ///`complete`
+    /// `complete`
     Complete,
-    ///`abandoned`
+    /// `abandoned`
     Abandoned,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10068,7 +9842,7 @@ impl std::fmt::Display for SignUpStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUpVerification`.
+/// Schema `#/components/schemas/SignUpVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10076,15 +9850,15 @@ pub struct SignUpVerification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
-///Schema `#/components/schemas/SignUpVerification/properties/next_action`.
+/// Schema `#/components/schemas/SignUpVerification/properties/next_action`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SignUpVerificationNextAction {
-    ///`needs_prepare`
+    /// `needs_prepare`
     NeedsPrepare,
-    ///`needs_attempt`
+    /// `needs_attempt`
     NeedsAttempt,
-    ///``
+    /// ``
     Empty,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10121,96 +9895,96 @@ impl std::fmt::Display for SignUpVerificationNextAction {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/SignUpVerifications`.
+/// Schema `#/components/schemas/SignUpVerifications`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SignUpVerifications {
     pub email_address: Option<super::types::SignUpVerification>,
-    pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
     pub phone_number: Option<super::types::SignUpVerification>,
     pub web3_wallet: Option<super::types::SignUpVerification>,
+    pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
-///Schema `#/components/schemas/SvixURL`.
+/// Schema `#/components/schemas/SvixURL`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SvixUrl {
     pub svix_url: String,
 }
-///Schema `#/components/schemas/Template`.
+/// Schema `#/components/schemas/Template`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Template {
-    ///list of variables that are available for use in the template body
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub available_variables: Option<Vec<String>>,
-    ///the template body before variable interpolation
+    pub id: Option<String>,
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    ///whether this template can be deleted
+    pub object: Option<super::types::TemplateObject>,
+    /// The ID of the instance to which the template belongs
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_delete: Option<bool>,
-    ///whether the body of this template can be edited
+    pub instance_id: Option<String>,
+    /// whether this is a system (default) or user overridden) template
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub can_edit_body: Option<bool>,
-    ///whether this template can be reverted to the corresponding system default
+    pub resource_type: Option<String>,
+    /// whether this is an email or SMS template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_type: Option<String>,
+    /// user-friendly name of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// machine-friendly name of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// position with the listing of templates
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    /// whether this template can be reverted to the corresponding system default
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_revert: Option<bool>,
-    ///whether this template can be enabled or disabled, true only for notification SMS templates
+    /// whether this template can be deleted
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_delete: Option<bool>,
+    /// whether the body of this template can be edited
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_edit_body: Option<bool>,
+    /// whether this template can be enabled or disabled, true only for notification SMS templates
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_toggle: Option<bool>,
-    ///Unix timestamp of creation.
+    /// email subject
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<i64>,
+    pub subject: Option<String>,
+    /// the editor markup used to generate the body of the template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub markup: Option<String>,
+    /// the template body before variable interpolation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// list of variables that are available for use in the template body
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_variables: Option<Vec<String>>,
+    /// list of variables that must be contained in the template body
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_variables: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged_as_suspicious: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    ///The ID of the instance to which the template belongs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub instance_id: Option<String>,
-    ///the editor markup used to generate the body of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub markup: Option<String>,
-    ///user-friendly name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::TemplateObject>,
-    ///position with the listing of templates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub position: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_to_email_name: Option<String>,
-    ///list of variables that must be contained in the template body
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required_variables: Option<Vec<String>>,
-    ///whether this is a system (default) or user overridden) template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
-    ///machine-friendly name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slug: Option<String>,
-    ///email subject
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject: Option<String>,
-    ///whether this is an email or SMS template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of last update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// Unix timestamp of creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Template/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Template/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TemplateObject {
-    ///`template`
+    /// `template`
     Template,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10243,20 +10017,20 @@ impl std::fmt::Display for TemplateObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/TestingToken`.
+/// Schema `#/components/schemas/TestingToken`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TestingToken {
-    ///Unix timestamp of the token's expiration time.
-    pub expires_at: i64,
     pub object: super::types::TestingTokenObject,
-    ///The actual token. This value is meant to be passed in the `__clerk_testing_token` query parameter with requests to the Frontend API.
+    /// The actual token. This value is meant to be passed in the `__clerk_testing_token` query parameter with requests to the Frontend API.
     pub token: String,
+    /// Unix timestamp of the token's expiration time.
+    pub expires_at: i64,
 }
-///Schema `#/components/schemas/TestingToken/properties/object`.
+/// Schema `#/components/schemas/TestingToken/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TestingTokenObject {
-    ///`testing_token`
+    /// `testing_token`
     TestingToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10289,29 +10063,29 @@ impl std::fmt::Display for TestingTokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1templates~1{template_type}~1{slug}~1toggle_delivery/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct ToggleTemplateDeliveryBody {
-    ///Whether Clerk should deliver emails or SMS messages based on the current template
+    /// Whether Clerk should deliver emails or SMS messages based on the current template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
-///Schema `#/components/schemas/Token`.
+/// Schema `#/components/schemas/Token`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Token {
-    ///String representing the encoded JSON Web Token (JWT) value.
-    pub jwt: String,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::TokenObject,
+    /// String representing the encoded JSON Web Token (JWT) value.
+    pub jwt: String,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Token/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Token/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TokenObject {
-    ///`token`
+    /// `token`
     Token,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10344,20 +10118,20 @@ impl std::fmt::Display for TokenObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/TotalCount`.
+/// Schema `#/components/schemas/TotalCount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TotalCount {
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::TotalCountObject,
     pub total_count: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/TotalCount/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/TotalCount/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TotalCountObject {
-    ///`total_count`
+    /// `total_count`
     TotalCount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10390,34 +10164,34 @@ impl std::fmt::Display for TotalCountObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/TrustedDevice`.
+/// Schema `#/components/schemas/TrustedDevice`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TrustedDevice {
-    pub algorithm: super::types::TrustedDeviceAlgorithm,
-    pub app_identifier: String,
-    ///Unix timestamp of creation in milliseconds.
-    pub created_at: i64,
+    /// String representing the object's type.
+    pub object: super::types::TrustedDeviceObject,
     pub id: String,
-    ///Unix timestamp of the last use in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_used_at: Option<i64>,
+    pub platform: super::types::TrustedDevicePlatform,
+    pub app_identifier: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    ///String representing the object's type.
-    pub object: super::types::TrustedDeviceObject,
-    pub platform: super::types::TrustedDevicePlatform,
-    ///Unix timestamp of revocation in milliseconds.
+    pub algorithm: super::types::TrustedDeviceAlgorithm,
+    pub status: super::types::TrustedDeviceStatus,
+    /// Unix timestamp of creation in milliseconds.
+    pub created_at: i64,
+    /// Unix timestamp of the last update in milliseconds.
+    pub updated_at: i64,
+    /// Unix timestamp of the last use in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<i64>,
+    /// Unix timestamp of revocation in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<i64>,
-    pub status: super::types::TrustedDeviceStatus,
-    ///Unix timestamp of the last update in milliseconds.
-    pub updated_at: i64,
 }
-///Schema `#/components/schemas/TrustedDevice/properties/algorithm`.
+/// Schema `#/components/schemas/TrustedDevice/properties/algorithm`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TrustedDeviceAlgorithm {
-    ///`ES256`
+    /// `ES256`
     Es256,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10450,13 +10224,13 @@ impl std::fmt::Display for TrustedDeviceAlgorithm {
         f.write_str(self.as_str())
     }
 }
-/**String representing the object's type.
-
-Schema `#/components/schemas/TrustedDevice/properties/object`.*/
+/// String representing the object's type.
+///
+/// Schema `#/components/schemas/TrustedDevice/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TrustedDeviceObject {
-    ///`trusted_device`
+    /// `trusted_device`
     TrustedDevice,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10489,13 +10263,13 @@ impl std::fmt::Display for TrustedDeviceObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/TrustedDevice/properties/platform`.
+/// Schema `#/components/schemas/TrustedDevice/properties/platform`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TrustedDevicePlatform {
-    ///`ios`
+    /// `ios`
     Ios,
-    ///`android`
+    /// `android`
     Android,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10530,13 +10304,13 @@ impl std::fmt::Display for TrustedDevicePlatform {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/TrustedDevice/properties/status`.
+/// Schema `#/components/schemas/TrustedDevice/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum TrustedDeviceStatus {
-    ///`active`
+    /// `active`
     Active,
-    ///`revoked`
+    /// `revoked`
     Revoked,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10571,204 +10345,181 @@ impl std::fmt::Display for TrustedDeviceStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1api_keys~1{apiKeyID}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateApiKeyBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub claims: crate::Nullable<serde_json::Value>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub description: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub seconds_until_expiration: crate::Nullable<f64>,
+    pub description: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub seconds_until_expiration: crate::Nullable<f64>,
 }
-///Schema `#/paths/~1directories~1{directory_id}/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[derive(Default)]
-pub struct UpdateDirectoryBody {
-    /**Attribute-to-directory-path entries to merge into the directory's attribute mapping.
-Set a key to `null` to remove it from the mapping.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
-    ///Whether the directory is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    ///Whether group-to-role mapping is enabled for this directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_role_mapping_enabled: Option<bool>,
-    ///A human-friendly name for the directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    ///The identity provider for this directory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-}
-///Schema `#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateDomainBody {
-    /**Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
-will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
-multiple secondaries) on the same root domain (eTLD+1).*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub is_secondary: crate::Nullable<bool>,
-    /**The new domain name. For development instances, can contain the port,
-i.e `myhostname:3000`. For production instances, must be a valid FQDN,
-i.e `mysite.com`. Cannot contain protocol scheme.*/
+    /// The new domain name. For development instances, can contain the port,
+    /// i.e `myhostname:3000`. For production instances, must be a valid FQDN,
+    /// i.e `mysite.com`. Cannot contain protocol scheme.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    /**The full URL of the proxy that will forward requests to Clerk's Frontend API.
-Can only be updated for production instances.*/
+    /// The full URL of the proxy that will forward requests to Clerk's Frontend API.
+    /// Can only be updated for production instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proxy_url: crate::Nullable<String>,
+    /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
+    /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
+    /// multiple secondaries) on the same root domain (eTLD+1).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub is_secondary: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1email_addresses~1{email_address_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateEmailAddressBody {
-    /**If set to `true` and this update makes the email address the user's new primary,
-the previous primary email address is notified of the change.
-By default, no notification is sent.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub notify_primary_email_address_changed: crate::Nullable<bool>,
-    ///Set this email address as the primary email address for the user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    ///The email address will be marked as verified.
+    /// The email address will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Set this email address as the primary email address for the user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// If set to `true` and this update makes the email address the user's new primary,
+    /// the previous primary email address is notified of the change.
+    /// By default, no notification is sent.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateEnterpriseConnectionBody {
-    ///Whether the enterprise connection is active. When set to true (enabling), any existing verified organization domains for the same domain(s) will be removed so the connection can be enabled.
+    /// The display name of the enterprise connection
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
+    /// Domains associated with the enterprise connection. Values are normalized to lowercase.
+    /// Empty array means ignored (no change); non-empty array means set domains to the given list (replaces existing).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains: crate::Nullable<Vec<String>>,
+    /// Whether the enterprise connection is active. When set to true (enabling), any existing verified organization domains for the same domain(s) will be removed so the connection can be enabled.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub active: crate::Nullable<bool>,
-    ///Whether this connection supports account linking via organization membership
+    /// Whether to sync user attributes on sign-in
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sync_user_attributes: crate::Nullable<bool>,
+    /// Whether to disable additional identifications
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub disable_additional_identifications: crate::Nullable<bool>,
+    /// Whether this connection supports account linking via organization membership
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
-    ///Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
+    /// Organization ID to link to this enterprise connection. Only linking is supported; sending this field sets or changes the linked organization. There is no way to unlink an organization once linked.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub organization_id: crate::Nullable<String>,
+    /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
+    /// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub saml: crate::Nullable<super::types::UpdateEnterpriseConnectionBodySaml>,
+    /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub oidc: crate::Nullable<super::types::CreateEnterpriseConnectionBodyOidc>,
+    /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_attributes: crate::Nullable<
         Vec<super::types::EnterpriseConnectionCustomAttributesItem>,
     >,
-    ///Whether to disable additional identifications
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub disable_additional_identifications: crate::Nullable<bool>,
-    /**Domains associated with the enterprise connection. Values are normalized to lowercase.
-Empty array means ignored (no change); non-empty array means set domains to the given list (replaces existing).*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domains: crate::Nullable<Vec<String>>,
-    ///The display name of the enterprise connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
-    ///OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub oidc: crate::Nullable<super::types::CreateEnterpriseConnectionBodyOidc>,
-    ///Organization ID to link to this enterprise connection. Only linking is supported; sending this field sets or changes the linked organization. There is no way to unlink an organization once linked.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<String>,
-    /**SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
-Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub saml: crate::Nullable<super::types::UpdateEnterpriseConnectionBodySaml>,
-    ///Whether to sync user attributes on sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub sync_user_attributes: crate::Nullable<bool>,
 }
-/**SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
-Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
-
-Schema `#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`.*/
+/// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
+/// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
+///
+/// Schema `#/paths/~1enterprise_connections~1{enterprise_connection_id}/patch/requestBody/content/application~1json/schema/properties/saml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateEnterpriseConnectionBodySaml {
+    /// Display name of the SAML connection
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_idp_initiated: crate::Nullable<bool>,
+    pub name: crate::Nullable<String>,
+    /// IdP entity ID
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_subdomains: crate::Nullable<bool>,
-    ///Attribute mapping for SAML attributes
+    pub idp_entity_id: crate::Nullable<String>,
+    /// IdP SSO URL
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_sso_url: crate::Nullable<String>,
+    /// IdP certificate (PEM)
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_certificate: crate::Nullable<String>,
+    /// URL to IdP metadata
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata_url: crate::Nullable<String>,
+    /// Raw IdP metadata XML
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<String>,
+    /// Attribute mapping for SAML attributes
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub attribute_mapping: crate::Nullable<
         super::types::CreateEnterpriseConnectionBodySamlAttributeMapping,
     >,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_subdomains: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_idp_initiated: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub force_authn: crate::Nullable<bool>,
-    ///IdP certificate (PEM)
+    /// Configuration for the login_hint sent to the IdP on SSO sign-in
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_certificate: crate::Nullable<String>,
-    ///IdP entity ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_entity_id: crate::Nullable<String>,
-    ///Raw IdP metadata XML
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata: crate::Nullable<String>,
-    ///URL to IdP metadata
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata_url: crate::Nullable<String>,
-    ///IdP SSO URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_sso_url: crate::Nullable<String>,
-    ///Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub login_hint: crate::Nullable<
-        super::types::EnterpriseConnectionSamlConnectionLoginHint,
-    >,
-    ///Display name of the SAML connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
+    pub login_hint: crate::Nullable<super::types::SamlConnectionLoginHint>,
 }
-///Schema `#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1beta_features~1instance_settings/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceAuthConfigBody {
-    /**The local part of the email address from which authentication-related emails (e.g. OTP code, magic links) will be sent.
-Only alphanumeric values are allowed.
-Note that this value should contain only the local part of the address (e.g. `foo` for `foo@example.com`).*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub from_email_address: crate::Nullable<String>,
-    ///Enable the Progressive Sign Up algorithm. This feature is deprecated, please contact support if you need assistance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub progressive_sign_up: crate::Nullable<bool>,
-    ///Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
+    /// Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub restricted_to_allowlist: crate::Nullable<bool>,
-    /**Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
-Defaults to true for development instances.*/
+    /// The local part of the email address from which authentication-related emails (e.g. OTP code, magic links) will be sent.
+    /// Only alphanumeric values are allowed.
+    /// Note that this value should contain only the local part of the address (e.g. `foo` for `foo@example.com`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub from_email_address: crate::Nullable<String>,
+    /// Enable the Progressive Sign Up algorithm. This feature is deprecated, please contact support if you need assistance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub progressive_sign_up: crate::Nullable<bool>,
+    /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
+    /// Defaults to true for development instances.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub test_mode: crate::Nullable<bool>,
 }
-///Schema `#/components/responses/InstanceSettings/content/application~1json/schema`.
+/// Schema `#/components/responses/InstanceSettings/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateInstanceAuthConfigResponse {
-    ///Deprecated. When enabled, production authentication emails for this instance are sent through Clerk's legacy managed email delivery path. This setting is being retired; use the instance's configured email sending domain instead.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enhanced_email_deliverability: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::UpdateInstanceAuthConfigResponseObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progressive_sign_up: Option<bool>,
+    pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progressive_sign_up: Option<bool>,
+    /// Deprecated. When enabled, production authentication emails for this instance are sent through Clerk's legacy managed email delivery path. This setting is being retired; use the instance's configured email sending domain instead.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enhanced_email_deliverability: Option<bool>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/responses/InstanceSettings/content/application~1json/schema/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/responses/InstanceSettings/content/application~1json/schema/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum UpdateInstanceAuthConfigResponseObject {
-    ///`instance_settings`
+    /// `instance_settings`
     InstanceSettings,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10805,51 +10556,51 @@ impl std::fmt::Display for UpdateInstanceAuthConfigResponseObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1instance/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceBody {
-    ///For browser-like stacks such as browser extensions, Electron (not officially supported), or Capacitor.js (not officially supported), the instance allowed origins need to be updated with the request origin value. For Chrome extensions popup, background, or service worker pages, the origin is chrome-extension://extension_uuid. For Electron apps the default origin is http://localhost:3000. For Capacitor, the origin is capacitor://localhost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allowed_origins: Option<Vec<String>>,
+    /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
+    /// Defaults to true for development instances.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub test_mode: crate::Nullable<bool>,
+    /// Whether the instance should be using the HIBP service to check passwords for breaches
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hibp: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub support_email: crate::Nullable<String>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub clerk_js_version: crate::Nullable<String>,
-    /**Whether the instance should operate in cookieless development mode (i.e. without third-party cookies).
-Deprecated: Please use `url_based_session_syncing` instead.*/
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub development_origin: crate::Nullable<String>,
+    /// For browser-like stacks such as browser extensions, Electron (not officially supported), or Capacitor.js (not officially supported), the instance allowed origins need to be updated with the request origin value. For Chrome extensions popup, background, or service worker pages, the origin is chrome-extension://extension_uuid. For Electron apps the default origin is http://localhost:3000. For Capacitor, the origin is capacitor://localhost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_origins: Option<Vec<String>>,
+    /// Whether the instance should operate in cookieless development mode (i.e. without third-party cookies).
+    /// Deprecated: Please use `url_based_session_syncing` instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub cookieless_dev: crate::Nullable<bool>,
+    /// Whether the instance should use URL-based session syncing in development mode (i.e. without third-party cookies).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub development_origin: crate::Nullable<String>,
-    ///Whether the instance should be using the HIBP service to check passwords for breaches
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub hibp: crate::Nullable<bool>,
-    ///When password is required at the instance level, sets the preferred sign-in strategy surfaced to Clerk components. Has no effect when password is not required. Defaults to `password`. Set to an empty string to clear the override.
+    pub url_based_session_syncing: crate::Nullable<bool>,
+    /// When password is required at the instance level, sets the preferred sign-in strategy surfaced to Clerk components. Has no effect when password is not required. Defaults to `password`. Set to an empty string to clear the override.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub preferred_sign_in_strategy_when_password_required: crate::Nullable<
         super::types::UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired,
     >,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub support_email: crate::Nullable<String>,
-    /**Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
-Defaults to true for development instances.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub test_mode: crate::Nullable<bool>,
-    ///Whether the instance should use URL-based session syncing in development mode (i.e. without third-party cookies).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub url_based_session_syncing: crate::Nullable<bool>,
 }
-/**When password is required at the instance level, sets the preferred sign-in strategy surfaced to Clerk components. Has no effect when password is not required. Defaults to `password`. Set to an empty string to clear the override.
-
-Schema `#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`.*/
+/// When password is required at the instance level, sets the preferred sign-in strategy surfaced to Clerk components. Has no effect when password is not required. Defaults to `password`. Set to an empty string to clear the override.
+///
+/// Schema `#/paths/~1instance/patch/requestBody/content/application~1json/schema/properties/preferred_sign_in_strategy_when_password_required`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
-    ///`password`
+    /// `password`
     Password,
-    ///`otp`
+    /// `otp`
     Otp,
-    ///``
+    /// ``
     Empty,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -10897,67 +10648,67 @@ for UpdateInstanceBodyPreferredSignInStrategyWhenPasswordRequired {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance~1communication/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceCommunicationBody {
-    ///ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
+    /// ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub blocked_country_codes: crate::Nullable<Vec<String>>,
 }
-///Schema `#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance~1oauth_application_settings/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceOAuthApplicationSettingsBody {
-    ///Whether the instance advertises support for Client ID Metadata Documents in its OAuth authorization server metadata.
+    /// Whether dynamic OAuth client registration is enabled for the instance (RFC 7591).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub dynamic_oauth_client_registration: crate::Nullable<bool>,
+    /// Default scopes. Set to null to reset to Clerk-provided defaults.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub default_scopes: crate::Nullable<Vec<String>>,
+    /// Whether OAuth JWT access tokens are enabled for the instance (disabled indicates opaque access tokens).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub oauth_jwt_access_tokens: crate::Nullable<bool>,
+    /// Whether the instance advertises support for Client ID Metadata Documents in its OAuth authorization server metadata.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_id_metadata_documents_advertised: crate::Nullable<bool>,
-    ///When true, recorded implicitly allowed CIMD clients are rejected on future client lookups. Explicitly allowed clients remain accepted. This does not revoke previously issued access tokens.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub client_id_metadata_documents_block_implicitly_allowed_clients: crate::Nullable<
-        bool,
-    >,
-    ///When true, new unknown CIMD clients are rejected. Previously auto-connected and pre-registered clients remain admitted; deleting a client makes it unknown again.
+    /// When true, new unknown CIMD clients are rejected. Previously auto-connected and pre-registered clients remain admitted; deleting a client makes it unknown again.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_id_metadata_documents_only_allow_pre_registered_clients: crate::Nullable<
         bool,
     >,
-    ///Default scopes. Set to null to reset to Clerk-provided defaults.
+    /// When true, recorded implicitly allowed CIMD clients are rejected on future client lookups. Explicitly allowed clients remain accepted. This does not revoke previously issued access tokens.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub default_scopes: crate::Nullable<Vec<String>>,
-    ///Whether dynamic OAuth client registration is enabled for the instance (RFC 7591).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub dynamic_oauth_client_registration: crate::Nullable<bool>,
-    ///Whether OAuth JWT access tokens are enabled for the instance (disabled indicates opaque access tokens).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub oauth_jwt_access_tokens: crate::Nullable<bool>,
+    pub client_id_metadata_documents_block_implicitly_allowed_clients: crate::Nullable<
+        bool,
+    >,
 }
-///Schema `#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance~1organization_settings/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceOrganizationSettingsBody {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub admin_delete_enabled: crate::Nullable<bool>,
-    ///Specify what the default organization role is for an organization creator.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub creator_role_id: crate::Nullable<String>,
-    ///Specify what the default organization role is for the organization domains.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domains_default_role_id: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub domains_enabled: crate::Nullable<bool>,
-    /**Specify which enrollment modes to enable for your Organization Domains.
-Supported modes are 'automatic_invitation' & 'automatic_suggestion'.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domains_enrollment_modes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enabled: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_allowed_memberships: crate::Nullable<i64>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub admin_delete_enabled: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains_enabled: crate::Nullable<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug_disabled: crate::Nullable<bool>,
+    /// Specify which enrollment modes to enable for your Organization Domains.
+    /// Supported modes are 'automatic_invitation' & 'automatic_suggestion'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domains_enrollment_modes: Option<Vec<String>>,
+    /// Specify what the default organization role is for an organization creator.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub creator_role_id: crate::Nullable<String>,
+    /// Specify what the default organization role is for the organization domains.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub domains_default_role_id: crate::Nullable<String>,
 }
-///Schema `#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance~1protect/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceProtectBody {
@@ -10966,114 +10717,114 @@ pub struct UpdateInstanceProtectBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub specter_enabled: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1instance~1restrictions/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateInstanceRestrictionsBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowlist: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allowlist_blocklist_disabled_on_sign_in: crate::Nullable<bool>,
+    pub blocklist: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub block_disposable_email_domains: crate::Nullable<bool>,
+    pub allowlist_blocklist_disabled_on_sign_in: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub block_email_subaddresses: crate::Nullable<bool>,
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub blocklist: crate::Nullable<bool>,
+    pub block_disposable_email_domains: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateMachineBody {
-    ///The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_token_ttl: Option<i64>,
-    ///The name of the machine
+    /// The name of the machine
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_token_ttl: Option<i64>,
 }
-///Schema `#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOAuthApplicationBody {
-    ///The new callback URL of the OAuth application
+    /// The new name of the OAuth application.
+    /// Max length: 256
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
+    /// An array of redirect URIs of the new OAuth application
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub redirect_uris: crate::Nullable<Vec<String>>,
+    /// The new callback URL of the OAuth application
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub callback_url: crate::Nullable<String>,
-    ///True to enable a consent screen to display in the authentication flow. This cannot be disabled for dynamically registered OAuth Applications.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub consent_screen_enabled: crate::Nullable<bool>,
-    /**The new name of the OAuth application.
-Max length: 256*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
-    ///True to require the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub pkce_required: crate::Nullable<bool>,
-    ///If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub public: crate::Nullable<bool>,
-    ///An array of redirect URIs of the new OAuth application
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub redirect_uris: crate::Nullable<Vec<String>>,
-    ///Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub scopes: crate::Nullable<String>,
+    /// True to enable a consent screen to display in the authentication flow. This cannot be disabled for dynamically registered OAuth Applications.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_screen_enabled: crate::Nullable<bool>,
+    /// True to require the Proof Key of Code Exchange (PKCE) flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pkce_required: crate::Nullable<bool>,
+    /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub public: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOrganizationBody {
-    ///If true, an admin can delete this organization with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub admin_delete_enabled: crate::Nullable<bool>,
-    ///A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///The maximum number of memberships allowed for this organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub max_allowed_memberships: crate::Nullable<i64>,
-    /**The new name of the organization.
-May not contain URLs or HTML.
-Max length: 256*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
-    /**Metadata saved on the organization that is only visible to your backend.
-Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/organizations/{organization_id}`. Use `PATCH /v1/organizations/{organization_id}/metadata` to merge updates into existing metadata, or `PUT /v1/organizations/{organization_id}/metadata` to replace a metadata field entirely.*/
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the organization, that is visible to both your frontend and backend.
-Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/organizations/{organization_id}`. Use `PATCH /v1/organizations/{organization_id}/metadata` to merge updates into existing metadata, or `PUT /v1/organizations/{organization_id}/metadata` to replace a metadata field entirely.*/
+    /// Metadata saved on the organization, that is visible to both your frontend and backend.
+    /// Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/organizations/{organization_id}`. Use `PATCH /v1/organizations/{organization_id}/metadata` to merge updates into existing metadata, or `PUT /v1/organizations/{organization_id}/metadata` to replace a metadata field entirely.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
+    /// Metadata saved on the organization that is only visible to your backend.
+    /// Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/organizations/{organization_id}`. Use `PATCH /v1/organizations/{organization_id}/metadata` to merge updates into existing metadata, or `PUT /v1/organizations/{organization_id}/metadata` to replace a metadata field entirely.
+    #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub role_set_key: crate::Nullable<String>,
-    ///The new slug of the organization, which needs to be unique in the instance
+    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    /// The new name of the organization.
+    /// May not contain URLs or HTML.
+    /// Max length: 256
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
+    /// The new slug of the organization, which needs to be unique in the instance
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<String>,
+    /// The maximum number of memberships allowed for this organization
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub max_allowed_memberships: crate::Nullable<i64>,
+    /// If true, an admin can delete this organization with the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub admin_delete_enabled: crate::Nullable<bool>,
+    /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
+    /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub role_set_key: crate::Nullable<String>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOrganizationDomainBody {
-    ///The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
+    /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enrollment_mode: crate::Nullable<String>,
-    ///The status of the domain's verification
+    /// The status of the domain's verification
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOrganizationMembershipBody {
-    ///The new role of the given membership.
+    /// The new role of the given membership.
     pub role: String,
 }
 impl UpdateOrganizationMembershipBody {
-    ///A value with the required fields (`role`) set and every optional field absent.
+    /// A value with the required fields (`role`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(role: String) -> Self {
         UpdateOrganizationMembershipBody {
@@ -11081,115 +10832,102 @@ impl UpdateOrganizationMembershipBody {
         }
     }
 }
-///Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[derive(Default)]
-pub struct UpdateOrganizationMembershipMetadataBody {
-    /**Metadata saved on the organization membership that is only visible to your backend.
-The new object will be merged with the existing value.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /**Metadata saved on the organization membership, that is visible to both your frontend and backend.
-The new object will be merged with the existing value.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-}
-///Schema `#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOrganizationPermissionBody {
-    ///A description of the permission.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    ///The key of the permission. Must have the format "org:feature:action" where feature and action are segments consisting of lowercase letters, digits, or underscores. Cannot begin with "org:sys_" as that prefix is reserved for system permissions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    ///The name of the permission.
+    /// The name of the permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The key of the permission. Must have the format "org:feature:action" where feature and action are segments consisting of lowercase letters, digits, or underscores. Cannot begin with "org:sys_" as that prefix is reserved for system permissions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// A description of the permission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
-///Schema `#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1organization_roles~1{organization_role_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateOrganizationRoleBody {
-    ///Optional description for the role
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub description: crate::Nullable<String>,
-    ///A unique key for the organization role. Must start with 'org:' and contain only lowercase alphanumeric characters and underscores.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub key: crate::Nullable<String>,
-    ///The new name for the organization role
+    /// The new name for the organization role
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    ///Array of permission IDs to assign to the role. If provided, this will replace the existing permissions.
+    /// A unique key for the organization role. Must start with 'org:' and contain only lowercase alphanumeric characters and underscores.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub key: crate::Nullable<String>,
+    /// Optional description for the role
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<String>,
+    /// Array of permission IDs to assign to the role. If provided, this will replace the existing permissions.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub permissions: crate::Nullable<Vec<String>>,
 }
-///Schema `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdatePhoneNumberBody {
-    ///Set this phone number as the primary phone number for the user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary: crate::Nullable<bool>,
-    /**Set this phone number as reserved for multi-factor authentication.
-The phone number must also be verified.
-If there are no other reserved second factors, the phone number will be set as the default second factor.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub reserved_for_second_factor: crate::Nullable<bool>,
-    ///The phone number will be marked as verified.
+    /// The phone number will be marked as verified.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+    /// Set this phone number as the primary phone number for the user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary: crate::Nullable<bool>,
+    /// Set this phone number as reserved for multi-factor authentication.
+    /// The phone number must also be verified.
+    /// If there are no other reserved second factors, the phone number will be set as the default second factor.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub reserved_for_second_factor: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1beta_features~1domain/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateProductionInstanceDomainBody {
-    ///The new home URL of the production instance e.g. https://www.example.com
+    /// The new home URL of the production instance e.g. https://www.example.com
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
-    ///Whether the domain is a secondary app.
+    /// Whether the domain is a secondary app.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
-///Schema `#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateRoleSetBody {
-    /**The key of the role to assign to organization creators.
-Must be an existing role in the role set.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub creator_role_key: crate::Nullable<String>,
-    /**The key of the role to use as the default role for new organization members.
-Must be an existing role in the role set.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub default_role_key: crate::Nullable<String>,
-    ///Optional description for the role set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub description: crate::Nullable<String>,
-    ///A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub key: crate::Nullable<String>,
-    ///The new name for the role set
+    /// The new name for the role set
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    /**Set to "initial" to make this the default role set for new organizations.
-Only one role set can be "initial" per instance; setting this will change any existing initial role set to "custom".*/
+    /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub key: crate::Nullable<String>,
+    /// Optional description for the role set
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub description: crate::Nullable<String>,
+    /// Set to "initial" to make this the default role set for new organizations.
+    /// Only one role set can be "initial" per instance; setting this will change any existing initial role set to "custom".
     #[serde(
         rename = "type",
         default,
         skip_serializing_if = "crate::Nullable::is_absent"
     )]
     pub type_: crate::Nullable<super::types::UpdateRoleSetBodyType>,
+    /// The key of the role to use as the default role for new organization members.
+    /// Must be an existing role in the role set.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub default_role_key: crate::Nullable<String>,
+    /// The key of the role to assign to organization creators.
+    /// Must be an existing role in the role set.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub creator_role_key: crate::Nullable<String>,
 }
-/**Set to "initial" to make this the default role set for new organizations.
-Only one role set can be "initial" per instance; setting this will change any existing initial role set to "custom".
-
-Schema `#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`.*/
+/// Set to "initial" to make this the default role set for new organizations.
+/// Only one role set can be "initial" per instance; setting this will change any existing initial role set to "custom".
+///
+/// Schema `#/paths/~1role_sets~1{role_set_key_or_id}/patch/requestBody/content/application~1json/schema/properties/type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum UpdateRoleSetBodyType {
-    ///`initial`
+    /// `initial`
     Initial,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11222,327 +10960,346 @@ impl std::fmt::Display for UpdateRoleSetBodyType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1saml_connections~1{saml_connection_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateSamlConnectionBody {
-    ///Activate or de-activate the SAML Connection
+    /// The name of the new SAML Connection
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub active: crate::Nullable<bool>,
-    ///Enable or deactivate IdP-initiated flows
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_idp_initiated: crate::Nullable<bool>,
-    ///Whether this connection supports account linking via organization membership
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_organization_account_linking: crate::Nullable<bool>,
-    ///Allow users with an email address subdomain to use this connection in order to authenticate
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub allow_subdomains: crate::Nullable<bool>,
-    ///Define the attribute name mapping between Identity Provider and Clerk's user properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub attribute_mapping: crate::Nullable<
-        super::types::EnterpriseConnectionTestRunParsedUserInfo,
-    >,
-    ///When enabling the connection, controls behavior when verified domains used for enrollment modes like automatic invitation or automatic suggestion already exist for the same domain. If true, those verified domains are removed and the connection is enabled. If false or omitted, the request fails when any such verified domain exists.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub consent_verified_domains_deletion: crate::Nullable<bool>,
-    ///Enable or deactivate additional identifications
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub disable_additional_identifications: crate::Nullable<bool>,
-    ///The domain to use for the new SAML Connection
+    pub name: crate::Nullable<String>,
+    /// The domain to use for the new SAML Connection
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domain: crate::Nullable<String>,
-    ///A list of the domains on use for the SAML connection
+    /// A list of the domains on use for the SAML connection
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domains: crate::Nullable<Vec<String>>,
-    ///Enable or deactivate ForceAuthn
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub force_authn: Option<bool>,
-    ///The x509 certificated as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_certificate: crate::Nullable<String>,
-    ///The Entity ID as provided by the IdP
+    /// The Entity ID as provided by the IdP
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_entity_id: crate::Nullable<String>,
-    ///The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata: crate::Nullable<String>,
-    ///The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub idp_metadata_url: crate::Nullable<String>,
-    ///The SSO URL as provided by the IdP
+    /// The SSO URL as provided by the IdP
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_sso_url: crate::Nullable<String>,
-    ///Configuration for the login_hint sent to the IdP on SSO sign-in
+    /// The x509 certificated as provided by the IdP
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub login_hint: crate::Nullable<
-        super::types::EnterpriseConnectionSamlConnectionLoginHint,
-    >,
-    ///The name of the new SAML Connection
+    pub idp_certificate: crate::Nullable<String>,
+    /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub name: crate::Nullable<String>,
-    ///The ID of the organization to which users of this SAML Connection will be added
+    pub idp_metadata_url: crate::Nullable<String>,
+    /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub idp_metadata: crate::Nullable<String>,
+    /// The ID of the organization to which users of this SAML Connection will be added
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<String>,
-    ///Controls whether to update the user's attributes in each sign-in
+    /// Define the attribute name mapping between Identity Provider and Clerk's user properties
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub attribute_mapping: crate::Nullable<
+        super::types::CreateSamlConnectionBodyAttributeMapping,
+    >,
+    /// Activate or de-activate the SAML Connection
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub active: crate::Nullable<bool>,
+    /// Controls whether to update the user's attributes in each sign-in
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub sync_user_attributes: crate::Nullable<bool>,
+    /// Allow users with an email address subdomain to use this connection in order to authenticate
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_subdomains: crate::Nullable<bool>,
+    /// Enable or deactivate IdP-initiated flows
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_idp_initiated: crate::Nullable<bool>,
+    /// Enable or deactivate additional identifications
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub disable_additional_identifications: crate::Nullable<bool>,
+    /// Whether this connection supports account linking via organization membership
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allow_organization_account_linking: crate::Nullable<bool>,
+    /// Enable or deactivate ForceAuthn
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_authn: Option<bool>,
+    /// Configuration for the login_hint sent to the IdP on SSO sign-in
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub login_hint: crate::Nullable<super::types::SamlConnectionLoginHint>,
+    /// When enabling the connection, controls behavior when verified domains used for enrollment modes like automatic invitation or automatic suggestion already exist for the same domain. If true, those verified domains are removed and the connection is enabled. If false or omitted, the request fails when any such verified domain exists.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub consent_verified_domains_deletion: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1scim_directories~1{scim_directory_id}/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct UpdateScimDirectoryBody {
+    /// A human-friendly name for the directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the directory is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The identity provider for this directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Attribute-to-SCIM-path entries to merge into the directory's attribute mapping.
+    /// Set a key to `null` to remove it from the mapping.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
+    /// Whether group-to-role mapping is enabled for this directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_role_mapping_enabled: Option<bool>,
+}
+/// Schema `#/paths/~1sign_ups~1{id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateSignUpBody {
-    ///If true, the sign-up will be marked as a custom action.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub custom_action: crate::Nullable<bool>,
-    /**The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
-This will be copied to the resulting user when the sign-up is completed.*/
+    /// The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
+    /// This will be copied to the resulting user when the sign-up is completed.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
+    /// If true, the sign-up will be marked as a custom action.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub custom_action: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpdateUserBody {
-    /**If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
-You must provide the backup codes in plain format or the corresponding bcrypt digest.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_codes: Option<Vec<String>>,
-    ///When set to `true`, the user will bypass Device Trust checks during sign-in.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub bypass_client_trust: crate::Nullable<bool>,
-    ///If true, the user can create organizations with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organization_enabled: crate::Nullable<bool>,
-    ///The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub create_organizations_limit: crate::Nullable<i64>,
-    ///A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub created_at: crate::Nullable<String>,
-    ///If true, the user can delete themselves with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub delete_self_enabled: crate::Nullable<bool>,
-    /**The ID of the user as used in your external systems or your previous authentication solution.
-Must be unique across your instance.*/
+    /// The ID of the user as used in your external systems or your previous authentication solution.
+    /// Must be unique across your instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
-    ///The first name to assign to the user
+    /// The first name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub first_name: crate::Nullable<String>,
-    ///The last name to assign to the user
+    /// The last name to assign to the user
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<String>,
-    ///A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub legal_accepted_at: crate::Nullable<String>,
-    ///The locale to assign to the user (e.g., "en-US", "fr-FR")
+    /// The locale to assign to the user (e.g., "en-US", "fr-FR")
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
-    /**If set to `true`, the user will be notified that their primary email address has changed.
-By default, no notification is sent.*/
+    /// The ID of the email address to set as primary.
+    /// It must be verified, and present on the current user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_email_address_id: crate::Nullable<String>,
+    /// If set to `true`, the user will be notified that their primary email address has changed.
+    /// By default, no notification is sent.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
-    /**The plaintext password to give the user.
-Must be at least 8 characters long, and cannot be in any list of hacked passwords.*/
+    /// The ID of the phone number to set as primary.
+    /// It must be verified, and present on the current user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_phone_number_id: crate::Nullable<String>,
+    /// The ID of the web3 wallets to set as primary.
+    /// It must be verified, and present on the current user.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub primary_web3_wallet_id: crate::Nullable<String>,
+    /// The username to give to the user.
+    /// It must be unique across your instance.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub username: crate::Nullable<String>,
+    /// The ID of the image to set as the user's profile image
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub profile_image_id: crate::Nullable<String>,
+    /// The plaintext password to give the user.
+    /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password: crate::Nullable<String>,
-    /**In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
-The digests should be generated with one of the supported algorithms.
-The hashing algorithm can be specified using the `password_hasher` property.*/
+    /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
+    /// The digests should be generated with one of the supported algorithms.
+    /// The hashing algorithm can be specified using the `password_hasher` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<super::types::PasswordHasher>,
-    /**The ID of the email address to set as primary.
-It must be verified, and present on the current user.*/
+    /// Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_email_address_id: crate::Nullable<String>,
-    /**The ID of the phone number to set as primary.
-It must be verified, and present on the current user.*/
+    pub skip_password_checks: crate::Nullable<bool>,
+    /// Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_phone_number_id: crate::Nullable<String>,
-    /**The ID of the web3 wallets to set as primary.
-It must be verified, and present on the current user.*/
+    pub sign_out_of_other_sessions: crate::Nullable<bool>,
+    /// In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
+    /// Please note that currently the supported options are:
+    /// * Period: 30 seconds
+    /// * Code length: 6 digits
+    /// * Algorithm: SHA1
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub primary_web3_wallet_id: crate::Nullable<String>,
-    /**Metadata saved on the user, that is only visible to your Backend API.
-Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/users/{user_id}`. Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.*/
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///The ID of the image to set as the user's profile image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub profile_image_id: crate::Nullable<String>,
-    /**Metadata saved on the user, that is visible to both your Frontend and Backend APIs.
-Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/users/{user_id}`. Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.*/
+    pub totp_secret: crate::Nullable<String>,
+    /// If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
+    /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_codes: Option<Vec<String>>,
+    /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs.
+    /// Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/users/{user_id}`. Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    ///Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
+    /// Metadata saved on the user, that is only visible to your Backend API.
+    /// Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/users/{user_id}`. Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.
+    #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub sign_out_of_other_sessions: crate::Nullable<bool>,
-    /**When set to `true` all legal checks are skipped.
-It is not recommended to skip legal checks unless you are migrating a user to Clerk.*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_legal_checks: crate::Nullable<bool>,
-    ///Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub skip_password_checks: crate::Nullable<bool>,
-    /**In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
-Please note that currently the supported options are:
-* Period: 30 seconds
-* Code length: 6 digits
-* Algorithm: SHA1*/
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub totp_secret: crate::Nullable<String>,
-    /**Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
-Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/users/{user_id}`. Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.*/
+    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
+    /// Deprecated: As of API version 2026-05-12, this field is rejected on `PATCH /v1/users/{user_id}`. Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.
     #[deprecated]
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsafe_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
-    /**The username to give to the user.
-It must be unique across your instance.*/
+    /// If true, the user can delete themselves with the Frontend API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub username: crate::Nullable<String>,
+    pub delete_self_enabled: crate::Nullable<bool>,
+    /// If true, the user can create organizations with the Frontend API.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organization_enabled: crate::Nullable<bool>,
+    /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub legal_accepted_at: crate::Nullable<String>,
+    /// When set to `true` all legal checks are skipped.
+    /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub skip_legal_checks: crate::Nullable<bool>,
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub create_organizations_limit: crate::Nullable<i64>,
+    /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub created_at: crate::Nullable<String>,
+    /// When set to `true`, the user will bypass Device Trust checks during sign-in.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bypass_client_trust: crate::Nullable<bool>,
 }
-///Schema `#/paths/~1oauth_applications~1{oauth_application_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
+/// Schema `#/paths/~1organizations~1{organization_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UploadOAuthApplicationLogoBody {
-    pub file: crate::File,
-    ///The ID of the user that will be credited with the image upload.
+pub struct UploadOrganizationLogoBody {
+    /// The ID of the user that will be credited with the image upload.
     pub uploader_user_id: Option<String>,
+    pub file: crate::File,
 }
-impl UploadOAuthApplicationLogoBody {
-    ///A value with the required fields (`file`) set and every optional field absent.
+impl UploadOrganizationLogoBody {
+    /// A value with the required fields (`file`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(file: crate::File) -> Self {
-        UploadOAuthApplicationLogoBody {
-            file,
+        UploadOrganizationLogoBody {
             uploader_user_id: Default::default(),
+            file,
         }
     }
 }
-///Schema `#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1templates~1{template_type}~1{slug}/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct UpsertTemplateBody {
-    ///The template body before variable interpolation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    ///Whether Clerk should deliver emails or SMS messages based on the current template
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub delivered_by_clerk: crate::Nullable<bool>,
-    /**The local part of the From email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_email_name: Option<String>,
-    ///The editor markup used to generate the body of the template
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub markup: crate::Nullable<String>,
-    ///The user-friendly name of the template
+    /// The user-friendly name of the template
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /**The local part of the Reply To email address that will be used for emails.
-For example, in the address 'hello@example.com', the local part is 'hello'.
-Applicable only to email templates.*/
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reply_to_email_name: Option<String>,
-    /**The email subject.
-Applicable only to email templates.*/
+    /// The email subject.
+    /// Applicable only to email templates.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub subject: crate::Nullable<String>,
+    /// The editor markup used to generate the body of the template
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub markup: crate::Nullable<String>,
+    /// The template body before variable interpolation
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Whether Clerk should deliver emails or SMS messages based on the current template
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub delivered_by_clerk: crate::Nullable<bool>,
+    /// The local part of the From email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_email_name: Option<String>,
+    /// The local part of the Reply To email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to_email_name: Option<String>,
 }
-///Schema `#/components/schemas/User`.
+/// Schema `#/components/schemas/User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct User {
-    pub backup_code_enabled: bool,
-    ///Flag to denote whether user is banned or not.
-    pub banned: bool,
-    ///When set to `true`, the user will bypass Device Trust checks during sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bypass_client_trust: Option<bool>,
-    ///If enabled, user can create organizations via FAPI.
-    pub create_organization_enabled: bool,
-    ///The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_organizations_limit: Option<i64>,
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    ///If enabled, user can delete themselves via FAPI.
-    pub delete_self_enabled: bool,
-    ///Flag to denote whether user has been deprovisioned and is restricted from signing in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deprovisioned: Option<bool>,
-    pub email_addresses: Vec<super::types::EmailAddress>,
-    pub enterprise_accounts: Vec<super::types::EnterpriseAccount>,
-    pub external_accounts: Vec<super::types::ExternalAccountWithVerification>,
-    pub external_id: Option<String>,
-    pub first_name: Option<String>,
-    pub has_image: bool,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_url: Option<String>,
-    ///Unix timestamp of the latest session activity, with day precision.
-    pub last_active_at: Option<i64>,
-    pub last_name: Option<String>,
-    ///Unix timestamp of last sign-in.
-    pub last_sign_in_at: Option<i64>,
-    ///Unix timestamp of when the user accepted the legal requirements.
-    pub legal_accepted_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    ///Flag to denote whether user is currently locked, i.e. restricted from signing in or not.
-    pub locked: bool,
-    ///The number of seconds remaining until the lockout period expires for a locked user. A null value for a locked user indicates that lockout never expires.
-    pub lockout_expires_in_seconds: Option<i64>,
-    ///Unix timestamp of when MFA was last disabled for this user. It should be noted that this field is not nullified if MFA is enabled again.
-    pub mfa_disabled_at: Option<i64>,
-    ///Unix timestamp of when MFA was last enabled for this user. It should be noted that this field is not nullified if MFA is disabled.
-    pub mfa_enabled_at: Option<i64>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::UserObject,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization_memberships: Option<Vec<super::types::OrganizationMembership>>,
-    pub passkeys: Vec<super::types::Passkey>,
-    pub password_enabled: bool,
-    ///Unix timestamp of when the user's password was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password_last_updated_at: Option<i64>,
-    pub phone_numbers: Vec<super::types::PhoneNumber>,
+    pub external_id: Option<String>,
     pub primary_email_address_id: Option<String>,
     pub primary_phone_number_id: Option<String>,
     pub primary_web3_wallet_id: Option<String>,
+    pub username: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub locale: Option<String>,
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    pub saml_accounts: Vec<super::types::SamlAccount>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scim: Option<super::types::ScimUserMetadata>,
-    pub totp_enabled: bool,
-    pub two_factor_enabled: bool,
+    pub image_url: Option<String>,
+    pub has_image: bool,
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    ///Unix timestamp of last update.
-    pub updated_at: i64,
-    pub username: Option<String>,
-    ///The number of verification attempts remaining until the user is locked. Null if account lockout is not enabled. Note: if a user is locked explicitly via the Backend API, they may still have verification attempts remaining.
-    pub verification_attempts_remaining: Option<i64>,
+    pub email_addresses: Vec<super::types::EmailAddress>,
+    pub phone_numbers: Vec<super::types::PhoneNumber>,
     pub web3_wallets: Vec<super::types::Web3wallet>,
+    pub passkeys: Vec<super::types::Passkey>,
+    pub password_enabled: bool,
+    pub two_factor_enabled: bool,
+    pub totp_enabled: bool,
+    pub backup_code_enabled: bool,
+    /// Unix timestamp of when MFA was last enabled for this user. It should be noted that this field is not nullified if MFA is disabled.
+    pub mfa_enabled_at: Option<i64>,
+    /// Unix timestamp of when MFA was last disabled for this user. It should be noted that this field is not nullified if MFA is enabled again.
+    pub mfa_disabled_at: Option<i64>,
+    /// Unix timestamp of when the user's password was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_last_updated_at: Option<i64>,
+    pub external_accounts: Vec<super::types::ExternalAccountWithVerification>,
+    pub saml_accounts: Vec<super::types::SamlAccount>,
+    pub enterprise_accounts: Vec<super::types::EnterpriseAccount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_memberships: Option<Vec<super::types::OrganizationMembership>>,
+    /// Unix timestamp of last sign-in.
+    pub last_sign_in_at: Option<i64>,
+    /// Flag to denote whether user is banned or not.
+    pub banned: bool,
+    /// Flag to denote whether user is currently locked, i.e. restricted from signing in or not.
+    pub locked: bool,
+    /// Flag to denote whether user has been deprovisioned and is restricted from signing in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprovisioned: Option<bool>,
+    /// The number of seconds remaining until the lockout period expires for a locked user. A null value for a locked user indicates that lockout never expires.
+    pub lockout_expires_in_seconds: Option<i64>,
+    /// The number of verification attempts remaining until the user is locked. Null if account lockout is not enabled. Note: if a user is locked explicitly via the Backend API, they may still have verification attempts remaining.
+    pub verification_attempts_remaining: Option<i64>,
+    /// Unix timestamp of last update.
+    pub updated_at: i64,
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// If enabled, user can delete themselves via FAPI.
+    pub delete_self_enabled: bool,
+    /// If enabled, user can create organizations via FAPI.
+    pub create_organization_enabled: bool,
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_organizations_limit: Option<i64>,
+    /// Unix timestamp of the latest session activity, with day precision.
+    pub last_active_at: Option<i64>,
+    /// Unix timestamp of when the user accepted the legal requirements.
+    pub legal_accepted_at: Option<i64>,
+    /// When set to `true`, the user will bypass Device Trust checks during sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass_client_trust: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim: Option<super::types::ScimUserMetadata>,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/User/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/User/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum UserObject {
-    ///`user`
+    /// `user`
     User,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11575,36 +11332,36 @@ impl std::fmt::Display for UserObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1ban/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsersBanBody {
-    ///Array of user IDs to ban
+    /// Array of user IDs to ban
     pub user_ids: Vec<String>,
 }
 impl UsersBanBody {
-    ///A value with the required fields (`user_ids`) set and every optional field absent.
+    /// A value with the required fields (`user_ids`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(user_ids: Vec<String>) -> Self {
         UsersBanBody { user_ids }
     }
 }
-///Schema `#/components/schemas/verification_admin`.
+/// Schema `#/components/schemas/verification_admin`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationAdmin {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationAdminObject>,
     pub status: super::types::VerificationAdminStatus,
     pub strategy: super::types::VerificationAdminStrategy,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_admin/properties/object`.
+/// Schema `#/components/schemas/verification_admin/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationAdminObject {
-    ///`verification_admin`
+    /// `verification_admin`
     VerificationAdmin,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11637,11 +11394,11 @@ impl std::fmt::Display for VerificationAdminObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_admin/properties/status`.
+/// Schema `#/components/schemas/verification_admin/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationAdminStatus {
-    ///`verified`
+    /// `verified`
     Verified,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11674,11 +11431,11 @@ impl std::fmt::Display for VerificationAdminStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_admin/properties/strategy`.
+/// Schema `#/components/schemas/verification_admin/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationAdminStrategy {
-    ///`admin`
+    /// `admin`
     Admin,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11711,23 +11468,23 @@ impl std::fmt::Display for VerificationAdminStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_email_link`.
+/// Schema `#/components/schemas/verification_email_link`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationEmailLink {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<super::types::VerificationEmailLinkObject>,
+    pub status: super::types::VerificationOtpStatus,
+    pub strategy: super::types::VerificationEmailLinkStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::VerificationEmailLinkObject>,
-    pub status: super::types::VerificationEmailLinkStatus,
-    pub strategy: super::types::VerificationEmailLinkStrategy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_email_link/properties/object`.
+/// Schema `#/components/schemas/verification_email_link/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationEmailLinkObject {
-    ///`verification_email_link`
+    /// `verification_email_link`
     VerificationEmailLink,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11764,60 +11521,11 @@ impl std::fmt::Display for VerificationEmailLinkObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_email_link/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum VerificationEmailLinkStatus {
-    ///`unverified`
-    Unverified,
-    ///`verified`
-    Verified,
-    ///`failed`
-    Failed,
-    ///`expired`
-    Expired,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl VerificationEmailLinkStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VerificationEmailLinkStatus::Unverified => "unverified",
-            VerificationEmailLinkStatus::Verified => "verified",
-            VerificationEmailLinkStatus::Failed => "failed",
-            VerificationEmailLinkStatus::Expired => "expired",
-            VerificationEmailLinkStatus::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for VerificationEmailLinkStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "unverified" => VerificationEmailLinkStatus::Unverified,
-            "verified" => VerificationEmailLinkStatus::Verified,
-            "failed" => VerificationEmailLinkStatus::Failed,
-            "expired" => VerificationEmailLinkStatus::Expired,
-            _ => VerificationEmailLinkStatus::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for VerificationEmailLinkStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for VerificationEmailLinkStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-///Schema `#/components/schemas/verification_email_link/properties/strategy`.
+/// Schema `#/components/schemas/verification_email_link/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationEmailLinkStrategy {
-    ///`email_link`
+    /// `email_link`
     EmailLink,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11850,25 +11558,25 @@ impl std::fmt::Display for VerificationEmailLinkStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_from_oauth`.
+/// Schema `#/components/schemas/verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationFromOauth {
-    pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<super::types::ClerkError>,
-    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationFromOauthObject>,
     pub status: super::types::VerificationFromOauthStatus,
     pub strategy: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<super::types::ClerkError>,
+    pub expire_at: Option<i64>,
+    pub attempts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_from_oauth/properties/object`.
+/// Schema `#/components/schemas/verification_from_oauth/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationFromOauthObject {
-    ///`verification_from_oauth`
+    /// `verification_from_oauth`
     VerificationFromOauth,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11905,13 +11613,13 @@ impl std::fmt::Display for VerificationFromOauthObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_from_oauth/properties/status`.
+/// Schema `#/components/schemas/verification_from_oauth/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationFromOauthStatus {
-    ///`unverified`
+    /// `unverified`
     Unverified,
-    ///`verified`
+    /// `verified`
     Verified,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -11946,25 +11654,25 @@ impl std::fmt::Display for VerificationFromOauthStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_google_one_tap`.
+/// Schema `#/components/schemas/verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationGoogleOneTap {
-    pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<super::types::ClerkError>,
-    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationGoogleOneTapObject>,
     pub status: super::types::VerificationFromOauthStatus,
     pub strategy: super::types::VerificationGoogleOneTapStrategy,
+    pub expire_at: Option<i64>,
+    pub attempts: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<super::types::ClerkError>,
 }
-///Schema `#/components/schemas/verification_google_one_tap/properties/object`.
+/// Schema `#/components/schemas/verification_google_one_tap/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationGoogleOneTapObject {
-    ///`verification_google_one_tap`
+    /// `verification_google_one_tap`
     VerificationGoogleOneTap,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12001,11 +11709,11 @@ impl std::fmt::Display for VerificationGoogleOneTapObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_google_one_tap/properties/strategy`.
+/// Schema `#/components/schemas/verification_google_one_tap/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationGoogleOneTapStrategy {
-    ///`google_one_tap`
+    /// `google_one_tap`
     GoogleOneTap,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12038,27 +11746,27 @@ impl std::fmt::Display for VerificationGoogleOneTapStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_oauth`.
+/// Schema `#/components/schemas/verification_oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationOauth {
-    pub attempts: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<super::types::ClerkError>,
-    pub expire_at: i64,
+    pub object: Option<super::types::VerificationOauthObject>,
+    pub status: super::types::VerificationSamlStatus,
+    pub strategy: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::VerificationOauthObject>,
-    pub status: super::types::VerificationOauthStatus,
-    pub strategy: String,
+    pub error: Option<super::types::ClerkError>,
+    pub expire_at: i64,
+    pub attempts: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_oauth/properties/object`.
+/// Schema `#/components/schemas/verification_oauth/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationOauthObject {
-    ///`verification_oauth`
+    /// `verification_oauth`
     VerificationOauth,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12091,79 +11799,26 @@ impl std::fmt::Display for VerificationOauthObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_oauth/properties/status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
-#[serde(from = "String")]
-pub enum VerificationOauthStatus {
-    ///`unverified`
-    Unverified,
-    ///`verified`
-    Verified,
-    ///`failed`
-    Failed,
-    ///`expired`
-    Expired,
-    ///`transferable`
-    Transferable,
-    /// A value this version of the spec does not list (Clerk added
-    /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
-}
-impl VerificationOauthStatus {
-    /// The value on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            VerificationOauthStatus::Unverified => "unverified",
-            VerificationOauthStatus::Verified => "verified",
-            VerificationOauthStatus::Failed => "failed",
-            VerificationOauthStatus::Expired => "expired",
-            VerificationOauthStatus::Transferable => "transferable",
-            VerificationOauthStatus::Unknown(other) => other,
-        }
-    }
-}
-impl From<String> for VerificationOauthStatus {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "unverified" => VerificationOauthStatus::Unverified,
-            "verified" => VerificationOauthStatus::Verified,
-            "failed" => VerificationOauthStatus::Failed,
-            "expired" => VerificationOauthStatus::Expired,
-            "transferable" => VerificationOauthStatus::Transferable,
-            _ => VerificationOauthStatus::Unknown(value),
-        }
-    }
-}
-impl serde::Serialize for VerificationOauthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl std::fmt::Display for VerificationOauthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-///Schema `#/components/schemas/verification_otp`.
+/// Schema `#/components/schemas/verification_otp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationOtp {
-    pub attempts: Option<i64>,
-    ///The delivery channel of the code (phone codes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationOtpObject>,
-    pub status: super::types::VerificationEmailLinkStatus,
+    pub status: super::types::VerificationOtpStatus,
     pub strategy: super::types::VerificationOtpStrategy,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
+    /// The delivery channel of the code (phone codes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_otp/properties/object`.
+/// Schema `#/components/schemas/verification_otp/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationOtpObject {
-    ///`verification_otp`
+    /// `verification_otp`
     VerificationOtp,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12196,15 +11851,64 @@ impl std::fmt::Display for VerificationOtpObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_otp/properties/strategy`.
+/// Schema `#/components/schemas/verification_otp/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum VerificationOtpStatus {
+    /// `unverified`
+    Unverified,
+    /// `verified`
+    Verified,
+    /// `failed`
+    Failed,
+    /// `expired`
+    Expired,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl VerificationOtpStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerificationOtpStatus::Unverified => "unverified",
+            VerificationOtpStatus::Verified => "verified",
+            VerificationOtpStatus::Failed => "failed",
+            VerificationOtpStatus::Expired => "expired",
+            VerificationOtpStatus::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for VerificationOtpStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "unverified" => VerificationOtpStatus::Unverified,
+            "verified" => VerificationOtpStatus::Verified,
+            "failed" => VerificationOtpStatus::Failed,
+            "expired" => VerificationOtpStatus::Expired,
+            _ => VerificationOtpStatus::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for VerificationOtpStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for VerificationOtpStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/verification_otp/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationOtpStrategy {
-    ///`phone_code`
+    /// `phone_code`
     PhoneCode,
-    ///`email_code`
+    /// `email_code`
     EmailCode,
-    ///`reset_password_email_code`
+    /// `reset_password_email_code`
     ResetPasswordEmailCode,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12245,27 +11949,27 @@ impl std::fmt::Display for VerificationOtpStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_passkey`.
+/// Schema `#/components/schemas/verification_passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationPasskey {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<super::types::VerificationPasskeyNonce>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationPasskeyObject>,
     pub status: super::types::VerificationAdminStatus,
-    pub strategy: super::types::PasskeyObject,
+    pub strategy: super::types::VerificationPasskeyStrategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<super::types::VerificationPasskeyNonce>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_passkey/properties/nonce`.
+/// Schema `#/components/schemas/verification_passkey/properties/nonce`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationPasskeyNonce {
-    ///`nonce`
+    /// `nonce`
     Nonce,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12298,11 +12002,11 @@ impl std::fmt::Display for VerificationPasskeyNonce {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_passkey/properties/object`.
+/// Schema `#/components/schemas/verification_passkey/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationPasskeyObject {
-    ///`verification_passkey`
+    /// `verification_passkey`
     VerificationPasskey,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12335,28 +12039,65 @@ impl std::fmt::Display for VerificationPasskeyObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_saml`.
+/// Schema `#/components/schemas/verification_passkey/properties/strategy`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum VerificationPasskeyStrategy {
+    /// `passkey`
+    Passkey,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl VerificationPasskeyStrategy {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerificationPasskeyStrategy::Passkey => "passkey",
+            VerificationPasskeyStrategy::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for VerificationPasskeyStrategy {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "passkey" => VerificationPasskeyStrategy::Passkey,
+            _ => VerificationPasskeyStrategy::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for VerificationPasskeyStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for VerificationPasskeyStrategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/verification_saml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationSaml {
-    pub attempts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<super::types::VerificationSamlObject>,
+    pub status: super::types::VerificationSamlStatus,
+    pub strategy: super::types::VerificationSamlStrategy,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_verification_redirect_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_verification_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::VerificationSamlObject>,
-    pub status: super::types::VerificationOauthStatus,
-    pub strategy: super::types::VerificationSamlStrategy,
+    pub attempts: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_saml/properties/object`.
+/// Schema `#/components/schemas/verification_saml/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationSamlObject {
-    ///`verification_saml`
+    /// `verification_saml`
     VerificationSaml,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12389,11 +12130,64 @@ impl std::fmt::Display for VerificationSamlObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_saml/properties/strategy`.
+/// Schema `#/components/schemas/verification_saml/properties/status`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
+#[serde(from = "String")]
+pub enum VerificationSamlStatus {
+    /// `unverified`
+    Unverified,
+    /// `verified`
+    Verified,
+    /// `failed`
+    Failed,
+    /// `expired`
+    Expired,
+    /// `transferable`
+    Transferable,
+    /// A value this version of the spec does not list (Clerk added
+    /// it later): kept as sent, so that decoding never fails on it.
+    Unknown(String),
+}
+impl VerificationSamlStatus {
+    /// The value on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            VerificationSamlStatus::Unverified => "unverified",
+            VerificationSamlStatus::Verified => "verified",
+            VerificationSamlStatus::Failed => "failed",
+            VerificationSamlStatus::Expired => "expired",
+            VerificationSamlStatus::Transferable => "transferable",
+            VerificationSamlStatus::Unknown(other) => other,
+        }
+    }
+}
+impl From<String> for VerificationSamlStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "unverified" => VerificationSamlStatus::Unverified,
+            "verified" => VerificationSamlStatus::Verified,
+            "failed" => VerificationSamlStatus::Failed,
+            "expired" => VerificationSamlStatus::Expired,
+            "transferable" => VerificationSamlStatus::Transferable,
+            _ => VerificationSamlStatus::Unknown(value),
+        }
+    }
+}
+impl serde::Serialize for VerificationSamlStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl std::fmt::Display for VerificationSamlStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Schema `#/components/schemas/verification_saml/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationSamlStrategy {
-    ///`saml`
+    /// `saml`
     Saml,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12426,21 +12220,21 @@ impl std::fmt::Display for VerificationSamlStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_scim`.
+/// Schema `#/components/schemas/verification_scim`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationScim {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationScimObject>,
     pub status: super::types::VerificationAdminStatus,
     pub strategy: super::types::VerificationScimStrategy,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
 }
-///Schema `#/components/schemas/verification_scim/properties/object`.
+/// Schema `#/components/schemas/verification_scim/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationScimObject {
-    ///`verification_scim`
+    /// `verification_scim`
     VerificationScim,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12473,11 +12267,11 @@ impl std::fmt::Display for VerificationScimObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_scim/properties/strategy`.
+/// Schema `#/components/schemas/verification_scim/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationScimStrategy {
-    ///`scim`
+    /// `scim`
     Scim,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12510,23 +12304,23 @@ impl std::fmt::Display for VerificationScimStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_ticket`.
+/// Schema `#/components/schemas/verification_ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationTicket {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationTicketObject>,
     pub status: super::types::VerificationTicketStatus,
     pub strategy: super::types::VerificationTicketStrategy,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_ticket/properties/object`.
+/// Schema `#/components/schemas/verification_ticket/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationTicketObject {
-    ///`verification_ticket`
+    /// `verification_ticket`
     VerificationTicket,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12559,15 +12353,15 @@ impl std::fmt::Display for VerificationTicketObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_ticket/properties/status`.
+/// Schema `#/components/schemas/verification_ticket/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationTicketStatus {
-    ///`unverified`
+    /// `unverified`
     Unverified,
-    ///`verified`
+    /// `verified`
     Verified,
-    ///`expired`
+    /// `expired`
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12604,11 +12398,11 @@ impl std::fmt::Display for VerificationTicketStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_ticket/properties/strategy`.
+/// Schema `#/components/schemas/verification_ticket/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationTicketStrategy {
-    ///`ticket`
+    /// `ticket`
     Ticket,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12641,27 +12435,27 @@ impl std::fmt::Display for VerificationTicketStrategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_web3`.
+/// Schema `#/components/schemas/verification_web3`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerificationWeb3 {
-    pub attempts: Option<i64>,
-    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub object: Option<super::types::VerificationWeb3Object>,
+    pub status: super::types::VerificationOtpStatus,
+    pub strategy: super::types::VerificationWeb3Strategy,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object: Option<super::types::VerificationWeb3Object>,
-    pub status: super::types::VerificationEmailLinkStatus,
-    pub strategy: super::types::VerificationWeb3Strategy,
+    pub message: Option<String>,
+    pub attempts: Option<i64>,
+    pub expire_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-///Schema `#/components/schemas/verification_web3/properties/object`.
+/// Schema `#/components/schemas/verification_web3/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationWeb3Object {
-    ///`verification_web3`
+    /// `verification_web3`
     VerificationWeb3,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12694,19 +12488,19 @@ impl std::fmt::Display for VerificationWeb3Object {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/verification_web3/properties/strategy`.
+/// Schema `#/components/schemas/verification_web3/properties/strategy`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationWeb3Strategy {
-    ///`web3_metamask_signature`
+    /// `web3_metamask_signature`
     Web3MetamaskSignature,
-    ///`web3_base_signature`
+    /// `web3_base_signature`
     Web3BaseSignature,
-    ///`web3_coinbase_wallet_signature`
+    /// `web3_coinbase_wallet_signature`
     Web3CoinbaseWalletSignature,
-    ///`web3_okx_wallet_signature`
+    /// `web3_okx_wallet_signature`
     Web3OkxWalletSignature,
-    ///`web3_solana_signature`
+    /// `web3_solana_signature`
     Web3SolanaSignature,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12755,55 +12549,43 @@ impl std::fmt::Display for VerificationWeb3Strategy {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VerifyApiKeyBody {
-    pub secret: String,
-}
-impl VerifyApiKeyBody {
-    ///A value with the required fields (`secret`) set and every optional field absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(secret: String) -> Self {
-        VerifyApiKeyBody { secret }
-    }
-}
-///Schema `#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyClientBody {
-    ///A JWT that represents the active client.
+    /// A JWT that represents the active client.
     pub token: String,
 }
 impl VerifyClientBody {
-    ///A value with the required fields (`token`) set and every optional field absent.
+    /// A value with the required fields (`token`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(token: String) -> Self {
         VerifyClientBody { token }
     }
 }
-///Schema `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1proxy_checks/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct VerifyDomainProxyBody {
-    ///The ID of the domain that will be updated.
+    /// The ID of the domain that will be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    ///The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. https://example.com/__clerk
+    /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. https://example.com/__clerk
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
-///Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
 pub struct VerifyOAuthAccessTokenBody {
-    ///The access token to verify.
+    /// The access token to verify.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    ///The access token to verify. This is deprecated, use `access_token` instead.
+    /// The access token to verify. This is deprecated, use `access_token` instead.
     #[deprecated]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
-///Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum VerifyOAuthAccessTokenResponse {
@@ -12813,26 +12595,26 @@ pub enum VerifyOAuthAccessTokenResponse {
     /// lists (for instance a new kind Clerk added later), kept as sent.
     Unknown(serde_json::Value),
 }
-///Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`.
+/// Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse1 {
-    pub client_id: String,
-    pub created_at: f64,
-    pub expiration: Option<f64>,
-    pub expired: bool,
-    pub id: String,
     pub object: super::types::VerifyOAuthAccessTokenResponse1Object,
-    pub revocation_reason: Option<String>,
-    pub revoked: bool,
-    pub scopes: Vec<String>,
+    pub id: String,
+    pub client_id: String,
     pub subject: String,
+    pub scopes: Vec<String>,
+    pub revoked: bool,
+    pub revocation_reason: Option<String>,
+    pub expired: bool,
+    pub expiration: Option<f64>,
+    pub created_at: f64,
     pub updated_at: f64,
 }
-///Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`.
+/// Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/0/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerifyOAuthAccessTokenResponse1Object {
-    ///`clerk_idp_oauth_access_token`
+    /// `clerk_idp_oauth_access_token`
     ClerkIdpOauthAccessToken,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12869,59 +12651,59 @@ impl std::fmt::Display for VerifyOAuthAccessTokenResponse1Object {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`.
+/// Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/responses/200/content/application~1json/schema/anyOf/1`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyOAuthAccessTokenResponse2 {
-    ///Indicates that a JWT access token is not active (expired)
+    /// Indicates that a JWT access token is not active (expired)
     pub active: bool,
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_password/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyPasswordBody {
-    ///The user password to verify
+    /// The user password to verify
     pub password: String,
 }
 impl VerifyPasswordBody {
-    ///A value with the required fields (`password`) set and every optional field absent.
+    /// A value with the required fields (`password`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(password: String) -> Self {
         VerifyPasswordBody { password }
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_password/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyPasswordResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_totp/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyTotpBody {
-    ///The TOTP or backup code to verify
+    /// The TOTP or backup code to verify
     pub code: String,
 }
 impl VerifyTotpBody {
-    ///A value with the required fields (`code`) set and every optional field absent.
+    /// A value with the required fields (`code`) set and every optional field absent.
     #[allow(clippy::too_many_arguments)]
     pub fn new(code: String) -> Self {
         VerifyTotpBody { code }
     }
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyTotpResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_type: Option<super::types::VerifyTotpResponseCodeType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_type: Option<super::types::VerifyTotpResponseCodeType>,
 }
-///Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`.
+/// Schema `#/paths/~1users~1{user_id}~1verify_totp/post/responses/200/content/application~1json/schema/properties/code_type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerifyTotpResponseCodeType {
-    ///`totp`
+    /// `totp`
     Totp,
-    ///`backup_code`
+    /// `backup_code`
     BackupCode,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -12956,28 +12738,28 @@ impl std::fmt::Display for VerifyTotpResponseCodeType {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/WaitlistEntry`.
+/// Schema `#/components/schemas/WaitlistEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WaitlistEntry {
-    ///Unix timestamp of creation.
-    pub created_at: i64,
-    pub email_address: String,
+    pub object: super::types::WaitlistEntryObject,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation: Option<super::types::Invitation>,
-    ///Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
+    pub email_address: String,
+    pub status: super::types::WaitlistEntryStatus,
+    /// Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
-    pub object: super::types::WaitlistEntryObject,
-    pub status: super::types::WaitlistEntryStatus,
-    ///Unix timestamp of last update.
+    /// Unix timestamp of creation.
+    pub created_at: i64,
+    /// Unix timestamp of last update.
     pub updated_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<super::types::Invitation>,
 }
-///Schema `#/components/schemas/WaitlistEntry/properties/object`.
+/// Schema `#/components/schemas/WaitlistEntry/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum WaitlistEntryObject {
-    ///`waitlist_entry`
+    /// `waitlist_entry`
     WaitlistEntry,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -13010,17 +12792,17 @@ impl std::fmt::Display for WaitlistEntryObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/WaitlistEntry/properties/status`.
+/// Schema `#/components/schemas/WaitlistEntry/properties/status`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum WaitlistEntryStatus {
-    ///`pending`
+    /// `pending`
     Pending,
-    ///`invited`
+    /// `invited`
     Invited,
-    ///`rejected`
+    /// `rejected`
     Rejected,
-    ///`completed`
+    /// `completed`
     Completed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -13059,27 +12841,27 @@ impl std::fmt::Display for WaitlistEntryStatus {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Web3Wallet`.
+/// Schema `#/components/schemas/Web3Wallet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Web3wallet {
-    ///Unix timestamp of creation
-    pub created_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    ///String representing the object's type. Objects of the same type share the same value.
+    /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::Web3walletObject,
-    ///Unix timestamp of creation
-    pub updated_at: i64,
-    pub verification: Option<super::types::Web3walletVerification>,
     pub web3_wallet: String,
+    pub verification: Option<super::types::Web3walletVerification>,
+    /// Unix timestamp of creation
+    pub created_at: i64,
+    /// Unix timestamp of creation
+    pub updated_at: i64,
 }
-/**String representing the object's type. Objects of the same type share the same value.
-
-Schema `#/components/schemas/Web3Wallet/properties/object`.*/
+/// String representing the object's type. Objects of the same type share the same value.
+///
+/// Schema `#/components/schemas/Web3Wallet/properties/object`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum Web3walletObject {
-    ///`web3_wallet`
+    /// `web3_wallet`
     Web3Wallet,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
@@ -13112,13 +12894,13 @@ impl std::fmt::Display for Web3walletObject {
         f.write_str(self.as_str())
     }
 }
-///Schema `#/components/schemas/Web3Wallet/properties/verification`.
+/// Schema `#/components/schemas/Web3Wallet/properties/verification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Web3walletVerification {
-    ///Selected by `verification_web3`.
+    /// Selected by `verification_web3`.
     Web3signature(super::types::VerificationWeb3),
-    ///Selected by `verification_admin`.
+    /// Selected by `verification_admin`.
     Admin(super::types::VerificationAdmin),
     /// A value that matches no variant this version of the spec
     /// lists (for instance a new kind Clerk added later), kept as sent.

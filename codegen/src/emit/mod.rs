@@ -68,9 +68,11 @@ pub fn versions_file(versions: &[String]) -> Result<String, crate::Error> {
         let feature = format!("v{v}");
         let module = ident(&version_module(v));
         let path = format!("{}/mod.rs", version_module(v));
-        let doc = format!("Clerk Backend API version `{v}` (feature `{feature}`).");
+        let doc = doc(&format!(
+            "Clerk Backend API version `{v}` (feature `{feature}`)."
+        ));
         quote! {
-            #[doc = #doc]
+            #doc
             #[cfg(feature = #feature)]
             #[path = #path]
             #[rustfmt::skip]
@@ -120,14 +122,14 @@ fn groups(api: &Api) -> Vec<Group<'_>> {
 
 fn root(api: &Api, groups: &[Group<'_>]) -> TokenStream {
     let version = &api.version;
-    let title = format!(
+    let title = inner_doc(&format!(
         "{} — API version `{version}`.\n\n{} operations in {} groups, {} types. \
          Start with [`Client`]; each group of operations is a method of it.",
         api.title,
         api.operations.len(),
         groups.len(),
         api.types.len(),
-    );
+    ));
     let modules = groups.iter().map(|g| {
         let module = ident(&g.module);
         quote! { pub mod #module; }
@@ -141,20 +143,20 @@ fn root(api: &Api, groups: &[Group<'_>]) -> TokenStream {
             .iter()
             .map(|o| format!("`{}`", o.name))
             .collect();
-        let doc = format!(
+        let doc = doc(&format!(
             "Operations of the `{}` group: {}.",
             g.module,
             ops.join(", ")
-        );
+        ));
         quote! {
-            #[doc = #doc]
+            #doc
             pub fn #method(&self) -> #module::#accessor<'_> {
                 #module::#accessor { client: &self.inner }
             }
         }
     });
     quote! {
-        #![doc = #title]
+        #title
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         pub mod types;
@@ -236,4 +238,30 @@ pub(crate) fn doc_text(summary: Option<&str>, description: Option<&str>) -> Stri
         (None, Some(d)) => d.to_string(),
         (None, None) => String::new(),
     }
+}
+
+/// `#[doc]` attributes, one per line, so that they print as `///` lines.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|line| {
+        let line = if line.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
+        quote! { #[doc = #line] }
+    });
+    quote! { #(#lines)* }
+}
+
+/// `#![doc]` attributes, one per line, for module docs.
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|line| {
+        let line = if line.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
+        quote! { #![doc = #line] }
+    });
+    quote! { #(#lines)* }
 }

@@ -6,13 +6,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::Presence;
-use super::{Group, doc_text, ident, rust_type};
+use super::{Group, doc, doc_text, ident, inner_doc, rust_type};
 use crate::model::{Api, BodyEncoding, Operation, Param, ParamLocation, TypeKind, TypeRef};
 use crate::naming::pascal;
 
 pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
     let accessor = ident(&group.accessor);
-    let module_doc = format!(
+    let module_doc = inner_doc(&format!(
         "The `{}` operations: {}.",
         group.module,
         group
@@ -21,15 +21,15 @@ pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
             .map(|o| format!("[`{}::{}`]", group.accessor, o.name))
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    ));
     let methods = group.operations.iter().map(|op| method(api, op));
     let params = group.operations.iter().filter_map(|op| params_struct(op));
-    let accessor_doc = format!("The `{}` operations of the API.", group.module);
+    let accessor_doc = doc(&format!("The `{}` operations of the API.", group.module));
     quote! {
-        #![doc = #module_doc]
+        #module_doc
         #![allow(deprecated)]
 
-        #[doc = #accessor_doc]
+        #accessor_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #accessor<'a> {
             pub(super) client: &'a crate::Client,
@@ -107,7 +107,7 @@ fn argument_type(ty: &TypeRef) -> TokenStream {
 
 fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let doc = method_doc(op);
+    let doc = doc(&method_doc(op));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(op.method.as_str());
     let operation_id = &op.id;
@@ -164,7 +164,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         .as_ref()
         .map_or(quote! { serde_json::Value }, rust_type);
     quote! {
-        #[doc = #doc]
+        #doc
         #deprecated
         pub async fn #name(&self, #(#args),*) -> Result<#success, crate::Error<#error>> {
             #[allow(unused_mut)]
@@ -175,33 +175,42 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// `"/users"` or `format!("/users/{}", segment(user_id))`.
+/// `"/users"` or `["/users/", &path_segment(&user_id), "/ban"].concat()`:
+/// an expression without a macro, so that it formats and reads plainly.
 fn path_expression(op: &Operation) -> TokenStream {
-    let mut template = String::new();
-    let mut values = Vec::new();
+    let mut pieces = Vec::new();
     let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
+    while let (Some(start), Some(end)) = (rest.find('{'), rest.find('}')) {
+        if end < start {
             break;
-        };
-        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        template.push_str("{}");
-        let name = &rest[start + 1..start + len];
-        if let Some(p) = op
+        }
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote! { #literal });
+        }
+        let name = &rest[start + 1..end];
+        match op
             .params
             .iter()
             .find(|p| p.location == ParamLocation::Path && p.name == name)
         {
-            let arg = ident(&p.rust_name);
-            values.push(quote! { crate::__private::path_segment(&#arg) });
+            Some(p) => {
+                let arg = ident(&p.rust_name);
+                pieces.push(quote! { &crate::__private::path_segment(&#arg) });
+            }
+            None => {
+                let placeholder = &rest[start..=end];
+                pieces.push(quote! { #placeholder });
+            }
         }
-        rest = &rest[start + len + 1..];
+        rest = &rest[end + 1..];
     }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if values.is_empty() {
-        quote! { #template.to_string() }
-    } else {
-        quote! { format!(#template, #(#values),*) }
+    if !rest.is_empty() {
+        pieces.push(quote! { #rest });
+    }
+    match pieces.as_slice() {
+        [single] => quote! { String::from(#single) },
+        _ => quote! { [#(#pieces),*].concat() },
     }
 }
 
@@ -251,12 +260,12 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
         return None;
     }
     let name = ident(&params_name(op));
-    let doc = format!(
+    let struct_doc = doc(&format!(
         "Optional parameters of `{}` (`{} {}`); every field defaults to absent.",
         op.name,
         op.method.as_str(),
         op.path
-    );
+    ));
     let fields = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
         let ty = match &p.ty {
@@ -266,7 +275,7 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
                 quote! { Option<#t> }
             }
         };
-        let text = format!(
+        let text = doc(&format!(
             "{}`{}` in {}.",
             p.description
                 .as_deref()
@@ -274,9 +283,9 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
                 .unwrap_or_default(),
             p.name,
             p.location.as_str()
-        );
+        ));
         let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
-        quote! { #[doc = #text] #deprecated pub #field: #ty, }
+        quote! { #text #deprecated pub #field: #ty, }
     });
     let steps = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -294,7 +303,7 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
         }
     });
     Some(quote! {
-        #[doc = #doc]
+        #struct_doc
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*

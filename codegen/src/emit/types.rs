@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{ident, rust_type};
+use super::{doc, ident, rust_type};
 use crate::model::{Api, EnumValue, Field, NamedType, OneOf, Struct, TypeKind, TypeRef};
 
 pub(super) fn emit(api: &Api) -> TokenStream {
     let boxed = boxed_fields(&api.types);
     let items = api.types.values().map(|t| {
-        let doc = type_doc(t);
+        let doc = doc(&type_doc(t));
         let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
         let body = match &t.kind {
             TypeKind::Struct(s) => structure(t, s, &boxed),
@@ -25,7 +25,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             }
         };
         quote! {
-            #[doc = #doc]
+            #doc
             #deprecated
             #body
         }
@@ -167,7 +167,7 @@ fn field(f: &Field, in_request: bool, is_boxed: bool, no_serde: bool) -> TokenSt
         .as_deref()
         .map(str::trim)
         .filter(|d| !d.is_empty())
-        .map(|d| quote! { #[doc = #d] });
+        .map(doc);
     let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
     let rename = (!no_serde && *wire != f.rust_name).then(|| quote! { rename = #wire, });
     let serde = if no_serde {
@@ -219,17 +219,17 @@ fn constructor(
             quote! { #field: Default::default() }
         }
     });
-    let doc = format!(
+    let doc = doc(&format!(
         "A value with the required fields ({}) set and every optional field absent.",
         required
             .iter()
             .map(|f| format!("`{}`", f.name))
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    ));
     quote! {
         impl #name {
-            #[doc = #doc]
+            #doc
             #[allow(clippy::too_many_arguments)]
             pub fn new(#(#args),*) -> Self {
                 #name { #(#inits),* }
@@ -242,8 +242,8 @@ fn string_enum(t: &NamedType, values: &[EnumValue]) -> TokenStream {
     let name = ident(&t.name);
     let variants = values.iter().map(|v| {
         let variant = ident(&v.variant);
-        let doc = format!("`{}`", v.value);
-        quote! { #[doc = #doc] #variant, }
+        let doc = doc(&format!("`{}`", v.value));
+        quote! { #doc #variant, }
     });
     let to_str = values.iter().map(|v| {
         let variant = ident(&v.variant);
@@ -305,15 +305,14 @@ fn one_of_enum(t: &NamedType, one_of: &OneOf) -> TokenStream {
         let variant = ident(&v.name);
         let ty = rust_type(&v.ty);
         let doc = (!v.tags.is_empty()).then(|| {
-            let text = format!(
+            doc(&format!(
                 "Selected by {}.",
                 v.tags
                     .iter()
                     .map(|t| format!("`{t}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            );
-            quote! { #[doc = #text] }
+            ))
         });
         quote! { #doc #variant(#ty), }
     });
