@@ -32,11 +32,53 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
             });
         }
     }
-    serde_path_to_error::deserialize(&value).map_err(|e| Error::Schema {
-        file: file.to_string(),
-        pointer: pointer_of(e.path()),
-        message: e.inner().to_string(),
+    serde_path_to_error::deserialize(&value).map_err(|e| {
+        // openapiv3 flattens maps such as `paths`, which hides the failing
+        // entry from the path; look into each entry of those maps.
+        let (pointer, message) =
+            refine(&value).unwrap_or_else(|| (pointer_of(e.path()), e.inner().to_string()));
+        Error::Schema {
+            file: file.to_string(),
+            pointer,
+            message,
+        }
     })
+}
+
+/// The pointer and message of the first entry of `paths` or of a
+/// `components` map that does not deserialize on its own.
+fn refine(value: &serde_json::Value) -> Option<(String, String)> {
+    use openapiv3::{Parameter, PathItem, RequestBody, Response, Schema};
+    fn first_bad<T: serde::de::DeserializeOwned>(
+        map: Option<&serde_json::Value>,
+        base: &str,
+    ) -> Option<(String, String)> {
+        map?.as_object()?.iter().find_map(|(key, entry)| {
+            // A `$ref` entry has nothing more to look into (and `ReferenceOr`
+            // is untagged, which would hide the path again).
+            if entry.get("$ref").is_some() {
+                return None;
+            }
+            let err = serde_path_to_error::deserialize::<_, T>(entry).err()?;
+            let inner = pointer_of(err.path());
+            let inner = if inner == "/?" { String::new() } else { inner };
+            Some((
+                format!("{base}/{}{inner}", escape(key)),
+                err.inner().to_string(),
+            ))
+        })
+    }
+    let components = value.get("components");
+    let part = |name: &str| components.and_then(|c| c.get(name));
+    first_bad::<PathItem>(value.get("paths"), "/paths")
+        .or_else(|| first_bad::<Schema>(part("schemas"), "/components/schemas"))
+        .or_else(|| first_bad::<Response>(part("responses"), "/components/responses"))
+        .or_else(|| first_bad::<Parameter>(part("parameters"), "/components/parameters"))
+        .or_else(|| first_bad::<RequestBody>(part("requestBodies"), "/components/requestBodies"))
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
@@ -44,7 +86,7 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .map(|segment| match segment {
             Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            Segment::Map { key } => format!("/{}", escape(key)),
             Segment::Enum { variant } => format!("/{variant}"),
             Segment::Unknown => "/?".to_string(),
         })
