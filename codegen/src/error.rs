@@ -26,6 +26,13 @@ pub enum Error {
         message: String,
     },
 
+    #[error("{file}#{pointer}: invalid overlay: {message}")]
+    Overlay {
+        file: String,
+        pointer: String,
+        message: String,
+    },
+
     #[error("#{pointer}: $ref {reference:?} points at nothing")]
     DanglingRef { pointer: String, reference: String },
 

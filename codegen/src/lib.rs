@@ -12,21 +12,32 @@ pub mod load;
 pub mod lower;
 pub mod model;
 pub mod naming;
+pub mod overlay;
 
 pub use error::Error;
 
-/// A generated version: its model and its files.
+/// A generated version: its model, its files, and what the overlays did.
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub api: model::Api,
     pub files: Vec<emit::File>,
+    pub overlays: Vec<overlay::Applied>,
 }
 
-/// Spec text → model → files, in one call. `provenance.spec_file` names the
-/// spec in errors and in the `@generated` header.
-pub fn generate(text: &str, provenance: &emit::Provenance) -> Result<Generated, Error> {
-    let spec = load::load(&provenance.spec_file, text)?;
+/// Spec text (plus overlays) → model → files, in one call.
+/// `provenance.spec_file` names the spec in errors and in the `@generated`
+/// header.
+pub fn generate(
+    text: &str,
+    overlays: &[load::OverlayText<'_>],
+    provenance: &emit::Provenance,
+) -> Result<Generated, Error> {
+    let (spec, applied) = load::load_with_overlays(&provenance.spec_file, text, overlays)?;
     let api = lower::lower(&spec)?;
     let files = emit::emit(&api, provenance)?;
-    Ok(Generated { api, files })
+    Ok(Generated {
+        api,
+        files,
+        overlays: applied,
+    })
 }

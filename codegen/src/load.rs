@@ -4,9 +4,26 @@ use openapiv3::OpenAPI;
 
 use crate::error::Error;
 
+/// An overlay to apply before parsing: its name (for errors) and text.
+#[derive(Debug, Clone)]
+pub struct OverlayText<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
 /// Parses a spec. `file` names it in errors.
 pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
-    let value: serde_json::Value =
+    load_with_overlays(file, text, &[]).map(|(spec, _)| spec)
+}
+
+/// Parses a spec and applies overlays, in order, before reading it as
+/// OpenAPI; returns what each overlay action did.
+pub fn load_with_overlays(
+    file: &str,
+    text: &str,
+    overlays: &[OverlayText<'_>],
+) -> Result<(OpenAPI, Vec<crate::overlay::Applied>), Error> {
+    let mut value: serde_json::Value =
         serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
             Some(at) => Error::Yaml {
                 file: file.to_string(),
@@ -19,6 +36,14 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
                 message: e.to_string(),
             },
         })?;
+    let mut applied = Vec::new();
+    for overlay in overlays {
+        applied.extend(crate::overlay::apply(
+            &mut value,
+            overlay.name,
+            overlay.text,
+        )?);
+    }
     match value.get("openapi").and_then(|v| v.as_str()) {
         Some(v) if v.starts_with("3.0.") => {}
         other => {
@@ -32,7 +57,7 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
             });
         }
     }
-    serde_path_to_error::deserialize(&value).map_err(|e| {
+    let spec = serde_path_to_error::deserialize(&value).map_err(|e| {
         // openapiv3 flattens maps such as `paths`, which hides the failing
         // entry from the path; look into each entry of those maps.
         let (pointer, message) =
@@ -42,7 +67,8 @@ pub fn load(file: &str, text: &str) -> Result<OpenAPI, Error> {
             pointer,
             message,
         }
-    })
+    })?;
+    Ok((spec, applied))
 }
 
 /// The pointer and message of the first entry of `paths` or of a

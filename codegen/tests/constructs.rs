@@ -31,9 +31,11 @@ fn spec(paths: &str, schemas: &str) -> String {
 fn generate(text: &str) -> Result<Generated, Error> {
     codegen::generate(
         text,
+        &[],
         &Provenance {
             spec_file: "test.yml".into(),
             sha256: "0".repeat(64),
+            overlays: Vec::new(),
         },
     )
 }

@@ -242,3 +242,23 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A pinned spec's pin and text, read from the mirror and checked against
+/// the lock, so that tests do not depend on `cargo xtask fetch` having run.
+pub fn pinned_spec(version: &str) -> (xtask::lock::Pin, String) {
+    let lock = xtask::lock::Lock::load(&workspace_root().join("specs/bapi.lock"))
+        .expect("specs/bapi.lock");
+    let pin = lock
+        .get(version)
+        .unwrap_or_else(|| panic!("{version} is not pinned"))
+        .clone();
+    let path = shared_mirror().join(&pin.git_ref).join(&pin.path);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        sha256_hex(&bytes),
+        pin.sha256,
+        "{} does not match its pin",
+        path.display()
+    );
+    (pin, String::from_utf8(bytes).expect("a UTF-8 spec"))
+}

@@ -279,7 +279,12 @@ fn commit(download: Download) -> Result<(), FetchError> {
 /// The sha256 (lower-case hex) and size of a file, if it can be read.
 pub fn file_sha256(path: &Path) -> Option<(String, u64)> {
     let bytes = std::fs::read(path).ok()?;
-    Some((hex(&Sha256::digest(&bytes)), bytes.len() as u64))
+    Some((sha256_hex(&bytes), bytes.len() as u64))
+}
+
+/// Lower-case hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn hex(bytes: &[u8]) -> String {

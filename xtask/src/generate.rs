@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use codegen::emit::Provenance;
+use codegen::load::OverlayText;
 
 use crate::fetch::file_sha256;
 use crate::fsutil::write_atomic;
@@ -18,6 +19,57 @@ pub type FileSet = BTreeMap<PathBuf, String>;
 pub struct VersionReport {
     pub version: String,
     pub api: codegen::model::Api,
+    pub overlays: Vec<codegen::overlay::Applied>,
+}
+
+/// An overlay file: its path relative to the workspace, text and sha256.
+pub struct Overlay {
+    pub file: String,
+    pub text: String,
+    pub sha256: String,
+}
+
+/// The overlays of a version, in the order they apply:
+/// `specs/overlays/all.yaml`, then `specs/overlays/<version>.yaml`.
+pub fn overlays_for(workspace: &Path, version: &str) -> Result<Vec<Overlay>> {
+    let mut overlays = Vec::new();
+    for name in ["all".to_string(), version.to_string()] {
+        let file = format!("specs/overlays/{name}.yaml");
+        let path = workspace.join(&file);
+        if !path.exists() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let sha256 = crate::fetch::sha256_hex(text.as_bytes());
+        overlays.push(Overlay { file, text, sha256 });
+    }
+    Ok(overlays)
+}
+
+/// Generates one version from its spec text and overlays.
+pub fn generate_version(
+    spec_file: &str,
+    sha256: &str,
+    text: &str,
+    overlays: &[Overlay],
+) -> Result<codegen::Generated> {
+    let provenance = Provenance {
+        spec_file: spec_file.to_string(),
+        sha256: sha256.to_string(),
+        overlays: overlays
+            .iter()
+            .map(|o| (o.file.clone(), o.sha256.clone()))
+            .collect(),
+    };
+    let texts: Vec<OverlayText<'_>> = overlays
+        .iter()
+        .map(|o| OverlayText {
+            name: &o.file,
+            text: &o.text,
+        })
+        .collect();
+    Ok(codegen::generate(text, &texts, &provenance)?)
 }
 
 /// Generates `versions` from the verified specs in `spec_dir`, returning
@@ -26,9 +78,10 @@ pub struct VersionReport {
 pub fn generate(
     lock: &Lock,
     spec_dir: &Path,
-    crate_dir: &Path,
+    workspace: &Path,
     versions: &[String],
 ) -> Result<(FileSet, Vec<VersionReport>)> {
+    let crate_dir = &workspace.join("clerk-api");
     let mut files = FileSet::new();
     let mut reports = Vec::new();
     for version in versions {
@@ -49,11 +102,13 @@ pub fn generate(
         }
         let text = std::fs::read_to_string(&spec_path)
             .with_context(|| format!("cannot read {}", spec_path.display()))?;
-        let provenance = Provenance {
-            spec_file: format!("specs/bapi/{}", pin.file_name()),
-            sha256: pin.sha256.clone(),
-        };
-        let generated = codegen::generate(&text, &provenance)?;
+        let overlays = overlays_for(workspace, version)?;
+        let generated = generate_version(
+            &format!("specs/bapi/{}", pin.file_name()),
+            &pin.sha256,
+            &text,
+            &overlays,
+        )?;
         if generated.api.version != *version {
             bail!(
                 "{} says `info.version: {}`, but it is pinned as {version}",
@@ -67,6 +122,7 @@ pub fn generate(
         reports.push(VersionReport {
             version: version.clone(),
             api: generated.api,
+            overlays: generated.overlays,
         });
     }
 

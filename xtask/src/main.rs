@@ -270,8 +270,9 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
     } else {
         args.versions.clone()
     };
-    let crate_dir = workspace_root().join("clerk-api");
-    let (files, reports) = generate::generate(&lock, &paths.dir, &crate_dir, &wanted)?;
+    let workspace = workspace_root();
+    let crate_dir = workspace.join("clerk-api");
+    let (files, reports) = generate::generate(&lock, &paths.dir, &workspace, &wanted)?;
     println!(
         "{:<12} {:>10} {:>7} {:>9} {:>14}",
         "version", "operations", "types", "untyped", "lines of code"
@@ -293,6 +294,12 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
             lines
         );
         if args.verbose {
+            for applied in &report.overlays {
+                println!(
+                    "    overlay {}: matched {} nodes",
+                    applied.action, applied.matched
+                );
+            }
             for place in &api.untyped {
                 println!("    untyped #{}: {}", place.pointer, place.reason);
             }
