@@ -25,6 +25,18 @@ pub struct Api {
     pub untyped: Vec<Untyped>,
 }
 
+impl Api {
+    /// The named types made from `components/schemas` entries (the others
+    /// are inline schemas, named from their parent).
+    pub fn component_schemas(&self) -> impl Iterator<Item = &NamedType> {
+        self.types.values().filter(|t| {
+            t.pointer
+                .strip_prefix("/components/schemas/")
+                .is_some_and(|rest| !rest.contains('/'))
+        })
+    }
+}
+
 /// An HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Method {

@@ -1,4 +1,4 @@
-//! `cargo xtask gen`: specs/bapi/<V>.yml → clerk-api/src/v<V>/ (through
+//! `cargo xtask gen`: `specs/bapi/<V>.yml` → `clerk-api/src/v<V>/` (through
 //! `codegen`), plus the crate's list of version modules and features.
 
 use std::collections::{BTreeMap, BTreeSet};

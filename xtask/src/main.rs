@@ -38,6 +38,19 @@ enum Command {
     /// Generate clerk-api's module for spec versions (from the fetched,
     /// verified specs), and its list of version modules and features.
     Gen(GenArgs),
+    /// Benchmark: build time of clerk-api per version feature (its
+    /// dependencies already built), debug and release, against clerk-rs.
+    BenchBuild(BenchBuildArgs),
+}
+
+#[derive(Args)]
+struct BenchBuildArgs {
+    /// Versions to time [default: every generated one]
+    #[arg(long = "version", value_name = "V")]
+    versions: Vec<String>,
+    /// The clerk-rs release to compare with.
+    #[arg(long, default_value = "0.5.0")]
+    clerk_rs: String,
 }
 
 #[derive(Args)]
@@ -121,6 +134,7 @@ fn main() -> ExitCode {
         Command::Fetch(args) => fetch(args),
         Command::Versions(args) => list_versions(args),
         Command::Gen(args) => generate(args),
+        Command::BenchBuild(args) => bench_build(args),
     };
     match result {
         Ok(code) => code,
@@ -274,8 +288,8 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
     let crate_dir = workspace.join("clerk-api");
     let (files, reports) = generate::generate(&lock, &paths.dir, &workspace, &wanted)?;
     println!(
-        "{:<12} {:>10} {:>7} {:>9} {:>14}",
-        "version", "operations", "types", "untyped", "lines of code"
+        "{:<12} {:>10} {:>8} {:>7} {:>9} {:>14}",
+        "version", "operations", "schemas", "types", "untyped", "lines of code"
     );
     for report in &reports {
         let module = format!("src/{}/", codegen::naming::version_module(&report.version));
@@ -286,9 +300,10 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
             .sum();
         let api = &report.api;
         println!(
-            "{:<12} {:>10} {:>7} {:>9} {:>14}",
+            "{:<12} {:>10} {:>8} {:>7} {:>9} {:>14}",
             report.version,
             api.operations.len(),
+            api.component_schemas().count(),
             api.types.len(),
             api.untyped.len(),
             lines
@@ -323,5 +338,19 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
     }
     let written = generate::write(&crate_dir, &files, &stale)?;
     println!("{} files written, {} removed", written.len(), stale.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_build(args: BenchBuildArgs) -> Result<ExitCode> {
+    let workspace = workspace_root();
+    let versions: Vec<String> = if args.versions.is_empty() {
+        generate::existing_versions(&workspace.join("clerk-api"))
+            .into_iter()
+            .collect()
+    } else {
+        args.versions
+    };
+    let results = xtask::bench::build_times(&workspace, &versions, &args.clerk_rs)?;
+    print!("{}", xtask::bench::render(&results));
     Ok(ExitCode::SUCCESS)
 }

@@ -334,7 +334,15 @@ fn one_of_enum(t: &NamedType, one_of: &OneOf) -> TokenStream {
         };
     };
     // Tagged: pick the variant by the tag's value; without a known tag, the
-    // first variant that decodes; failing that, `Unknown`.
+    // first variant that decodes; failing that, `Unknown` (or the variant
+    // that already holds any JSON value).
+    let fallback = ident(
+        one_of
+            .variants
+            .iter()
+            .find(|v| v.ty == TypeRef::Json)
+            .map_or("Unknown", |v| v.name.as_str()),
+    );
     let by_tag = one_of.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
         let variant = ident(&v.name);
         let tags = &v.tags;
@@ -360,7 +368,7 @@ fn one_of_enum(t: &NamedType, one_of: &OneOf) -> TokenStream {
                 let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     #(#by_tag)*
-                    _ => Ok(crate::__private::first_match(value, &[#(#attempts),*]).unwrap_or_else(#name::Unknown)),
+                    _ => Ok(crate::__private::first_match(value, &[#(#attempts),*]).unwrap_or_else(#name::#fallback)),
                 }
             }
         }

@@ -1,0 +1,69 @@
+//! `cargo xtask gen --version V` for a version that `clerk-api` does not
+//! have yet adds its module, its entry in `versions.rs` and its feature,
+//! and keeps the versions already there.
+
+use std::path::Path;
+
+use tests::{shared_mirror, workspace_root};
+use xtask::generate::{check, generate, stale_files, write};
+use xtask::lock::Lock;
+
+#[test]
+fn a_new_version_gets_its_module_and_feature() {
+    // A scratch workspace: the real lock and manifest, no version modules
+    // but an existing 2021-02-05 one, specs from the mirror.
+    let root = tempfile::tempdir().unwrap();
+    let workspace = root.path();
+    let lock = Lock::load(&workspace_root().join("specs/bapi.lock")).unwrap();
+    let specs = workspace.join("specs/bapi");
+    std::fs::create_dir_all(&specs).unwrap();
+    let pin = lock.get("2025-03-12").unwrap();
+    std::fs::copy(
+        shared_mirror().join(&pin.git_ref).join(&pin.path),
+        specs.join(pin.file_name()),
+    )
+    .unwrap();
+    let crate_dir = workspace.join("clerk-api");
+    std::fs::create_dir_all(crate_dir.join("src/v2021_02_05")).unwrap();
+    std::fs::write(crate_dir.join("src/v2021_02_05/mod.rs"), "// @generated\n").unwrap();
+    let manifest = "[package]\nname = \"clerk-api\"\nversion = \"0.1.0\"\n\n[features]\ndefault = []\nv2021-02-05 = []\nrustls = []\n";
+    std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
+
+    let versions = vec!["2025-03-12".to_string()];
+    let (files, reports) = generate(&lock, &specs, workspace, &versions).unwrap();
+    assert_eq!(reports[0].api.operations.len(), 132);
+    let stale = stale_files(&crate_dir, &files, &versions);
+    assert!(
+        !check(&crate_dir, &files, &stale).is_empty(),
+        "nothing generated yet"
+    );
+    write(&crate_dir, &files, &stale).unwrap();
+    assert!(
+        check(&crate_dir, &files, &stale).is_empty(),
+        "written files match"
+    );
+
+    assert!(crate_dir.join("src/v2025_03_12/mod.rs").is_file());
+    let versions_rs = std::fs::read_to_string(crate_dir.join("src/versions.rs")).unwrap();
+    assert!(
+        versions_rs.contains("#[cfg(feature = \"v2021-02-05\")]"),
+        "{versions_rs}"
+    );
+    assert!(
+        versions_rs.contains("#[cfg(feature = \"v2025-03-12\")]"),
+        "{versions_rs}"
+    );
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap();
+    for feature in [
+        "v2021-02-05 = []",
+        "v2025-03-12 = []",
+        "rustls = []",
+        "default = []",
+    ] {
+        assert!(
+            manifest.contains(feature),
+            "{feature} missing from:\n{manifest}"
+        );
+    }
+    assert!(Path::new(&crate_dir.join("src/v2025_03_12/types.rs")).is_file());
+}
