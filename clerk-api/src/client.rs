@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error, excerpt};
 use crate::request::{Body, Request};
+use crate::retry::{RetryPolicy, Retryable, parse_retry_after};
 
 /// Clerk's production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
@@ -76,6 +77,7 @@ pub struct Client {
     http: reqwest::Client,
     base_url: Arc<str>,
     key: SecretKey,
+    retry: Arc<RetryPolicy>,
 }
 
 impl fmt::Debug for Client {
@@ -83,6 +85,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.base_url)
             .field("secret_key", &self.key)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +99,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -148,6 +152,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How failed requests are retried (default: [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] turns retries off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     pub fn build(self) -> Result<Client, ConfigError> {
         let key = self.key.ok_or(ConfigError::MissingKey)?;
         let key = key.trim();
@@ -184,6 +195,7 @@ impl ClientBuilder {
                 .trim_end_matches('/')
                 .into(),
             key: SecretKey(key.into()),
+            retry: Arc::new(self.retry.unwrap_or_default()),
         })
     }
 }
@@ -203,14 +215,64 @@ impl Client {
         &self.base_url
     }
 
-    /// Sends a request as API `version` and decodes the answer: a success
-    /// into `T`, an error status into `Error::Api` with an `E` body.
+    /// The retry policy in force.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Sends a request as API `version`, retrying as the policy says, and
+    /// decodes the answer: a success into `T`, an error status into
+    /// `Error::Api` with an `E` body.
     #[allow(dead_code)] // called by the generated modules only
     pub(crate) async fn send<T: DeserializeOwned, E: DeserializeOwned>(
         &self,
         version: &'static str,
         request: Request,
     ) -> Result<T, Error<E>> {
+        let started = std::time::Instant::now();
+        let idempotent = matches!(
+            request.method,
+            reqwest::Method::GET
+                | reqwest::Method::HEAD
+                | reqwest::Method::PUT
+                | reqwest::Method::DELETE
+                | reqwest::Method::OPTIONS
+        );
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let outcome = self.send_once(version, &request).await;
+            let why = match &outcome {
+                Ok((429, headers, _)) => Some(Retryable::RateLimited(
+                    header(headers, "retry-after").and_then(|v| parse_retry_after(&v)),
+                )),
+                Ok((status, _, _)) if *status >= 500 => Some(Retryable::ServerError),
+                Err(Error::Transport(e))
+                    if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() =>
+                {
+                    Some(Retryable::Connection)
+                }
+                _ => None,
+            };
+            if let Some(why) = why
+                && let Some(wait) = self
+                    .retry
+                    .wait(why, idempotent, attempts, started.elapsed())
+            {
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let (status, headers, bytes) = outcome?;
+            return finish(status, &headers, &bytes, request.operation);
+        }
+    }
+
+    /// One attempt: the status, headers and body, or why there are none.
+    async fn send_once<E>(
+        &self,
+        version: &'static str,
+        request: &Request,
+    ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), Error<E>> {
         let url = format!("{}{}", self.base_url, request.path);
         let mut builder = self
             .http
@@ -236,38 +298,46 @@ impl Client {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if (200..300).contains(&status) {
-            return decode(&bytes).map_err(|(path, message)| {
-                Error::Decode(DecodeError {
-                    status,
-                    path,
-                    message,
-                    body_excerpt: excerpt(&bytes),
-                    operation: request.operation,
-                })
-            });
-        }
-        let body: Option<E> = if bytes.is_empty() {
-            None
-        } else {
-            serde_json::from_slice(&bytes).ok()
-        };
-        let trace_id = serde_json::from_slice::<serde_json::Value>(&bytes)
-            .ok()
-            .and_then(|v| v.get("clerk_trace_id")?.as_str().map(str::to_owned))
-            .or_else(|| header(&headers, "cf-ray"));
-        let retry_after = header(&headers, "retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        Err(Error::Api(ApiError {
-            status,
-            body,
-            body_excerpt: excerpt(&bytes),
-            trace_id,
-            retry_after,
-            operation: request.operation,
-        }))
+        Ok((status, headers, bytes))
     }
+}
+
+/// Decodes a final response: a success into `T`, an error into `Error::Api`.
+#[allow(dead_code)] // called by `send` only
+fn finish<T: DeserializeOwned, E: DeserializeOwned>(
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    bytes: &[u8],
+    operation: &'static str,
+) -> Result<T, Error<E>> {
+    if (200..300).contains(&status) {
+        return decode(bytes).map_err(|(path, message)| {
+            Error::Decode(DecodeError {
+                status,
+                path,
+                message,
+                body_excerpt: excerpt(bytes),
+                operation,
+            })
+        });
+    }
+    let body: Option<E> = if bytes.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(bytes).ok()
+    };
+    let trace_id = serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| v.get("clerk_trace_id")?.as_str().map(str::to_owned))
+        .or_else(|| header(headers, "cf-ray"));
+    Err(Error::Api(ApiError {
+        status,
+        body,
+        body_excerpt: excerpt(bytes),
+        trace_id,
+        retry_after: header(headers, "retry-after").and_then(|v| parse_retry_after(&v)),
+        operation,
+    }))
 }
 
 fn header(headers: &reqwest::header::HeaderMap, name: &str) -> Option<String> {

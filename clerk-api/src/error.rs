@@ -79,6 +79,17 @@ impl<E> Error<E> {
         self.status() == Some(429)
     }
 
+    /// Whether sending the same request later may succeed: a 429, a 5XX,
+    /// or a connection failure or timeout. (The client has already retried
+    /// as its [`RetryPolicy`](crate::RetryPolicy) allows.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.status == 429 || e.status >= 500,
+            Error::Transport(e) => e.is_connect() || e.is_timeout(),
+            Error::Decode(_) | Error::Request(_) => false,
+        }
+    }
+
     /// The API error, if Clerk answered with an error status.
     pub fn api(&self) -> Option<&ApiError<E>> {
         match self {

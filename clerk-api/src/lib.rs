@@ -29,11 +29,13 @@ mod nullable;
 // whose spec lacks some construct, parts of it are unused.
 #[allow(dead_code)]
 mod request;
+mod retry;
 mod upload;
 
 pub use client::{Client, ClientBuilder, ConfigError, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, RequestError};
 pub use nullable::Nullable;
+pub use retry::RetryPolicy;
 pub use upload::File;
 
 /// What generated code calls; not part of the public API.

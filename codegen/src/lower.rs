@@ -943,7 +943,17 @@ impl<'a> Lowerer<'a> {
             .iter()
             .find(|(media, _)| media.as_str() == "application/json" || media.ends_with("+json"));
         let ty = match json {
-            None => None,
+            None if response.content.is_empty() => None,
+            None => {
+                let media: Vec<&String> = response.content.keys().collect();
+                self.untyped(
+                    &pointer,
+                    &format!(
+                        "response media types {media:?} are not JSON: the body is not decoded"
+                    ),
+                );
+                None
+            }
             Some((media, media_type)) => {
                 let content_pointer = format!("{pointer}/content/{}", escape_pointer(media));
                 Some(match &media_type.schema {

@@ -64,7 +64,7 @@ struct GenArgs {
     /// Write nothing; exit non-zero listing the files that are stale.
     #[arg(long)]
     check: bool,
-    /// Print each place that fell back to untyped JSON.
+    /// Also print how many nodes each overlay action matched.
     #[arg(long)]
     verbose: bool,
     #[command(flatten)]
@@ -308,15 +308,15 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
             api.untyped.len(),
             lines
         );
+        for place in &api.untyped {
+            println!("    untyped #{}: {}", place.pointer, place.reason);
+        }
         if args.verbose {
             for applied in &report.overlays {
                 println!(
                     "    overlay {}: matched {} nodes",
                     applied.action, applied.matched
                 );
-            }
-            for place in &api.untyped {
-                println!("    untyped #{}: {}", place.pointer, place.reason);
             }
         }
     }
