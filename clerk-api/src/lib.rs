@@ -25,6 +25,8 @@
 mod client;
 mod error;
 mod nullable;
+#[allow(dead_code)] // used by the generated list operations
+mod paginate;
 // Used by the generated modules; with no version feature enabled, or one
 // whose spec lacks some construct, parts of it are unused.
 #[allow(dead_code)]
@@ -38,10 +40,18 @@ pub use nullable::Nullable;
 pub use retry::RetryPolicy;
 pub use upload::File;
 
+/// The stream traits that list operations' `…_all` methods need: collect
+/// every item with `TryStreamExt::try_collect`, or walk them with
+/// `TryStreamExt::try_next`.
+pub mod stream {
+    pub use futures_util::{Stream, StreamExt, TryStreamExt};
+}
+
 /// What generated code calls; not part of the public API.
 #[allow(unused_imports)]
 pub(crate) mod __private {
     pub(crate) use crate::error::RequestError;
+    pub(crate) use crate::paginate::{Page, paginate};
     pub(crate) use crate::request::{Multipart, Request, first_match, path_segment};
 }
 

@@ -50,6 +50,13 @@ fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
+        // A whole `number` (some specs type `limit` so) is sent as `3`, not `3.0`.
+        Value::Number(n) => Some(match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                format!("{}", f as i64)
+            }
+            _ => n.to_string(),
+        }),
         other => Some(other.to_string()),
     }
 }
@@ -227,6 +234,8 @@ mod tests {
         r.query("email_address", &["a@x.io", "b@x.io"]).unwrap();
         r.query("limit", &10).unwrap();
         r.query("banned", &false).unwrap();
+        r.query("offset", &20.0).unwrap();
+        r.query("ratio", &0.5).unwrap();
         r.query("query", &Option::<String>::None).unwrap();
         r.query_joined("ids", &["a", "b"]).unwrap();
         let pairs: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -237,6 +246,8 @@ mod tests {
                 "email_address=b@x.io",
                 "limit=10",
                 "banned=false",
+                "offset=20",
+                "ratio=0.5",
                 "ids=a,b"
             ]
         );

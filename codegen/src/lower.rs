@@ -630,6 +630,16 @@ impl<'a> Lowerer<'a> {
                 operations.push(operation);
             }
         }
+        // Page-walking methods are named once every operation has its name,
+        // so that they never take one: `list_all`, else `list_each`.
+        for operation in &mut operations {
+            let scope = method_names.entry(operation.group.clone()).or_default();
+            if let Some(pagination) = &mut operation.pagination {
+                let all = format!("{}_all", operation.name);
+                let each = format!("{}_each", operation.name);
+                pagination.method = scope.claim(if scope.contains(&all) { &each } else { &all });
+            }
+        }
         Ok(operations)
     }
 
@@ -761,6 +771,7 @@ impl<'a> Lowerer<'a> {
             pointer,
         );
 
+        let pagination = self.pagination(&params, body.is_some(), success.as_ref());
         Ok(Operation {
             id,
             method,
@@ -776,7 +787,94 @@ impl<'a> Lowerer<'a> {
             responses,
             success,
             error,
+            pagination,
             pointer: pointer.to_string(),
+        })
+    }
+
+    /// Pagination of an operation with optional integer `limit` and
+    /// `offset` query parameters whose response is an array or an object
+    /// with one array field (and maybe a total).
+    fn pagination(
+        &self,
+        params: &[Param],
+        has_body: bool,
+        success: Option<&TypeRef>,
+    ) -> Option<Pagination> {
+        // Some specs type `limit` and `offset` as `number`.
+        let optional_integer = |name: &str| {
+            params.iter().any(|p| {
+                p.name == name
+                    && !p.required
+                    && p.location == ParamLocation::Query
+                    && matches!(p.ty, TypeRef::I64 | TypeRef::I32 | TypeRef::F64)
+            })
+        };
+        // The array a use-site type stands for, through aliases.
+        let array_item = |ty: &TypeRef| -> Option<TypeRef> {
+            let mut ty = ty;
+            for _ in 0..8 {
+                match ty {
+                    TypeRef::Array(item) => return Some((**item).clone()),
+                    TypeRef::Named(n) => match &self.types.get(n)?.kind {
+                        TypeKind::Alias(target) => ty = target,
+                        _ => return None,
+                    },
+                    _ => return None,
+                }
+            }
+            None
+        };
+        if has_body || !optional_integer("limit") || !optional_integer("offset") {
+            return None;
+        }
+        let success = success?;
+        let (items, total, item) = match (array_item(success), success) {
+            (Some(item), _) => (None, None, item),
+            (None, TypeRef::Named(name)) => {
+                let TypeKind::Struct(envelope) = &self.types.get(name)?.kind else {
+                    return None;
+                };
+                let mut arrays = envelope
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f, array_item(&f.ty)?)));
+                let (Some((items, item)), None) = (arrays.next(), arrays.next()) else {
+                    return None;
+                };
+                let total = envelope
+                    .fields
+                    .iter()
+                    .find(|f| {
+                        f.name == "total_count" && matches!(f.ty, TypeRef::I64 | TypeRef::I32)
+                    })
+                    .cloned();
+                (Some(items.clone()), total, item)
+            }
+            _ => return None,
+        };
+        let has_cursor = params
+            .iter()
+            .any(|p| p.name == "starting_after" && !p.required && p.ty == TypeRef::String);
+        let cursor = match (&item, has_cursor) {
+            (TypeRef::Named(name), true) => match &self.types.get(name)?.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .find(|f| {
+                        f.name == "id" && f.ty == TypeRef::String && f.required && !f.nullable
+                    })
+                    .cloned(),
+                _ => None,
+            },
+            _ => None,
+        };
+        Some(Pagination {
+            method: String::new(), // named in `operations`, once all names are known
+            items,
+            total,
+            item,
+            cursor,
         })
     }
 

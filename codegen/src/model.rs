@@ -89,8 +89,28 @@ pub struct Operation {
     pub success: Option<TypeRef>,
     /// The type of error response bodies (`None`: none declared).
     pub error: Option<TypeRef>,
+    /// How to walk every page, for list operations.
+    pub pagination: Option<Pagination>,
     /// JSON pointer of the operation in the spec.
     pub pointer: String,
+}
+
+/// A list operation with `limit` and `offset` (and maybe a
+/// `starting_after` cursor): how to find the items of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The name of the method that walks every page (`list_all`).
+    pub method: String,
+    /// The envelope field holding the items; `None` when the response is
+    /// the array itself (`GET /users`).
+    pub items: Option<Field>,
+    /// The envelope field holding the total, e.g. `total_count`.
+    pub total: Option<Field>,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Cursor pagination: the item field whose value is the next page's
+    /// `starting_after` (the `id` of the last item).
+    pub cursor: Option<Field>,
 }
 
 /// Where a parameter goes.

@@ -742,16 +742,25 @@ fn main() {
         "`cargo tree -p <crate> --prefix none` in this crate: distinct packages including the \
          crate itself (`sort -u | wc -l` raw count in brackets: it counts `(*)` repeats twice).\n"
     );
-    println!("| crate | version | packages | dependencies |");
-    println!("|---|---|---:|---|");
+    println!(
+        "Features are as unified in this crate (openapiv3 turns on serde's `derive`). \
+         *New* = packages that the crate adds to what `openapiv3` already pulls in \
+         (itself included).\n"
+    );
+    println!("| crate | version | packages | new over openapiv3 | dependencies |");
+    println!("|---|---|---:|---:|---|");
+    let base: BTreeSet<String> = dependency_count("openapiv3")
+        .map(|(_, _, names)| names.into_iter().chain(["openapiv3".to_string()]).collect())
+        .unwrap_or_default();
     for name in PARSERS.iter().map(|p| p.name).chain(["openapiv3", "serde_json"]) {
         match dependency_count(name) {
             Ok((raw, unique, names)) => println!(
-                "| {name} | {} | {unique} ({raw}) | {} |",
+                "| {name} | {} | {unique} ({raw}) | {} | {} |",
                 locked_version(name),
+                names.iter().map(String::as_str).chain([name]).filter(|n| !base.contains(*n)).count(),
                 names.join(", ")
             ),
-            Err(e) => println!("| {name} | {} | n/a | cargo tree failed: {} |", locked_version(name), first_line(&e)),
+            Err(e) => println!("| {name} | {} | n/a | n/a | cargo tree failed: {} |", locked_version(name), first_line(&e)),
         }
     }
     println!();

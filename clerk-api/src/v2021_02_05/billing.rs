@@ -9,7 +9,7 @@
 pub struct Billing<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Billing<'_> {
+impl<'c> Billing<'c> {
     /// Apply a discount to a subscription item
     ///
     /// Applies an existing discount to a subscription item.

@@ -9,7 +9,7 @@
 pub struct Commerce<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Commerce<'_> {
+impl<'c> Commerce<'c> {
     /// Cancel a subscription item
     ///
     /// Cancel a specific subscription item. The subscription item can be canceled immediately or at the end of the current billing period.
@@ -62,6 +62,39 @@ impl Commerce<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`list_plans`](Self::list_plans), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_plans_all<'a>(
+        self,
+        params: &'a ListPlansParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::CommercePlan,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_plans(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// List all subscription items
     ///
     /// Returns a list of all subscription items for the instance. The subscription items are returned sorted by creation date,
@@ -85,6 +118,39 @@ impl Commerce<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list_subscription_items`](Self::list_subscription_items), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_subscription_items_all<'a>(
+        self,
+        params: &'a ListSubscriptionItemsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::CommerceSubscriptionItem,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_subscription_items(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
 }
 /// Optional parameters of `cancel_subscription_item` (`DELETE /commerce/subscription_items/{subscription_item_id}`); every field defaults to absent.

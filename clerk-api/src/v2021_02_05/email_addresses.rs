@@ -9,7 +9,7 @@
 pub struct EmailAddresses<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl EmailAddresses<'_> {
+impl<'c> EmailAddresses<'c> {
     /// Verify a code sent to an email address
     ///
     /// Checks a one-time code against the verification identified by

@@ -9,7 +9,7 @@
 pub struct M2m<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl M2m<'_> {
+impl<'c> M2m<'c> {
     /// Create a M2M Token
     ///
     /// Creates a new M2M Token. Must be authenticated via a Machine Secret Key.
@@ -64,6 +64,40 @@ impl M2m<'_> {
         request.query("subject", &subject)?;
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list_tokens`](Self::list_tokens), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_tokens_all<'a>(
+        self,
+        subject: &'a str,
+        params: &'a ListTokensParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::GetM2mTokensResponseM2mTokensItem,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit.map(|v| v as i64),
+            params.offset.map(|v| v as i64),
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit as f64);
+                params.offset = page.offset.map(|offset| offset as f64);
+                async move {
+                    let response = self.list_tokens(subject, &params).await?;
+                    Ok(crate::__private::Page {
+                        total: None,
+                        items: response.m2m_tokens,
+                    })
+                }
+            },
+        )
     }
     /// Revoke a M2M Token
     ///

@@ -9,7 +9,7 @@
 pub struct ProxyChecks<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl ProxyChecks<'_> {
+impl<'c> ProxyChecks<'c> {
     /// Verify the proxy configuration for your domain
     ///
     /// This endpoint can be used to validate that a proxy-enabled domain is operational.

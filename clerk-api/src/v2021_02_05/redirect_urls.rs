@@ -9,7 +9,7 @@
 pub struct RedirectUrls<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl RedirectUrls<'_> {
+impl<'c> RedirectUrls<'c> {
     /// Create a redirect URL
     ///
     /// `POST /redirect_urls` · operation `CreateRedirectURL` · tag `Redirect URLs`
@@ -85,6 +85,36 @@ impl RedirectUrls<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list`](Self::list), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_all<'a>(
+        self,
+        params: &'a ListParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<super::types::RedirectUrl, crate::Error<serde_json::Value>>,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: None,
+                        items: response,
+                    })
+                }
+            },
+        )
     }
 }
 /// Optional parameters of `list` (`GET /redirect_urls`); every field defaults to absent.

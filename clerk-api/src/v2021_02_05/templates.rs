@@ -9,7 +9,7 @@
 pub struct Templates<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Templates<'_> {
+impl<'c> Templates<'c> {
     /// Preview changes to a template
     ///
     /// Returns a preview of a template for a given template_type, slug and body

@@ -9,7 +9,7 @@
 pub struct Webhooks<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Webhooks<'_> {
+impl<'c> Webhooks<'c> {
     /// Create a Svix app and associate it with the current instance
     ///
     /// `POST /webhooks/svix` · operation `CreateSvixApp` · tag `Webhooks`

@@ -9,7 +9,7 @@
 pub struct ActorTokens<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl ActorTokens<'_> {
+impl<'c> ActorTokens<'c> {
     /// Create actor token
     ///
     /// Create an actor token that can be used to impersonate the given user.

@@ -9,7 +9,7 @@
 pub struct AdminPortalLinkTokens<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl AdminPortalLinkTokens<'_> {
+impl<'c> AdminPortalLinkTokens<'c> {
     /// Create an Admin Portal Link Token
     ///
     /// `POST /admin_portal_link_tokens` · operation `createAdminPortalLinkToken` · tag `Admin Portal Link Tokens`

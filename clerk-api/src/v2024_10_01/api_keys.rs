@@ -9,7 +9,7 @@
 pub struct ApiKeys<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl ApiKeys<'_> {
+impl<'c> ApiKeys<'c> {
     /// Create an API Key
     ///
     /// `POST /api_keys` · operation `createApiKey` · tag `API Keys`
@@ -114,6 +114,40 @@ impl ApiKeys<'_> {
         request.query("subject", &subject)?;
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`get_api_keys`](Self::get_api_keys), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn get_api_keys_all<'a>(
+        self,
+        subject: &'a str,
+        params: &'a GetApiKeysParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::GetApiKeysResponseDataItem,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit.map(|v| v as i64),
+            params.offset.map(|v| v as i64),
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit as f64);
+                params.offset = page.offset.map(|offset| offset as f64);
+                async move {
+                    let response = self.get_api_keys(subject, &params).await?;
+                    Ok(crate::__private::Page {
+                        total: None,
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// Revoke an API Key
     ///

@@ -9,7 +9,7 @@
 pub struct EmailAndSmsTemplates<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl EmailAndSmsTemplates<'_> {
+impl<'c> EmailAndSmsTemplates<'c> {
     /// Update a template for a given type and slug
     ///
     /// Updates the existing template of the given type and slug

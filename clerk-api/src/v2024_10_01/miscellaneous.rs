@@ -9,7 +9,7 @@
 pub struct Miscellaneous<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Miscellaneous<'_> {
+impl<'c> Miscellaneous<'c> {
     /// Returns the markup for the interstitial page
     ///
     /// The Clerk interstitial endpoint serves an html page that loads clerk.js in order to check the user's authentication state.

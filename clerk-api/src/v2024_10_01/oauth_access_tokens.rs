@@ -9,7 +9,7 @@
 pub struct OauthAccessTokens<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl OauthAccessTokens<'_> {
+impl<'c> OauthAccessTokens<'c> {
     /// Verify an OAuth Access Token
     ///
     /// `POST /oauth_applications/access_tokens/verify` · operation `verifyOAuthAccessToken` · tag `OAuth Access Tokens`

@@ -9,7 +9,7 @@
 pub struct BetaFeatures<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl BetaFeatures<'_> {
+impl<'c> BetaFeatures<'c> {
     /// Update instance settings
     ///
     /// Updates the settings of an instance

@@ -9,7 +9,7 @@
 pub struct EmailAddresses<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl EmailAddresses<'_> {
+impl<'c> EmailAddresses<'c> {
     /// Create an email address
     ///
     /// Create a new email address

@@ -9,7 +9,7 @@
 pub struct ExperimentalAccountlessApplications<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl ExperimentalAccountlessApplications<'_> {
+impl<'c> ExperimentalAccountlessApplications<'c> {
     /// Complete an accountless application [EXPERIMENTAL]
     ///
     /// Completes an accountless application. [EXPERIMENTAL]

@@ -9,7 +9,7 @@
 pub struct PhoneNumbers<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl PhoneNumbers<'_> {
+impl<'c> PhoneNumbers<'c> {
     /// Create a phone number
     ///
     /// Create a new phone number

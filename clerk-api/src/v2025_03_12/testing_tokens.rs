@@ -9,7 +9,7 @@
 pub struct TestingTokens<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl TestingTokens<'_> {
+impl<'c> TestingTokens<'c> {
     /// Retrieve a new testing token.
     ///
     /// `POST /testing_tokens` · operation `CreateTestingToken` · tag `Testing Tokens`

@@ -9,7 +9,7 @@
 pub struct Domains<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Domains<'_> {
+impl<'c> Domains<'c> {
     /// Add a domain
     ///
     /// Add a new domain for your instance.

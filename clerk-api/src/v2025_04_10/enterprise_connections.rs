@@ -9,7 +9,7 @@
 pub struct EnterpriseConnections<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl EnterpriseConnections<'_> {
+impl<'c> EnterpriseConnections<'c> {
     /// Create an enterprise connection
     ///
     /// Create a new enterprise connection.
@@ -135,6 +135,39 @@ impl EnterpriseConnections<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`list`](Self::list), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_all<'a>(
+        self,
+        params: &'a ListParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::EnterpriseConnection,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// List enterprise connection test runs
     ///
     /// Returns a paginated list of SAML or OIDC debug test runs for an enterprise connection.
@@ -163,6 +196,42 @@ impl EnterpriseConnections<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list_test_runs`](Self::list_test_runs), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_test_runs_all<'a>(
+        self,
+        enterprise_connection_id: &'a str,
+        params: &'a ListTestRunsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::EnterpriseConnectionTestRun,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self
+                        .list_test_runs(enterprise_connection_id, &params)
+                        .await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// Update an enterprise connection
     ///

@@ -9,7 +9,7 @@
 pub struct InstanceSettings<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl InstanceSettings<'_> {
+impl<'c> InstanceSettings<'c> {
     /// Update production instance domain
     ///
     /// Change the domain of a production instance.

@@ -9,7 +9,7 @@
 pub struct Invitations<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Invitations<'_> {
+impl<'c> Invitations<'c> {
     /// Create multiple invitations
     ///
     /// Use this API operation to create multiple invitations for the provided email addresses. You can choose to send the
@@ -78,6 +78,36 @@ impl Invitations<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list`](Self::list), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_all<'a>(
+        self,
+        params: &'a ListParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<super::types::Invitation, crate::Error<serde_json::Value>>,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: None,
+                        items: response,
+                    })
+                }
+            },
+        )
     }
     /// Revokes an invitation
     ///

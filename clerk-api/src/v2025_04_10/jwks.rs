@@ -9,7 +9,7 @@
 pub struct Jwks<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Jwks<'_> {
+impl<'c> Jwks<'c> {
     /// Retrieve the JSON Web Key Set of the instance
     ///
     /// `GET /jwks` · operation `GetJWKS` · tag `JWKS`

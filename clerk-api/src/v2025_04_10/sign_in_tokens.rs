@@ -9,7 +9,7 @@
 pub struct SignInTokens<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl SignInTokens<'_> {
+impl<'c> SignInTokens<'c> {
     /// Create sign-in token
     ///
     /// Creates a new sign-in token and associates it with the given user.

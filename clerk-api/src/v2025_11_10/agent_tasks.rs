@@ -9,7 +9,7 @@
 pub struct AgentTasks<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl AgentTasks<'_> {
+impl<'c> AgentTasks<'c> {
     /// Create agent task
     ///
     /// Create an agent task on behalf of a user.

@@ -9,7 +9,7 @@
 pub struct Billing<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Billing<'_> {
+impl<'c> Billing<'c> {
     /// Apply a discount to a subscription item
     ///
     /// Applies an existing discount to a subscription item.
@@ -209,6 +209,42 @@ impl Billing<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`get_statement_payment_attempts`](Self::get_statement_payment_attempts), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn get_statement_payment_attempts_all<'a>(
+        self,
+        statement_id: &'a str,
+        params: &'a GetStatementPaymentAttemptsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::BillingPaymentAttempt,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self
+                        .get_statement_payment_attempts(statement_id, &params)
+                        .await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// List all billing plans
     ///
     /// Returns a list of all billing plans for the instance. The plans are returned sorted by creation date,
@@ -232,6 +268,39 @@ impl Billing<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list_plans`](Self::list_plans), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_plans_all<'a>(
+        self,
+        params: &'a ListPlansParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::CommercePlan,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_plans(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// List all billing prices
     ///
@@ -257,6 +326,39 @@ impl Billing<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`list_prices`](Self::list_prices), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_prices_all<'a>(
+        self,
+        params: &'a ListPricesParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::BillingPriceResponse,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_prices(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// List all billing statements
     ///
     /// Returns a list of all billing statements for the instance. The statements are returned sorted by creation date,
@@ -281,6 +383,39 @@ impl Billing<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`list_statements`](Self::list_statements), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_statements_all<'a>(
+        self,
+        params: &'a ListStatementsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::BillingStatement,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_statements(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// List all subscription items
     ///
     /// Returns a list of all subscription items for the instance. The subscription items are returned sorted by creation date,
@@ -304,6 +439,39 @@ impl Billing<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list_subscription_items`](Self::list_subscription_items), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_subscription_items_all<'a>(
+        self,
+        params: &'a ListSubscriptionItemsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::CommerceSubscriptionItem,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_subscription_items(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// Remove a discount from a subscription item
     ///

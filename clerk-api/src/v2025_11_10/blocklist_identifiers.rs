@@ -9,7 +9,7 @@
 pub struct BlocklistIdentifiers<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl BlocklistIdentifiers<'_> {
+impl<'c> BlocklistIdentifiers<'c> {
     /// Add identifier to the block-list
     ///
     /// Create an identifier that is blocked from accessing an instance

@@ -9,7 +9,7 @@
 pub struct OrganizationDomains<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl OrganizationDomains<'_> {
+impl<'c> OrganizationDomains<'c> {
     /// Create a new organization domain.
     ///
     /// Creates a new organization domain. By default the domain is verified, but can be optionally set to unverified.
@@ -92,6 +92,40 @@ impl OrganizationDomains<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`list`](Self::list), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_each<'a>(
+        self,
+        organization_id: &'a str,
+        params: &'a ListParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationDomain,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list(organization_id, &params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// List all organization domains
     ///
     /// Retrieves a list of all organization domains within the current instance.
@@ -119,6 +153,39 @@ impl OrganizationDomains<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list_all`](Self::list_all), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_all_all<'a>(
+        self,
+        params: &'a ListAllParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationDomain,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_all(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// Update an organization domain.
     ///

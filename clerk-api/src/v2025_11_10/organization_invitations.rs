@@ -9,7 +9,7 @@
 pub struct OrganizationInvitations<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl OrganizationInvitations<'_> {
+impl<'c> OrganizationInvitations<'c> {
     /// Bulk create and send organization invitations
     ///
     /// Creates new organization invitations in bulk and sends out emails to the provided email addresses with a link to accept the invitation and join the organization.
@@ -157,6 +157,39 @@ impl OrganizationInvitations<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`get_all`](Self::get_all), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn get_all_all<'a>(
+        self,
+        params: &'a GetAllParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationInvitationWithPublicOrganizationData,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.get_all(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// Get a list of organization invitations
     ///
     /// This request returns the list of organization invitations.
@@ -190,6 +223,40 @@ impl OrganizationInvitations<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list`](Self::list), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_all<'a>(
+        self,
+        organization_id: &'a str,
+        params: &'a ListParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationInvitation,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list(organization_id, &params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// Get a list of pending organization invitations
     ///
@@ -225,6 +292,40 @@ impl OrganizationInvitations<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list_pending`](Self::list_pending), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_pending_all<'a>(
+        self,
+        organization_id: &'a str,
+        params: &'a ListPendingParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationInvitation,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self.list_pending(organization_id, &params).await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// Revoke a pending organization invitation
     ///

@@ -9,7 +9,7 @@
 pub struct PhoneNumbers<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl PhoneNumbers<'_> {
+impl<'c> PhoneNumbers<'c> {
     /// Verify a code sent to a phone number
     ///
     /// Checks a one-time code against the verification identified by

@@ -9,7 +9,7 @@
 pub struct SignUps<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl SignUps<'_> {
+impl<'c> SignUps<'c> {
     /// Retrieve a sign-up by ID
     ///
     /// Retrieve the details of the sign-up with the given ID

@@ -9,7 +9,7 @@
 pub struct Users<'a> {
     pub(super) client: &'a crate::Client,
 }
-impl Users<'_> {
+impl<'c> Users<'c> {
     /// Adjust a user's credit balance
     ///
     /// Increases or decreases the credit balance for the specified user.
@@ -421,6 +421,41 @@ impl Users<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`get_instance_organization_memberships`](Self::get_instance_organization_memberships), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn get_instance_organization_memberships_all<'a>(
+        self,
+        params: &'a GetInstanceOrganizationMembershipsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationMembership,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self
+                        .get_instance_organization_memberships(&params)
+                        .await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// Retrieve the OAuth access token of a user
     ///
     /// Fetch the corresponding OAuth access token for a user that has previously authenticated with a particular OAuth provider.
@@ -453,6 +488,43 @@ impl Users<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`get_o_auth_access_token`](Self::get_o_auth_access_token), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn get_o_auth_access_token_all<'a>(
+        self,
+        user_id: &'a str,
+        provider: &'a str,
+        params: &'a GetOAuthAccessTokenParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OAuthAccessTokenItem,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self
+                        .get_o_auth_access_token(user_id, provider, &params)
+                        .await?;
+                    Ok(crate::__private::Page {
+                        total: None,
+                        items: response,
+                    })
+                }
+            },
+        )
+    }
     /// Retrieve all invitations for a user
     ///
     /// Retrieve a paginated list of the user's organization invitations
@@ -481,6 +553,42 @@ impl Users<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`get_organization_invitations`](Self::get_organization_invitations), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn get_organization_invitations_all<'a>(
+        self,
+        user_id: &'a str,
+        params: &'a GetOrganizationInvitationsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationInvitationWithPublicOrganizationData,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self
+                        .get_organization_invitations(user_id, &params)
+                        .await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
     }
     /// Retrieve all memberships for a user
     ///
@@ -511,6 +619,42 @@ impl Users<'_> {
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
     }
+    /// Every item of [`get_organization_memberships`](Self::get_organization_memberships), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; each page starts at the offset after the previous one. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn get_organization_memberships_all<'a>(
+        self,
+        user_id: &'a str,
+        params: &'a GetOrganizationMembershipsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<
+            super::types::OrganizationMembership,
+            crate::Error<super::types::ClerkErrors>,
+        >,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            None,
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                async move {
+                    let response = self
+                        .get_organization_memberships(user_id, &params)
+                        .await?;
+                    Ok(crate::__private::Page {
+                        total: Some(response.total_count),
+                        items: response.data,
+                    })
+                }
+            },
+        )
+    }
     /// List all users
     ///
     /// Returns a list of all users.
@@ -536,6 +680,39 @@ impl Users<'_> {
         );
         params.apply(&mut request)?;
         self.client.send(super::VERSION, request).await
+    }
+    /// Every item of [`list`](Self::list), page after page, as a stream.
+    ///
+    /// Pages hold `params.limit` items (100 if unset) and start at `params.offset`; after the first page, each page starts after the last item's id (`starting_after`), which costs the same however deep the page. The walk stops after a short page or once `total_count` items were seen, and never requests past them. Collect with `futures_util::TryStreamExt::try_collect`.
+    pub fn list_all<'a>(
+        self,
+        params: &'a ListParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<super::types::User, crate::Error<super::types::ClerkErrors>>,
+    > + 'a
+    where
+        'c: 'a,
+    {
+        crate::__private::paginate(
+            params.limit,
+            params.offset,
+            Some(|item: &super::types::User| item.id.clone()),
+            move |page| {
+                let mut params = params.clone();
+                params.limit = Some(page.limit);
+                params.offset = page.offset;
+                if let Some(after) = page.after {
+                    params.starting_after = Some(after);
+                }
+                async move {
+                    let response = self.list(&params).await?;
+                    Ok(crate::__private::Page {
+                        total: None,
+                        items: response,
+                    })
+                }
+            },
+        )
     }
     /// List a user's trusted devices
     ///

@@ -7,7 +7,9 @@ use quote::quote;
 
 use super::types::Presence;
 use super::{Group, doc, doc_text, ident, inner_doc, rust_type};
-use crate::model::{Api, BodyEncoding, Operation, Param, ParamLocation, TypeKind, TypeRef};
+use crate::model::{
+    Api, BodyEncoding, Operation, Pagination, Param, ParamLocation, TypeKind, TypeRef,
+};
 use crate::naming::pascal;
 
 pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
@@ -22,7 +24,11 @@ pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    let methods = group.operations.iter().map(|op| method(api, op));
+    let methods = group.operations.iter().map(|op| {
+        let method = method(api, op);
+        let all = op.pagination.as_ref().map(|p| paginated(op, p));
+        quote! { #method #all }
+    });
     let params = group.operations.iter().filter_map(|op| params_struct(op));
     let accessor_doc = doc(&format!("The `{}` operations of the API.", group.module));
     quote! {
@@ -35,7 +41,7 @@ pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
             pub(super) client: &'a crate::Client,
         }
 
-        impl #accessor<'_> {
+        impl<'c> #accessor<'c> {
             #(#methods)*
         }
 
@@ -316,4 +322,118 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// `{name}_all`: every item of a list operation, page after page, as a
+/// stream (the runtime's `paginate` does the walking).
+fn paginated(op: &Operation, pagination: &Pagination) -> TokenStream {
+    let name = ident(&op.name);
+    let all = ident(&pagination.method);
+    let params_type = ident(&params_name(op));
+    let item = rust_type(&pagination.item);
+    let error = op
+        .error
+        .as_ref()
+        .map_or(quote! { serde_json::Value }, rust_type);
+    let args: Vec<&Param> = op.params.iter().filter(|p| is_argument(p)).collect();
+    let arg_decls = args.iter().map(|p| {
+        let arg = ident(&p.rust_name);
+        let ty = match &p.ty {
+            TypeRef::String => quote! { &'a str },
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => rust_type(&p.ty),
+            TypeRef::Array(inner) => {
+                let inner = rust_type(inner);
+                quote! { &'a [#inner] }
+            }
+            other => {
+                let ty = rust_type(other);
+                quote! { &'a #ty }
+            }
+        };
+        quote! { #arg: #ty }
+    });
+    let arg_names: Vec<_> = args.iter().map(|p| ident(&p.rust_name)).collect();
+    let items = match &pagination.items {
+        None => quote! { response },
+        Some(field) => {
+            let field_name = ident(&field.rust_name);
+            match super::types::presence(field, false) {
+                Presence::Required => quote! { response.#field_name },
+                _ => quote! { response.#field_name.unwrap_or_default() },
+            }
+        }
+    };
+    let total = match &pagination.total {
+        None => quote! { None },
+        Some(field) => {
+            let field_name = ident(&field.rust_name);
+            let widen = (field.ty == TypeRef::I32).then(|| quote! { .map(i64::from) });
+            match super::types::presence(field, false) {
+                Presence::Required => quote! { Some(response.#field_name) #widen },
+                _ => quote! { response.#field_name #widen },
+            }
+        }
+    };
+    let (cursor_set, cursor_of) = match &pagination.cursor {
+        Some(id) => {
+            let id_field = ident(&id.rust_name);
+            (
+                quote! { if let Some(after) = page.after { params.starting_after = Some(after); } },
+                quote! { Some(|item: &#item| item.#id_field.clone()) },
+            )
+        }
+        None => (quote! {}, quote! { None }),
+    };
+    // `limit` and `offset` are i64 in most specs, f64 (`number`) in some.
+    let param_type = |name: &str| {
+        op.params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.ty.clone())
+    };
+    let convert = |ty: Option<TypeRef>, value: TokenStream| match ty {
+        Some(TypeRef::F64) => (quote! { .map(|v| v as i64) }, quote! { #value as f64 }),
+        Some(TypeRef::I32) => (quote! { .map(i64::from) }, quote! { #value as i32 }),
+        _ => (quote! {}, value),
+    };
+    let (limit_map, limit_out) = convert(param_type("limit"), quote! { page.limit });
+    let offset_type = param_type("offset");
+    let (offset_map, offset_out) = convert(offset_type.clone(), quote! { offset });
+    let offset_set = match offset_type {
+        Some(TypeRef::F64 | TypeRef::I32) => quote! { page.offset.map(|offset| #offset_out) },
+        _ => quote! { page.offset },
+    };
+    let limit_in = quote! { params.limit #limit_map };
+    let offset_in = quote! { params.offset #offset_map };
+    let walk = if pagination.cursor.is_some() {
+        "after the first page, each page starts after the last item's id (`starting_after`), which costs the same however deep the page"
+    } else {
+        "each page starts at the offset after the previous one"
+    };
+    let doc = doc(&format!(
+        "Every item of [`{}`](Self::{}), page after page, as a stream.\n\n\
+         Pages hold `params.limit` items (100 if unset) and start at `params.offset`; {walk}. \
+         The walk stops after a short page or once `total_count` items were seen, and never \
+         requests past them. Collect with `futures_util::TryStreamExt::try_collect`.",
+        op.name, op.name
+    ));
+    quote! {
+        #doc
+        pub fn #all<'a>(self, #(#arg_decls,)* params: &'a #params_type)
+            -> impl futures_util::Stream<Item = Result<#item, crate::Error<#error>>> + 'a
+        where
+            'c: 'a,
+        {
+            crate::__private::paginate(#limit_in, #offset_in, #cursor_of, move |page| {
+                let mut params = params.clone();
+                params.limit = Some(#limit_out);
+                params.offset = #offset_set;
+                #cursor_set
+                async move {
+                    let response = self.#name(#(#arg_names,)* &params).await?;
+                    Ok(crate::__private::Page { total: #total, items: #items })
+                }
+            })
+        }
+    }
 }
