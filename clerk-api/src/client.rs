@@ -14,6 +14,7 @@ use crate::retry::{RetryPolicy, Retryable, parse_retry_after};
 pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
 
 const KEY_ENV: &str = "CLERK_SECRET_KEY";
+const BASE_URL_ENV: &str = "CLERK_API_URL";
 
 /// A secret key that never shows itself: `Debug` prints only its
 /// environment prefix (`sk_test_…` / `sk_live_…`).
@@ -205,10 +206,17 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client with the key in `CLERK_SECRET_KEY` and default settings.
+    /// A client with the key in `CLERK_SECRET_KEY`, the base URL in
+    /// `CLERK_API_URL` if set (a mock server, a proxy), and default settings.
     pub fn from_env() -> Result<Client, ConfigError> {
         let key = std::env::var(KEY_ENV).map_err(|_| ConfigError::MissingKey)?;
-        Client::builder().secret_key(key).build()
+        let mut builder = Client::builder().secret_key(key);
+        if let Ok(url) = std::env::var(BASE_URL_ENV)
+            && !url.is_empty()
+        {
+            builder = builder.base_url(url);
+        }
+        builder.build()
     }
 
     pub fn base_url(&self) -> &str {

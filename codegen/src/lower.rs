@@ -228,8 +228,23 @@ impl<'a> Lowerer<'a> {
         if let Some(existing) = self.shapes.get(&key) {
             return existing.clone();
         }
+        self.define_own(hint, pointer, description, kind)
+    }
+
+    /// Defines an inline type under its own name even if an identical one
+    /// exists: a request body is named after its operation
+    /// (`UpdateUserMetadataBody`), not after another with the same shape.
+    fn define_own(
+        &mut self,
+        hint: &str,
+        pointer: &str,
+        description: Option<String>,
+        kind: TypeKind,
+    ) -> String {
         let name = self.names.claim(hint);
-        self.shapes.insert(key, name.clone());
+        self.shapes
+            .entry(shape_key(&kind))
+            .or_insert_with(|| name.clone());
         self.types.insert(
             name.clone(),
             NamedType {
@@ -989,15 +1004,19 @@ impl<'a> Lowerer<'a> {
             });
         };
         let content_pointer = format!("{pointer}/content/{}", escape_pointer(media));
+        let hint = format!("{type_prefix}Body");
+        let schema_pointer = format!("{content_pointer}/schema");
         let ty = match &media_type.schema {
-            Some(schema) => {
-                self.type_ref(
-                    schema.into(),
-                    &format!("{type_prefix}Body"),
-                    &format!("{content_pointer}/schema"),
-                )?
-                .0
-            }
+            Some(schema) => match self.shape(schema.into(), &hint, &schema_pointer)?.0 {
+                Shape::Ref(ty) => ty,
+                Shape::Kind(kind) => {
+                    let description = match schema {
+                        ReferenceOr::Item(s) => s.schema_data.description.clone(),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    TypeRef::Named(self.define_own(&hint, &schema_pointer, description, kind))
+                }
+            },
             None => self.untyped(&content_pointer, "request body without a schema"),
         };
         Ok(RequestBody {

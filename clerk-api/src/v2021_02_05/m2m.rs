@@ -116,7 +116,7 @@ impl<'c> M2m<'c> {
     pub async fn revoke_token(
         &self,
         m2m_token_id: &str,
-        body: &super::types::RevokeAdminPortalLinkTokenBody,
+        body: &super::types::RevokeM2mTokenBody,
     ) -> Result<
         super::types::GetM2mTokensResponseM2mTokensItem,
         crate::Error<super::types::ClerkErrors>,
@@ -145,7 +145,7 @@ impl<'c> M2m<'c> {
     /// Declared error statuses: 400, 404; their bodies decode into the error's `body`.
     pub async fn verify_token(
         &self,
-        body: &super::types::VerifyClientBody,
+        body: &super::types::VerifyM2mTokenBody,
     ) -> Result<
         super::types::GetM2mTokensResponseM2mTokensItem,
         crate::Error<super::types::ClerkErrors>,

@@ -4,7 +4,7 @@
 
 //! Clerk Backend API — API version `2021-02-05`.
 //!
-//! 212 operations in 41 groups, 400 types. Start with [`Client`]; each group of operations is a method of it.
+//! 212 operations in 41 groups, 415 types. Start with [`Client`]; each group of operations is a method of it.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,

@@ -183,7 +183,7 @@ impl<'c> OrganizationMemberships<'c> {
         &self,
         organization_id: &str,
         user_id: &str,
-        body: Option<&super::types::ReplaceOrganizationMetadataBody>,
+        body: Option<&super::types::UpdateOrganizationMembershipMetadataBody>,
     ) -> Result<
         super::types::OrganizationMembership,
         crate::Error<super::types::ClerkErrors>,

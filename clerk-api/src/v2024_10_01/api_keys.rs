@@ -157,7 +157,7 @@ impl<'c> ApiKeys<'c> {
     pub async fn revoke_api_key(
         &self,
         api_key_id: &str,
-        body: &super::types::RevokeAdminPortalLinkTokenBody,
+        body: &super::types::RevokeApiKeyBody,
     ) -> Result<
         super::types::GetApiKeysResponseDataItem,
         crate::Error<super::types::ClerkErrors>,
@@ -201,7 +201,7 @@ impl<'c> ApiKeys<'c> {
     /// Declared error statuses: 400, 404; their bodies decode into the error's `body`.
     pub async fn verify_api_key(
         &self,
-        body: &super::types::GetApiKeySecretResponse,
+        body: &super::types::VerifyApiKeyBody,
     ) -> Result<
         super::types::GetApiKeysResponseDataItem,
         crate::Error<super::types::ClerkErrors>,

@@ -4,7 +4,7 @@
 
 //! Clerk Backend API — API version `2024-10-01`.
 //!
-//! 219 operations in 42 groups, 405 types. Start with [`Client`]; each group of operations is a method of it.
+//! 219 operations in 42 groups, 420 types. Start with [`Client`]; each group of operations is a method of it.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,

@@ -158,7 +158,7 @@ impl<'c> OauthApplications<'c> {
     pub async fn revoke_token(
         &self,
         oauth_application_id: &str,
-        body: &super::types::VerifyClientBody,
+        body: &super::types::RevokeOAuthApplicationTokenBody,
     ) -> Result<(), crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(
@@ -243,7 +243,7 @@ impl<'c> OauthApplications<'c> {
     pub async fn upload_logo(
         &self,
         oauth_application_id: &str,
-        body: Option<&super::types::UploadOrganizationLogoBody>,
+        body: Option<&super::types::UploadOAuthApplicationLogoBody>,
     ) -> Result<
         super::types::OAuthApplication,
         crate::Error<super::types::ClerkErrors>,

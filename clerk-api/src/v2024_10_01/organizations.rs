@@ -267,7 +267,7 @@ impl<'c> Organizations<'c> {
     pub async fn merge_metadata(
         &self,
         organization_id: &str,
-        body: &super::types::ReplaceOrganizationMetadataBody,
+        body: &super::types::MergeOrganizationMetadataBody,
     ) -> Result<super::types::Organization, crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(

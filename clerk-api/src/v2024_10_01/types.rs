@@ -366,6 +366,24 @@ impl AttemptEmailAddressVerificationBody {
         }
     }
 }
+/// Schema `#/paths/~1phone_numbers~1{phone_number_id}~1attempt_verification/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AttemptPhoneNumberVerificationBody {
+    /// The ID of the verification to check, such as one returned by prepare_verification
+    pub verification_id: String,
+    /// The verification code that was sent to the phone number
+    pub code: String,
+}
+impl AttemptPhoneNumberVerificationBody {
+    /// A value with the required fields (`verification_id`, `code`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(verification_id: String, code: String) -> Self {
+        AttemptPhoneNumberVerificationBody {
+            verification_id,
+            code,
+        }
+    }
+}
 /// Schema `#/components/schemas/BillingPriceResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BillingPriceResponse {
@@ -558,6 +576,19 @@ pub struct CNameTarget {
     pub value: String,
     /// Denotes whether this CNAME target is required to be set in order for the domain to be considered deployed.
     pub required: bool,
+}
+/// Schema `#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct ChangeProductionInstanceDomainBody {
+    /// The new home URL of the production instance e.g. https://www.example.com
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_url: Option<String>,
+    /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
+    /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
+    /// multiple secondaries) on the same root domain (eTLD+1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_secondary: Option<bool>,
 }
 /// Schema `#/components/schemas/ClerkError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2954,6 +2985,19 @@ impl CreatePhoneNumberBody {
         }
     }
 }
+/// Schema `#/paths/~1redirect_urls/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CreateRedirectUrlBody {
+    /// The full URL value prefixed with `https://` or a custom scheme e.g. `"https://my-app.com/oauth-callback"` or `"my-app://oauth-callback"`
+    pub url: String,
+}
+impl CreateRedirectUrlBody {
+    /// A value with the required fields (`url`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(url: String) -> Self {
+        CreateRedirectUrlBody { url }
+    }
+}
 /// Schema `#/paths/~1role_sets/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateRoleSetBody {
@@ -3158,6 +3202,14 @@ impl CreateSessionBody {
 #[derive(Default)]
 pub struct CreateSessionTokenBody {
     /// Use this parameter to override the default session token lifetime.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_seconds: crate::Nullable<i64>,
+}
+/// Schema `#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct CreateSessionTokenFromTemplateBody {
+    /// Use this parameter to override the JWT lifetime.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
@@ -4191,15 +4243,6 @@ pub struct EnterpriseConnectionTestRunResponse {
     /// A short-lived URL that can be used to initiate the test run flow
     pub url: String,
 }
-impl EnterpriseConnectionTestRunResponse {
-    /// A value with the required fields (`url`) set and every optional field absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(url: String) -> Self {
-        EnterpriseConnectionTestRunResponse {
-            url,
-        }
-    }
-}
 /// SAML-specific metadata, present for SAML connections
 ///
 /// Schema `#/components/schemas/EnterpriseConnectionTestRun/properties/saml`.
@@ -4492,13 +4535,6 @@ impl std::fmt::Display for FeatureResponseObject {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetApiKeySecretResponse {
     pub secret: String,
-}
-impl GetApiKeySecretResponse {
-    /// A value with the required fields (`secret`) set and every optional field absent.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(secret: String) -> Self {
-        GetApiKeySecretResponse { secret }
-    }
 }
 /// Schema `#/paths/~1api_keys/get/responses/200/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5932,6 +5968,19 @@ impl std::fmt::Display for MachineWithoutScopedMachinesObject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
+}
+/// Schema `#/paths/~1organizations~1{organization_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct MergeOrganizationMetadataBody {
+    /// Metadata saved on the organization, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the organization that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// Schema `#/components/schemas/OAuthAccessToken`.
 pub type OAuthAccessToken = Vec<super::types::OAuthAccessTokenItem>;
@@ -7499,6 +7548,13 @@ pub struct RevokeAdminPortalLinkTokenResponse {
     /// The timestamp for when the token was last updated, in milliseconds.
     pub updated_at: f64,
 }
+/// Schema `#/paths/~1api_keys~1{apiKeyID}~1revoke/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct RevokeApiKeyBody {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub revocation_reason: crate::Nullable<String>,
+}
 /// Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RevokeInvitationResponse {
@@ -7554,6 +7610,28 @@ impl serde::Serialize for RevokeInvitationResponseStatus {
 impl std::fmt::Display for RevokeInvitationResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+/// Schema `#/paths/~1m2m_tokens~1{m2m_token_id}~1revoke/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct RevokeM2mTokenBody {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub revocation_reason: crate::Nullable<String>,
+}
+/// Schema `#/paths/~1oauth_applications~1{oauth_application_id}~1revoke_token/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RevokeOAuthApplicationTokenBody {
+    /// The opaque OAuth access token or refresh token to revoke. All tokens associated with the same OAuth grant are also revoked.
+    pub token: String,
+}
+impl RevokeOAuthApplicationTokenBody {
+    /// A value with the required fields (`token`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(token: String) -> Self {
+        RevokeOAuthApplicationTokenBody {
+            token,
+        }
     }
 }
 /// Schema `#/paths/~1organizations~1{organization_id}~1invitations~1{invitation_id}~1revoke/post/requestBody/content/application~1json/schema`.
@@ -9445,6 +9523,47 @@ pub struct UpdateInstanceRestrictionsBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub block_disposable_email_domains: crate::Nullable<bool>,
 }
+/// Schema `#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateJwtTemplateBody {
+    /// JWT template name
+    pub name: String,
+    /// JWT template claims in JSON format
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    /// JWT lifetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lifetime: crate::Nullable<i64>,
+    /// JWT allowed clock skew
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allowed_clock_skew: crate::Nullable<i64>,
+    /// Whether a custom signing key/algorithm is also provided for this template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_signing_key: Option<bool>,
+    /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signing_algorithm: crate::Nullable<String>,
+    /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signing_key: crate::Nullable<String>,
+}
+impl UpdateJwtTemplateBody {
+    /// A value with the required fields (`name`, `claims`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: String,
+        claims: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        UpdateJwtTemplateBody {
+            name,
+            claims,
+            lifetime: Default::default(),
+            allowed_clock_skew: Default::default(),
+            custom_signing_key: Default::default(),
+            signing_algorithm: Default::default(),
+            signing_key: Default::default(),
+        }
+    }
+}
 /// Schema `#/paths/~1machines~1{machine_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -9544,6 +9663,19 @@ impl UpdateOrganizationMembershipBody {
             role,
         }
     }
+}
+/// Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct UpdateOrganizationMembershipMetadataBody {
+    /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the organization membership that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// Schema `#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9857,6 +9989,42 @@ pub struct UpdateUserBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub bypass_client_trust: crate::Nullable<bool>,
 }
+/// Schema `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct UpdateUserMetadataBody {
+    /// Metadata saved on the user, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// The new object will be merged with the existing value.
+    ///
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+/// Schema `#/paths/~1oauth_applications~1{oauth_application_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UploadOAuthApplicationLogoBody {
+    /// The ID of the user that will be credited with the image upload.
+    pub uploader_user_id: Option<String>,
+    pub file: crate::File,
+}
+impl UploadOAuthApplicationLogoBody {
+    /// A value with the required fields (`file`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(file: crate::File) -> Self {
+        UploadOAuthApplicationLogoBody {
+            uploader_user_id: Default::default(),
+            file,
+        }
+    }
+}
 /// Schema `#/paths/~1organizations~1{organization_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UploadOrganizationLogoBody {
@@ -10035,6 +10203,19 @@ impl UsersBanBody {
     #[allow(clippy::too_many_arguments)]
     pub fn new(user_ids: Vec<String>) -> Self {
         UsersBanBody { user_ids }
+    }
+}
+/// Schema `#/paths/~1users~1unban/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UsersUnbanBody {
+    /// Array of user IDs to unban
+    pub user_ids: Vec<String>,
+}
+impl UsersUnbanBody {
+    /// A value with the required fields (`user_ids`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(user_ids: Vec<String>) -> Self {
+        UsersUnbanBody { user_ids }
     }
 }
 /// Schema `#/components/schemas/verification_admin`.
@@ -11241,6 +11422,18 @@ impl std::fmt::Display for VerificationWeb3Strategy {
         f.write_str(self.as_str())
     }
 }
+/// Schema `#/paths/~1api_keys~1verify/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VerifyApiKeyBody {
+    pub secret: String,
+}
+impl VerifyApiKeyBody {
+    /// A value with the required fields (`secret`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(secret: String) -> Self {
+        VerifyApiKeyBody { secret }
+    }
+}
 /// Schema `#/paths/~1clients~1verify/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyClientBody {
@@ -11264,6 +11457,18 @@ pub struct VerifyDomainProxyBody {
     /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. https://example.com/__clerk
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
+}
+/// Schema `#/paths/~1m2m_tokens~1verify/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct VerifyM2mTokenBody {
+    pub token: String,
+}
+impl VerifyM2mTokenBody {
+    /// A value with the required fields (`token`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(token: String) -> Self {
+        VerifyM2mTokenBody { token }
+    }
 }
 /// Schema `#/paths/~1oauth_applications~1access_tokens~1verify/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

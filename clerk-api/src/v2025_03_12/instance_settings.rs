@@ -23,7 +23,7 @@ impl<'c> InstanceSettings<'c> {
     /// Declared error statuses: 400, 422; their bodies decode into the error's `body`.
     pub async fn change_domain(
         &self,
-        body: Option<&super::types::UpdateProductionInstanceDomainBody>,
+        body: Option<&super::types::ChangeProductionInstanceDomainBody>,
     ) -> Result<(), crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(

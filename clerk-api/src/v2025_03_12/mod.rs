@@ -4,7 +4,7 @@
 
 //! Clerk Backend API — API version `2025-03-12`.
 //!
-//! 132 operations in 32 groups, 218 types. Start with [`Client`]; each group of operations is a method of it.
+//! 132 operations in 32 groups, 222 types. Start with [`Client`]; each group of operations is a method of it.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,

@@ -446,6 +446,19 @@ pub struct CNameTarget {
     /// Denotes whether this CNAME target is required to be set in order for the domain to be considered deployed.
     pub required: bool,
 }
+/// Schema `#/paths/~1instance~1change_domain/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct ChangeProductionInstanceDomainBody {
+    /// The new home URL of the production instance e.g. https://www.example.com
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_url: Option<String>,
+    /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
+    /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
+    /// multiple secondaries) on the same root domain (eTLD+1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_secondary: Option<bool>,
+}
 /// Schema `#/components/schemas/ClerkError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClerkError {
@@ -1182,6 +1195,14 @@ impl CreateSessionBody {
 #[derive(Default)]
 pub struct CreateSessionTokenBody {
     /// Use this parameter to override the default session token lifetime.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub expires_in_seconds: crate::Nullable<i64>,
+}
+/// Schema `#/paths/~1sessions~1{session_id}~1tokens~1{template_name}/post/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct CreateSessionTokenFromTemplateBody {
+    /// Use this parameter to override the JWT token lifetime.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
@@ -4909,6 +4930,47 @@ pub struct UpdateInstanceRestrictionsBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_dots_for_gmail_addresses: crate::Nullable<bool>,
 }
+/// Schema `#/paths/~1jwt_templates~1{template_id}/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UpdateJwtTemplateBody {
+    /// JWT template name
+    pub name: String,
+    /// JWT template claims in JSON format
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    /// JWT token lifetime
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lifetime: crate::Nullable<i64>,
+    /// JWT token allowed clock skew
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub allowed_clock_skew: crate::Nullable<i64>,
+    /// Whether a custom signing key/algorithm is also provided for this template
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_signing_key: Option<bool>,
+    /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signing_algorithm: crate::Nullable<String>,
+    /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signing_key: crate::Nullable<String>,
+}
+impl UpdateJwtTemplateBody {
+    /// A value with the required fields (`name`, `claims`) set and every optional field absent.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: String,
+        claims: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        UpdateJwtTemplateBody {
+            name,
+            claims,
+            lifetime: Default::default(),
+            allowed_clock_skew: Default::default(),
+            custom_signing_key: Default::default(),
+            signing_algorithm: Default::default(),
+            signing_key: Default::default(),
+        }
+    }
+}
 /// Schema `#/paths/~1oauth_applications~1{oauth_application_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -4984,6 +5046,19 @@ impl UpdateOrganizationMembershipBody {
             role,
         }
     }
+}
+/// Schema `#/paths/~1organizations~1{organization_id}~1memberships~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Default)]
+pub struct UpdateOrganizationMembershipMetadataBody {
+    /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Metadata saved on the organization membership that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 /// Schema `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

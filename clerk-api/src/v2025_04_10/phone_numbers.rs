@@ -30,7 +30,7 @@ impl<'c> PhoneNumbers<'c> {
     pub async fn attempt_verification(
         &self,
         phone_number_id: &str,
-        body: &super::types::AttemptEmailAddressVerificationBody,
+        body: &super::types::AttemptPhoneNumberVerificationBody,
     ) -> Result<
         super::types::PrepareEmailAddressVerificationResponse,
         crate::Error<super::types::ClerkErrors>,

@@ -17,7 +17,7 @@ impl<'c> RedirectUrls<'c> {
     /// Declared error statuses: 400, 422; their bodies decode into the error's `body`.
     pub async fn create(
         &self,
-        body: Option<&super::types::EnterpriseConnectionTestRunResponse>,
+        body: Option<&super::types::CreateRedirectUrlBody>,
     ) -> Result<super::types::RedirectUrl, crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(

@@ -134,7 +134,7 @@ impl<'c> Directories<'c> {
     pub async fn update(
         &self,
         directory_id: &str,
-        body: Option<&super::types::UpdateScimDirectoryBody>,
+        body: Option<&super::types::UpdateDirectoryBody>,
     ) -> Result<super::types::Directory, crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(

@@ -124,7 +124,7 @@ impl<'c> JwtTemplates<'c> {
     pub async fn update(
         &self,
         template_id: &str,
-        body: Option<&super::types::CreateJwtTemplateBody>,
+        body: Option<&super::types::UpdateJwtTemplateBody>,
     ) -> Result<super::types::JwtTemplate, crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(

@@ -4,7 +4,7 @@
 
 //! Clerk Backend API — API version `2025-11-10`.
 //!
-//! 239 operations in 44 groups, 454 types. Start with [`Client`]; each group of operations is a method of it.
+//! 239 operations in 44 groups, 470 types. Start with [`Client`]; each group of operations is a method of it.
 #![allow(
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,

@@ -71,7 +71,7 @@ impl<'c> Sessions<'c> {
         &self,
         session_id: &str,
         template_name: &str,
-        body: Option<&super::types::CreateSessionTokenBody>,
+        body: Option<&super::types::CreateSessionTokenFromTemplateBody>,
     ) -> Result<
         super::types::CreateSessionTokenResponse,
         crate::Error<super::types::ClerkErrors>,

@@ -85,7 +85,7 @@ impl<'c> Users<'c> {
     /// Declared error statuses: 400, 402; their bodies decode into the error's `body`.
     pub async fn bulk_unban(
         &self,
-        body: &super::types::UsersBanBody,
+        body: &super::types::UsersUnbanBody,
     ) -> Result<Vec<super::types::User>, crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(
@@ -1003,7 +1003,7 @@ impl<'c> Users<'c> {
     pub async fn update_metadata(
         &self,
         user_id: &str,
-        body: Option<&super::types::ReplaceUserMetadataBody>,
+        body: Option<&super::types::UpdateUserMetadataBody>,
     ) -> Result<super::types::User, crate::Error<super::types::ClerkErrors>> {
         #[allow(unused_mut)]
         let mut request = crate::__private::Request::new(

@@ -1,0 +1,35 @@
+//! Lists the users created in the last 7 days, walking every page.
+//!
+//! ```sh
+//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2025-11-10 --example list_recent_users
+//! ```
+//! Set `CLERK_API_URL` to run it against a mock server instead of Clerk.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clerk_api::stream::TryStreamExt;
+use clerk_api::v2025_11_10 as clerk;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = clerk::Client::from_env()?;
+    // Clerk's timestamps are milliseconds since the epoch.
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as i64;
+    let params = clerk::users::ListParams {
+        created_at_after: Some(now - 7 * 24 * 60 * 60 * 1000),
+        limit: Some(100),
+        ..Default::default()
+    };
+    let mut users = std::pin::pin!(client.users().list_all(&params));
+    let mut count = 0;
+    while let Some(user) = users.try_next().await? {
+        count += 1;
+        let email = user
+            .email_addresses
+            .first()
+            .map(|e| e.email_address.as_str());
+        println!("{}  {}  {}", user.id, user.created_at, email.unwrap_or("-"));
+    }
+    println!("{count} users created in the last 7 days");
+    Ok(())
+}

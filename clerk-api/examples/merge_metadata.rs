@@ -1,0 +1,40 @@
+//! Merges `{"plan": "pro", "onboarded": true}` into a user's public
+//! metadata, keeping the keys already there.
+//!
+//! `PATCH /users/{id}/metadata` (`users().update_metadata`) deep-merges:
+//! keys not sent are kept, a key sent as `null` is removed. By contrast,
+//! `PATCH /users/{id}` (`users().update`) replaces each metadata object
+//! it is given as a whole.
+//!
+//! ```sh
+//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2025-11-10 --example merge_metadata -- user_123
+//! ```
+//! Set `CLERK_API_URL` to run it against a mock server.
+
+use clerk_api::v2025_11_10::{self as clerk, types};
+use serde_json::json;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let Some(user_id) = std::env::args().nth(1) else {
+        return Err("usage: merge_metadata USER_ID".into());
+    };
+    let client = clerk::Client::from_env()?;
+    let serde_json::Value::Object(patch) = json!({"plan": "pro", "onboarded": true}) else {
+        unreachable!("a JSON object literal");
+    };
+    let body = types::UpdateUserMetadataBody {
+        public_metadata: Some(patch),
+        ..Default::default()
+    };
+    let user = client
+        .users()
+        .update_metadata(&user_id, Some(&body))
+        .await?;
+    println!(
+        "{}: public metadata is now {}",
+        user.id,
+        serde_json::Value::Object(user.public_metadata)
+    );
+    Ok(())
+}
