@@ -698,7 +698,8 @@ impl<'a> Lowerer<'a> {
             )
         });
         for (param, param_pointer) in op_params.chain(shared) {
-            let (param, param_pointer) = self.resolve_parameter(param, &param_pointer)?;
+            let (param, param_pointer) =
+                self.resolve_component(param, "parameters", |c| &c.parameters, &param_pointer)?;
             let data = param.parameter_data_ref();
             let location = match param {
                 Parameter::Path { .. } => ParamLocation::Path,
@@ -930,21 +931,25 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn resolve_parameter(
+    /// An item, or the `components` entry its `$ref` names, with the
+    /// JSON pointer of what was found. `section` is the components map
+    /// (`parameters`, `requestBodies`, `responses`) that `entries` reads.
+    fn resolve_component<T>(
         &self,
-        param: &'a ReferenceOr<Parameter>,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        entries: fn(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
         pointer: &str,
-    ) -> Result<(&'a Parameter, String), Error> {
-        match param {
-            ReferenceOr::Item(p) => Ok((p, pointer.to_string())),
+    ) -> Result<(&'a T, String), Error> {
+        match item {
+            ReferenceOr::Item(found) => Ok((found, pointer.to_string())),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|k| self.spec.components.as_ref()?.parameters.get(k));
-                match found {
-                    Some(ReferenceOr::Item(p)) => Ok((
-                        p,
+                let key = reference.strip_prefix(&format!("#/components/{section}/"));
+                match key.and_then(|k| entries(self.spec.components.as_ref()?).get(k)) {
+                    Some(ReferenceOr::Item(found)) => Ok((
+                        found,
                         format!(
-                            "/components/parameters/{}",
+                            "/components/{section}/{}",
                             escape_pointer(key.unwrap_or_default())
                         ),
                     )),
@@ -963,27 +968,8 @@ impl<'a> Lowerer<'a> {
         type_prefix: &str,
         pointer: &str,
     ) -> Result<RequestBody, Error> {
-        let (body, pointer) = match body {
-            ReferenceOr::Item(b) => (b, pointer.to_string()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                match key.and_then(|k| self.spec.components.as_ref()?.request_bodies.get(k)) {
-                    Some(ReferenceOr::Item(b)) => (
-                        b,
-                        format!(
-                            "/components/requestBodies/{}",
-                            escape_pointer(key.unwrap_or_default())
-                        ),
-                    ),
-                    _ => {
-                        return Err(Error::DanglingRef {
-                            pointer: pointer.to_string(),
-                            reference: reference.clone(),
-                        });
-                    }
-                }
-            }
-        };
+        let (body, pointer) =
+            self.resolve_component(body, "requestBodies", |c| &c.request_bodies, pointer)?;
         let choice = [
             ("application/json", BodyEncoding::Json),
             ("multipart/form-data", BodyEncoding::Multipart),
@@ -1034,27 +1020,8 @@ impl<'a> Lowerer<'a> {
         hint: &str,
         pointer: &str,
     ) -> Result<Response, Error> {
-        let (response, pointer) = match response {
-            ReferenceOr::Item(r) => (r, pointer.to_string()),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/");
-                match key.and_then(|k| self.spec.components.as_ref()?.responses.get(k)) {
-                    Some(ReferenceOr::Item(r)) => (
-                        r,
-                        format!(
-                            "/components/responses/{}",
-                            escape_pointer(key.unwrap_or_default())
-                        ),
-                    ),
-                    _ => {
-                        return Err(Error::DanglingRef {
-                            pointer: pointer.to_string(),
-                            reference: reference.clone(),
-                        });
-                    }
-                }
-            }
-        };
+        let (response, pointer) =
+            self.resolve_component(response, "responses", |c| &c.responses, pointer)?;
         let json = response
             .content
             .iter()

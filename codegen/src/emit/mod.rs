@@ -248,26 +248,21 @@ pub(crate) fn doc_text(summary: Option<&str>, description: Option<&str>) -> Stri
 
 /// `#[doc]` attributes, one per line, so that they print as `///` lines.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = if line.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", line.trim_end())
-        };
-        quote! { #[doc = #line] }
-    });
-    quote! { #(#lines)* }
+    doc_lines(text, |line| quote! { #[doc = #line] })
 }
 
 /// `#![doc]` attributes, one per line, for module docs.
 pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    doc_lines(text, |line| quote! { #![doc = #line] })
+}
+
+fn doc_lines(text: &str, attribute: impl Fn(String) -> TokenStream) -> TokenStream {
     let lines = text.trim().lines().map(|line| {
-        let line = if line.trim().is_empty() {
+        attribute(if line.trim().is_empty() {
             String::new()
         } else {
             format!(" {}", line.trim_end())
-        };
-        quote! { #![doc = #line] }
+        })
     });
     quote! { #(#lines)* }
 }
