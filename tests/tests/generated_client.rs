@@ -260,3 +260,68 @@ async fn an_upload_is_multipart_with_the_file_part() {
     assert!(text.contains("Content-Type: image/png"), "{text}");
     assert!(text.contains("\u{FFFD}PNG fake"), "{text}");
 }
+
+#[tokio::test]
+async fn a_non_json_error_body_is_kept_as_an_excerpt_and_no_error_shows_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users/user_1"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .insert_header("content-type", "text/html")
+                .insert_header("cf-ray", "8f1e2d3c4b5a-FRA")
+                .set_body_string("<html><body>502 Bad Gateway</body></html>"),
+        )
+        .mount(&server)
+        .await;
+    let client = clerk::Client::new(
+        clerk_api::Client::builder()
+            .secret_key(KEY)
+            .base_url(server.uri())
+            .retry_policy(clerk_api::RetryPolicy::none())
+            .build()
+            .unwrap(),
+    );
+
+    let err = client.users().get("user_1").await.unwrap_err();
+    let Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.status, 502);
+    assert!(api.body.is_none(), "not ClerkErrors JSON");
+    assert!(
+        api.body_excerpt.contains("502 Bad Gateway"),
+        "{}",
+        api.body_excerpt
+    );
+    // No clerk_trace_id in the body: the cf-ray header stands in, as in Clerk's JS SDK.
+    assert_eq!(api.trace_id.as_deref(), Some("8f1e2d3c4b5a-FRA"));
+    assert!(err.to_string().contains("502 Bad Gateway"), "{err}");
+
+    // A transport error (nothing listens) and a decode error: neither shows the key.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let offline = clerk::Client::new(
+        clerk_api::Client::builder()
+            .secret_key(KEY)
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .retry_policy(clerk_api::RetryPolicy::none())
+            .build()
+            .unwrap(),
+    );
+    let transport = offline.users().get("user_1").await.unwrap_err();
+    assert!(matches!(transport, Error::Transport(_)), "{transport:?}");
+    for shown in [
+        format!("{err} {err:?}"),
+        format!("{transport} {transport:?}"),
+        format!("{client:?} {offline:?}"),
+    ] {
+        assert!(
+            !shown.contains(KEY) && !shown.contains("generated_client_key"),
+            "{shown}"
+        );
+    }
+}
