@@ -10,8 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use sha2::{Digest, Sha256};
-
 /// What the server answers to one request.
 #[derive(Debug, Clone)]
 pub enum Reply {
@@ -222,12 +220,7 @@ pub fn mirror_sums() -> HashMap<String, String> {
 }
 
 /// Lower-case hex sha256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use xtask::fetch::sha256_hex;
 
 /// The names in a folder, sorted.
 pub fn names_in(dir: &Path) -> Vec<String> {

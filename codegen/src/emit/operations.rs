@@ -95,18 +95,18 @@ fn method_doc(op: &Operation) -> String {
 }
 
 /// The type of an argument: strings by `&str`, small values by value,
-/// everything else by reference.
-fn argument_type(ty: &TypeRef) -> TokenStream {
+/// everything else by reference; references carry `lifetime` if given.
+fn argument_type(ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
     match ty {
-        TypeRef::String => quote! { &str },
+        TypeRef::String => quote! { &#lifetime str },
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => rust_type(ty),
         TypeRef::Array(inner) => {
             let inner = rust_type(inner);
-            quote! { &[#inner] }
+            quote! { &#lifetime [#inner] }
         }
         other => {
             let ty = rust_type(other);
-            quote! { &#ty }
+            quote! { &#lifetime #ty }
         }
     }
 }
@@ -121,7 +121,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| is_argument(p)) {
         let arg = ident(&p.rust_name);
-        let ty = argument_type(&p.ty);
+        let ty = argument_type(&p.ty, None);
         args.push(quote! { #arg: #ty });
     }
     if let Some(body) = &op.body {
@@ -338,18 +338,7 @@ fn paginated(op: &Operation, pagination: &Pagination) -> TokenStream {
     let args: Vec<&Param> = op.params.iter().filter(|p| is_argument(p)).collect();
     let arg_decls = args.iter().map(|p| {
         let arg = ident(&p.rust_name);
-        let ty = match &p.ty {
-            TypeRef::String => quote! { &'a str },
-            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => rust_type(&p.ty),
-            TypeRef::Array(inner) => {
-                let inner = rust_type(inner);
-                quote! { &'a [#inner] }
-            }
-            other => {
-                let ty = rust_type(other);
-                quote! { &'a #ty }
-            }
-        };
+        let ty = argument_type(&p.ty, Some(&quote! { 'a }));
         quote! { #arg: #ty }
     });
     let arg_names: Vec<_> = args.iter().map(|p| ident(&p.rust_name)).collect();
