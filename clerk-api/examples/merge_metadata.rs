@@ -4,13 +4,15 @@
 //! `PATCH /users/{id}/metadata` (`users().update_metadata`) deep-merges:
 //! keys not sent are kept, a key sent as `null` is removed. By contrast,
 //! `PATCH /users/{id}` (`users().update`) replaces each metadata object
-//! it is given as a whole.
+//! it is given as a whole. See `clerk_api::Metadata` for the table of the
+//! three metadata kinds.
 //!
 //! ```sh
 //! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2025-11-10 --example merge_metadata -- user_123
 //! ```
 //! Set `CLERK_API_URL` to run it against a mock server.
 
+use clerk_api::Metadata;
 use clerk_api::v2025_11_10::{self as clerk, types};
 use serde_json::json;
 
@@ -20,13 +22,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: merge_metadata USER_ID".into());
     };
     let client = clerk::Client::from_env()?;
-    let serde_json::Value::Object(patch) = json!({"plan": "pro", "onboarded": true}) else {
-        unreachable!("a JSON object literal");
-    };
-    let body = types::UpdateUserMetadataBody {
-        public_metadata: Some(patch),
-        ..Default::default()
-    };
+    let body = types::UpdateUserMetadataBody::default().with_metadata(
+        Metadata::new().public_metadata(&json!({"plan": "pro", "onboarded": true}))?,
+    )?;
     let user = client
         .users()
         .update_metadata(&user_id, Some(&body))

@@ -32,7 +32,6 @@ impl fmt::Debug for SecretKey {
 }
 
 /// Why a client could not be built.
-#[derive(Debug)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No key was given and `CLERK_SECRET_KEY` is not set.
@@ -59,6 +58,20 @@ impl fmt::Display for ConfigError {
             ),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
+    }
+}
+
+/// With the message: `main` returning this error prints its `Debug`, and
+/// `MissingKey` alone would not say which variable to set.
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let variant = match self {
+            ConfigError::MissingKey => "MissingKey",
+            ConfigError::EmptyKey => "EmptyKey",
+            ConfigError::NotASecretKey { .. } => "NotASecretKey",
+            ConfigError::Http(_) => "Http",
+        };
+        f.debug_tuple(variant).field(&self.to_string()).finish()
     }
 }
 
@@ -281,6 +294,22 @@ impl Client {
         version: &'static str,
         request: &Request,
     ) -> Result<(u16, reqwest::header::HeaderMap, bytes::Bytes), Error<E>> {
+        let request = self.http_request(version, request)?;
+        let response = self.http.execute(request).await.map_err(Error::Transport)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(Error::Transport)?;
+        Ok((status, headers, bytes))
+    }
+
+    /// The HTTP request for one attempt. The key goes in a header marked
+    /// sensitive, so the request's `Debug` (in a caller's middleware or
+    /// logs) does not show it.
+    fn http_request<E>(
+        &self,
+        version: &'static str,
+        request: &Request,
+    ) -> Result<reqwest::Request, Error<E>> {
         let url = format!("{}{}", self.base_url, request.path);
         let mut builder = self
             .http
@@ -302,11 +331,7 @@ impl Client {
             Body::Form(pairs) => builder.form(pairs),
             Body::Multipart(form) => builder.multipart(form.to_form()?),
         };
-        let response = builder.send().await.map_err(Error::Transport)?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        Ok((status, headers, bytes))
+        builder.build().map_err(Error::Transport)
     }
 }
 
@@ -393,5 +418,26 @@ mod tests {
         assert!(debug.contains("sk_test_…"), "{debug}");
         let builder = format!("{:?}", Client::builder().secret_key(secret));
         assert!(!builder.contains("verysecret"), "{builder}");
+    }
+
+    #[test]
+    fn requests_do_not_show_the_key() {
+        let secret = "sk_test_verysecretvalue123";
+        let client = Client::builder().secret_key(secret).build().unwrap();
+        let mut request = Request::new(reqwest::Method::PATCH, "/users/u_1".into(), "UpdateUser");
+        request
+            .json(&serde_json::json!({"first_name": "Ada"}))
+            .unwrap();
+        let http = client.http_request::<()>("2025-11-10", &request).unwrap();
+        // The header is there, and only its Debug is redacted.
+        let auth = &http.headers()[reqwest::header::AUTHORIZATION];
+        assert_eq!(auth.to_str().unwrap(), format!("Bearer {secret}"));
+        assert!(auth.is_sensitive());
+        let shown = format!("{http:?}");
+        assert!(
+            shown.contains("clerk-api-version"),
+            "headers are shown: {shown}"
+        );
+        assert!(!shown.contains("verysecret"), "{shown}");
     }
 }

@@ -1,7 +1,7 @@
 //! Typed clients for [Clerk](https://clerk.com)'s Backend API.
 //!
 //! The crate has two halves: a small hand-written runtime shared by every
-//! API version ([`Client`], [`Error`], [`Nullable`], [`File`]), and one
+//! API version ([`Client`], [`Error`], [`Nullable`], [`File`], [`Metadata`]), and one
 //! generated module per API version, each behind a Cargo feature:
 //!
 //! ```toml
@@ -24,6 +24,7 @@
 
 mod client;
 mod error;
+mod metadata;
 mod nullable;
 #[allow(dead_code)] // used by the generated list operations
 mod paginate;
@@ -36,6 +37,7 @@ mod upload;
 
 pub use client::{Client, ClientBuilder, ConfigError, DEFAULT_BASE_URL};
 pub use error::{ApiError, DecodeError, Error, RequestError};
+pub use metadata::{Metadata, MetadataError};
 pub use nullable::Nullable;
 pub use retry::RetryPolicy;
 pub use upload::File;

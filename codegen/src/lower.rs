@@ -788,6 +788,7 @@ impl<'a> Lowerer<'a> {
         );
 
         let pagination = self.pagination(&params, body.is_some(), success.as_ref());
+        let metadata = self.metadata_write(method, path, body.as_ref());
         Ok(Operation {
             id,
             method,
@@ -804,7 +805,34 @@ impl<'a> Lowerer<'a> {
             success,
             error,
             pagination,
+            metadata,
             pointer: pointer.to_string(),
+        })
+    }
+
+    /// How an operation whose JSON body has metadata fields treats them.
+    /// Clerk's convention, stated in each endpoint's description: `PATCH`
+    /// on a `…/metadata` path deep-merges, other updates replace, and
+    /// creation sets the first value.
+    fn metadata_write(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&RequestBody>,
+    ) -> Option<MetadataWrite> {
+        let TypeRef::Named(name) = &body?.ty else {
+            return None;
+        };
+        let TypeKind::Struct(s) = &self.types.get(name)?.kind else {
+            return None;
+        };
+        if !s.fields.iter().any(Field::is_metadata) {
+            return None;
+        }
+        Some(match method {
+            Method::Post => MetadataWrite::Initial,
+            Method::Patch if path.ends_with("/metadata") => MetadataWrite::Merge,
+            _ => MetadataWrite::Replace,
         })
     }
 

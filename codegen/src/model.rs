@@ -91,6 +91,8 @@ pub struct Operation {
     pub error: Option<TypeRef>,
     /// How to walk every page, for list operations.
     pub pagination: Option<Pagination>,
+    /// How the operation writes metadata, when its body has metadata fields.
+    pub metadata: Option<MetadataWrite>,
     /// JSON pointer of the operation in the spec.
     pub pointer: String,
 }
@@ -111,6 +113,31 @@ pub struct Pagination {
     /// Cursor pagination: the item field whose value is the next page's
     /// `starting_after` (the `id` of the last item).
     pub cursor: Option<Field>,
+}
+
+/// How an operation treats the `*_metadata` objects of its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataWrite {
+    /// The resource is created with the metadata given (`POST`).
+    Initial,
+    /// Each metadata object sent replaces the stored one wholesale
+    /// (`PATCH /users/{id}`, `PUT …/metadata`).
+    Replace,
+    /// Each metadata object sent is deep-merged into the stored one; a key
+    /// set to `null` is removed (`PATCH …/metadata`).
+    Merge,
+}
+
+/// The three kinds of metadata Clerk keeps on users, organizations,
+/// memberships and invitations, by body field name.
+pub const METADATA_FIELDS: [&str; 3] = ["public_metadata", "private_metadata", "unsafe_metadata"];
+
+impl Field {
+    /// Whether this is one of Clerk's free-form metadata objects.
+    pub fn is_metadata(&self) -> bool {
+        METADATA_FIELDS.contains(&self.name.as_str())
+            && matches!(&self.ty, TypeRef::Map(value) if **value == TypeRef::Json)
+    }
 }
 
 /// Where a parameter goes.

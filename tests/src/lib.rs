@@ -2,6 +2,8 @@
 //! whose answers a test scripts (files, directory listings, error statuses,
 //! bodies cut short), and the local mirror of Clerk's specs.
 
+pub mod fixtures;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -254,4 +256,42 @@ pub fn pinned_spec(version: &str) -> (xtask::lock::Pin, String) {
         path.display()
     );
     (pin, String::from_utf8(bytes).expect("a UTF-8 spec"))
+}
+
+/// The executables of the workspace's examples by name, built (or found
+/// up to date) by `cargo build --workspace --examples`: the same feature
+/// set as `cargo test --workspace`, so nothing is rebuilt there.
+pub fn example_binaries() -> HashMap<String, PathBuf> {
+    let mut cargo = std::process::Command::new(env!("CARGO"));
+    // Variables cargo sets for this test would change build scripts'
+    // fingerprints and rebuild dependencies for nothing.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        let set_by_cargo = name.starts_with("CARGO_")
+            && !["CARGO_HOME", "CARGO_TARGET_DIR"].contains(&name.as_str());
+        if set_by_cargo || name.starts_with("RUSTC") || name == "OUT_DIR" {
+            cargo.env_remove(name);
+        }
+    }
+    let output = cargo
+        .args([
+            "build",
+            "--workspace",
+            "--examples",
+            "--message-format=json",
+        ])
+        .current_dir(workspace_root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("cargo runs");
+    assert!(output.status.success(), "cargo build --examples failed");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["target"]["kind"][0] == "example")
+        .filter_map(|message| {
+            let name = message["target"]["name"].as_str()?.to_string();
+            Some((name, PathBuf::from(message["executable"].as_str()?)))
+        })
+        .collect()
 }

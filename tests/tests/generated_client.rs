@@ -24,27 +24,25 @@ fn client(server: &MockServer) -> clerk::Client {
 /// A user as Clerk sends it, with one email address whose verification is
 /// `verification`.
 fn user(id: &str, verification: Value) -> Value {
-    json!({
-        "id": id, "object": "user", "username": null, "first_name": "Ada", "last_name": null,
-        "has_image": false, "primary_email_address_id": "idn_1", "primary_phone_number_id": null,
-        "primary_web3_wallet_id": null, "password_enabled": true, "two_factor_enabled": false,
-        "totp_enabled": false, "backup_code_enabled": false,
+    let mut user = tests::fixtures::user(id);
+    let fields = json!({
+        "first_name": "Ada", "primary_email_address_id": "idn_1", "password_enabled": true,
         "email_addresses": [{
             "id": "idn_1", "object": "email_address", "email_address": "ada@example.com",
             "reserved": false, "linked_to": [], "created_at": 1_700_000_000_000_i64,
             "updated_at": 1_700_000_000_000_i64, "verification": verification
         }],
-        "phone_numbers": [], "web3_wallets": [], "passkeys": [], "external_accounts": [],
-        "saml_accounts": [], "enterprise_accounts": [], "public_metadata": {"plan": "pro"},
-        "external_id": null, "last_sign_in_at": 1_700_000_000_000_i64, "banned": false, "locked": false,
-        "lockout_expires_in_seconds": null, "verification_attempts_remaining": 5,
+        "public_metadata": {"plan": "pro"}, "last_sign_in_at": 1_700_000_000_000_i64,
+        "verification_attempts_remaining": 5,
         // Milliseconds: more than an i32 holds.
         "created_at": 1_731_000_000_000_i64, "updated_at": 1_731_000_000_000_i64,
-        "delete_self_enabled": true, "create_organization_enabled": true, "last_active_at": null,
-        "mfa_enabled_at": null, "mfa_disabled_at": null, "legal_accepted_at": null,
         // A field this version of the spec does not have.
         "a_field_from_the_future": {"x": 1}
-    })
+    });
+    for (key, value) in fields.as_object().unwrap() {
+        user[key] = value.clone();
+    }
+    user
 }
 
 fn otp(status: &str, strategy: &str) -> Value {
@@ -314,9 +312,17 @@ async fn a_non_json_error_body_is_kept_as_an_excerpt_and_no_error_shows_the_key(
     );
     let transport = offline.users().get("user_1").await.unwrap_err();
     assert!(matches!(transport, Error::Transport(_)), "{transport:?}");
+    Mock::given(method("GET"))
+        .and(path("/users/user_2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 2})))
+        .mount(&server)
+        .await;
+    let decode = client.users().get("user_2").await.unwrap_err();
+    assert!(matches!(decode, Error::Decode(_)), "{decode:?}");
     for shown in [
         format!("{err} {err:?}"),
         format!("{transport} {transport:?}"),
+        format!("{decode} {decode:?}"),
         format!("{client:?} {offline:?}"),
     ] {
         assert!(
@@ -324,4 +330,76 @@ async fn a_non_json_error_body_is_kept_as_an_excerpt_and_no_error_shows_the_key(
             "{shown}"
         );
     }
+}
+
+#[tokio::test]
+async fn metadata_is_merged_or_replaced_by_the_operation_chosen() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .and(path("/users/user_1/metadata"))
+        .and(body_json(json!({
+            "public_metadata": {"plan": "pro", "onboarded": true},
+            "private_metadata": {"stripe": {"customer": "cus_1"}}
+        })))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user("user_1", Value::Null)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .and(path("/users/user_1"))
+        .and(body_json(json!({"public_metadata": {"plan": "pro"}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user("user_1", Value::Null)))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    #[derive(serde::Serialize)]
+    struct Billing {
+        stripe: Stripe,
+    }
+    #[derive(serde::Serialize)]
+    struct Stripe {
+        customer: &'static str,
+    }
+    let metadata = clerk_api::Metadata::new()
+        .public_metadata(&json!({"plan": "pro", "onboarded": true}))
+        .unwrap()
+        .private_metadata(&Billing {
+            stripe: Stripe { customer: "cus_1" },
+        })
+        .unwrap();
+    let merge = types::UpdateUserMetadataBody::default()
+        .with_metadata(metadata)
+        .unwrap();
+    client(&server)
+        .users()
+        .update_metadata("user_1", Some(&merge))
+        .await
+        .unwrap();
+
+    let replace = types::UpdateUserBody::default()
+        .with_metadata(
+            clerk_api::Metadata::new()
+                .public_metadata(&json!({"plan": "pro"}))
+                .unwrap(),
+        )
+        .unwrap();
+    client(&server)
+        .users()
+        .update("user_1", &replace)
+        .await
+        .unwrap();
+
+    // Organizations have no unsafe metadata: refused before sending.
+    let err = types::MergeOrganizationMetadataBody::default()
+        .with_metadata(
+            clerk_api::Metadata::new()
+                .unsafe_metadata(&json!({"theme": "dark"}))
+                .unwrap(),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "MergeOrganizationMetadataBody has no unsafe_metadata field"
+    );
 }

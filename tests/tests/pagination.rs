@@ -7,6 +7,7 @@ use clerk_api::RetryPolicy;
 use clerk_api::stream::TryStreamExt;
 use clerk_api::v2025_11_10 as clerk;
 use serde_json::{Value, json};
+use tests::fixtures::{organization, user};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -52,29 +53,6 @@ impl Respond for Pages {
         let page: Vec<Value> = self.items.iter().skip(start).take(limit).cloned().collect();
         ResponseTemplate::new(200).set_body_json((self.wrap)(page, self.items.len()))
     }
-}
-
-fn user(id: &str) -> Value {
-    json!({
-        "id": id, "object": "user", "username": null, "first_name": null, "last_name": null,
-        "has_image": false, "primary_email_address_id": null, "primary_phone_number_id": null,
-        "primary_web3_wallet_id": null, "password_enabled": false, "two_factor_enabled": false,
-        "totp_enabled": false, "backup_code_enabled": false, "email_addresses": [], "phone_numbers": [],
-        "web3_wallets": [], "passkeys": [], "external_accounts": [], "saml_accounts": [],
-        "enterprise_accounts": [], "public_metadata": {}, "external_id": null, "last_sign_in_at": null,
-        "banned": false, "locked": false, "lockout_expires_in_seconds": null,
-        "verification_attempts_remaining": null, "created_at": 1, "updated_at": 1,
-        "delete_self_enabled": true, "create_organization_enabled": true, "last_active_at": null,
-        "mfa_enabled_at": null, "mfa_disabled_at": null, "legal_accepted_at": null
-    })
-}
-
-fn organization(id: &str) -> Value {
-    json!({
-        "object": "organization", "id": id, "name": id, "slug": id, "has_image": false,
-        "max_allowed_memberships": 5, "admin_delete_enabled": true, "public_metadata": {},
-        "created_at": 1, "updated_at": 1
-    })
 }
 
 fn m2m_token(id: &str) -> Value {

@@ -73,6 +73,8 @@ impl<'c> OrganizationInvitations<'c> {
     /// The public metadata are visible by both the Frontend and the Backend whereas the private ones only by the Backend.
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
     ///
+    /// **Metadata:** the new resource starts with the `*_metadata` objects sent. Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `POST /organizations/{organization_id}/invitations` · operation `CreateOrganizationInvitation` · tag `Organization Invitations`
     ///
     /// Declared error statuses: 400, 402, 403, 404, 422; their bodies decode into the error's `body`.

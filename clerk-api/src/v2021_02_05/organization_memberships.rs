@@ -19,6 +19,8 @@ impl<'c> OrganizationMemberships<'c> {
     /// the next time they create a session, presuming they don't explicitly set a
     /// different organization as active before then.
     ///
+    /// **Metadata:** the new resource starts with the `*_metadata` objects sent. Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `POST /organizations/{organization_id}/memberships` · operation `CreateOrganizationMembership` · tag `Organization Memberships`
     ///
     /// Declared error statuses: 400, 403, 404, 422; their bodies decode into the error's `body`.
@@ -175,6 +177,8 @@ impl<'c> OrganizationMemberships<'c> {
     /// Update an organization membership's metadata attributes by merging existing values with the provided parameters.
     /// Metadata values will be updated via a deep merge. Deep means that any nested JSON objects will be merged as well.
     /// You can remove metadata keys at any level by setting their value to `null`.
+    ///
+    /// **Metadata: deep merge.** Each `*_metadata` object sent is merged into the stored one, nested objects too: keys not sent are kept, a key sent as `null` is removed. Objects not sent are left unchanged. Build the body with `with_metadata` and [`crate::Metadata`].
     ///
     /// `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata` · operation `UpdateOrganizationMembershipMetadata` · tag `Organization Memberships`
     ///

@@ -2223,6 +2223,22 @@ impl CreateBulkInvitationsBodyItem {
         }
     }
 }
+impl CreateBulkInvitationsBodyItem {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, _, _] = metadata
+            .into_fields("CreateBulkInvitationsBodyItem", [true, false, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateEmailAddressBody {
@@ -2496,6 +2512,22 @@ impl CreateInvitationBody {
             expires_in_days: Default::default(),
             template_slug: Default::default(),
         }
+    }
+}
+impl CreateInvitationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, _, _] = metadata
+            .into_fields("CreateInvitationBody", [true, false, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        Ok(self)
     }
 }
 /// The slug of the email template to use for the invitation email.
@@ -2815,6 +2847,25 @@ impl CreateOrganizationBody {
         }
     }
 }
+impl CreateOrganizationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("CreateOrganizationBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -2875,6 +2926,25 @@ impl CreateOrganizationInvitationBody {
         }
     }
 }
+impl CreateOrganizationInvitationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("CreateOrganizationInvitationBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOrganizationMembershipBody {
@@ -2900,6 +2970,25 @@ impl CreateOrganizationMembershipBody {
             public_metadata: Default::default(),
             private_metadata: Default::default(),
         }
+    }
+}
+impl CreateOrganizationMembershipBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("CreateOrganizationMembershipBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
     }
 }
 /// Schema `#/paths/~1organization_permissions/post/requestBody/content/application~1json/schema`.
@@ -3382,6 +3471,28 @@ pub struct CreateUserBody {
     /// Requires the user lockout feature to be enabled on the instance.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub locked: crate::Nullable<bool>,
+}
+impl CreateUserBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, unsafe_metadata] = metadata
+            .into_fields("CreateUserBody", [true, true, true])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        if let Some(value) = unsafe_metadata {
+            self.unsafe_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/paths/~1users/post/requestBody/content/application~1json/schema/properties/email_address_identification_status/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5982,6 +6093,25 @@ pub struct MergeOrganizationMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl MergeOrganizationMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("MergeOrganizationMetadataBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/components/schemas/OAuthAccessToken`.
 pub type OAuthAccessToken = Vec<super::types::OAuthAccessTokenItem>;
 /// Schema `#/components/schemas/OAuthAccessToken/items`.
@@ -7338,6 +7468,25 @@ pub struct ReplaceOrganizationMetadataBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl ReplaceOrganizationMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("ReplaceOrganizationMetadataBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1role_sets~1{role_set_key_or_id}~1roles~1replace/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceRoleInRoleSetBody {
@@ -7486,6 +7635,28 @@ pub struct ReplaceUserMetadataBody {
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl ReplaceUserMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, unsafe_metadata] = metadata
+            .into_fields("ReplaceUserMetadataBody", [true, true, true])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        if let Some(value) = unsafe_metadata {
+            self.unsafe_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/paths/~1users~1{user_id}~1phone_number/put/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9638,6 +9809,25 @@ pub struct UpdateOrganizationBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub role_set_key: crate::Nullable<String>,
 }
+impl UpdateOrganizationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("UpdateOrganizationBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -9676,6 +9866,28 @@ pub struct UpdateOrganizationMembershipMetadataBody {
     /// The new object will be merged with the existing value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl UpdateOrganizationMembershipMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields(
+                "UpdateOrganizationMembershipMetadataBody",
+                [true, true, false],
+            )?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/paths/~1organization_permissions~1{permission_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -9989,6 +10201,28 @@ pub struct UpdateUserBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub bypass_client_trust: crate::Nullable<bool>,
 }
+impl UpdateUserBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, unsafe_metadata] = metadata
+            .into_fields("UpdateUserBody", [true, true, true])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = unsafe_metadata {
+            self.unsafe_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -10007,6 +10241,28 @@ pub struct UpdateUserMetadataBody {
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl UpdateUserMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, unsafe_metadata] = metadata
+            .into_fields("UpdateUserMetadataBody", [true, true, true])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        if let Some(value) = unsafe_metadata {
+            self.unsafe_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/paths/~1oauth_applications~1{oauth_application_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
 #[derive(Debug, Clone, PartialEq)]

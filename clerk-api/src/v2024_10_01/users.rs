@@ -126,6 +126,8 @@ impl<'c> Users<'c> {
     ///
     /// The following rate limit rules apply to this endpoint: 1000 requests per 10 seconds for production instances and 100 requests per 10 seconds for development instances
     ///
+    /// **Metadata:** the new resource starts with the `*_metadata` objects sent. Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `POST /users` · operation `CreateUser` · tag `Users`
     ///
     /// Declared error statuses: 400, 401, 402, 403, 422; their bodies decode into the error's `body`.
@@ -764,6 +766,8 @@ impl<'c> Users<'c> {
     /// Prefer the `PATCH` endpoint for partial updates. Use `PUT` only when you
     /// explicitly intend to overwrite a metadata field wholesale.
     ///
+    /// **Metadata: replace.** Each `*_metadata` object sent replaces the stored one as a whole; objects not sent are left unchanged. To change some keys only, merge with [`update_metadata`](Self::update_metadata). Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `PUT /users/{user_id}/metadata` · operation `ReplaceUserMetadata` · tag `Users`
     ///
     /// Declared error statuses: 400, 401, 404, 422; their bodies decode into the error's `body`.
@@ -886,6 +890,8 @@ impl<'c> Users<'c> {
     /// You can ignore the password policy checks for your instance by setting the `skip_password_checks` parameter to `true`.
     /// You can also choose to sign the user out of all their active sessions on any device once the password is updated. Just set `sign_out_of_other_sessions` to `true`.
     ///
+    /// **Metadata: replace.** Each `*_metadata` object sent replaces the stored one as a whole; objects not sent are left unchanged. To change some keys only, merge with [`update_metadata`](Self::update_metadata). Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `PATCH /users/{user_id}` · operation `UpdateUser` · tag `Users`
     ///
     /// Declared error statuses: 400, 401, 404, 409, 422; their bodies decode into the error's `body`.
@@ -913,6 +919,8 @@ impl<'c> Users<'c> {
     /// Deep means that any nested JSON objects will be merged as well.
     ///
     /// You can remove metadata keys at any level by setting their value to `null`.
+    ///
+    /// **Metadata: deep merge.** Each `*_metadata` object sent is merged into the stored one, nested objects too: keys not sent are kept, a key sent as `null` is removed. Objects not sent are left unchanged. Build the body with `with_metadata` and [`crate::Metadata`].
     ///
     /// `PATCH /users/{user_id}/metadata` · operation `UpdateUserMetadata` · tag `Users`
     ///

@@ -23,6 +23,8 @@ impl<'c> Organizations<'c> {
     /// The `created_by` user will see this as their [active organization](https://clerk.com/docs/organizations/overview#active-organization)
     /// the next time they create a session, presuming they don't explicitly set a different organization as active before then.
     ///
+    /// **Metadata:** the new resource starts with the `*_metadata` objects sent. Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `POST /organizations` · operation `CreateOrganization` · tag `Organizations`
     ///
     /// Declared error statuses: 400, 403, 422; their bodies decode into the error's `body`.
@@ -170,6 +172,8 @@ impl<'c> Organizations<'c> {
     /// Deep meaning that any nested JSON objects will be merged as well.
     /// You can remove metadata keys at any level by setting their value to `null`.
     ///
+    /// **Metadata: deep merge.** Each `*_metadata` object sent is merged into the stored one, nested objects too: keys not sent are kept, a key sent as `null` is removed. Objects not sent are left unchanged. Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `PATCH /organizations/{organization_id}/metadata` · operation `MergeOrganizationMetadata` · tag `Organizations`
     ///
     /// Declared error statuses: 400, 401, 404, 422; their bodies decode into the error's `body`.
@@ -195,6 +199,8 @@ impl<'c> Organizations<'c> {
     /// Update an organization
     ///
     /// Updates an existing organization
+    ///
+    /// **Metadata: replace.** Each `*_metadata` object sent replaces the stored one as a whole; objects not sent are left unchanged. To change some keys only, merge with [`merge_metadata`](Self::merge_metadata). Build the body with `with_metadata` and [`crate::Metadata`].
     ///
     /// `PATCH /organizations/{organization_id}` · operation `UpdateOrganization` · tag `Organizations`
     ///

@@ -708,6 +708,22 @@ impl CreateBulkInvitationsBodyItem {
         }
     }
 }
+impl CreateBulkInvitationsBodyItem {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, _, _] = metadata
+            .into_fields("CreateBulkInvitationsBodyItem", [true, false, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1email_addresses/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateEmailAddressBody {
@@ -776,6 +792,22 @@ impl CreateInvitationBody {
             expires_in_days: Default::default(),
             template_slug: Default::default(),
         }
+    }
+}
+impl CreateInvitationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, _, _] = metadata
+            .into_fields("CreateInvitationBody", [true, false, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        Ok(self)
     }
 }
 /// The slug of the email template to use for the invitation email.
@@ -938,6 +970,25 @@ impl CreateOrganizationBody {
         }
     }
 }
+impl CreateOrganizationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("CreateOrganizationBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1organizations~1{organization_id}~1domains/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -991,6 +1042,25 @@ impl CreateOrganizationInvitationBody {
             redirect_url: Default::default(),
             expires_in_days: Default::default(),
         }
+    }
+}
+impl CreateOrganizationInvitationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("CreateOrganizationInvitationBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
     }
 }
 /// Schema `#/paths/~1organizations~1{organization_id}~1memberships/post/requestBody/content/application~1json/schema`.
@@ -1328,6 +1398,28 @@ pub struct CreateUserBody {
     /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_at: crate::Nullable<String>,
+}
+impl CreateUserBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, unsafe_metadata] = metadata
+            .into_fields("CreateUserBody", [true, true, true])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        if let Some(value) = unsafe_metadata {
+            self.unsafe_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/paths/~1waitlist_entries/post/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -2471,6 +2563,25 @@ pub struct MergeOrganizationMetadataBody {
     /// The new object will be merged with the existing value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl MergeOrganizationMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("MergeOrganizationMetadataBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/components/schemas/OAuthAccessToken`.
 pub type OAuthAccessToken = Vec<super::types::OAuthAccessTokenItem>;
@@ -5021,6 +5132,25 @@ pub struct UpdateOrganizationBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_at: crate::Nullable<String>,
 }
+impl UpdateOrganizationBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields("UpdateOrganizationBody", [true, true, false])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1organizations~1{organization_id}~1domains~1{domain_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -5059,6 +5189,28 @@ pub struct UpdateOrganizationMembershipMetadataBody {
     /// The new object will be merged with the existing value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl UpdateOrganizationMembershipMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, _] = metadata
+            .into_fields(
+                "UpdateOrganizationMembershipMetadataBody",
+                [true, true, false],
+            )?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/paths/~1phone_numbers~1{phone_number_id}/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -5243,6 +5395,28 @@ pub struct UpdateUserBody {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_at: crate::Nullable<String>,
 }
+impl UpdateUserBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, unsafe_metadata] = metadata
+            .into_fields("UpdateUserBody", [true, true, true])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = crate::Nullable::Value(value);
+        }
+        if let Some(value) = unsafe_metadata {
+            self.unsafe_metadata = crate::Nullable::Value(value);
+        }
+        Ok(self)
+    }
+}
 /// Schema `#/paths/~1users~1{user_id}~1metadata/patch/requestBody/content/application~1json/schema`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[derive(Default)]
@@ -5261,6 +5435,28 @@ pub struct UpdateUserMetadataBody {
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl UpdateUserMetadataBody {
+    /// Sets the metadata objects given in `metadata` and leaves the
+    /// others as they are. Whether the API replaces or merges them
+    /// is said by the operation; see [`crate::Metadata`].
+    pub fn with_metadata(
+        mut self,
+        metadata: crate::Metadata,
+    ) -> Result<Self, crate::MetadataError> {
+        let [public_metadata, private_metadata, unsafe_metadata] = metadata
+            .into_fields("UpdateUserMetadataBody", [true, true, true])?;
+        if let Some(value) = public_metadata {
+            self.public_metadata = Some(value);
+        }
+        if let Some(value) = private_metadata {
+            self.private_metadata = Some(value);
+        }
+        if let Some(value) = unsafe_metadata {
+            self.unsafe_metadata = Some(value);
+        }
+        Ok(self)
+    }
 }
 /// Schema `#/paths/~1organizations~1{organization_id}~1logo/put/requestBody/content/multipart~1form-data/schema`.
 #[derive(Debug, Clone, PartialEq)]

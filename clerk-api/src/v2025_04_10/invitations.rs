@@ -43,6 +43,8 @@ impl<'c> Invitations<'c> {
     /// Keep in mind that you cannot create an invitation if there is already one for the given email address.
     /// Also, trying to create an invitation for an email address that already exists in your application will result to an error.
     ///
+    /// **Metadata:** the new resource starts with the `*_metadata` objects sent. Build the body with `with_metadata` and [`crate::Metadata`].
+    ///
     /// `POST /invitations` · operation `CreateInvitation` · tag `Invitations`
     ///
     /// Declared error statuses: 400, 422; their bodies decode into the error's `body`.

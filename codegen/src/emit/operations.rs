@@ -8,7 +8,8 @@ use quote::quote;
 use super::types::Presence;
 use super::{Group, doc, doc_text, ident, inner_doc, rust_type};
 use crate::model::{
-    Api, BodyEncoding, Operation, Pagination, Param, ParamLocation, TypeKind, TypeRef,
+    Api, BodyEncoding, MetadataWrite, Operation, Pagination, Param, ParamLocation, TypeKind,
+    TypeRef,
 };
 use crate::naming::pascal;
 
@@ -65,9 +66,13 @@ fn params_name(op: &Operation) -> String {
     format!("{}Params", pascal(&op.name))
 }
 
-fn method_doc(op: &Operation) -> String {
+fn method_doc(api: &Api, op: &Operation) -> String {
     let mut doc = doc_text(op.summary.as_deref(), op.description.as_deref());
     if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    if let Some(write) = op.metadata {
+        doc.push_str(&metadata_doc(api, op, write));
         doc.push_str("\n\n");
     }
     doc.push_str(&format!(
@@ -94,6 +99,40 @@ fn method_doc(op: &Operation) -> String {
     doc
 }
 
+/// What the operation does to the metadata objects it is sent, with a
+/// pointer to the merging operation where this one replaces.
+fn metadata_doc(api: &Api, op: &Operation, write: MetadataWrite) -> String {
+    let text = match write {
+        MetadataWrite::Initial => {
+            "**Metadata:** the new resource starts with the `*_metadata` objects sent.".to_string()
+        }
+        MetadataWrite::Merge => {
+            "**Metadata: deep merge.** Each `*_metadata` object sent is merged \
+             into the stored one, nested objects too: keys not sent are kept, a key sent as \
+             `null` is removed. Objects not sent are left unchanged."
+                .to_string()
+        }
+        MetadataWrite::Replace => {
+            let mut text = "**Metadata: replace.** Each `*_metadata` object sent replaces the \
+                 stored one as a whole; objects not sent are left unchanged."
+                .to_string();
+            let merge = api.operations.iter().find(|m| {
+                m.metadata == Some(MetadataWrite::Merge)
+                    && m.group == op.group
+                    && (m.path == op.path || m.path == format!("{}/metadata", op.path))
+            });
+            if let Some(merge) = merge {
+                text.push_str(&format!(
+                    " To change some keys only, merge with [`{0}`](Self::{0}).",
+                    merge.name
+                ));
+            }
+            text
+        }
+    };
+    format!("{text} Build the body with `with_metadata` and [`crate::Metadata`].")
+}
+
 /// The type of an argument: strings by `&str`, small values by value,
 /// everything else by reference; references carry `lifetime` if given.
 fn argument_type(ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
@@ -113,7 +152,7 @@ fn argument_type(ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
 
 fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let doc = doc(&method_doc(op));
+    let doc = doc(&method_doc(api, op));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(op.method.as_str());
     let operation_id = &op.id;

@@ -7,7 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc, ident, rust_type};
-use crate::model::{Api, EnumValue, Field, NamedType, OneOf, Struct, TypeKind, TypeRef};
+use crate::model::{
+    Api, EnumValue, Field, METADATA_FIELDS, NamedType, OneOf, Struct, TypeKind, TypeRef,
+};
 
 pub(super) fn emit(api: &Api) -> TokenStream {
     let boxed = boxed_fields(&api.types);
@@ -117,6 +119,8 @@ fn structure(t: &NamedType, s: &Struct, boxed: &BTreeSet<(String, String)>) -> T
     });
     let constructor =
         (s.in_request && !all_optional).then(|| constructor(&name, s, boxed, &t.name));
+    let with_metadata =
+        (s.in_request && s.fields.iter().any(Field::is_metadata)).then(|| with_metadata(&name, s));
     quote! {
         #derives
         #default
@@ -124,6 +128,52 @@ fn structure(t: &NamedType, s: &Struct, boxed: &BTreeSet<(String, String)>) -> T
             #(#fields)*
         }
         #constructor
+        #with_metadata
+    }
+}
+
+/// `with_metadata(Metadata)` for request bodies with metadata fields: the
+/// one way to fill them, which refuses a kind the body lacks.
+fn with_metadata(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let field_of = |wire: &str| s.fields.iter().find(|f| f.name == wire && f.is_metadata());
+    let accepted = METADATA_FIELDS.map(|wire| field_of(wire).is_some());
+    let bindings = METADATA_FIELDS.map(|wire| match field_of(wire) {
+        Some(_) => {
+            let binding = ident(wire);
+            quote! { #binding }
+        }
+        None => quote! { _ },
+    });
+    let assignments = METADATA_FIELDS.iter().filter_map(|wire| {
+        let f = field_of(wire)?;
+        let field = ident(&f.rust_name);
+        let binding = ident(wire);
+        let wrap = match presence(f, true) {
+            Presence::Required => quote! { value },
+            Presence::Option { .. } => quote! { Some(value) },
+            Presence::Nullable => quote! { crate::Nullable::Value(value) },
+        };
+        Some(quote! {
+            if let Some(value) = #binding {
+                self.#field = #wrap;
+            }
+        })
+    });
+    let type_name = name.to_string();
+    quote! {
+        impl #name {
+            /// Sets the metadata objects given in `metadata` and leaves the
+            /// others as they are. Whether the API replaces or merges them
+            /// is said by the operation; see [`crate::Metadata`].
+            pub fn with_metadata(
+                mut self,
+                metadata: crate::Metadata,
+            ) -> Result<Self, crate::MetadataError> {
+                let [#(#bindings),*] = metadata.into_fields(#type_name, [#(#accepted),*])?;
+                #(#assignments)*
+                Ok(self)
+            }
+        }
     }
 }
 
