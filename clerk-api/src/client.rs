@@ -40,6 +40,8 @@ pub enum ConfigError {
     EmptyKey,
     /// The key does not look like a secret key.
     NotASecretKey { found_prefix: String },
+    /// The User-Agent is not a valid header value.
+    InvalidUserAgent,
     /// The HTTP client could not be built.
     Http(reqwest::Error),
 }
@@ -56,6 +58,12 @@ impl fmt::Display for ConfigError {
                 f,
                 "expected a Clerk secret key starting with `sk_` (sk_test_… or sk_live_…), got one starting with {found_prefix:?}; publishable keys (pk_…) cannot call the Backend API"
             ),
+            ConfigError::InvalidUserAgent => {
+                write!(
+                    f,
+                    "the User-Agent must be visible ASCII, without control characters"
+                )
+            }
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -69,6 +77,7 @@ impl fmt::Debug for ConfigError {
             ConfigError::MissingKey => "MissingKey",
             ConfigError::EmptyKey => "EmptyKey",
             ConfigError::NotASecretKey { .. } => "NotASecretKey",
+            ConfigError::InvalidUserAgent => "InvalidUserAgent",
             ConfigError::Http(_) => "Http",
         };
         f.debug_tuple(variant).field(&self.to_string()).finish()
@@ -91,6 +100,7 @@ pub struct Client {
     http: reqwest::Client,
     base_url: Arc<str>,
     key: SecretKey,
+    user_agent: reqwest::header::HeaderValue,
     retry: Arc<RetryPolicy>,
 }
 
@@ -161,6 +171,8 @@ impl ClientBuilder {
 
     /// Sends through the caller's own `reqwest::Client` (its timeouts, proxy
     /// and TLS settings then apply; the User-Agent is still set per request).
+    /// Build it after [`install_tls_provider`] unless your application
+    /// enables a rustls provider itself.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -187,14 +199,13 @@ impl ClientBuilder {
         let user_agent = self
             .user_agent
             .unwrap_or_else(|| concat!("clerk-api-rust/", env!("CARGO_PKG_VERSION")).to_string());
+        let user_agent = reqwest::header::HeaderValue::from_str(&user_agent)
+            .map_err(|_| ConfigError::InvalidUserAgent)?;
         let http = match self.http {
             Some(http) => http,
             None => {
-                // reqwest is built without a rustls provider; `Err` means the
-                // application installed one already, which is then used.
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                install_tls_provider();
                 reqwest::Client::builder()
-                    .user_agent(user_agent)
                     .timeout(self.timeout.unwrap_or(Duration::from_secs(30)))
                     .connect_timeout(self.connect_timeout.unwrap_or(Duration::from_secs(10)))
                     .build()
@@ -209,9 +220,23 @@ impl ClientBuilder {
                 .trim_end_matches('/')
                 .into(),
             key: SecretKey(key.into()),
+            user_agent,
             retry: Arc::new(self.retry.unwrap_or_default()),
         })
     }
+}
+
+/// Makes `ring` the process's rustls crypto provider, unless one is
+/// installed already.
+///
+/// `clerk-api` builds reqwest without a default provider (to avoid
+/// `aws-lc-rs`'s C toolchain). [`ClientBuilder::build`] calls this itself;
+/// call it before building your own `reqwest::Client` for
+/// [`ClientBuilder::http_client`] if nothing else in your application
+/// enables a provider, or reqwest panics when the client is built.
+pub fn install_tls_provider() {
+    // `Err` means a provider is installed already, which is then used.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 impl Client {
@@ -315,6 +340,7 @@ impl Client {
             .http
             .request(request.method.clone(), url)
             .bearer_auth(&*self.key.0)
+            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
             .header("Clerk-API-Version", version)
             .header(reqwest::header::ACCEPT, "application/json");
         if !request.query.is_empty() {
@@ -385,9 +411,17 @@ fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, String)> {
     } else {
         bytes
     };
+    // Tracking the path costs about half again the decoding time, so it is
+    // only done to explain a failure (decoding is deterministic).
+    let first = match serde_json::from_slice(bytes) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| (e.path().to_string(), e.inner().to_string()))
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => Err((e.path().to_string(), e.inner().to_string())),
+        Ok(_) => Err((String::new(), first.to_string())),
+    }
 }
 
 #[cfg(test)]

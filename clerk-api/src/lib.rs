@@ -35,7 +35,7 @@ mod request;
 mod retry;
 mod upload;
 
-pub use client::{Client, ClientBuilder, ConfigError, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, ConfigError, DEFAULT_BASE_URL, install_tls_provider};
 pub use error::{ApiError, DecodeError, Error, RequestError};
 pub use metadata::{Metadata, MetadataError};
 pub use nullable::Nullable;

@@ -403,3 +403,36 @@ async fn metadata_is_merged_or_replaced_by_the_operation_chosen() {
         "MergeOrganizationMetadataBody has no unsafe_metadata field"
     );
 }
+
+#[tokio::test]
+async fn a_callers_own_http_client_still_sends_the_key_version_and_user_agent() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/users/user_1"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header("clerk-api-version", "2025-11-10"))
+        .and(header("user-agent", "acme-admin/2.0"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "user_1", "object": "user", "deleted": true})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    clerk_api::install_tls_provider();
+    let own = reqwest::Client::builder()
+        .user_agent("something-else/1.0")
+        .build()
+        .unwrap();
+    let client = clerk::Client::new(
+        clerk_api::Client::builder()
+            .secret_key(KEY)
+            .base_url(server.uri())
+            .user_agent("acme-admin/2.0")
+            .http_client(own)
+            .build()
+            .unwrap(),
+    );
+    let deleted = client.users().delete("user_1").await.unwrap();
+    assert!(deleted.deleted);
+}
