@@ -37,7 +37,7 @@ use serde_json::{Map, Value};
 ///
 /// ```no_run
 /// # #[cfg(feature = "v2025-11-10")]
-/// # async fn demo(client: &clerk_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn demo(client: &clerk_api::v2025_11_10::Client) -> Result<(), Box<dyn std::error::Error>> {
 /// use clerk_api::Metadata;
 /// use clerk_api::v2025_11_10::types::UpdateUserMetadataBody;
 /// use serde_json::json;
