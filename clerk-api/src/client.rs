@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DecodeError, Error, excerpt};
+use crate::observe::{Exchange, Observer};
 use crate::request::{Body, Request};
 use crate::retry::{RetryPolicy, Retryable, parse_retry_after};
 
@@ -102,6 +103,7 @@ pub struct Client {
     key: SecretKey,
     user_agent: reqwest::header::HeaderValue,
     retry: Arc<RetryPolicy>,
+    observer: Option<Observer>,
 }
 
 impl fmt::Debug for Client {
@@ -124,6 +126,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    observer: Option<Observer>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -178,6 +181,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` after every attempt with the operation id, path,
+    /// status, headers and duration (never the key): the place for logs,
+    /// metrics or tracing spans keyed by operation.
+    pub fn observe(mut self, hook: impl Fn(&Exchange<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(hook));
+        self
+    }
+
     /// How failed requests are retried (default: [`RetryPolicy::default`];
     /// [`RetryPolicy::none`] turns retries off).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
@@ -222,6 +233,7 @@ impl ClientBuilder {
             key: SecretKey(key.into()),
             user_agent,
             retry: Arc::new(self.retry.unwrap_or_default()),
+            observer: self.observer,
         })
     }
 }
@@ -287,7 +299,22 @@ impl Client {
         let mut attempts = 0;
         loop {
             attempts += 1;
+            let attempt_started = std::time::Instant::now();
             let outcome = self.send_once(version, &request).await;
+            if let Some(observer) = &self.observer {
+                observer(&Exchange {
+                    operation: request.operation,
+                    version,
+                    method: &request.method,
+                    path: &request.path,
+                    attempt: attempts,
+                    response: outcome
+                        .as_ref()
+                        .ok()
+                        .map(|(status, headers, _)| (*status, headers)),
+                    elapsed: attempt_started.elapsed(),
+                });
+            }
             let why = match &outcome {
                 Ok((429, headers, _)) => Some(Retryable::RateLimited(
                     header(headers, "retry-after").and_then(|v| parse_retry_after(&v)),

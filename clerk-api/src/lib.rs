@@ -26,6 +26,7 @@ mod client;
 mod error;
 mod metadata;
 mod nullable;
+mod observe;
 #[allow(dead_code)] // used by the generated list operations
 mod paginate;
 // Used by the generated modules; with no version feature enabled, or one
@@ -39,6 +40,7 @@ pub use client::{Client, ClientBuilder, ConfigError, DEFAULT_BASE_URL, install_t
 pub use error::{ApiError, DecodeError, Error, RequestError};
 pub use metadata::{Metadata, MetadataError};
 pub use nullable::Nullable;
+pub use observe::Exchange;
 pub use retry::RetryPolicy;
 pub use upload::File;
 

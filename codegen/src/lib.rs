@@ -13,6 +13,7 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod overlay;
+pub mod sample;
 
 pub use error::Error;
 
@@ -21,6 +22,8 @@ pub use error::Error;
 pub struct Generated {
     pub api: model::Api,
     pub files: Vec<emit::File>,
+    /// The conformance plan (a test module, see [`emit::conformance_file`]).
+    pub conformance: emit::File,
     pub overlays: Vec<overlay::Applied>,
 }
 
@@ -35,9 +38,16 @@ pub fn generate(
     let (spec, applied) = load::load_with_overlays(&provenance.spec_file, text, overlays)?;
     let api = lower::lower(&spec)?;
     let files = emit::emit(&api, provenance)?;
+    let spec_json = serde_json::to_value(&spec).map_err(|e| Error::Emit {
+        file: provenance.spec_file.clone(),
+        message: format!("cannot re-read the spec as JSON: {e}"),
+    })?;
+    let samples = sample::samples(&spec_json, &api);
+    let conformance = emit::conformance_file(&api, &samples, provenance)?;
     Ok(Generated {
         api,
         files,
+        conformance,
         overlays: applied,
     })
 }

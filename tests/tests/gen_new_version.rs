@@ -1,6 +1,7 @@
 //! `cargo xtask gen --version V` for a version that `clerk-api` does not
 //! have yet adds its module, its entry in `versions.rs` and its feature,
-//! and keeps the versions already there.
+//! its conformance plan and the `tests` crate's feature, and keeps the
+//! versions already there.
 
 use std::path::Path;
 
@@ -28,18 +29,23 @@ fn a_new_version_gets_its_module_and_feature() {
     std::fs::write(crate_dir.join("src/v2021_02_05/mod.rs"), "// @generated\n").unwrap();
     let manifest = "[package]\nname = \"clerk-api\"\nversion = \"0.1.0\"\n\n[features]\ndefault = []\nv2021-02-05 = []\nrustls = []\n";
     std::fs::write(crate_dir.join("Cargo.toml"), manifest).unwrap();
+    let tests_dir = workspace.join("tests");
+    std::fs::create_dir_all(&tests_dir).unwrap();
+    let tests_manifest =
+        "[package]\nname = \"tests\"\n\n[features]\nv2021-02-05 = [\"clerk-api/v2021-02-05\"]\n";
+    std::fs::write(tests_dir.join("Cargo.toml"), tests_manifest).unwrap();
 
     let versions = vec!["2025-03-12".to_string()];
     let (files, reports) = generate(&lock, &specs, workspace, &versions).unwrap();
     assert_eq!(reports[0].api.operations.len(), 132);
-    let stale = stale_files(&crate_dir, &files, &versions);
+    let stale = stale_files(workspace, &files, &versions);
     assert!(
-        !check(&crate_dir, &files, &stale).is_empty(),
+        !check(workspace, &files, &stale).is_empty(),
         "nothing generated yet"
     );
-    write(&crate_dir, &files, &stale).unwrap();
+    write(workspace, &files, &stale).unwrap();
     assert!(
-        check(&crate_dir, &files, &stale).is_empty(),
+        check(workspace, &files, &stale).is_empty(),
         "written files match"
     );
 
@@ -66,4 +72,25 @@ fn a_new_version_gets_its_module_and_feature() {
         );
     }
     assert!(Path::new(&crate_dir.join("src/v2025_03_12/types.rs")).is_file());
+
+    let plan = std::fs::read_to_string(tests_dir.join("conformance/v2025_03_12.rs")).unwrap();
+    assert_eq!(
+        plan.matches("super::Call {").count(),
+        132,
+        "one entry per operation"
+    );
+    let index = std::fs::read_to_string(tests_dir.join("conformance/mod.rs")).unwrap();
+    for module in ["pub mod v2021_02_05;", "pub mod v2025_03_12;"] {
+        assert!(index.contains(module), "{module} missing from:\n{index}");
+    }
+    let manifest = std::fs::read_to_string(tests_dir.join("Cargo.toml")).unwrap();
+    for feature in [
+        "v2021-02-05 = [\"clerk-api/v2021-02-05\"]",
+        "v2025-03-12 = [\"clerk-api/v2025-03-12\"]",
+    ] {
+        assert!(
+            manifest.contains(feature),
+            "{feature} missing from:\n{manifest}"
+        );
+    }
 }

@@ -230,3 +230,69 @@ async fn a_refused_connection_is_retried_for_a_get() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn the_observe_hook_sees_every_attempt_by_operation() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req_2")
+                .set_body_json(count()),
+        )
+        .mount(&server)
+        .await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let client = clerk::Client::new(
+        clerk_api::Client::builder()
+            .secret_key("sk_test_observed_key")
+            .base_url(server.uri())
+            .retry_policy(quick())
+            .observe({
+                let seen = seen.clone();
+                move |exchange| {
+                    let (status, request_id) = match exchange.response {
+                        Some((status, headers)) => (
+                            Some(status),
+                            headers
+                                .get("x-request-id")
+                                .map(|v| v.to_str().unwrap().to_string()),
+                        ),
+                        None => (None, None),
+                    };
+                    seen.lock().unwrap().push(format!(
+                        "{} {} {} {} #{} {status:?} {request_id:?} {:?}",
+                        exchange.operation,
+                        exchange.version,
+                        exchange.method,
+                        exchange.path,
+                        exchange.attempt,
+                        exchange
+                    ));
+                }
+            })
+            .build()
+            .unwrap(),
+    );
+    client.users().count(&Default::default()).await.unwrap();
+
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        seen[0].starts_with("GetUsersCount 2025-11-10 GET /users/count #1 Some(503) None"),
+        "{}",
+        seen[0]
+    );
+    assert!(
+        seen[1]
+            .starts_with("GetUsersCount 2025-11-10 GET /users/count #2 Some(200) Some(\"req_2\")"),
+        "{}",
+        seen[1]
+    );
+    assert!(seen.iter().all(|s| !s.contains("observed_key")), "{seen:?}");
+}

@@ -1,5 +1,7 @@
 //! `cargo xtask gen`: `specs/bapi/<V>.yml` → `clerk-api/src/v<V>/` (through
-//! `codegen`), plus the crate's list of version modules and features.
+//! `codegen`), plus the crate's list of version modules and features, and
+//! the conformance plan `tests/conformance/v<V>.rs` with the `tests`
+//! crate's matching features.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use crate::fetch::file_sha256;
 use crate::fsutil::write_atomic;
 use crate::lock::{Lock, is_version};
 
-/// The files `gen` owns, by path relative to the `clerk-api` crate.
+/// The files `gen` owns, by path relative to the workspace.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
 /// What generating one version produced.
@@ -73,8 +75,9 @@ pub fn generate_version(
 }
 
 /// Generates `versions` from the verified specs in `spec_dir`, returning
-/// every file `gen` owns in `crate_dir` (the version folders, `versions.rs`
-/// and `Cargo.toml`) as it should be.
+/// every file `gen` owns (the version folders, `versions.rs` and
+/// `Cargo.toml` of `clerk-api`; the conformance plans, their index and
+/// `Cargo.toml` of `tests`) as it should be.
 pub fn generate(
     lock: &Lock,
     spec_dir: &Path,
@@ -117,8 +120,12 @@ pub fn generate(
             );
         }
         for file in generated.files {
-            files.insert(Path::new("src").join(file.path), file.contents);
+            files.insert(Path::new("clerk-api/src").join(file.path), file.contents);
         }
+        files.insert(
+            Path::new("tests/conformance").join(generated.conformance.path),
+            generated.conformance.contents,
+        );
         reports.push(VersionReport {
             version: version.clone(),
             api: generated.api,
@@ -132,13 +139,26 @@ pub fn generate(
     all.extend(versions.iter().cloned());
     let all: Vec<String> = all.into_iter().collect();
     files.insert(
-        PathBuf::from("src/versions.rs"),
+        PathBuf::from("clerk-api/src/versions.rs"),
         codegen::emit::versions_file(&all)?,
     );
-    let manifest_path = crate_dir.join("Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path)
-        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
-    files.insert(PathBuf::from("Cargo.toml"), with_features(&manifest, &all)?);
+    files.insert(
+        PathBuf::from("tests/conformance/mod.rs"),
+        codegen::emit::conformance_index(&all)?,
+    );
+    // `clerk-api`: `v2025-11-10 = []`; `tests`: `v2025-11-10 = ["clerk-api/v2025-11-10"]`.
+    for (manifest, enables) in [
+        ("clerk-api/Cargo.toml", None),
+        ("tests/Cargo.toml", Some("clerk-api")),
+    ] {
+        let path = workspace.join(manifest);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        files.insert(
+            PathBuf::from(manifest),
+            with_features(manifest, &text, &all, enables)?,
+        );
+    }
     Ok((files, reports))
 }
 
@@ -157,17 +177,22 @@ pub fn existing_versions(crate_dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// The manifest with one feature per version (`v2025-11-10 = []`) and its
-/// other features untouched.
-fn with_features(manifest: &str, versions: &[String]) -> Result<String> {
+/// The manifest with one feature per version (`v2025-11-10 = []`, or
+/// `["<enables>/v2025-11-10"]`) and its other features untouched.
+fn with_features(
+    name: &str,
+    manifest: &str,
+    versions: &[String],
+    enables: Option<&str>,
+) -> Result<String> {
     let mut doc: toml_edit::DocumentMut = manifest
         .parse()
-        .context("clerk-api/Cargo.toml is not valid TOML")?;
+        .with_context(|| format!("{name} is not valid TOML"))?;
     let features = doc
         .entry("features")
         .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()))
         .as_table_mut()
-        .context("[features] in clerk-api/Cargo.toml is not a table")?;
+        .with_context(|| format!("[features] in {name} is not a table"))?;
     let stale: Vec<String> = features
         .iter()
         .map(|(k, _)| k.to_string())
@@ -177,21 +202,22 @@ fn with_features(manifest: &str, versions: &[String]) -> Result<String> {
         features.remove(&key);
     }
     for version in versions {
-        features.insert(
-            &format!("v{version}"),
-            toml_edit::value(toml_edit::Array::new()),
-        );
+        let mut enabled = toml_edit::Array::new();
+        if let Some(dependency) = enables {
+            enabled.push(format!("{dependency}/v{version}"));
+        }
+        features.insert(&format!("v{version}"), toml_edit::value(enabled));
     }
     Ok(doc.to_string())
 }
 
 /// Files under the version folders of `versions` that `files` does not
 /// contain: left over from an earlier run, to be deleted.
-pub fn stale_files(crate_dir: &Path, files: &FileSet, versions: &[String]) -> Vec<PathBuf> {
+pub fn stale_files(workspace: &Path, files: &FileSet, versions: &[String]) -> Vec<PathBuf> {
     let mut stale = Vec::new();
     for version in versions {
-        let dir = Path::new("src").join(codegen::naming::version_module(version));
-        let Ok(entries) = std::fs::read_dir(crate_dir.join(&dir)) else {
+        let dir = Path::new("clerk-api/src").join(codegen::naming::version_module(version));
+        let Ok(entries) = std::fs::read_dir(workspace.join(&dir)) else {
             continue;
         };
         for entry in entries.flatten() {
@@ -207,36 +233,36 @@ pub fn stale_files(crate_dir: &Path, files: &FileSet, versions: &[String]) -> Ve
 
 /// Writes the files that differ (atomically) and deletes stale ones;
 /// returns the paths written.
-pub fn write(crate_dir: &Path, files: &FileSet, stale: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn write(workspace: &Path, files: &FileSet, stale: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (relative, contents) in files {
-        let path = crate_dir.join(relative);
+        let path = workspace.join(relative);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(contents.as_str()) {
             write_atomic(&path, contents.as_bytes())?;
             written.push(relative.clone());
         }
     }
     for relative in stale {
-        std::fs::remove_file(crate_dir.join(relative))
+        std::fs::remove_file(workspace.join(relative))
             .with_context(|| format!("cannot delete {}", relative.display()))?;
     }
     Ok(written)
 }
 
 /// Files that differ from what generation gives, for `--check`.
-pub fn check(crate_dir: &Path, files: &FileSet, stale: &[PathBuf]) -> Vec<String> {
+pub fn check(workspace: &Path, files: &FileSet, stale: &[PathBuf]) -> Vec<String> {
     let mut problems = Vec::new();
     for (relative, contents) in files {
-        match std::fs::read_to_string(crate_dir.join(relative)) {
+        match std::fs::read_to_string(workspace.join(relative)) {
             Ok(on_disk) if on_disk == *contents => {}
-            Ok(_) => problems.push(format!("stale: clerk-api/{}", relative.display())),
-            Err(_) => problems.push(format!("missing: clerk-api/{}", relative.display())),
+            Ok(_) => problems.push(format!("stale: {}", relative.display())),
+            Err(_) => problems.push(format!("missing: {}", relative.display())),
         }
     }
     problems.extend(
         stale
             .iter()
-            .map(|p| format!("not generated: clerk-api/{}", p.display())),
+            .map(|p| format!("not generated: {}", p.display())),
     );
     problems
 }

@@ -285,14 +285,16 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
         args.versions.clone()
     };
     let workspace = workspace_root();
-    let crate_dir = workspace.join("clerk-api");
     let (files, reports) = generate::generate(&lock, &paths.dir, &workspace, &wanted)?;
     println!(
         "{:<12} {:>10} {:>8} {:>7} {:>9} {:>14}",
         "version", "operations", "schemas", "types", "untyped", "lines of code"
     );
     for report in &reports {
-        let module = format!("src/{}/", codegen::naming::version_module(&report.version));
+        let module = format!(
+            "clerk-api/src/{}/",
+            codegen::naming::version_module(&report.version)
+        );
         let lines: usize = files
             .iter()
             .filter(|(p, _)| p.starts_with(&module))
@@ -320,9 +322,9 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
             }
         }
     }
-    let stale = generate::stale_files(&crate_dir, &files, &wanted);
+    let stale = generate::stale_files(&workspace, &files, &wanted);
     if args.check {
-        let problems = generate::check(&crate_dir, &files, &stale);
+        let problems = generate::check(&workspace, &files, &stale);
         if problems.is_empty() {
             println!("generated code is up to date");
             return Ok(ExitCode::SUCCESS);
@@ -336,7 +338,7 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::FAILURE);
     }
-    let written = generate::write(&crate_dir, &files, &stale)?;
+    let written = generate::write(&workspace, &files, &stale)?;
     println!("{} files written, {} removed", written.len(), stale.len());
     Ok(ExitCode::SUCCESS)
 }
