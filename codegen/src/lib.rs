@@ -6,6 +6,7 @@
 //! - [`lower`]: OpenAPI → [`model::Api`], every name decided.
 //! - [`emit`]: model → formatted Rust files.
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod load;

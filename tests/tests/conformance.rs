@@ -284,6 +284,32 @@ async fn run(
         "{} is missing: run `cargo xtask fetch`",
         spec.display()
     );
+    // 100 % of operations: the plan has one entry per operation of the
+    // spec, counted here from the spec itself, and ids are unique.
+    let parsed = codegen::load::load("spec", &std::fs::read_to_string(&spec).unwrap()).unwrap();
+    let in_spec: Vec<&str> = parsed
+        .paths
+        .paths
+        .values()
+        .filter_map(|item| item.as_item())
+        .flat_map(|item| item.iter().filter_map(|(_, op)| op.operation_id.as_deref()))
+        .collect();
+    let mut planned: Vec<&str> = plan.operations.iter().map(|c| c.id).collect();
+    planned.sort_unstable();
+    planned.dedup();
+    assert_eq!(
+        planned.len(),
+        plan.operations.len(),
+        "{}: duplicate ids",
+        plan.version
+    );
+    assert_eq!(
+        planned.len(),
+        in_spec.len(),
+        "{}: the plan does not call every operation of the spec",
+        plan.version
+    );
+    assert!(in_spec.iter().all(|id| planned.binary_search(id).is_ok()));
     let logs = workspace.join("target/prism");
     std::fs::create_dir_all(&logs).unwrap();
     let prism = Prism::start(&spec, &logs.join(format!("{}.log", plan.version)));

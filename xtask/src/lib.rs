@@ -4,6 +4,7 @@
 //! Files and network live here; all knowledge of OpenAPI lives in `codegen`.
 
 pub mod bench;
+pub mod diff;
 pub mod error;
 pub mod fetch;
 pub mod fsutil;

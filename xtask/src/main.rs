@@ -38,9 +38,49 @@ enum Command {
     /// Generate clerk-api's module for spec versions (from the fetched,
     /// verified specs), and its list of version modules and features.
     Gen(GenArgs),
+    /// What changed between two spec versions, and what breaks for a Rust
+    /// user switching the feature. Each side is a pinned version
+    /// (2025-04-10), a version at a git ref (2025-11-10@f8ab645c) or a
+    /// spec file.
+    Diff(DiffArgs),
     /// Benchmark: build time of clerk-api per version feature (its
     /// dependencies already built), debug and release, against clerk-rs.
     BenchBuild(BenchBuildArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The old side: VERSION, VERSION@REF or a file.
+    #[arg(required_unless_present = "rules")]
+    old: Option<String>,
+    /// The new side: VERSION, VERSION@REF or a file.
+    #[arg(required_unless_present = "rules")]
+    new: Option<String>,
+    /// List the rules (id, severity, summary) and exit.
+    #[arg(long)]
+    rules: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    format: DiffFormat,
+    /// Exit with status 1 when a change this severe (or worse) is found.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
+    #[command(flatten)]
+    source: SourceArgs,
+    #[command(flatten)]
+    paths: PathArgs,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Warning,
 }
 
 #[derive(Args)]
@@ -133,6 +173,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Fetch(args) => fetch(args),
         Command::Versions(args) => list_versions(args),
+        Command::Diff(args) => diff(args),
         Command::Gen(args) => generate(args),
         Command::BenchBuild(args) => bench_build(args),
     };
@@ -341,6 +382,47 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
     let written = generate::write(&workspace, &files, &stale)?;
     println!("{} files written, {} removed", written.len(), stale.len());
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff(args: DiffArgs) -> Result<ExitCode> {
+    use xtask::diff::{Format, Side, model, render, spec_file};
+    if args.rules {
+        print!("{}", xtask::diff::rules());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (Some(old), Some(new)) = (args.old.as_deref(), args.new.as_deref()) else {
+        bail!("give OLD and NEW");
+    };
+    let paths = args.paths.resolve();
+    let lock = Lock::load(&paths.lock)?;
+    let workspace = workspace_root();
+    let mirror = args.source.mirror.clone();
+    let fetcher =
+        || -> Result<Fetcher> { Ok(Fetcher::new(Source::from_mirror(mirror.as_deref()))?) };
+    let cache = workspace.join("target/diff-specs");
+    let mut models = Vec::new();
+    for text in [old, new] {
+        let side = Side::parse(text)?;
+        let file = spec_file(&side, &lock, &paths, &fetcher, &cache)?;
+        models.push(model(&file, &workspace)?);
+    }
+    let report = codegen::diff::diff(&models[0], &models[1]);
+    let format = match args.format {
+        DiffFormat::Text => Format::Text {
+            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        },
+        DiffFormat::Markdown => Format::Markdown,
+        DiffFormat::Json => Format::Json,
+    };
+    print!("{}", render(&report, old, new, format));
+    let threshold = args.fail_on.map(|f| match f {
+        FailOn::Breaking => codegen::diff::Severity::Breaking,
+        FailOn::Warning => codegen::diff::Severity::Warning,
+    });
+    Ok(match (threshold, report.worst()) {
+        (Some(threshold), Some(worst)) if worst <= threshold => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    })
 }
 
 fn bench_build(args: BenchBuildArgs) -> Result<ExitCode> {

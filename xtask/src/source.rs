@@ -56,6 +56,31 @@ impl Source {
         }
     }
 
+    /// The full ref a folder mirror holds for an abbreviated commit
+    /// (`f8ab645c` → `f8ab645c25e0…`), when exactly one matches; the ref
+    /// as given otherwise (GitHub resolves abbreviations itself).
+    pub fn resolve_ref(&self, git_ref: &str) -> String {
+        let Source::Folder(root) = self else {
+            return git_ref.to_string();
+        };
+        let is_hex_prefix =
+            (4..40).contains(&git_ref.len()) && git_ref.chars().all(|c| c.is_ascii_hexdigit());
+        if !is_hex_prefix || root.join(git_ref).is_dir() {
+            return git_ref.to_string();
+        }
+        let matches: Vec<String> = std::fs::read_dir(root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.starts_with(git_ref) && crate::lock::is_commit(name))
+            .collect();
+        match matches.as_slice() {
+            [one] => one.clone(),
+            _ => git_ref.to_string(),
+        }
+    }
+
     /// Where `<git_ref>/<path>` is, for messages and downloads.
     pub fn location(&self, git_ref: &str, path: &str) -> String {
         match self {

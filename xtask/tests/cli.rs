@@ -209,3 +209,63 @@ fn versions_shows_offered_pinned_local_and_generated() {
         "{stdout}"
     );
 }
+
+#[test]
+fn diff_lists_its_rules() {
+    let out = Scratch::new().xtask(&["diff", "--rules"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rules = text(&out.stdout);
+    assert_eq!(rules.lines().count(), codegen::diff::RULES.len());
+    assert!(
+        rules
+            .lines()
+            .any(|l| l.starts_with("response-enum-value-added") && l.contains("breaking")),
+        "{rules}"
+    );
+}
+
+#[test]
+fn diff_fail_on_sets_the_exit_code() {
+    let scratch = Scratch::new();
+    let mirror = mirror();
+    let mirror = mirror.to_str().unwrap();
+    let pair = ["diff", "2024-10-01", "2025-04-10", "--mirror", mirror];
+
+    let report = scratch.xtask(&pair);
+    assert!(report.status.success(), "{}", text(&report.stderr));
+    assert!(text(&report.stdout).starts_with("2024-10-01 → 2025-04-10\n"));
+
+    let breaking = scratch.xtask(&[&pair[..], &["--fail-on", "breaking"]].concat());
+    assert_eq!(
+        breaking.status.code(),
+        Some(1),
+        "{}",
+        text(&breaking.stderr)
+    );
+
+    let markdown = scratch.xtask(&[&pair[..], &["--format", "markdown"]].concat());
+    assert!(text(&markdown.stdout).contains("### Breaking changes"));
+
+    let same = scratch.xtask(&[
+        "diff",
+        "2025-04-10",
+        "2025-04-10",
+        "--mirror",
+        mirror,
+        "--fail-on",
+        "warning",
+    ]);
+    assert!(same.status.success(), "{}", text(&same.stderr));
+    assert!(text(&same.stdout).contains("0 breaking, 0 warning, 0 info"));
+}
+
+#[test]
+fn diff_rejects_what_is_not_a_side() {
+    let out = Scratch::new().xtask(&["diff", "2025-13-99x", "2025-04-10"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is neither a version (2025-11-10), a version at a ref"),
+        "{}",
+        text(&out.stderr)
+    );
+}

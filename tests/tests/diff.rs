@@ -1,0 +1,242 @@
+//! `cargo xtask diff` on real pairs of specs from the mirror: headline
+//! counts against counts computed here from the raw documents, changes
+//! known to exist found with the right severity, and the three output
+//! formats.
+
+use std::collections::BTreeSet;
+
+use codegen::diff::{Report, Severity};
+use tests::{shared_mirror, workspace_root};
+use xtask::diff::{Format, Side, model, render, spec_file};
+use xtask::fetch::Fetcher;
+use xtask::lock::{Lock, SpecPaths};
+use xtask::source::Source;
+
+/// The spec file of `side` ("2025-04-10" or "2025-11-10@f8ab645c"),
+/// fetched from the mirror into a scratch folder.
+fn fetch(side: &str, scratch: &std::path::Path) -> std::path::PathBuf {
+    let lock = Lock::load(&workspace_root().join("specs/bapi.lock")).unwrap();
+    let paths = SpecPaths {
+        lock: workspace_root().join("specs/bapi.lock"),
+        dir: scratch.join("pinned"),
+    };
+    std::fs::create_dir_all(&paths.dir).unwrap();
+    let fetcher =
+        || -> anyhow::Result<Fetcher> { Ok(Fetcher::new(Source::Folder(shared_mirror()))?) };
+    spec_file(
+        &Side::parse(side).unwrap(),
+        &lock,
+        &paths,
+        &fetcher,
+        &scratch.join("cache"),
+    )
+    .unwrap()
+}
+
+/// Operations by `METHOD path` and by operationId, and component schema
+/// names, read from the raw document.
+struct Raw {
+    by_path: BTreeSet<String>,
+    by_id: BTreeSet<String>,
+    schemas: BTreeSet<String>,
+}
+
+fn raw(path: &std::path::Path) -> Raw {
+    let spec = codegen::load::load("raw", &std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut by_path = BTreeSet::new();
+    let mut by_id = BTreeSet::new();
+    for (p, item) in &spec.paths.paths {
+        for (method, op) in item.as_item().unwrap().iter() {
+            by_path.insert(format!("{} {p}", method.to_uppercase()));
+            by_id.insert(op.operation_id.clone().unwrap());
+        }
+    }
+    let schemas = spec
+        .components
+        .map(|c| c.schemas.keys().cloned().collect())
+        .unwrap_or_default();
+    Raw {
+        by_path,
+        by_id,
+        schemas,
+    }
+}
+
+fn compare(old: &str, new: &str) -> (Report, Raw, Raw) {
+    let scratch = tempfile::tempdir().unwrap();
+    let (old_file, new_file) = (fetch(old, scratch.path()), fetch(new, scratch.path()));
+    let report = codegen::diff::diff(
+        &model(&old_file, &workspace_root()).unwrap(),
+        &model(&new_file, &workspace_root()).unwrap(),
+    );
+    // Every format renders; the JSON parses and carries the counts.
+    let json = render(&report, old, new, Format::Json);
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["format"], 1);
+    assert_eq!(
+        value["changes"].as_array().unwrap().len(),
+        report.changes.len()
+    );
+    let markdown = render(&report, old, new, Format::Markdown);
+    assert!(markdown.starts_with(&format!("## Clerk Backend API {old} → {new}")));
+    let text = render(&report, old, new, Format::Text { color: false });
+    assert!(!text.contains('\x1b'));
+    (report, raw(&old_file), raw(&new_file))
+}
+
+/// Checks the report's headline counts against the raw documents.
+fn counts_match(report: &Report, old: &Raw, new: &Raw) {
+    let moved = report.operations.moved.unwrap_or(0);
+    assert_eq!(
+        report.operations.added + moved,
+        new.by_path.difference(&old.by_path).count()
+    );
+    assert_eq!(
+        report.operations.removed + moved,
+        old.by_path.difference(&new.by_path).count()
+    );
+    assert_eq!(
+        report.operations.added,
+        new.by_id.difference(&old.by_id).count()
+    );
+    assert_eq!(
+        report.operations.removed,
+        old.by_id.difference(&new.by_id).count()
+    );
+    assert_eq!(
+        report.schemas.added,
+        new.schemas.difference(&old.schemas).count()
+    );
+    assert_eq!(
+        report.schemas.removed,
+        old.schemas.difference(&new.schemas).count()
+    );
+}
+
+fn has(report: &Report, rule: &str, severity: Severity, place: &str) {
+    let found = report.changes.iter().any(|c| {
+        c.rule == rule
+            && c.severity == severity
+            && format!("{} › {}: {}", c.subject, c.location, c.detail).contains(place)
+    });
+    assert!(found, "no {rule} ({severity:?}) at {place:?}");
+}
+
+#[test]
+fn v2025_04_10_to_v2025_11_10_shows_what_clerk_declared_breaking() {
+    let (report, old, new) = compare("2025-04-10", "2025-11-10");
+    counts_match(&report, &old, &new);
+    // Measured independently (and by Optic): 23 added, 3 removed, all 3 moves.
+    assert_eq!(report.operations.added + 3, 23);
+    assert_eq!(report.operations.moved, Some(3));
+    assert_eq!(report.operations.removed, 0);
+    assert_eq!((report.schemas.added, report.schemas.removed), (24, 0));
+
+    let warning = Severity::Warning;
+    let breaking = Severity::Breaking;
+    for moved in [
+        "GET /billing/plans (GetCommercePlanList)",
+        "GET /billing/subscription_items (GetCommerceSubscriptionItemList)",
+        "DELETE /billing/subscription_items/{subscription_item_id}",
+    ] {
+        has(&report, "operation-moved", warning, moved);
+    }
+    for field in [
+        "amount",
+        "amount_formatted",
+        "annual_amount",
+        "annual_amount_formatted",
+        "annual_monthly_amount",
+        "annual_monthly_amount_formatted",
+        "currency",
+        "currency_symbol",
+        "payer_type",
+        "interval",
+        "period",
+    ] {
+        has(
+            &report,
+            "response-property-removed",
+            breaking,
+            &format!("schema CommercePlan › {field}:"),
+        );
+    }
+    has(
+        &report,
+        "response-property-became-nullable",
+        breaking,
+        "schema CommercePlan › description:",
+    );
+    has(
+        &report,
+        "response-property-became-nullable",
+        breaking,
+        "schema CommercePlan › avatar_url:",
+    );
+    has(
+        &report,
+        "response-property-became-optional",
+        breaking,
+        "schema CommercePlan › features:",
+    );
+    has(
+        &report,
+        "response-property-removed",
+        breaking,
+        "schema CommerceSubscriptionItem › next_invoice:",
+    );
+    has(
+        &report,
+        "response-property-became-nullable",
+        breaking,
+        "schema CommerceSubscriptionItem › plan_id:",
+    );
+    has(
+        &report,
+        "response-property-removed",
+        breaking,
+        "schema CommerceSubscriptionNextPayment › time:",
+    );
+    // The duplicated `-2` schemas are new names, not type changes of the
+    // originals: no `schema CommercePlan` change says its type changed.
+    assert!(
+        !report
+            .changes
+            .iter()
+            .any(|c| c.rule == "response-type-changed"
+                && c.subject.starts_with("schema CommercePlan"))
+    );
+}
+
+#[test]
+fn v2024_10_01_to_v2025_04_10_removes_a_deprecated_operation_and_adds_pending() {
+    let (report, old, new) = compare("2024-10-01", "2025-04-10");
+    counts_match(&report, &old, &new);
+    assert_eq!((report.operations.added, report.operations.removed), (1, 1));
+    has(
+        &report,
+        "deprecated-operation-removed",
+        Severity::Warning,
+        "POST /sessions/{session_id}/verify (VerifySession)",
+    );
+    has(
+        &report,
+        "response-enum-value-added",
+        Severity::Breaking,
+        "schema Session › status: value `pending` added",
+    );
+}
+
+#[test]
+fn one_version_at_two_refs() {
+    let (report, old, new) = compare("2025-11-10@f8ab645c", "2025-11-10@7987d1b7");
+    counts_match(&report, &old, &new);
+    assert!(report.operations.added > 0, "{:?}", report.operations);
+}
+
+#[test]
+fn a_version_compared_with_itself_reports_nothing() {
+    let (report, _, _) = compare("2025-11-10", "2025-11-10");
+    assert!(report.changes.is_empty(), "{:?}", report.changes);
+    assert_eq!(report.worst(), None);
+}
