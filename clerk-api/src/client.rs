@@ -278,6 +278,32 @@ impl Client {
         &self.retry
     }
 
+    /// Sends an untyped request: `operation` (its operationId, for the
+    /// `observe` hook), `method` and `path` (after the base URL, already
+    /// escaped), query pairs and an optional JSON body, as API `version`,
+    /// with the same key, headers, retries and error decoding as the typed
+    /// methods. The escape hatch for tools that work from a catalog
+    /// rather than types, such as the `clerk` CLI; prefer the typed
+    /// methods of a version module.
+    pub async fn request_json(
+        &self,
+        version: &'static str,
+        operation: &'static str,
+        method: reqwest::Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value, Error<serde_json::Value>> {
+        let mut request = Request::new(method, path.to_string(), operation);
+        for (name, value) in query {
+            request.query(name, value)?;
+        }
+        if let Some(body) = body {
+            request.json(body)?;
+        }
+        self.send(version, request).await
+    }
+
     /// Sends a request as API `version`, retrying as the policy says, and
     /// decodes the answer: a success into `T`, an error status into
     /// `Error::Api` with an `E` body.

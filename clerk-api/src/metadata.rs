@@ -90,6 +90,7 @@ impl Metadata {
     /// The objects for a body named `body` that accepts the fields marked
     /// in `accepted` (public, private, unsafe); a set field the body does
     /// not accept is an error rather than silently dropped.
+    #[allow(dead_code)] // used by the generated bodies' `with_metadata`
     pub(crate) fn into_fields(
         self,
         body: &'static str,
@@ -105,6 +106,7 @@ impl Metadata {
     }
 }
 
+#[allow(dead_code)]
 const FIELDS: [&str; 3] = ["public_metadata", "private_metadata", "unsafe_metadata"];
 
 fn object(

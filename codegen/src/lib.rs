@@ -25,6 +25,8 @@ pub struct Generated {
     pub files: Vec<emit::File>,
     /// The conformance plan (a test module, see [`emit::conformance_file`]).
     pub conformance: emit::File,
+    /// The CLI's operation catalog (see [`emit::catalog_file`]).
+    pub catalog: emit::File,
     pub overlays: Vec<overlay::Applied>,
 }
 
@@ -45,10 +47,12 @@ pub fn generate(
     })?;
     let samples = sample::samples(&spec_json, &api);
     let conformance = emit::conformance_file(&api, &samples, provenance)?;
+    let catalog = emit::catalog_file(&api, provenance)?;
     Ok(Generated {
         api,
         files,
         conformance,
+        catalog,
         overlays: applied,
     })
 }

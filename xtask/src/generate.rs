@@ -126,6 +126,10 @@ pub fn generate(
             Path::new("tests/conformance").join(generated.conformance.path),
             generated.conformance.contents,
         );
+        files.insert(
+            Path::new("cli/src/catalog").join(generated.catalog.path),
+            generated.catalog.contents,
+        );
         reports.push(VersionReport {
             version: version.clone(),
             api: generated.api,
@@ -146,17 +150,27 @@ pub fn generate(
         PathBuf::from("tests/conformance/mod.rs"),
         codegen::emit::conformance_index(&all)?,
     );
-    // `clerk-api`: `v2025-11-10 = []`; `tests`: `v2025-11-10 = ["clerk-api/v2025-11-10"]`.
-    for (manifest, enables) in [
-        ("clerk-api/Cargo.toml", None),
-        ("tests/Cargo.toml", Some("clerk-api")),
+    files.insert(
+        PathBuf::from("cli/src/catalog/versions.rs"),
+        codegen::emit::catalog_index(&all)?,
+    );
+    // `clerk-api`: `v2025-11-10 = []`; `tests` and `cli`:
+    // `v2025-11-10 = ["clerk-api/v2025-11-10"]`; the CLI has every version
+    // by default.
+    for (manifest, enables, default_all) in [
+        ("clerk-api/Cargo.toml", None, false),
+        ("tests/Cargo.toml", Some("clerk-api"), false),
+        ("cli/Cargo.toml", Some("clerk-api"), true),
     ] {
         let path = workspace.join(manifest);
+        if !path.exists() && manifest != "clerk-api/Cargo.toml" {
+            continue; // a scratch workspace without that crate
+        }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         files.insert(
             PathBuf::from(manifest),
-            with_features(manifest, &text, &all, enables)?,
+            with_features(manifest, &text, &all, enables, default_all)?,
         );
     }
     Ok((files, reports))
@@ -184,6 +198,7 @@ fn with_features(
     manifest: &str,
     versions: &[String],
     enables: Option<&str>,
+    default_all: bool,
 ) -> Result<String> {
     let mut doc: toml_edit::DocumentMut = manifest
         .parse()
@@ -207,6 +222,10 @@ fn with_features(
             enabled.push(format!("{dependency}/v{version}"));
         }
         features.insert(&format!("v{version}"), toml_edit::value(enabled));
+    }
+    if default_all {
+        let all: toml_edit::Array = versions.iter().map(|v| format!("v{v}")).collect();
+        features.insert("default", toml_edit::value(all));
     }
     Ok(doc.to_string())
 }

@@ -1,0 +1,405 @@
+//! The `clerk` binary end to end against a mock server on 127.0.0.1
+//! (wiremock): browse, search, show, execute, pagination, guard rails,
+//! errors and rate limits.
+
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const KEY: &str = "sk_test_cli_key";
+
+/// Runs `clerk args…` against `server` (if any), stdin closed.
+fn clerk(server: Option<&MockServer>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_clerk"));
+    command
+        .args(args)
+        .env("CLERK_SECRET_KEY", KEY)
+        .env_remove("CLERK_CLI_READ_ONLY")
+        .env_remove("CLERK_API_URL")
+        .stdin(std::process::Stdio::null());
+    if let Some(server) = server {
+        command.env("CLERK_API_URL", server.uri());
+    }
+    command.output().unwrap()
+}
+
+async fn clerk_async(server: &MockServer, args: &[&str]) -> Output {
+    let uri = server.uri();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_clerk"))
+            .args(&args)
+            .env("CLERK_SECRET_KEY", KEY)
+            .env("CLERK_API_URL", uri)
+            .env_remove("CLERK_CLI_READ_ONLY")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn user(id: &str) -> Value {
+    json!({"id": id, "object": "user"})
+}
+
+#[test]
+fn no_arguments_prints_examples_of_each_mode() {
+    let out = clerk(None, &[]);
+    assert!(out.status.success());
+    for mode in ["browse", "search", "show", "execute"] {
+        assert!(stdout(&out).contains(mode), "{}", stdout(&out));
+    }
+    let help = clerk(None, &["--help"]);
+    assert!(stdout(&help).contains("Exit codes:"), "{}", stdout(&help));
+}
+
+#[test]
+fn browse_tags_and_endpoints() {
+    let tags = stdout(&clerk(None, &["tags"]));
+    assert!(
+        tags.lines().any(|l| l.trim_end().ends_with("Users")),
+        "{tags}"
+    );
+    let endpoints = stdout(&clerk(None, &["endpoints", "Users"]));
+    assert!(
+        endpoints
+            .lines()
+            .any(|l| l.starts_with("GET") && l.contains("/users ") && l.contains("users.list")),
+        "{endpoints}"
+    );
+}
+
+#[test]
+fn search_puts_the_intended_operation_first() {
+    for (intent, expected) in [
+        ("revoke a session", "sessions.revoke"),
+        ("ban a user", "users.ban"),
+        (
+            "invite someone to an organization",
+            "organization_invitations.create",
+        ),
+        ("list users", "users.list"),
+        ("merge user metadata", "users.update_metadata"),
+        ("create an organization", "organizations.create"),
+        ("delete an organization", "organizations.delete"),
+    ] {
+        let out = stdout(&clerk(None, &["search", intent]));
+        let first = out.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("{expected} ")),
+            "{intent}: {out}"
+        );
+    }
+}
+
+#[test]
+fn show_describes_without_sending() {
+    let by_name = stdout(&clerk(None, &["show", "users.list"]));
+    let by_path = stdout(&clerk(None, &["show", "GET", "/users"]));
+    assert_eq!(by_name, by_path);
+    assert!(by_name.starts_with("GET /users  (users.list"), "{by_name}");
+    assert!(by_name.contains("--order-by"), "{by_name}");
+    assert!(by_name.contains("Paginated"), "{by_name}");
+    let create = stdout(&clerk(None, &["show", "organizations.create"]));
+    assert!(create.contains("name*: String"), "{create}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn execute_with_path_query_and_body_parameters() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .and(query_param("limit", "10"))
+        .and(query_param("order_by", "-created_at"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .and(header("clerk-api-version", "2025-11-10"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([user("user_1")])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/users/user_123"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user("user_123")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/organizations"))
+        .and(body_json(
+            json!({"name": "Acme Corp", "created_by": "user_123"}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "org_1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let list = clerk_async(
+        &server,
+        &[
+            "users",
+            "list",
+            "--limit",
+            "10",
+            "--order-by",
+            "-created_at",
+        ],
+    )
+    .await;
+    assert!(list.status.success(), "{}", stderr(&list));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&list)).unwrap(),
+        json!([user("user_1")])
+    );
+    let get = clerk_async(&server, &["users", "get", "user_123", "--output", "json"]).await;
+    assert_eq!(stdout(&get).trim(), r#"{"id":"user_123","object":"user"}"#);
+    let create = clerk_async(
+        &server,
+        &[
+            "organizations",
+            "create",
+            "--name",
+            "Acme Corp",
+            "--created-by",
+            "user_123",
+        ],
+    )
+    .await;
+    assert!(create.status.success(), "{}", stderr(&create));
+}
+
+#[test]
+fn arguments_are_checked_before_sending() {
+    // No server: a request would fail with exit code 4, not 2.
+    for (args, message) in [
+        (
+            &["users", "list", "--colour", "red"][..],
+            "unknown parameter --colour",
+        ),
+        (
+            &["users", "list", "--limit", "ten"][..],
+            "--limit \"ten\": expected i64",
+        ),
+        (&["organizations", "create"][..], "missing --name"),
+        (&["users", "get"][..], "missing user_id"),
+        (
+            &["users", "frobnicate"][..],
+            "no operation `users frobnicate`",
+        ),
+    ] {
+        let out = clerk(None, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_walks_every_page() {
+    let server = MockServer::start().await;
+    for (offset, ids) in [
+        ("0", vec!["u1", "u2"]),
+        ("2", vec!["u3", "u4"]),
+        ("4", vec!["u5"]),
+    ] {
+        let page: Vec<Value> = ids.iter().map(|id| user(id)).collect();
+        Mock::given(method("GET"))
+            .and(path("/users"))
+            .and(query_param("limit", "2"))
+            .and(query_param("offset", offset))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let out = clerk_async(
+        &server,
+        &["users", "list", "--limit", "2", "--all", "--output", "json"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(all.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn irreversible_operations_need_confirmation() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/users/user_1"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "user_1", "object": "user", "deleted": true})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let refused = clerk_async(&server, &["users", "delete", "user_1"]).await;
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        stderr(&refused).contains("is irreversible"),
+        "{}",
+        stderr(&refused)
+    );
+    assert!(
+        stderr(&refused).contains("add --yes"),
+        "{}",
+        stderr(&refused)
+    );
+    let confirmed = clerk_async(&server, &["users", "delete", "user_1", "--yes"]).await;
+    assert!(confirmed.status.success(), "{}", stderr(&confirmed));
+    // One DELETE arrived: the confirmed one.
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_only_refuses_all_but_get() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/organizations"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "org_1"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let refused = clerk_async(
+        &server,
+        &["--read-only", "organizations", "create", "--name", "X"],
+    )
+    .await;
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(
+        stderr(&refused).contains("refusing organizations.create"),
+        "{}",
+        stderr(&refused)
+    );
+    let raw = clerk_async(
+        &server,
+        &[
+            "--read-only",
+            "request",
+            "POST",
+            "/organizations",
+            "--data",
+            r#"{"name":"X"}"#,
+        ],
+    )
+    .await;
+    assert_eq!(raw.status.code(), Some(3), "{}", stderr(&raw));
+    let admin = clerk_async(
+        &server,
+        &[
+            "--read-only",
+            "--admin",
+            "organizations",
+            "create",
+            "--name",
+            "X",
+        ],
+    )
+    .await;
+    assert!(admin.status.success(), "{}", stderr(&admin));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clerk_error_is_printed_readably() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/organizations"))
+        .respond_with(ResponseTemplate::new(422).set_body_json(json!({
+            "errors": [{"code": "form_param_format_invalid", "message": "is invalid",
+                        "long_message": "slug must contain only lowercase letters", "meta": {"param_name": "slug"}}],
+            "clerk_trace_id": "trace_42"
+        })))
+        .mount(&server)
+        .await;
+    let out = clerk_async(
+        &server,
+        &[
+            "organizations",
+            "create",
+            "--name",
+            "X",
+            "--slug",
+            "Not Valid",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains("HTTP 422 (trace id trace_42)"), "{text}");
+    assert!(
+        text.contains("form_param_format_invalid: is invalid — slug must contain only lowercase letters (parameter slug)"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_429_is_waited_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users/user_1"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/users/user_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user("user_1")))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let out = clerk_async(&server, &["users", "get", "user_1"]).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert!(
+        stderr(&out).contains("rate limited (429) on GetUser: waiting 1 s"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn whoami_shows_only_the_environment() {
+    let out = clerk(None, &["whoami"]);
+    assert_eq!(
+        stdout(&out).trim(),
+        "a test key (sk_test_…): a development instance"
+    );
+    assert!(!stdout(&out).contains("cli_key"));
+}
+
+#[test]
+fn every_compiled_in_version_can_be_picked() {
+    for version in [
+        "2021-02-05",
+        "2024-10-01",
+        "2025-03-12",
+        "2025-04-10",
+        "2025-11-10",
+    ] {
+        let out = clerk(None, &["--api-version", version, "show", "users.list"]);
+        assert!(
+            stdout(&out).contains(&format!("API {version})")),
+            "{version}: {}",
+            stdout(&out)
+        );
+    }
+    let unknown = clerk(None, &["--api-version", "2099-01-01", "tags"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("not compiled in"),
+        "{}",
+        stderr(&unknown)
+    );
+}
