@@ -65,8 +65,13 @@ pub struct Cli {
     /// The API version to use [default: the newest compiled in]
     #[arg(long, global = true, value_name = "VERSION")]
     pub api_version: Option<String>,
-    /// The API's base URL [default: https://api.clerk.com/v1]
-    #[arg(long, global = true, env = "CLERK_API_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "CLERK_API_URL",
+        value_name = "URL",
+        help = "The API's base URL [default: https://api.clerk.com/v1]"
+    )]
     pub base_url: Option<String>,
     /// Output: `pretty` JSON (coloured on a terminal) or compact `json`.
     #[arg(long, global = true, value_enum, default_value = "pretty")]
