@@ -4,26 +4,10 @@
 //! `cargo xtask fetch` first, then: `cargo bench -p codegen --bench diff`
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+#[path = "support/mod.rs"]
+mod support;
 
-const RUNS: usize = 15;
-
-fn median(mut f: impl FnMut()) -> Duration {
-    f();
-    let mut samples: Vec<Duration> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    samples.sort();
-    samples[RUNS / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1}", d.as_secs_f64() * 1000.0)
-}
+use support::{RUNS, median, ms};
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/bapi");

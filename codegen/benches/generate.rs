@@ -4,31 +4,12 @@
 //! `cargo xtask fetch` first, then: `cargo bench -p codegen --bench generate`
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+#[path = "support/mod.rs"]
+mod support;
+
+use support::{RUNS, median, ms};
 
 use codegen::emit::Provenance;
-
-const RUNS: usize = 15;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn time<T>(mut f: impl FnMut() -> T) -> Duration {
-    let samples = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    median(samples)
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1}", d.as_secs_f64() * 1000.0)
-}
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/bapi");
@@ -64,10 +45,10 @@ fn main() {
         };
         let spec = codegen::load::load(&name, &text).unwrap();
         let api = codegen::lower::lower(&spec).unwrap();
-        let parse = time(|| codegen::load::load(&name, &text).unwrap());
-        let lower = time(|| codegen::lower::lower(&spec).unwrap());
-        let emit = time(|| codegen::emit::emit(&api, &provenance).unwrap());
-        let whole = time(|| codegen::generate(&text, &[], &provenance).unwrap());
+        let parse = median(|| codegen::load::load(&name, &text).unwrap());
+        let lower = median(|| codegen::lower::lower(&spec).unwrap());
+        let emit = median(|| codegen::emit::emit(&api, &provenance).unwrap());
+        let whole = median(|| codegen::generate(&text, &[], &provenance).unwrap());
         println!(
             "| {} | {} | {} | {} | {} | {} | {:.2} |",
             name.trim_end_matches(".yml"),

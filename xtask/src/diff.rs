@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use codegen::diff::{Change, RULES, Report, Severity};
-use codegen::load::OverlayText;
 
 use crate::fetch::{Fetched, Fetcher};
 use crate::lock::{Lock, SpecPaths, is_version};
@@ -105,13 +104,7 @@ pub fn model(path: &Path, workspace: &Path) -> Result<codegen::model::Api> {
     // The version decides the overlays; read it before applying them.
     let version = codegen::load::load(&name, &text)?.info.version;
     let overlays = crate::generate::overlays_for(workspace, &version)?;
-    let texts: Vec<OverlayText<'_>> = overlays
-        .iter()
-        .map(|o| OverlayText {
-            name: &o.file,
-            text: &o.text,
-        })
-        .collect();
+    let texts = crate::generate::overlay_texts(&overlays);
     let (spec, _) = codegen::load::load_with_overlays(&name, &text, &texts)?;
     Ok(codegen::lower::lower(&spec)?)
 }

@@ -64,14 +64,22 @@ pub fn generate_version(
             .map(|o| (o.file.clone(), o.sha256.clone()))
             .collect(),
     };
-    let texts: Vec<OverlayText<'_>> = overlays
+    Ok(codegen::generate(
+        text,
+        &overlay_texts(overlays),
+        &provenance,
+    )?)
+}
+
+/// The overlays as `codegen` takes them.
+pub fn overlay_texts(overlays: &[Overlay]) -> Vec<OverlayText<'_>> {
+    overlays
         .iter()
         .map(|o| OverlayText {
             name: &o.file,
             text: &o.text,
         })
-        .collect();
-    Ok(codegen::generate(text, &texts, &provenance)?)
+        .collect()
 }
 
 /// Generates `versions` from the verified specs in `spec_dir`, returning
