@@ -3,7 +3,6 @@
 //! `clerk-api`'s client.
 
 use std::io::Write as _;
-use std::time::Duration;
 
 use serde_json::{Map, Value};
 
@@ -504,7 +503,6 @@ fn send(cli: &Cli, catalog: &Catalog, id: &'static str, method: &str, call: Call
             if short || total.is_some_and(|t| items.len() as u64 >= t) {
                 return Ok(Value::Array(items));
             }
-            tokio::time::sleep(Duration::ZERO).await;
         }
     });
     match result {

@@ -38,14 +38,12 @@ pub fn generate(
     overlays: &[load::OverlayText<'_>],
     provenance: &emit::Provenance,
 ) -> Result<Generated, Error> {
-    let (spec, applied) = load::load_with_overlays(&provenance.spec_file, text, overlays)?;
+    let mut value = load::parse(&provenance.spec_file, text)?;
+    let applied = load::apply_overlays(&mut value, overlays)?;
+    let spec = load::to_openapi(&provenance.spec_file, &value)?;
     let api = lower::lower(&spec)?;
     let files = emit::emit(&api, provenance)?;
-    let spec_json = serde_json::to_value(&spec).map_err(|e| Error::Emit {
-        file: provenance.spec_file.clone(),
-        message: format!("cannot re-read the spec as JSON: {e}"),
-    })?;
-    let samples = sample::samples(&spec_json, &api);
+    let samples = sample::samples(&value, &api);
     let conformance = emit::conformance_file(&api, &samples, provenance)?;
     let catalog = emit::catalog_file(&api, provenance)?;
     Ok(Generated {

@@ -23,27 +23,43 @@ pub fn load_with_overlays(
     text: &str,
     overlays: &[OverlayText<'_>],
 ) -> Result<(OpenAPI, Vec<crate::overlay::Applied>), Error> {
-    let mut value: serde_json::Value =
-        serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
-            Some(at) => Error::Yaml {
-                file: file.to_string(),
-                line: at.line(),
-                column: at.column(),
-                message: e.to_string(),
-            },
-            None => Error::YamlNoPosition {
-                file: file.to_string(),
-                message: e.to_string(),
-            },
-        })?;
+    let mut value = parse(file, text)?;
+    let applied = apply_overlays(&mut value, overlays)?;
+    Ok((to_openapi(file, &value)?, applied))
+}
+
+/// The spec's YAML as JSON, before anything is read from it (callers that
+/// need `info.version` to pick overlays read it here, parsing once).
+pub fn parse(file: &str, text: &str) -> Result<serde_json::Value, Error> {
+    serde_yaml_ng::from_str(text).map_err(|e| match e.location() {
+        Some(at) => Error::Yaml {
+            file: file.to_string(),
+            line: at.line(),
+            column: at.column(),
+            message: e.to_string(),
+        },
+        None => Error::YamlNoPosition {
+            file: file.to_string(),
+            message: e.to_string(),
+        },
+    })
+}
+
+/// Applies overlays, in order; returns what each action did.
+pub fn apply_overlays(
+    value: &mut serde_json::Value,
+    overlays: &[OverlayText<'_>],
+) -> Result<Vec<crate::overlay::Applied>, Error> {
     let mut applied = Vec::new();
     for overlay in overlays {
-        applied.extend(crate::overlay::apply(
-            &mut value,
-            overlay.name,
-            overlay.text,
-        )?);
+        applied.extend(crate::overlay::apply(value, overlay.name, overlay.text)?);
     }
+    Ok(applied)
+}
+
+/// Reads a parsed (and overlaid) spec as OpenAPI 3.0, with errors that
+/// name the JSON pointer.
+pub fn to_openapi(file: &str, value: &serde_json::Value) -> Result<OpenAPI, Error> {
     match value.get("openapi").and_then(|v| v.as_str()) {
         Some(v) if v.starts_with("3.0.") => {}
         other => {
@@ -57,18 +73,17 @@ pub fn load_with_overlays(
             });
         }
     }
-    let spec = serde_path_to_error::deserialize(&value).map_err(|e| {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         // openapiv3 flattens maps such as `paths`, which hides the failing
         // entry from the path; look into each entry of those maps.
         let (pointer, message) =
-            refine(&value).unwrap_or_else(|| (pointer_of(e.path()), e.inner().to_string()));
+            refine(value).unwrap_or_else(|| (pointer_of(e.path()), e.inner().to_string()));
         Error::Schema {
             file: file.to_string(),
             pointer,
             message,
         }
-    })?;
-    Ok((spec, applied))
+    })
 }
 
 /// The pointer and message of the first entry of `paths` or of a

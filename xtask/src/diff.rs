@@ -101,11 +101,16 @@ pub fn model(path: &Path, workspace: &Path) -> Result<codegen::model::Api> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
-    // The version decides the overlays; read it before applying them.
-    let version = codegen::load::load(&name, &text)?.info.version;
+    let mut value = codegen::load::parse(&name, &text)?;
+    // The version decides the overlays.
+    let version = value
+        .pointer("/info/version")
+        .and_then(|v| v.as_str())
+        .with_context(|| format!("{name} has no `info.version`"))?
+        .to_string();
     let overlays = crate::generate::overlays_for(workspace, &version)?;
-    let texts = crate::generate::overlay_texts(&overlays);
-    let (spec, _) = codegen::load::load_with_overlays(&name, &text, &texts)?;
+    codegen::load::apply_overlays(&mut value, &crate::generate::overlay_texts(&overlays))?;
+    let spec = codegen::load::to_openapi(&name, &value)?;
     Ok(codegen::lower::lower(&spec)?)
 }
 
