@@ -6,13 +6,13 @@
 //!    made with bare `reqwest` (same `reqwest::Client`, same loopback
 //!    server, same decoding), to show what the client adds per request.
 //!
-//! `cargo bench -p clerk-api --features v2025-11-10 --bench runtime`
+//! `cargo bench -p clerk-api --features v2026-05-12 --bench runtime`
 
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use clerk_api::v2025_11_10::{self as clerk, types};
+use clerk_api::v2026_05_12::{self as clerk, types};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -209,7 +209,7 @@ fn per_request_overhead() {
         let response = http
             .get(&url)
             .bearer_auth(KEY)
-            .header("Clerk-API-Version", "2025-11-10")
+            .header("Clerk-API-Version", "2026-05-12")
             .header("accept", "application/json")
             .send()
             .await

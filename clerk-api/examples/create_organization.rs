@@ -1,14 +1,14 @@
 //! Creates an organization and invites a member to it as `org:admin`.
 //!
 //! ```sh
-//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2025-11-10 \
+//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2026-05-12 \
 //!     --example create_organization -- user_123 new.admin@example.com
 //! ```
 //! The first argument is the creator's user id, the second the invitee's
 //! email address. Set `CLERK_API_URL` to run it against a mock server.
 
 use clerk_api::Nullable;
-use clerk_api::v2025_11_10::{self as clerk, types};
+use clerk_api::v2026_05_12::{self as clerk, types};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

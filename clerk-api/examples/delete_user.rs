@@ -1,11 +1,11 @@
 //! Deletes a user, and says so if there was no such user.
 //!
 //! ```sh
-//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2025-11-10 --example delete_user -- user_123
+//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2026-05-12 --example delete_user -- user_123
 //! ```
 //! Set `CLERK_API_URL` to run it against a mock server.
 
-use clerk_api::v2025_11_10 as clerk;
+use clerk_api::v2026_05_12 as clerk;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

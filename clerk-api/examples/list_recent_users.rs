@@ -1,14 +1,14 @@
 //! Lists the users created in the last 7 days, walking every page.
 //!
 //! ```sh
-//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2025-11-10 --example list_recent_users
+//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2026-05-12 --example list_recent_users
 //! ```
 //! Set `CLERK_API_URL` to run it against a mock server instead of Clerk.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clerk_api::stream::TryStreamExt;
-use clerk_api::v2025_11_10 as clerk;
+use clerk_api::v2026_05_12 as clerk;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -8,12 +8,12 @@
 //! three metadata kinds.
 //!
 //! ```sh
-//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2025-11-10 --example merge_metadata -- user_123
+//! CLERK_SECRET_KEY=sk_test_… cargo run -p clerk-api --features v2026-05-12 --example merge_metadata -- user_123
 //! ```
 //! Set `CLERK_API_URL` to run it against a mock server.
 
 use clerk_api::Metadata;
-use clerk_api::v2025_11_10::{self as clerk, types};
+use clerk_api::v2026_05_12::{self as clerk, types};
 use serde_json::json;
 
 #[tokio::main]

@@ -5,13 +5,13 @@
 //! generated module per API version, each behind a Cargo feature:
 //!
 //! ```toml
-//! clerk-api = { version = "0.1", features = ["v2025-11-10"] }
+//! clerk-api = { version = "0.1", features = ["v2026-05-12"] }
 //! ```
 //!
 //! ```no_run
-//! # #[cfg(feature = "v2025-11-10")]
+//! # #[cfg(feature = "v2026-05-12")]
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! use clerk_api::v2025_11_10 as clerk;
+//! use clerk_api::v2026_05_12 as clerk;
 //!
 //! let client = clerk::Client::from_env()?; // CLERK_SECRET_KEY
 //! let users = client.users().list(&Default::default()).await?;

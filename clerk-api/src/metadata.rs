@@ -36,10 +36,10 @@ use serde_json::{Map, Value};
 /// the keys already there, merge:
 ///
 /// ```no_run
-/// # #[cfg(feature = "v2025-11-10")]
-/// # async fn demo(client: &clerk_api::v2025_11_10::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// # #[cfg(feature = "v2026-05-12")]
+/// # async fn demo(client: &clerk_api::v2026_05_12::Client) -> Result<(), Box<dyn std::error::Error>> {
 /// use clerk_api::Metadata;
-/// use clerk_api::v2025_11_10::types::UpdateUserMetadataBody;
+/// use clerk_api::v2026_05_12::types::UpdateUserMetadataBody;
 /// use serde_json::json;
 ///
 /// let body = UpdateUserMetadataBody::default()

@@ -26,3 +26,8 @@ pub mod v2025_04_10;
 #[path = "v2025_11_10/mod.rs"]
 #[rustfmt::skip]
 pub mod v2025_11_10;
+/// Clerk Backend API version `2026-05-12` (feature `v2026-05-12`).
+#[cfg(feature = "v2026-05-12")]
+#[path = "v2026_05_12/mod.rs"]
+#[rustfmt::skip]
+pub mod v2026_05_12;

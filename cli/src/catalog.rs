@@ -133,15 +133,20 @@ mod tests {
     use super::*;
 
     /// Each version's catalog has exactly one entry per operation of its
-    /// spec (read from `specs/bapi/`, which `cargo xtask fetch` fills).
+    /// spec (fetched into `specs/bapi/` as `cargo xtask gen` does).
     #[test]
     fn one_entry_per_operation_of_each_spec() {
         assert!(!CATALOGS.is_empty());
+        let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let lock = xtask::lock::Lock::load(&workspace.join("specs/bapi.lock")).unwrap();
+        let dir = workspace.join("specs/bapi");
+        let versions: Vec<String> = CATALOGS.iter().map(|c| c.version.to_string()).collect();
+        let fetcher = xtask::fetch::Fetcher::new(xtask::source::Source::from_env()).unwrap();
+        xtask::fetch::ensure(&fetcher, &lock, &dir, &versions).unwrap_or_else(|e| panic!("{e}"));
         for catalog in CATALOGS {
-            let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join(format!("../specs/bapi/{}.yml", catalog.version));
+            let file = dir.join(format!("{}.yml", catalog.version));
             let text = std::fs::read_to_string(&file)
-                .unwrap_or_else(|e| panic!("{}: {e}: run `cargo xtask fetch`", file.display()));
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             let spec = codegen::load::load("spec", &text).unwrap();
             let mut in_spec: Vec<String> = spec
                 .paths

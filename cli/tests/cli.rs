@@ -125,7 +125,7 @@ async fn execute_with_path_query_and_body_parameters() {
         .and(query_param("limit", "10"))
         .and(query_param("order_by", "-created_at"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .and(header("clerk-api-version", "2025-11-10"))
+        .and(header("clerk-api-version", "2026-05-12"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([user("user_1")])))
         .expect(1)
         .mount(&server)

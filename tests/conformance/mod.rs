@@ -13,6 +13,8 @@ pub mod v2025_03_12;
 pub mod v2025_04_10;
 #[cfg(feature = "v2025-11-10")]
 pub mod v2025_11_10;
+#[cfg(feature = "v2026-05-12")]
+pub mod v2026_05_12;
 /// A call of one operation, in flight.
 pub type Pending<'a> = std::pin::Pin<
     Box<dyn std::future::Future<Output = Outcome> + Send + 'a>,
@@ -54,5 +56,11 @@ pub const PLANS: &[Plan] = &[
         version: v2025_11_10::VERSION,
         operations: v2025_11_10::OPERATIONS,
         call: |client, id| Box::pin(v2025_11_10::call(client, id)),
+    },
+    #[cfg(feature = "v2026-05-12")]
+    Plan {
+        version: v2026_05_12::VERSION,
+        operations: v2026_05_12::OPERATIONS,
+        call: |client, id| Box::pin(v2026_05_12::call(client, id)),
     },
 ];

@@ -1,4 +1,4 @@
-//! Response bodies as Clerk sends them (2025-11-10), with every required
+//! Response bodies as Clerk sends them (2026-05-12), with every required
 //! field, for tests that serve them from a mock server.
 
 use serde_json::{Value, json};

@@ -198,39 +198,70 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The mirror of Clerk's specs that CI places beside the workspace
-/// (`../shared/clerk-openapi-specs`).
-pub fn shared_mirror() -> PathBuf {
-    let path = workspace_root().join("../shared/clerk-openapi-specs");
-    assert!(
-        path.join("SHA256SUMS").is_file(),
-        "the spec mirror is missing: expected {} (with SHA256SUMS) beside the workspace",
-        path.display()
-    );
-    path
+/// The workspace's lock.
+pub fn workspace_lock() -> xtask::lock::Lock {
+    xtask::lock::Lock::load(&workspace_root().join("specs/bapi.lock")).expect("specs/bapi.lock")
 }
 
-/// The mirror's `SHA256SUMS`: relative path → sha256.
+/// Runs blocking fetch code off any async runtime (reqwest's blocking
+/// client refuses to run inside one), turning its error into a panic
+/// that says what to do.
+fn blocking<T: Send + 'static>(
+    what: String,
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> T {
+    match std::thread::spawn(work).join() {
+        Ok(Ok(value)) => value,
+        Ok(Err(e)) => panic!("{what}: {e:#}"),
+        Err(_) => panic!("{what}: the fetch thread panicked"),
+    }
+}
+
+/// A folder with upstream's layout holding every pinned spec and the first
+/// revision of 2025-11-10: `CLERK_SPECS_MIRROR` when it is a folder, else
+/// `target/test-mirror/` filled from upstream or a URL mirror (see
+/// [`xtask::mirror::local_mirror`]).
+pub fn spec_mirror() -> PathBuf {
+    let cache = workspace_root().join("target/test-mirror");
+    blocking("the test mirror".into(), move || {
+        xtask::mirror::local_mirror(&workspace_lock(), &cache)
+    })
+}
+
+/// The expected sha256 of each file a [`spec_mirror`] holds, by
+/// `<ref>/<path>`: the mirror's own `SHA256SUMS` when it has one (the
+/// shared mirror does: a check independent of the lock), else the lock's
+/// pins and the first revision of 2025-11-10.
 pub fn mirror_sums() -> HashMap<String, String> {
-    let text = std::fs::read_to_string(shared_mirror().join("SHA256SUMS")).expect("SHA256SUMS");
-    text.lines()
-        .filter_map(|line| {
-            let (sum, path) = line.split_once("  ")?;
-            Some((path.to_string(), sum.to_string()))
-        })
+    if let Ok(text) = std::fs::read_to_string(spec_mirror().join("SHA256SUMS")) {
+        return text
+            .lines()
+            .filter_map(|line| {
+                let (sum, path) = line.split_once("  ")?;
+                Some((path.to_string(), sum.to_string()))
+            })
+            .collect();
+    }
+    workspace_lock()
+        .pins
+        .into_iter()
+        .chain([xtask::mirror::first_2025_11_10()])
+        .map(|pin| (format!("{}/{}", pin.git_ref, pin.path), pin.sha256))
         .collect()
 }
 
 /// Lower-case hex sha256 of `bytes`.
 pub use xtask::fetch::sha256_hex;
 
-/// The names in a folder, sorted.
+/// The names in a folder, sorted, but for the lock file that fetching
+/// leaves (`.xtask-lock`): temporary files and specs show.
 pub fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .flatten()
                 .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|name| name != xtask::fsutil::DirLock::FILE_NAME)
                 .collect()
         })
         .unwrap_or_default();
@@ -238,24 +269,92 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
-/// A pinned spec's pin and text, read from the mirror and checked against
-/// the lock, so that tests do not depend on `cargo xtask fetch` having run.
+/// Makes sure the pinned specs of `versions` are in `specs/bapi/`,
+/// verified, fetching what is missing the way `cargo xtask gen` does (from
+/// `CLERK_SPECS_MIRROR`, else upstream). Test binaries that start at once
+/// take turns on the folder's lock, so each file is downloaded once.
+pub fn ensure_specs(versions: &[&str]) -> PathBuf {
+    let dir = workspace_root().join("specs/bapi");
+    let versions: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
+    let target = dir.clone();
+    blocking(format!("the specs {versions:?}"), move || {
+        let fetcher = xtask::fetch::Fetcher::new(xtask::source::Source::from_env())?;
+        xtask::fetch::ensure(&fetcher, &workspace_lock(), &target, &versions)?;
+        Ok(())
+    });
+    dir
+}
+
+/// A pinned spec's pin and text, fetched and verified if needed (see
+/// [`ensure_specs`]).
 pub fn pinned_spec(version: &str) -> (xtask::lock::Pin, String) {
-    let lock = xtask::lock::Lock::load(&workspace_root().join("specs/bapi.lock"))
-        .expect("specs/bapi.lock");
-    let pin = lock
+    let pin = workspace_lock()
         .get(version)
         .unwrap_or_else(|| panic!("{version} is not pinned"))
         .clone();
-    let path = shared_mirror().join(&pin.git_ref).join(&pin.path);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert_eq!(
-        sha256_hex(&bytes),
-        pin.sha256,
-        "{} does not match its pin",
-        path.display()
+    let path = ensure_specs(&[version]).join(pin.file_name());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (pin, text)
+}
+
+/// Prism's executable, installed first if needed: `npm ci` from the
+/// committed `tests/prism/package-lock.json` into `tests/prism/node_modules/`
+/// (ignored by git). A marker named after the lock file's sha256 is written
+/// once an install has completed, so an interrupted install, or a changed
+/// lock, installs again. Test binaries that start at once take turns on
+/// the folder's lock. Without `node` and `npm`, panics with one message
+/// saying what to install.
+pub fn prism() -> PathBuf {
+    let folder = workspace_root().join("tests/prism");
+    let lock_file =
+        std::fs::read(folder.join("package-lock.json")).expect("tests/prism/package-lock.json");
+    let marker = folder
+        .join("node_modules")
+        .join(format!(".installed-{}", &sha256_hex(&lock_file)[..16]));
+    let binary = folder.join("node_modules/.bin/prism");
+    let _turn = xtask::fsutil::DirLock::acquire(&folder).expect("lock tests/prism");
+    if marker.is_file() && binary.is_file() {
+        return binary;
+    }
+    for tool in ["node", "npm"] {
+        let found = std::process::Command::new(tool)
+            .arg("--version")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            found,
+            "the conformance suite runs Prism, an npm package; `{tool}` was not found: install \
+             Node.js 20 or later with npm (e.g. `apt-get install nodejs npm`), then run the tests again"
+        );
+    }
+    // --ignore-scripts: the only install script is @scarf/scarf's analytics ping.
+    let output = std::process::Command::new("npm")
+        .args([
+            "ci",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+        ])
+        .arg(&folder)
+        .output()
+        .expect("npm runs");
+    assert!(
+        output.status.success(),
+        "`npm ci --prefix tests/prism` failed ({}); without network access, point npm at a \
+         registry mirror (npm config set registry …):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
     );
-    (pin, String::from_utf8(bytes).expect("a UTF-8 spec"))
+    assert!(
+        binary.is_file(),
+        "npm ci did not install {}",
+        binary.display()
+    );
+    std::fs::write(&marker, b"").expect("write the install marker");
+    binary
 }
 
 /// The executables of the workspace's examples by name, built (or found

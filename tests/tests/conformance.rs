@@ -97,12 +97,7 @@ struct Prism {
 }
 
 impl Prism {
-    fn start(spec: &Path, log: &Path) -> Prism {
-        let binary = tests::workspace_root().join("tests/prism/node_modules/.bin/prism");
-        assert!(
-            binary.is_file(),
-            "Prism is not installed: run `npm ci --prefix tests/prism` (needs node and npm)"
-        );
+    fn start(binary: &Path, spec: &Path, log: &Path) -> Prism {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -273,17 +268,13 @@ async fn call_once(
 }
 
 async fn run(
+    prism: &Path,
     plan: &plans::Plan,
     allowed: &BTreeMap<(String, String, String), Allowed>,
     used: &mut Vec<(String, String, String)>,
 ) -> Tally {
     let workspace = tests::workspace_root();
-    let spec = workspace.join(format!("specs/bapi/{}.yml", plan.version));
-    assert!(
-        spec.is_file(),
-        "{} is missing: run `cargo xtask fetch`",
-        spec.display()
-    );
+    let spec = tests::ensure_specs(&[plan.version]).join(format!("{}.yml", plan.version));
     // 100 % of operations: the plan has one entry per operation of the
     // spec, counted here from the spec itself, and ids are unique.
     let parsed = codegen::load::load("spec", &std::fs::read_to_string(&spec).unwrap()).unwrap();
@@ -312,7 +303,7 @@ async fn run(
     assert!(in_spec.iter().all(|id| planned.binary_search(id).is_ok()));
     let logs = workspace.join("target/prism");
     std::fs::create_dir_all(&logs).unwrap();
-    let prism = Prism::start(&spec, &logs.join(format!("{}.log", plan.version)));
+    let prism = Prism::start(prism, &spec, &logs.join(format!("{}.log", plan.version)));
     let violations: Violations = Arc::default();
     let dynamic = client(&prism.base_url, None, &violations);
     let mut tally = Tally {
@@ -416,17 +407,18 @@ async fn every_operation_of_every_version_conforms() {
         "no version enabled: run with `--all-features` (or `--features v2025-11-10`)"
     );
     let allowed = Arc::new(allow_list());
+    let prism: Arc<Path> = tests::prism().into();
     let mut used = Vec::new();
     // Every version at once, each with its own Prism: Prism is
     // single-threaded, so this uses both cores.
     let runs: Vec<_> = plans::PLANS
         .iter()
         .map(|plan| {
-            let allowed = allowed.clone();
+            let (allowed, prism) = (allowed.clone(), prism.clone());
             tokio::spawn(async move {
                 let started = Instant::now();
                 let mut used = Vec::new();
-                let tally = run(plan, &allowed, &mut used).await;
+                let tally = run(&prism, plan, &allowed, &mut used).await;
                 (tally, used, started.elapsed())
             })
         })

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use codegen::diff::{Report, Severity};
-use tests::{shared_mirror, workspace_root};
+use tests::{spec_mirror, workspace_root};
 use xtask::diff::{Format, Side, model, render, spec_file};
 use xtask::fetch::Fetcher;
 use xtask::lock::{Lock, SpecPaths};
@@ -22,7 +22,7 @@ fn fetch(side: &str, scratch: &std::path::Path) -> std::path::PathBuf {
     };
     std::fs::create_dir_all(&paths.dir).unwrap();
     let fetcher =
-        || -> anyhow::Result<Fetcher> { Ok(Fetcher::new(Source::Folder(shared_mirror()))?) };
+        || -> anyhow::Result<Fetcher> { Ok(Fetcher::new(Source::Folder(spec_mirror()))?) };
     spec_file(
         &Side::parse(side).unwrap(),
         &lock,

@@ -1,14 +1,15 @@
 //! `cargo xtask fetch` against real mirrors: a loopback HTTP server serving
-//! `../shared/clerk-openapi-specs`, the folder itself, altered copies, and
-//! servers that fail in the ways networks do.
+//! a mirror folder (`CLERK_SPECS_MIRROR`, or one assembled from upstream),
+//! the folder itself, altered copies, and servers that fail in the ways
+//! networks do.
 
 use std::path::Path;
 use std::time::Duration;
 
-use tests::{Reply, TestServer, mirror_sums, names_in, sha256_hex, shared_mirror, workspace_root};
+use tests::{Reply, TestServer, mirror_sums, names_in, sha256_hex, spec_mirror, workspace_lock};
 use xtask::error::FetchError;
 use xtask::fetch::{Fetched, Fetcher, RetryPolicy};
-use xtask::lock::{Lock, Pin};
+use xtask::lock::Pin;
 use xtask::source::Source;
 
 const MIRROR_REF: &str = "7987d1b776258d5ddd9163e1a03d256b5ac4d64a";
@@ -20,10 +21,6 @@ const FAST_RETRY: RetryPolicy = RetryPolicy {
     initial_delay: Duration::from_millis(5),
     max_delay: Duration::from_millis(20),
 };
-
-fn workspace_lock() -> Lock {
-    Lock::load(&workspace_root().join("specs/bapi.lock")).expect("specs/bapi.lock")
-}
 
 fn pin(version: &str) -> Pin {
     workspace_lock()
@@ -38,7 +35,7 @@ fn fetcher(source: Source) -> Fetcher {
 
 fn mirror_file(git_ref: &str, version: &str) -> Vec<u8> {
     std::fs::read(
-        shared_mirror()
+        spec_mirror()
             .join(git_ref)
             .join(format!("bapi/{version}.yml")),
     )
@@ -46,8 +43,7 @@ fn mirror_file(git_ref: &str, version: &str) -> Vec<u8> {
 }
 
 /// Fetches every pinned version from `source` into a fresh folder and
-/// checks each file against the mirror's SHA256SUMS (not against the lock,
-/// which the fetch itself already trusts).
+/// checks each file's sha256 independently of the fetch.
 fn fetch_all_and_check(source: Source) {
     let lock = workspace_lock();
     assert_eq!(
@@ -57,7 +53,8 @@ fn fetch_all_and_check(source: Source) {
             "2024-10-01",
             "2025-03-12",
             "2025-04-10",
-            "2025-11-10"
+            "2025-11-10",
+            "2026-05-12"
         ]
     );
     let sums = mirror_sums();
@@ -84,15 +81,15 @@ fn fetch_all_and_check(source: Source) {
 
 #[test]
 fn every_pinned_version_through_a_loopback_url_mirror() {
-    let server = TestServer::serve_folder(&shared_mirror());
+    let server = TestServer::serve_folder(&spec_mirror());
     fetch_all_and_check(Source::mirror(&server.url()));
-    // Five downloads, and none on the second run.
-    assert_eq!(server.total_hits(), 5);
+    // One download per pin, and none on the second run.
+    assert_eq!(server.total_hits(), workspace_lock().pins.len());
 }
 
 #[test]
 fn every_pinned_version_from_a_folder_mirror() {
-    fetch_all_and_check(Source::mirror(&shared_mirror().display().to_string()));
+    fetch_all_and_check(Source::mirror(&spec_mirror().display().to_string()));
 }
 
 /// A mirror folder holding one file: `<ref>/bapi/<version>.yml`.
@@ -282,7 +279,7 @@ fn not_found_is_reported_at_once() {
 }
 
 #[test]
-fn a_refused_connection_is_retried_then_reported() {
+fn a_refused_connection_is_retried_then_reported_naming_the_host_once() {
     // A port that was free a moment ago and has no listener now.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -297,10 +294,56 @@ fn a_refused_connection_is_retried_then_reported() {
 
     assert_eq!(err.attempts(), 3, "{err:?}");
     assert!(
-        matches!(err.last(), FetchError::Transport { .. }),
+        matches!(err.last(), FetchError::Unreachable { dns: false, .. }),
         "{err:?}"
     );
+    let message = err.to_string();
+    let host = format!("127.0.0.1:{port}");
+    assert_eq!(message.matches(&host).count(), 1, "{message}");
+    assert!(!message.contains("http://"), "no URL: {message}");
     assert_eq!(names_in(dest.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_host_that_does_not_resolve_is_reported_at_once() {
+    // `.invalid` never resolves (RFC 2606), with or without a network.
+    let dest = tempfile::tempdir().unwrap();
+    let err = fetcher(Source::mirror("http://specs.clerk-mirror.invalid"))
+        .fetch(&pin("2025-11-10"), None, dest.path())
+        .unwrap_err();
+    assert!(
+        matches!(&err, FetchError::Unreachable { host, dns: true, .. } if host == "specs.clerk-mirror.invalid"),
+        "not retried: {err:?}"
+    );
+    assert_eq!(
+        err.to_string()
+            .matches("specs.clerk-mirror.invalid")
+            .count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn upstream_out_of_reach_suggests_a_mirror() {
+    let err = FetchError::Unreachable {
+        host: "raw.githubusercontent.com".into(),
+        reason: "failed to lookup address information".into(),
+        upstream: true,
+        dns: true,
+    };
+    let message = err.to_string();
+    for needle in [
+        "cannot reach raw.githubusercontent.com",
+        "--mirror DIR_OR_URL",
+        "CLERK_SPECS_MIRROR",
+    ] {
+        assert!(
+            message.contains(needle),
+            "{needle:?} missing from {message}"
+        );
+    }
+    assert!(!message.contains("https://"), "{message}");
 }
 
 #[test]
@@ -320,7 +363,7 @@ fn a_missing_mirror_file_is_not_found() {
 #[test]
 fn repinning_moves_to_the_file_at_another_ref() {
     let dest = tempfile::tempdir().unwrap();
-    let fetcher = fetcher(Source::Folder(shared_mirror()));
+    let fetcher = fetcher(Source::Folder(spec_mirror()));
 
     let new = fetcher
         .repin("2025-11-10", FIRST_2025_11_10_REF, dest.path())
@@ -347,7 +390,7 @@ fn leftovers_of_a_killed_fetch_are_swept() {
     let dest = tempfile::tempdir().unwrap();
     let leftover = dest.path().join(".xtask-partial-abc123");
     std::fs::write(&leftover, b"half a file").unwrap();
-    fetcher(Source::Folder(shared_mirror()))
+    fetcher(Source::Folder(spec_mirror()))
         .fetch(&pin("2025-03-12"), None, dest.path())
         .unwrap();
     assert!(!Path::new(&leftover).exists());

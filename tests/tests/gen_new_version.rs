@@ -5,25 +5,21 @@
 
 use std::path::Path;
 
-use tests::{shared_mirror, workspace_root};
+use tests::{pinned_spec, workspace_root};
 use xtask::generate::{check, generate, stale_files, write};
 use xtask::lock::Lock;
 
 #[test]
 fn a_new_version_gets_its_module_and_feature() {
     // A scratch workspace: the real lock and manifest, no version modules
-    // but an existing 2021-02-05 one, specs from the mirror.
+    // but an existing 2021-02-05 one, specs fetched as gen fetches them.
     let root = tempfile::tempdir().unwrap();
     let workspace = root.path();
     let lock = Lock::load(&workspace_root().join("specs/bapi.lock")).unwrap();
     let specs = workspace.join("specs/bapi");
     std::fs::create_dir_all(&specs).unwrap();
-    let pin = lock.get("2025-03-12").unwrap();
-    std::fs::copy(
-        shared_mirror().join(&pin.git_ref).join(&pin.path),
-        specs.join(pin.file_name()),
-    )
-    .unwrap();
+    let (pin, text) = pinned_spec("2025-03-12");
+    std::fs::write(specs.join(pin.file_name()), text).unwrap();
     let crate_dir = workspace.join("clerk-api");
     std::fs::create_dir_all(crate_dir.join("src/v2021_02_05")).unwrap();
     std::fs::write(crate_dir.join("src/v2021_02_05/mod.rs"), "// @generated\n").unwrap();

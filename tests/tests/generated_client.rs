@@ -1,9 +1,9 @@
-//! The generated 2025-11-10 client against a third-party mock server
+//! The generated 2026-05-12 client against a third-party mock server
 //! (wiremock, on 127.0.0.1): what goes on the wire, and what comes back
 //! decodes into the generated types, including values the spec does not
 //! list yet.
 
-use clerk_api::v2025_11_10::{self as clerk, types};
+use clerk_api::v2026_05_12::{self as clerk, types};
 use clerk_api::{Error, File, Nullable};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -55,7 +55,7 @@ async fn list_sends_the_key_the_version_and_repeated_query_keys() {
     Mock::given(method("GET"))
         .and(path("/users"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .and(header("clerk-api-version", "2025-11-10"))
+        .and(header("clerk-api-version", "2026-05-12"))
         .and(query_param("limit", "2"))
         .respond_with(
             ResponseTemplate::new(200)
@@ -345,8 +345,8 @@ async fn metadata_is_merged_or_replaced_by_the_operation_chosen() {
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("PATCH"))
-        .and(path("/users/user_1"))
+    Mock::given(method("PUT"))
+        .and(path("/users/user_1/metadata"))
         .and(body_json(json!({"public_metadata": {"plan": "pro"}})))
         .respond_with(ResponseTemplate::new(200).set_body_json(user("user_1", Value::Null)))
         .expect(1)
@@ -377,7 +377,7 @@ async fn metadata_is_merged_or_replaced_by_the_operation_chosen() {
         .await
         .unwrap();
 
-    let replace = types::UpdateUserBody::default()
+    let replace = types::ReplaceUserMetadataBody::default()
         .with_metadata(
             clerk_api::Metadata::new()
                 .public_metadata(&json!({"plan": "pro"}))
@@ -386,7 +386,7 @@ async fn metadata_is_merged_or_replaced_by_the_operation_chosen() {
         .unwrap();
     client(&server)
         .users()
-        .update("user_1", &replace)
+        .replace_metadata("user_1", Some(&replace))
         .await
         .unwrap();
 
@@ -410,7 +410,7 @@ async fn a_callers_own_http_client_still_sends_the_key_version_and_user_agent() 
     Mock::given(method("DELETE"))
         .and(path("/users/user_1"))
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
-        .and(header("clerk-api-version", "2025-11-10"))
+        .and(header("clerk-api-version", "2026-05-12"))
         .and(header("user-agent", "acme-admin/2.0"))
         .respond_with(
             ResponseTemplate::new(200)

@@ -5,7 +5,7 @@
 
 use clerk_api::RetryPolicy;
 use clerk_api::stream::TryStreamExt;
-use clerk_api::v2025_11_10 as clerk;
+use clerk_api::v2026_05_12 as clerk;
 use serde_json::{Value, json};
 use tests::fixtures::{organization, user};
 use wiremock::matchers::{method, path};

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use clerk_api::RetryPolicy;
-use clerk_api::v2025_11_10::{self as clerk, types};
+use clerk_api::v2026_05_12::{self as clerk, types};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -284,13 +284,13 @@ async fn the_observe_hook_sees_every_attempt_by_operation() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(
-        seen[0].starts_with("GetUsersCount 2025-11-10 GET /users/count #1 Some(503) None"),
+        seen[0].starts_with("GetUsersCount 2026-05-12 GET /users/count #1 Some(503) None"),
         "{}",
         seen[0]
     );
     assert!(
         seen[1]
-            .starts_with("GetUsersCount 2025-11-10 GET /users/count #2 Some(200) Some(\"req_2\")"),
+            .starts_with("GetUsersCount 2026-05-12 GET /users/count #2 Some(200) Some(\"req_2\")"),
         "{}",
         seen[1]
     );

@@ -6,12 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use tests::{Reply, TestServer, shared_mirror};
+use tests::{Reply, TestServer, spec_mirror};
 use xtask::error::FetchError;
 use xtask::fetch::Fetcher;
 use xtask::source::Source;
 
-const MIRROR_REF: &str = "7987d1b776258d5ddd9163e1a03d256b5ac4d64a";
 const FIRST_2025_11_10_REF: &str = "f8ab645c25e044a3e59ab4156d51c005241a2df5";
 
 fn list(source: Source, git_ref: Option<&str>) -> BTreeMap<String, BTreeSet<String>> {
@@ -22,45 +21,72 @@ fn list(source: Source, git_ref: Option<&str>) -> BTreeMap<String, BTreeSet<Stri
         .unwrap()
 }
 
-/// What the shared mirror holds, as its README's table says.
+/// The bapi versions a mirror offers at each ref: as its README's table
+/// says (`| ref | date | bapi/…yml, webhooks/…yml |`) when it has one, as
+/// the shared mirror does; else what an assembled mirror was filled with
+/// (every pin, and the first revision of 2025-11-10).
 fn expected_listing() -> BTreeMap<String, BTreeSet<String>> {
     let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for version in [
-        "2021-02-05",
-        "2024-10-01",
-        "2025-03-12",
-        "2025-04-10",
-        "2025-11-10",
-    ] {
+    let mut offer = |version: &str, git_ref: &str| {
         expected
             .entry(version.to_string())
             .or_default()
-            .insert(MIRROR_REF.to_string());
+            .insert(git_ref.to_string());
+    };
+    match std::fs::read_to_string(spec_mirror().join("README.md")) {
+        Ok(readme) => {
+            for row in readme.lines().filter(|l| l.starts_with("| ")) {
+                let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+                let (Some(git_ref), Some(files)) = (cells.get(1), cells.get(3)) else {
+                    continue;
+                };
+                if !xtask::lock::is_commit(git_ref) {
+                    continue; // the header and separator rows
+                }
+                for file in files.split(',').map(str::trim) {
+                    if let Some(version) = file
+                        .strip_prefix("bapi/")
+                        .and_then(|f| f.split(".yml").next())
+                    {
+                        offer(version, git_ref);
+                    }
+                }
+            }
+        }
+        Err(_) => {
+            for pin in tests::workspace_lock()
+                .pins
+                .into_iter()
+                .chain([xtask::mirror::first_2025_11_10()])
+            {
+                offer(&pin.version, &pin.git_ref);
+            }
+        }
     }
-    expected
-        .get_mut("2025-11-10")
-        .unwrap()
-        .insert(FIRST_2025_11_10_REF.to_string());
+    assert!(
+        expected.len() >= 6,
+        "six bapi versions or more: {expected:?}"
+    );
     expected
 }
 
 #[test]
 fn a_folder_mirror_lists_every_ref_and_version() {
     assert_eq!(
-        list(Source::Folder(shared_mirror()), None),
+        list(Source::Folder(spec_mirror()), None),
         expected_listing()
     );
 }
 
 #[test]
 fn a_folder_mirror_lists_one_ref() {
-    let at_first = list(Source::Folder(shared_mirror()), Some(FIRST_2025_11_10_REF));
+    let at_first = list(Source::Folder(spec_mirror()), Some(FIRST_2025_11_10_REF));
     assert_eq!(at_first.keys().collect::<Vec<_>>(), ["2025-11-10"]);
 }
 
 #[test]
 fn a_url_mirror_lists_every_ref_and_version() {
-    let server = TestServer::serve_folder(&shared_mirror());
+    let server = TestServer::serve_folder(&spec_mirror());
     assert_eq!(
         list(Source::mirror(&server.url()), None),
         expected_listing()
@@ -125,7 +151,7 @@ impl Drop for PythonServer {
 
 #[test]
 fn a_third_party_static_server_is_a_mirror() {
-    let server = PythonServer::start(&shared_mirror());
+    let server = PythonServer::start(&spec_mirror());
     assert_eq!(list(Source::mirror(&server.url), None), expected_listing());
 
     // And it serves files that fetch verifies.

@@ -15,11 +15,25 @@ pub enum FetchError {
     #[error("{url}: HTTP {status}")]
     Status { url: String, status: u16 },
 
-    #[error("{url}: request failed")]
+    /// The host could not be resolved or connected to: no network, or a
+    /// mirror that is down. Said once, without the URL repeated.
+    #[error("{}", unreachable_message(host, reason, *upstream))]
+    Unreachable {
+        host: String,
+        /// The innermost cause (`dns error: …`, `Connection refused`).
+        reason: String,
+        /// Whether the host is upstream's (then a mirror is the way out).
+        upstream: bool,
+        /// The name did not resolve: trying again at once will not help.
+        dns: bool,
+    },
+
+    /// A request failed after connecting (a timeout, a broken response).
+    #[error("{url}: {reason}")]
     Transport {
         url: String,
-        #[source]
-        source: reqwest::Error,
+        /// The innermost cause: reqwest's own message repeats the URL.
+        reason: String,
     },
 
     #[error("{url}: the download broke off after {received} of {} bytes", expected.map_or("an unknown number of".to_string(), |n| n.to_string()))]
@@ -56,10 +70,11 @@ pub enum FetchError {
         actual_size: u64,
     },
 
+    /// `last` is not the `source`: the message already includes it, and a
+    /// chain would print it twice.
     #[error("{last} (gave up after {attempts} attempts)")]
     GaveUp {
         attempts: u32,
-        #[source]
         last: Box<FetchError>,
     },
 }
@@ -70,6 +85,7 @@ impl FetchError {
     pub fn is_transient(&self) -> bool {
         match self {
             FetchError::Transport { .. } | FetchError::Truncated { .. } => true,
+            FetchError::Unreachable { dns, .. } => !dns,
             FetchError::Status { status, .. } => *status >= 500 || matches!(status, 408 | 429),
             _ => false,
         }
@@ -90,4 +106,33 @@ impl FetchError {
             _ => 1,
         }
     }
+}
+
+fn unreachable_message(host: &str, reason: &str, upstream: bool) -> String {
+    if upstream {
+        format!(
+            "cannot reach {host} ({reason}). Without network access, read the specs from a \
+             mirror with upstream's layout (<ref>/bapi/<version>.yml): \
+             --mirror DIR_OR_URL, or CLERK_SPECS_MIRROR=DIR_OR_URL for every command and test"
+        )
+    } else {
+        format!("cannot reach the mirror at {host} ({reason}): is it running?")
+    }
+}
+
+/// The innermost cause of an error, which says what actually happened
+/// (`Connection refused`, `failed to lookup address information`), where
+/// the outer layers repeat the URL.
+pub(crate) fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    causes(error)
+        .last()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+/// An error and its sources, outermost first.
+pub(crate) fn causes<'e>(
+    error: &'e (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'e (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |e| e.source())
 }

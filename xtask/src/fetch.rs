@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::error::FetchError;
-use crate::fsutil::{AtomicFile, sweep_partials};
+use crate::fsutil::{AtomicFile, DirLock, sweep_partials};
 use crate::lock::Pin;
 use crate::source::Source;
 
@@ -85,9 +85,9 @@ impl Fetcher {
             .connect_timeout(Duration::from_secs(10))
             .timeout(Duration::from_secs(120))
             .build()
-            .map_err(|source| FetchError::Transport {
-                url: "(client set-up)".to_string(),
-                source,
+            .map_err(|e| FetchError::Transport {
+                url: "(HTTP client set-up)".to_string(),
+                reason: crate::error::root_cause(&e),
             })?;
         Ok(Fetcher {
             http,
@@ -119,12 +119,18 @@ impl Fetcher {
     /// Makes `dir/<version>.yml` the pinned file: keeps it if its hash is
     /// the pin's, else downloads it from `git_ref` (the pin's ref if
     /// `None`) and writes it only if its sha256 and size match the pin.
+    ///
+    /// Every command and test that needs a spec comes through here. It
+    /// holds `dir`'s [`DirLock`] throughout, so that processes fetching at
+    /// once take turns: the first downloads, the others find the file
+    /// verified.
     pub fn fetch(
         &self,
         pin: &Pin,
         git_ref: Option<&str>,
         dir: &Path,
     ) -> Result<Fetched, FetchError> {
+        let _lock = lock_dir(dir)?;
         let path = dir.join(pin.file_name());
         if file_sha256(&path).is_some_and(|(sha, size)| sha == pin.sha256 && size == pin.size) {
             return Ok(Fetched::UpToDate { path });
@@ -152,6 +158,7 @@ impl Fetcher {
     /// Downloads `version` at `git_ref` into `dir` whatever its hash, and
     /// returns the pin that describes it: the deliberate way to move a pin.
     pub fn repin(&self, version: &str, git_ref: &str, dir: &Path) -> Result<Pin, FetchError> {
+        let _lock = lock_dir(dir)?;
         let upstream_path = Pin::upstream_path(version);
         let target = dir.join(format!("{version}.yml"));
         let download = self.download(git_ref, &upstream_path, &target)?;
@@ -265,6 +272,38 @@ impl Fetcher {
         bar.set_message(path.to_string());
         bar
     }
+}
+
+/// Makes sure the pinned spec of each of `versions` is in `dir`, verified,
+/// fetching the missing or altered ones: what `gen`, `diff` and the tests
+/// do before they read a spec, through the same [`Fetcher::fetch`] as
+/// `cargo xtask fetch`. Returns what was done for each version.
+pub fn ensure(
+    fetcher: &Fetcher,
+    lock: &crate::lock::Lock,
+    dir: &Path,
+    versions: &[String],
+) -> Result<Vec<(String, Fetched)>, FetchError> {
+    versions
+        .iter()
+        .map(|version| {
+            let pin = lock
+                .get(version)
+                .ok_or_else(|| FetchError::UnknownVersion {
+                    version: version.clone(),
+                    known: lock.versions().into_iter().map(str::to_string).collect(),
+                })?;
+            Ok((version.clone(), fetcher.fetch(pin, None, dir)?))
+        })
+        .collect()
+}
+
+fn lock_dir(dir: &Path) -> Result<DirLock, FetchError> {
+    DirLock::acquire(dir).map_err(|source| FetchError::Io {
+        location: dir.display().to_string(),
+        what: "cannot lock the folder",
+        source,
+    })
 }
 
 fn commit(download: Download) -> Result<(), FetchError> {

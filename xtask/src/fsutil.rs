@@ -68,6 +68,33 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(|| format!("cannot write {}", target.display()))
 }
 
+/// An exclusive lock on a folder, held until dropped: processes that
+/// fetch into the same folder (several test binaries starting at once, a
+/// test run beside `cargo xtask gen`) take turns, so that a file is
+/// downloaded once and the others find it verified. The operating system
+/// releases the lock when the process dies, so a killed run never leaves
+/// the folder locked.
+pub struct DirLock {
+    _file: std::fs::File,
+}
+
+impl DirLock {
+    /// The name of the lock file inside the folder.
+    pub const FILE_NAME: &str = ".xtask-lock";
+
+    /// Waits until no other process holds the lock of `dir`, then takes it.
+    pub fn acquire(dir: &Path) -> std::io::Result<DirLock> {
+        std::fs::create_dir_all(dir)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(Self::FILE_NAME))?;
+        file.lock()?;
+        Ok(DirLock { _file: file })
+    }
+}
+
 /// Removes temporary files that a killed xtask left in `dir` (a process
 /// that is killed never runs the destructor that deletes them).
 pub fn sweep_partials(dir: &Path) {
@@ -108,6 +135,22 @@ mod tests {
         assert_eq!(std::fs::read(&target).unwrap(), b"old");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "the temporary file was removed");
+    }
+
+    #[test]
+    fn a_dir_lock_is_exclusive_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = DirLock::acquire(dir.path()).unwrap();
+        let other = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join(DirLock::FILE_NAME))
+            .unwrap();
+        assert!(
+            matches!(other.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+            "a second holder must wait"
+        );
+        drop(held);
+        other.try_lock().expect("free once dropped");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod fetch;
 pub mod fsutil;
 pub mod generate;
 pub mod lock;
+pub mod mirror;
 pub mod source;
 pub mod versions;
 

@@ -107,6 +107,11 @@ struct GenArgs {
     /// Also print how many nodes each overlay action matched.
     #[arg(long)]
     verbose: bool,
+    /// Where to fetch pinned specs that are missing from: a mirror with
+    /// upstream's layout (<ref>/bapi/<version>.yml), a folder or an
+    /// http(s) URL [default: upstream]
+    #[arg(long, value_name = "DIR_OR_URL", env = MIRROR_ENV)]
+    mirror: Option<String>,
     #[command(flatten)]
     paths: PathArgs,
 }
@@ -222,7 +227,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         );
     }
 
-    let mut failed = 0;
+    let (mut failed, mut fetched) = (0, 0);
     for version in &wanted {
         let outcome = if args.update_lock {
             repin(
@@ -253,17 +258,35 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
         };
         match outcome {
             Ok(message) => println!("{version}  {message}"),
+            Err(e) if is_unreachable(&e) => {
+                // Said once: every other version would fail the same way.
+                eprintln!("error: {e:#}");
+                eprintln!(
+                    "{} of {} versions not fetched",
+                    wanted.len() - fetched,
+                    wanted.len()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("{version}  error: {e:#}");
             }
         }
+        fetched += 1;
     }
     if failed > 0 {
         eprintln!("{failed} of {} versions failed", wanted.len());
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `error` says the source's host cannot be reached at all.
+fn is_unreachable(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<FetchError>()
+        .is_some_and(|e| matches!(e.last(), FetchError::Unreachable { .. }))
 }
 
 /// Moves (or adds) the pin of `version` to `git_ref` and says what changed.
@@ -326,6 +349,15 @@ fn generate(args: GenArgs) -> Result<ExitCode> {
         args.versions.clone()
     };
     let workspace = workspace_root();
+    // A spec that is missing (a fresh clone) or altered is fetched first,
+    // verified against its pin.
+    let fetcher = Fetcher::new(Source::from_mirror(args.mirror.as_deref()))?
+        .with_progress(std::io::stderr().is_terminal());
+    for (version, fetched) in xtask::fetch::ensure(&fetcher, &lock, &paths.dir, &wanted)? {
+        if let Fetched::Written { location, .. } = fetched {
+            eprintln!("{version}  fetched and verified from {location}");
+        }
+    }
     let (files, reports) = generate::generate(&lock, &paths.dir, &workspace, &wanted)?;
     println!(
         "{:<12} {:>10} {:>8} {:>7} {:>9} {:>14}",

@@ -47,6 +47,12 @@ impl Source {
         }
     }
 
+    /// The mirror named by `CLERK_SPECS_MIRROR`, upstream otherwise: what
+    /// commands and tests use when no `--mirror` is given.
+    pub fn from_env() -> Source {
+        Source::from_mirror(std::env::var(MIRROR_ENV).ok().as_deref())
+    }
+
     /// The mirror if one is given (`--mirror` or `CLERK_SPECS_MIRROR`),
     /// upstream otherwise.
     pub fn from_mirror(mirror: Option<&str>) -> Source {
@@ -192,10 +198,7 @@ pub(crate) fn get(
             request = request.bearer_auth(token);
         }
     }
-    let response = request.send().map_err(|source| FetchError::Transport {
-        url: url.to_string(),
-        source,
-    })?;
+    let response = request.send().map_err(|e| transport_error(url, &e))?;
     match response.status().as_u16() {
         200..=299 => Ok(response),
         404 => Err(FetchError::NotFound {
@@ -205,6 +208,37 @@ pub(crate) fn get(
             url: url.to_string(),
             status,
         }),
+    }
+}
+
+/// A failed request as a [`FetchError`]: [`FetchError::Unreachable`] when
+/// no connection could be made (no network, a mirror that is down), else
+/// [`FetchError::Transport`] with the innermost cause.
+pub(crate) fn transport_error(url: &str, error: &reqwest::Error) -> FetchError {
+    let reason = crate::error::root_cause(error);
+    if !error.is_connect() {
+        return FetchError::Transport {
+            url: url.to_string(),
+            reason,
+        };
+    }
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or_else(|| url.to_string());
+    // hyper-util's resolver reports a failed lookup as "dns error: …".
+    let dns = crate::error::causes(error).any(|e| e.to_string().starts_with("dns error"));
+    FetchError::Unreachable {
+        host,
+        reason,
+        upstream: url.starts_with(UPSTREAM_RAW) || url.starts_with("https://api.github.com/"),
+        dns,
     }
 }
 
@@ -244,10 +278,7 @@ fn index_entries(
 ) -> Result<Vec<String>, FetchError> {
     let html = get(http, url)?
         .text()
-        .map_err(|source| FetchError::Transport {
-            url: url.to_string(),
-            source,
-        })?;
+        .map_err(|e| transport_error(url, &e))?;
     let mut names: Vec<String> = hrefs(&html)
         .filter(|h| !h.contains('?') && !h.starts_with("..") && h.ends_with('/') == dirs)
         .filter_map(|h| {

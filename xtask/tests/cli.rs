@@ -11,14 +11,24 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A folder mirror: `CLERK_SPECS_MIRROR` when it is a folder (CI's shared
+/// mirror), else one assembled from upstream or a URL mirror (see
+/// `xtask::mirror::local_mirror`), shared with the `tests` crate.
 fn mirror() -> PathBuf {
-    let path = workspace().join("../shared/clerk-openapi-specs");
-    assert!(
-        path.is_dir(),
-        "the spec mirror is missing at {}",
-        path.display()
-    );
-    path
+    let lock = xtask::lock::Lock::load(&workspace().join("specs/bapi.lock")).unwrap();
+    let cache = workspace().join("target/test-mirror");
+    std::thread::spawn(move || xtask::mirror::local_mirror(&lock, &cache))
+        .join()
+        .unwrap()
+        .unwrap_or_else(|e| panic!("{e:#}"))
+}
+
+/// The number of pinned versions.
+fn pinned() -> usize {
+    xtask::lock::Lock::load(&workspace().join("specs/bapi.lock"))
+        .unwrap()
+        .pins
+        .len()
 }
 
 /// A scratch copy of the workspace's lock and an empty specs folder.
@@ -70,11 +80,11 @@ fn fetch_all_from_a_folder_mirror_then_nothing_to_do() {
     let first = scratch.xtask(&["fetch", "--all", "--mirror", &mirror]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let stdout = text(&first.stdout);
-    assert_eq!(stdout.matches(" fetched ").count(), 5, "{stdout}");
+    assert_eq!(stdout.matches(" fetched ").count(), pinned(), "{stdout}");
 
     let second = scratch.xtask(&["fetch", "--mirror", &mirror]);
     assert!(second.status.success(), "{}", text(&second.stderr));
-    assert_eq!(text(&second.stdout).matches("up to date").count(), 5);
+    assert_eq!(text(&second.stdout).matches("up to date").count(), pinned());
 }
 
 #[test]
@@ -103,7 +113,7 @@ fn an_unknown_version_lists_the_known_ones() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("2021-02-05, 2024-10-01, 2025-03-12, 2025-04-10, 2025-11-10"),
+        stderr.contains("2021-02-05, 2024-10-01, 2025-03-12, 2025-04-10, 2025-11-10, 2026-05-12"),
         "{stderr}"
     );
     assert!(!scratch.specs().exists(), "nothing was written");
@@ -200,7 +210,7 @@ fn versions_shows_offered_pinned_local_and_generated() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let rows: Vec<&str> = stdout.lines().skip(2).collect();
-    assert_eq!(rows.len(), 5, "{stdout}");
+    assert_eq!(rows.len(), pinned(), "{stdout}");
     let row = |v: &str| *rows.iter().find(|r| r.starts_with(v)).unwrap();
     assert!(row("2025-03-12").contains("verified"), "{stdout}");
     assert!(row("2025-04-10").contains("missing"), "{stdout}");
@@ -268,4 +278,63 @@ fn diff_rejects_what_is_not_a_side() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn gen_fetches_a_missing_spec_first() {
+    let scratch = Scratch::new();
+    let mirror = mirror().display().to_string();
+    // --check writes no generated file: the committed code is what the
+    // fetched spec gives.
+    let out = scratch.xtask(&[
+        "gen",
+        "--version",
+        "2025-03-12",
+        "--check",
+        "--mirror",
+        &mirror,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("2025-03-12  fetched and verified from"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(scratch.specs().join("2025-03-12.yml").is_file());
+
+    // A second run finds it verified and says nothing about fetching.
+    let again = scratch.xtask(&[
+        "gen",
+        "--version",
+        "2025-03-12",
+        "--check",
+        "--mirror",
+        &mirror,
+    ]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        !text(&again.stderr).contains("fetched"),
+        "{}",
+        text(&again.stderr)
+    );
+}
+
+#[test]
+fn gen_without_a_reachable_source_says_so_once() {
+    let scratch = Scratch::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = scratch.xtask(&[
+        "gen",
+        "--check",
+        "--mirror",
+        &format!("http://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.matches("cannot reach").count(), 1, "{stderr}");
+    assert!(stderr.contains(&format!("127.0.0.1:{port}")), "{stderr}");
 }

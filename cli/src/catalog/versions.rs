@@ -21,6 +21,10 @@ pub mod v2025_04_10;
 #[path = "v2025_11_10.rs"]
 #[rustfmt::skip]
 pub mod v2025_11_10;
+#[cfg(feature = "v2026-05-12")]
+#[path = "v2026_05_12.rs"]
+#[rustfmt::skip]
+pub mod v2026_05_12;
 /// The catalogs of the versions compiled in, oldest first.
 pub static CATALOGS: &[super::Catalog] = &[
     #[cfg(feature = "v2021-02-05")]
@@ -47,5 +51,10 @@ pub static CATALOGS: &[super::Catalog] = &[
     super::Catalog {
         version: v2025_11_10::VERSION,
         operations: v2025_11_10::OPERATIONS,
+    },
+    #[cfg(feature = "v2026-05-12")]
+    super::Catalog {
+        version: v2026_05_12::VERSION,
+        operations: v2026_05_12::OPERATIONS,
     },
 ];
