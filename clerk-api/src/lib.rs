@@ -22,6 +22,9 @@
 //! Each version's client sends that version in the `Clerk-API-Version`
 //! header, so a module always talks to the API it was generated from.
 
+// docs.rs shows on each version module the feature that enables it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod client;
 mod error;
 mod metadata;

@@ -4,6 +4,17 @@
 
 pub mod fixtures;
 
+/// The Rust snippets of the workspace README, compiled (`no_run`) as
+/// doctests of this crate, with `clerk-api`'s newest version enabled.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct Readme;
+
+/// The Rust snippets of `clerk-api`'s own README (its crates.io page).
+#[cfg(doctest)]
+#[doc = include_str!("../../clerk-api/README.md")]
+pub struct ClerkApiReadme;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -77,7 +77,14 @@ pub fn outcome<T, E>(result: Result<T, clerk_api::Error<E>>) -> Outcome {
             message: decode.message.clone(),
             excerpt: decode.body_excerpt.clone(),
         },
-        Err(clerk_api::Error::Transport(e)) => Outcome::Other(format!("transport: {e}")),
+        Err(clerk_api::Error::Transport(e)) => {
+            // reqwest's Display leaves out the cause, which says what happened.
+            let causes: Vec<String> =
+                std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+                    .map(ToString::to_string)
+                    .collect();
+            Outcome::Other(format!("transport: {}", causes.join(": ")))
+        }
         Err(clerk_api::Error::Request(e)) => Outcome::Other(format!("request: {e}")),
         Err(_) => Outcome::Other("an error kind added after this test".into()),
     }
@@ -209,9 +216,14 @@ fn client(base_url: &str, prefer: Option<String>, violations: &Violations) -> cl
     if let Some(prefer) = prefer {
         headers.insert("prefer", prefer.parse().unwrap());
     }
+    // Prism runs on Node, which closes a keep-alive connection idle for
+    // 5 s; a pooled connection reused at that moment fails the request
+    // ("connection closed before message completed"), and retries are off
+    // here. Dropping idle connections sooner avoids the race.
     let http = reqwest::Client::builder()
         .default_headers(headers)
         .timeout(Duration::from_secs(30))
+        .pool_idle_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
     clerk_api::Client::builder()

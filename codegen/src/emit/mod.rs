@@ -184,6 +184,7 @@ pub fn versions_file(versions: &[String]) -> Result<String, crate::Error> {
         quote! {
             #doc
             #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             #[path = #path]
             #[rustfmt::skip]
             pub mod #module;
