@@ -3,31 +3,37 @@
 
 /// Clerk Backend API version `2021-02-05` (feature `v2021-02-05`).
 #[cfg(feature = "v2021-02-05")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2021-02-05")))]
 #[path = "v2021_02_05/mod.rs"]
 #[rustfmt::skip]
 pub mod v2021_02_05;
 /// Clerk Backend API version `2024-10-01` (feature `v2024-10-01`).
 #[cfg(feature = "v2024-10-01")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2024-10-01")))]
 #[path = "v2024_10_01/mod.rs"]
 #[rustfmt::skip]
 pub mod v2024_10_01;
 /// Clerk Backend API version `2025-03-12` (feature `v2025-03-12`).
 #[cfg(feature = "v2025-03-12")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2025-03-12")))]
 #[path = "v2025_03_12/mod.rs"]
 #[rustfmt::skip]
 pub mod v2025_03_12;
 /// Clerk Backend API version `2025-04-10` (feature `v2025-04-10`).
 #[cfg(feature = "v2025-04-10")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2025-04-10")))]
 #[path = "v2025_04_10/mod.rs"]
 #[rustfmt::skip]
 pub mod v2025_04_10;
 /// Clerk Backend API version `2025-11-10` (feature `v2025-11-10`).
 #[cfg(feature = "v2025-11-10")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2025-11-10")))]
 #[path = "v2025_11_10/mod.rs"]
 #[rustfmt::skip]
 pub mod v2025_11_10;
 /// Clerk Backend API version `2026-05-12` (feature `v2026-05-12`).
 #[cfg(feature = "v2026-05-12")]
+#[cfg_attr(docsrs, doc(cfg(feature = "v2026-05-12")))]
 #[path = "v2026_05_12/mod.rs"]
 #[rustfmt::skip]
 pub mod v2026_05_12;
