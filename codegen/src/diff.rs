@@ -99,6 +99,7 @@ rules! {
     RUST_METHOD_SIGNATURE_CHANGED = "rust-method-signature-changed", Breaking, "a client method takes or returns other types";
     RUST_TYPE_REMOVED = "rust-type-removed", Breaking, "a Rust type is gone";
     RUST_FIELD_REMOVED = "rust-field-removed", Breaking, "a struct field is gone";
+    RUST_HELPER_REMOVED = "rust-helper-removed", Breaking, "a generated helper method of a type is gone (`with_metadata` of a body without metadata fields)";
     RUST_FIELD_TYPE_CHANGED = "rust-field-type-changed", Breaking, "a struct field has another type";
     RUST_VARIANT_REMOVED = "rust-variant-removed", Breaking, "an enum variant is gone";
     RUST_VARIANT_ADDED = "rust-variant-added", Warning, "an enum has a new variant (exhaustive matches break)";
@@ -785,6 +786,19 @@ impl<'a> Differ<'a> {
             };
             match (&before.kind, &after.kind) {
                 (TypeKind::Struct(b), TypeKind::Struct(a)) => {
+                    let has_metadata = |s: &crate::model::Struct| {
+                        s.in_request && s.fields.iter().any(crate::model::Field::is_metadata)
+                    };
+                    if has_metadata(b) && !has_metadata(a) {
+                        self.push(
+                            RUST_HELPER_REMOVED,
+                            &At {
+                                subject: format!("types::{name}::with_metadata"),
+                                ..at.clone()
+                            },
+                            "gone: the body has no metadata fields any more",
+                        );
+                    }
                     for f in &b.fields {
                         let here = at.child(&f.rust_name);
                         match a.fields.iter().find(|g| g.rust_name == f.rust_name) {

@@ -270,6 +270,25 @@ fn cases() -> BTreeSet<String> {
         ],
     );
     check(
+        report(
+            |s| {
+                body_schema(s)["properties"]["public_metadata"] =
+                    json!({"type": "object", "additionalProperties": true})
+            },
+            same,
+        ),
+        &[
+            (
+                "rust-helper-removed",
+                "types::CreateThingBody::with_metadata",
+            ),
+            (
+                "rust-field-removed",
+                "types::CreateThingBody › public_metadata",
+            ),
+        ],
+    );
+    check(
         report(same, |s| {
             body_schema(s)["required"] = json!(["name", "note"])
         }),

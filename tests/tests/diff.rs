@@ -228,6 +228,45 @@ fn v2024_10_01_to_v2025_04_10_removes_a_deprecated_operation_and_adds_pending() 
 }
 
 #[test]
+fn v2025_11_10_to_v2026_05_12_removes_metadata_from_the_updates() {
+    let (report, old, new) = compare("2025-11-10", "2026-05-12");
+    counts_match(&report, &old, &new);
+    assert_eq!(
+        (report.operations.added, report.operations.removed),
+        (10, 0)
+    );
+    assert_eq!((report.schemas.added, report.schemas.removed), (4, 0));
+    // What Clerk declared for 2026-05-12: metadata leaves `PATCH /users/{id}`
+    // and `PATCH /organizations/{id}`, and only that breaks.
+    let breaking: BTreeSet<String> = report
+        .changes
+        .iter()
+        .filter(|c| c.severity == Severity::Breaking)
+        .map(|c| format!("{} › {}", c.subject, c.location))
+        .collect();
+    let mut expected = BTreeSet::new();
+    for (op, body, fields) in [
+        (
+            "PATCH /users/{user_id} (UpdateUser)",
+            "UpdateUserBody",
+            &["private_metadata", "public_metadata", "unsafe_metadata"][..],
+        ),
+        (
+            "PATCH /organizations/{organization_id} (UpdateOrganization)",
+            "UpdateOrganizationBody",
+            &["private_metadata", "public_metadata"][..],
+        ),
+    ] {
+        for field in fields {
+            expected.insert(format!("{op} › request body.{field}"));
+            expected.insert(format!("types::{body} › {field}"));
+        }
+        expected.insert(format!("types::{body}::with_metadata › "));
+    }
+    assert_eq!(breaking, expected);
+}
+
+#[test]
 fn one_version_at_two_refs() {
     let (report, old, new) = compare("2025-11-10@f8ab645c", "2025-11-10@7987d1b7");
     counts_match(&report, &old, &new);
