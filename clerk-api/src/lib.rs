@@ -25,6 +25,9 @@
 // docs.rs shows on each version module the feature that enables it.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
+pub mod auth;
 mod client;
 mod error;
 mod metadata;

@@ -23,6 +23,21 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Error> {
     lowerer.components()?;
     let mut operations = lowerer.operations()?;
     operations.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
+    for role in AuthRoleKind::ALL {
+        let mut declaring = operations
+            .iter()
+            .filter(|o| o.auth.as_ref().is_some_and(|a| a.role == role));
+        if let (Some(first), Some(second)) = (declaring.next(), declaring.next()) {
+            return Err(Error::Unsupported {
+                pointer: second.pointer.clone(),
+                message: format!(
+                    "x-clerk-auth role {} is declared twice (also at {})",
+                    role.as_str(),
+                    first.pointer
+                ),
+            });
+        }
+    }
     let mut types = lowerer.types;
     mark_request_types(&operations, &mut types);
     let mut untyped = lowerer.untyped;
@@ -789,6 +804,7 @@ impl<'a> Lowerer<'a> {
 
         let pagination = self.pagination(&params, body.is_some(), success.as_ref());
         let metadata = self.metadata_write(method, path, body.as_ref());
+        let auth = self.auth_role(op, body.as_ref(), pointer)?;
         Ok(Operation {
             id,
             method,
@@ -806,8 +822,74 @@ impl<'a> Lowerer<'a> {
             error,
             pagination,
             metadata,
+            auth,
             pointer: pointer.to_string(),
         })
+    }
+
+    /// The `x-clerk-auth` declaration of an operation, checked: a known
+    /// role, and for a verification a `token-field` that is a string field
+    /// of the JSON body.
+    fn auth_role(
+        &self,
+        op: &OaOperation,
+        body: Option<&RequestBody>,
+        pointer: &str,
+    ) -> Result<Option<AuthRole>, Error> {
+        let Some(declared) = op.extensions.get("x-clerk-auth") else {
+            return Ok(None);
+        };
+        let at = format!("{pointer}/x-clerk-auth");
+        let invalid = |message: String| Error::Unsupported {
+            pointer: at.clone(),
+            message,
+        };
+        let role_name = declared
+            .get("role")
+            .and_then(|r| r.as_str())
+            .unwrap_or_default();
+        let role = AuthRoleKind::ALL
+            .into_iter()
+            .find(|r| r.as_str() == role_name)
+            .ok_or_else(|| {
+                invalid(format!(
+                    "role {role_name:?}: expected one of {}",
+                    AuthRoleKind::ALL.map(AuthRoleKind::as_str).join(", ")
+                ))
+            })?;
+        let token_field = declared
+            .get("token-field")
+            .map(|f| {
+                f.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| invalid("token-field must be a string".into()))
+            })
+            .transpose()?;
+        match (role, &token_field) {
+            (AuthRoleKind::Jwks, None) => {}
+            (AuthRoleKind::Jwks, Some(_)) => {
+                return Err(invalid("the jwks role takes no token-field".into()));
+            }
+            (_, None) => return Err(invalid(format!("role {role_name} needs a token-field"))),
+            (_, Some(field)) => {
+                let has_field = body
+                    .filter(|b| b.encoding == BodyEncoding::Json)
+                    .and_then(|b| match &b.ty {
+                        TypeRef::Named(name) => self.types.get(name),
+                        _ => None,
+                    })
+                    .is_some_and(|t| {
+                        matches!(&t.kind, TypeKind::Struct(s)
+                            if s.fields.iter().any(|f| &f.name == field && f.ty == TypeRef::String))
+                    });
+                if !has_field {
+                    return Err(invalid(format!(
+                        "token-field {field:?} is not a string field of the operation's JSON body"
+                    )));
+                }
+            }
+        }
+        Ok(Some(AuthRole { role, token_field }))
     }
 
     /// How an operation whose JSON body has metadata fields treats them.

@@ -93,8 +93,54 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// How the operation writes metadata, when its body has metadata fields.
     pub metadata: Option<MetadataWrite>,
+    /// The part the operation plays in verifying who calls a backend,
+    /// declared by `x-clerk-auth`.
+    pub auth: Option<AuthRole>,
     /// JSON pointer of the operation in the spec.
     pub pointer: String,
+}
+
+/// What `clerk_api::auth` calls an operation for, as the spec (through
+/// `specs/overlays/`) declares with `x-clerk-auth: {role, token-field}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthRole {
+    pub role: AuthRoleKind,
+    /// The JSON body field that carries the token to verify (none for
+    /// `jwks`).
+    pub token_field: Option<String>,
+}
+
+/// The jobs of [`AuthRole`]: the instance's JSON Web Key Set, and the
+/// three Backend API verifications of opaque machine tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AuthRoleKind {
+    /// `jwks`: the keys session tokens and machine JWTs are signed with.
+    Jwks,
+    /// `verify-api-key`: an API key (`ak_…`).
+    VerifyApiKey,
+    /// `verify-m2m-token`: an opaque M2M token (`mt_…`).
+    VerifyM2mToken,
+    /// `verify-oauth-token`: an opaque OAuth access token (`oat_…`).
+    VerifyOAuthToken,
+}
+
+impl AuthRoleKind {
+    pub const ALL: [AuthRoleKind; 4] = [
+        AuthRoleKind::Jwks,
+        AuthRoleKind::VerifyApiKey,
+        AuthRoleKind::VerifyM2mToken,
+        AuthRoleKind::VerifyOAuthToken,
+    ];
+
+    /// The name in `x-clerk-auth`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthRoleKind::Jwks => "jwks",
+            AuthRoleKind::VerifyApiKey => "verify-api-key",
+            AuthRoleKind::VerifyM2mToken => "verify-m2m-token",
+            AuthRoleKind::VerifyOAuthToken => "verify-oauth-token",
+        }
+    }
 }
 
 /// A list operation with `limit` and `offset` (and maybe a

@@ -3,6 +3,7 @@
 //! bodies cut short), and the local mirror of Clerk's specs.
 
 pub mod fixtures;
+pub mod jwt;
 
 /// The Rust snippets of the workspace README, compiled (`no_run`) as
 /// doctests of this crate, with `clerk-api`'s newest version enabled.

@@ -270,6 +270,7 @@ fn root(api: &Api, groups: &[Group<'_>]) -> TokenStream {
             }
         }
     });
+    let auth_backend = auth_backend(api);
     quote! {
         #title
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -305,6 +306,61 @@ fn root(api: &Api, groups: &[Group<'_>]) -> TokenStream {
             }
 
             #(#accessors)*
+        }
+
+        #auth_backend
+    }
+}
+
+/// `impl From<&Client> for crate::auth::Backend`: the operations this
+/// version declares (`x-clerk-auth`) for verifying tokens, as data the
+/// runtime's verifier sends through the client's one request path.
+fn auth_backend(api: &Api) -> TokenStream {
+    use crate::model::AuthRoleKind;
+    let endpoint = |role: AuthRoleKind| {
+        let Some(op) = api
+            .operations
+            .iter()
+            .find(|o| o.auth.as_ref().is_some_and(|a| a.role == role))
+        else {
+            return quote! { None };
+        };
+        let method = op.method.as_str();
+        let path = &op.path;
+        let id = &op.id;
+        let token_field = match op.auth.as_ref().and_then(|a| a.token_field.as_deref()) {
+            Some(field) => quote! { Some(#field) },
+            None => quote! { None },
+        };
+        quote! {
+            Some(crate::auth::Endpoint {
+                method: #method,
+                path: #path,
+                operation: #id,
+                token_field: #token_field,
+            })
+        }
+    };
+    let [jwks, api_key, m2m_token, oauth_token] = AuthRoleKind::ALL.map(endpoint);
+    quote! {
+        /// The Backend API operations of this version that
+        /// [`crate::auth::Verifier`] calls: the JSON Web Key Set, and the
+        /// verification of opaque machine tokens.
+        #[cfg(feature = "auth")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
+        impl From<&Client> for crate::auth::Backend {
+            fn from(client: &Client) -> Self {
+                crate::auth::Backend::new(
+                    client.inner.clone(),
+                    VERSION,
+                    crate::auth::Operations {
+                        jwks: #jwks,
+                        api_key: #api_key,
+                        m2m_token: #m2m_token,
+                        oauth_token: #oauth_token,
+                    },
+                )
+            }
         }
     }
 }
