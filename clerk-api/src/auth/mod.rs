@@ -210,6 +210,8 @@ struct Inner {
     accept: Accept,
     allow_pending: bool,
     clock: Clock,
+    /// What `jsonwebtoken` checks, per allowed algorithm: the signature only.
+    validations: [Validation; 3],
 }
 
 type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
@@ -367,7 +369,9 @@ impl VerifierBuilder {
             (Some(pem), _) => KeySource::Pem(
                 keys::pem_key(pem).map_err(|reason| VerifierConfigError::InvalidPem { reason })?,
             ),
-            (None, Some(backend)) => KeySource::Jwks(Box::new(JwksCache::new(backend.clone(), self.cache))),
+            (None, Some(backend)) => {
+                KeySource::Jwks(Box::new(JwksCache::new(backend.clone(), self.cache)))
+            }
             (None, None) => return Err(VerifierConfigError::NoKeySource),
         };
         for kind in [TokenKind::ApiKey, TokenKind::M2m, TokenKind::OAuth] {
@@ -400,6 +404,7 @@ impl VerifierBuilder {
                 accept: self.accept,
                 allow_pending: self.allow_pending,
                 clock: self.clock,
+                validations: provider::ALGORITHMS.map(signature_only),
             }),
         })
     }
@@ -509,12 +514,7 @@ impl Verifier {
                 "the token is longer than {MAX_TOKEN_LEN} bytes"
             )));
         }
-        let header = jsonwebtoken::decode_header(token).map_err(|e| {
-            AuthError::malformed(format!(
-                "not a JWT with a known algorithm: {}",
-                shown(&e.to_string())
-            ))
-        })?;
+        let header = header(token)?;
         if !provider::ALGORITHMS.contains(&header.alg) {
             return Err(AuthError::UnsupportedAlgorithm {
                 algorithm: format!("{:?}", header.alg),
@@ -531,7 +531,14 @@ impl Verifier {
                 algorithm: format!("{:?} (the key is for {:?})", header.alg, key.algorithm),
             });
         }
-        let claims = signed_claims(token, &key, header.alg)?;
+        let validation = provider::ALGORITHMS
+            .iter()
+            .position(|a| *a == header.alg)
+            .map(|i| &self.inner.validations[i])
+            .ok_or_else(|| AuthError::UnsupportedAlgorithm {
+                algorithm: format!("{:?}", header.alg),
+            })?;
+        let claims = signed_claims(token, &key, validation)?;
         self.check_times(&claims)?;
         Ok(Verified { header, claims })
     }
@@ -603,21 +610,54 @@ impl Verifier {
     }
 }
 
+/// The header of `token`. Tokens signed with one key share their header
+/// segment byte for byte, and `jsonwebtoken` parses the header slowly (it
+/// collects unknown fields through `serde(flatten)`), so each thread keeps
+/// the last header it parsed: parsing is a pure function of the segment.
+fn header(token: &str) -> Result<jsonwebtoken::Header, AuthError> {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Option<(String, jsonwebtoken::Header)>> = const { RefCell::new(None) };
+    }
+    let segment = token.split('.').next().unwrap_or_default();
+    let cached = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(seen, _)| seen == segment)
+            .map(|(_, header)| header.clone())
+    });
+    if let Some(header) = cached {
+        return Ok(header);
+    }
+    let header = jsonwebtoken::decode_header(token).map_err(|e| {
+        AuthError::malformed(format!(
+            "not a JWT with a known algorithm: {}",
+            shown(&e.to_string())
+        ))
+    })?;
+    LAST.with_borrow_mut(|last| *last = Some((segment.to_string(), header.clone())));
+    Ok(header)
+}
+
+/// What `jsonwebtoken` is asked to check: the algorithm and the signature.
+/// The times are checked by `check_times`, with `i64` seconds and errors
+/// that say which check failed.
+fn signature_only(algorithm: Algorithm) -> Validation {
+    let mut validation = Validation::new(algorithm);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    validation
+}
+
 /// The claims of `token` once its signature verifies with `key`: the one
 /// call into the JWT library, which does the decoding and the signature.
 fn signed_claims(
     token: &str,
     key: &Key,
-    algorithm: Algorithm,
+    validation: &Validation,
 ) -> Result<Map<String, Value>, AuthError> {
-    let mut validation = Validation::new(algorithm);
-    // The times are checked by `check_times`, with i64 seconds and errors
-    // that say which check failed.
-    validation.validate_exp = false;
-    validation.validate_nbf = false;
-    validation.validate_aud = false;
-    validation.required_spec_claims.clear();
-    jsonwebtoken::decode::<Map<String, Value>>(token, &key.decoding, &validation)
+    jsonwebtoken::decode::<Map<String, Value>>(token, &key.decoding, validation)
         .map(|data| data.claims)
         .map_err(|e| {
             use jsonwebtoken::errors::ErrorKind;
@@ -625,7 +665,7 @@ fn signed_claims(
                 ErrorKind::InvalidSignature => AuthError::InvalidSignature,
                 ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
                     AuthError::UnsupportedAlgorithm {
-                        algorithm: format!("{algorithm:?}"),
+                        algorithm: format!("{:?}", validation.algorithms),
                     }
                 }
                 _ => AuthError::malformed(format!(

@@ -8,6 +8,8 @@
 //! `checkBillingAuthorization`, `splitByScope`: a requested check that
 //! cannot be satisfied, or whose claim is missing, fails).
 
+use std::sync::Arc;
+
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -45,7 +47,8 @@ pub struct Session {
     pub issued_at: Option<i64>,
     pub not_before: Option<i64>,
     pub expires_at: i64,
-    claims: Map<String, Value>,
+    /// Shared, so that handing a session to a handler copies no claims.
+    claims: Arc<Map<String, Value>>,
 }
 
 /// `sts`: whether the session is complete.
@@ -163,7 +166,7 @@ impl Session {
     /// The claims decoded into the caller's own type (custom claims set in
     /// the session token template, for instance).
     pub fn claims_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        T::deserialize(serde_json::Value::Object(self.claims.clone()))
+        T::deserialize(&*self.claims)
     }
 
     /// Whether the session meets `requirement`. A requirement whose claim
@@ -404,7 +407,7 @@ pub(crate) fn from_claims(claims: Map<String, Value>) -> Result<Session, AuthErr
         expires_at: read
             .seconds("exp")?
             .ok_or_else(|| invalid("exp", "missing"))?,
-        claims,
+        claims: Arc::new(claims),
     })
 }
 
