@@ -21,6 +21,10 @@
 //!
 //! Each version's client sends that version in the `Clerk-API-Version`
 //! header, so a module always talks to the API it was generated from.
+//!
+//! Feature `auth` adds [`auth`]: verifying the session tokens and machine
+//! tokens your backend receives, without a network call per request for
+//! JWTs; feature `axum` adds a tower layer and extractors for it.
 
 // docs.rs shows on each version module the feature that enables it.
 #![cfg_attr(docsrs, feature(doc_cfg))]

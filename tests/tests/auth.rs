@@ -908,11 +908,11 @@ async fn the_secret_key_and_tokens_never_show() {
     );
 }
 
-#[cfg(feature = "v2021-02-05")]
+#[cfg(feature = "v2025-03-12")]
 #[test]
 fn an_api_version_without_a_verification_cannot_accept_its_tokens() {
-    // 2021-02-05 has no API key verification.
-    let old = clerk_api::v2021_02_05::Client::new(
+    // 2025-03-12 (a partial spec) has no API key verification.
+    let old = clerk_api::v2025_03_12::Client::new(
         clerk_api::Client::builder()
             .secret_key(SECRET)
             .build()

@@ -25,7 +25,7 @@ pub struct Endpoint {
 }
 
 /// The operations of a version that play a part in verification; `None`
-/// where the version has none (2021-02-05 has no API keys).
+/// where the version has none (2025-03-12 has no API keys).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operations {

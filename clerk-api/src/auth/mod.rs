@@ -69,6 +69,7 @@ pub use session::{ActiveOrganization, Actor, Requirement, Scoped, Session, Sessi
 pub use token::{MAX_TOKEN_LEN, SESSION_COOKIE, TokenSource, token_from_headers};
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::axum::{AuthRejection, ClerkLayer, ClerkService};
 
 use error::shown;
