@@ -927,8 +927,8 @@ fn an_api_version_without_a_verification_cannot_accept_its_tokens() {
         err,
         VerifierConfigError::BackendCannotVerify {
             kind: TokenKind::ApiKey,
-            version: "2021-02-05"
+            version: "2025-03-12"
         }
     );
-    assert!(err.to_string().contains("2021-02-05"), "{err}");
+    assert!(err.to_string().contains("2025-03-12"), "{err}");
 }
