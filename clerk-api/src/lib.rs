@@ -33,7 +33,12 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub mod auth;
 mod client;
+#[cfg(any(feature = "auth", feature = "events"))]
+mod clock;
 mod error;
+#[cfg(feature = "events")]
+#[cfg_attr(docsrs, doc(cfg(feature = "events")))]
+pub mod events;
 mod metadata;
 mod nullable;
 mod observe;

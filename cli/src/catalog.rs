@@ -138,11 +138,14 @@ mod tests {
     fn one_entry_per_operation_of_each_spec() {
         assert!(!CATALOGS.is_empty());
         let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let lock = xtask::lock::Lock::load(&workspace.join("specs/bapi.lock")).unwrap();
-        let dir = workspace.join("specs/bapi");
+        let paths = xtask::lock::SpecPaths::in_workspace(&workspace);
+        let lock = xtask::lock::Lock::load(&paths.lock).unwrap();
+        let kind = xtask::lock::Kind::Bapi;
+        let dir = paths.dir(kind);
         let versions: Vec<String> = CATALOGS.iter().map(|c| c.version.to_string()).collect();
         let fetcher = xtask::fetch::Fetcher::new(xtask::source::Source::from_env()).unwrap();
-        xtask::fetch::ensure(&fetcher, &lock, &dir, &versions).unwrap_or_else(|e| panic!("{e}"));
+        xtask::fetch::ensure(&fetcher, &lock, &paths, kind, &versions)
+            .unwrap_or_else(|e| panic!("{e}"));
         for catalog in CATALOGS {
             let file = dir.join(format!("{}.yml", catalog.version));
             let text = std::fs::read_to_string(&file)

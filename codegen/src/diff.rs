@@ -93,6 +93,9 @@ rules! {
     RESPONSE_ENUM_VALUE_REMOVED = "response-enum-value-removed", Info, "a response no longer holds an enum value";
     RESPONSE_VARIANT_ADDED = "response-one-of-variant-added", Breaking, "a response may hold a new oneOf variant";
     RESPONSE_VARIANT_REMOVED = "response-one-of-variant-removed", Info, "a response no longer holds a oneOf variant";
+    EVENT_ADDED = "event-added", Info, "a new webhook event type";
+    EVENT_REMOVED = "event-removed", Breaking, "a webhook event type is gone";
+    EVENT_DEPRECATED = "event-deprecated", Warning, "a webhook event type is now deprecated";
     SCHEMA_ADDED = "schema-added", Info, "a new component schema";
     SCHEMA_REMOVED = "schema-removed", Warning, "a component schema is gone";
     RUST_METHOD_REMOVED = "rust-method-removed", Breaking, "a client method is gone";
@@ -136,6 +139,8 @@ pub struct Report {
     pub old: String,
     pub new: String,
     pub operations: Counts,
+    /// Webhook event types (webhooks documents).
+    pub events: Counts,
     pub schemas: Counts,
     pub changes: Vec<Change>,
 }
@@ -162,6 +167,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         changes: Vec::new(),
     };
     let operations = d.operations();
+    let events = d.events();
     let schemas = d.schemas();
     d.rust_surface();
     let mut changes = d.changes;
@@ -171,6 +177,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
         old: old.version.clone(),
         new: new.version.clone(),
         operations,
+        events,
         schemas,
         changes,
     }
@@ -672,6 +679,41 @@ impl<'a> Differ<'a> {
 
     /// Component schemas by name: added, removed, and changed (compared
     /// by structure, in the directions the schema is used in).
+    /// Webhook events, matched by type: added, removed, and their payloads
+    /// compared as what a receiver reads.
+    fn events(&mut self) -> Counts {
+        let mut counts = Counts::default();
+        let at = |name: &str| At {
+            group: "events".into(),
+            subject: format!("event {name}"),
+            location: String::new(),
+        };
+        for event in &self.new.events {
+            if !self.old.events.iter().any(|e| e.name == event.name) {
+                counts.added += 1;
+                let detail = event.summary.clone().or(event.description.clone());
+                self.push(EVENT_ADDED, &at(&event.name), detail.unwrap_or_default());
+            }
+        }
+        for before in &self.old.events {
+            let Some(after) = self.new.events.iter().find(|e| e.name == before.name) else {
+                counts.removed += 1;
+                self.push(EVENT_REMOVED, &at(&before.name), "removed");
+                continue;
+            };
+            let here = at(&before.name);
+            let len = self.changes.len();
+            if after.deprecated && !before.deprecated {
+                self.push(EVENT_DEPRECATED, &here, "now deprecated");
+            }
+            self.compare_use(&before.payload, &after.payload, Direction::Response, &here);
+            if self.changes.len() > len {
+                counts.changed += 1;
+            }
+        }
+        counts
+    }
+
     fn schemas(&mut self) -> Counts {
         let old: BTreeMap<String, &NamedType> = self
             .old
@@ -768,6 +810,30 @@ impl<'a> Differ<'a> {
                     format!("{before} → {after}"),
                 ),
                 Some(_) => {}
+            }
+        }
+        for before in &self.old.events {
+            let at = At {
+                group: "rust".into(),
+                subject: format!("Event::{}", before.variant),
+                location: String::new(),
+            };
+            if !self.new.events.iter().any(|e| e.variant == before.variant) {
+                self.push(
+                    RUST_VARIANT_REMOVED,
+                    &at,
+                    format!("`{}` is gone", before.name),
+                );
+            }
+        }
+        for after in &self.new.events {
+            if !self.old.events.iter().any(|e| e.variant == after.variant) {
+                let at = At {
+                    group: "rust".into(),
+                    subject: format!("Event::{}", after.variant),
+                    location: String::new(),
+                };
+                self.push(RUST_VARIANT_ADDED, &at, format!("`{}` is new", after.name));
             }
         }
         for (name, before) in &self.old.types {

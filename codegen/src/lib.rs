@@ -30,6 +30,43 @@ pub struct Generated {
     pub overlays: Vec<overlay::Applied>,
 }
 
+/// A generated webhooks version: its model (with `events`), its files and
+/// what the overlays did.
+#[derive(Debug, Clone)]
+pub struct GeneratedEvents {
+    pub api: model::Api,
+    pub files: Vec<emit::File>,
+    pub overlays: Vec<overlay::Applied>,
+}
+
+/// A webhooks document (plus overlays) → model → the files of its events
+/// module. `version` names it: a webhooks document's `info.version` says
+/// nothing useful (`v1`), its pin does.
+pub fn generate_events(
+    text: &str,
+    overlays: &[load::OverlayText<'_>],
+    provenance: &emit::Provenance,
+    version: &str,
+) -> Result<GeneratedEvents, Error> {
+    let mut value = load::parse(&provenance.spec_file, text)?;
+    let applied = load::apply_overlays(&mut value, overlays)?;
+    let spec = load::to_openapi(&provenance.spec_file, &value)?;
+    let mut api = lower::lower(&spec)?;
+    api.version = version.to_string();
+    if api.events.is_empty() {
+        return Err(Error::Unsupported {
+            pointer: format!("/{}", lower::WEBHOOKS),
+            message: "a webhooks document without events (x-webhooks, or 3.1's webhooks)".into(),
+        });
+    }
+    let files = emit::emit_events(&api, provenance)?;
+    Ok(GeneratedEvents {
+        api,
+        files,
+        overlays: applied,
+    })
+}
+
 /// Spec text (plus overlays) → model → files, in one call.
 /// `provenance.spec_file` names the spec in errors and in the `@generated`
 /// header.

@@ -59,8 +59,33 @@ pub fn apply_overlays(
 
 /// Reads a parsed (and overlaid) spec as OpenAPI 3.0, with errors that
 /// name the JSON pointer.
+///
+/// A webhooks document has no `paths` (an empty map is assumed). An
+/// OpenAPI 3.1 document is read where it says what 3.0 can: its `webhooks`
+/// are read as 3.0's `x-webhooks`, and `type: [T, "null"]` as `type: T,
+/// nullable: true`; any other 3.1-only construct fails with its pointer.
 pub fn to_openapi(file: &str, value: &serde_json::Value) -> Result<OpenAPI, Error> {
-    match value.get("openapi").and_then(|v| v.as_str()) {
+    let version = value.get("openapi").and_then(|v| v.as_str());
+    let is_31 = version.is_some_and(|v| v.starts_with("3.1."));
+    let needs_paths = value.get("paths").is_none();
+    if (is_31 || needs_paths) && value.is_object() {
+        let mut normalized = value.clone();
+        if let Some(root) = normalized.as_object_mut() {
+            if is_31 {
+                root.insert("openapi".into(), "3.0.3".into());
+                if let Some(webhooks) = root.remove("webhooks") {
+                    root.insert(crate::lower::WEBHOOKS.into(), webhooks);
+                }
+            }
+            root.entry("paths")
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        }
+        if is_31 {
+            nullable_type_arrays(&mut normalized);
+        }
+        return to_openapi(file, &normalized);
+    }
+    match version {
         Some(v) if v.starts_with("3.0.") => {}
         other => {
             return Err(Error::NotOpenApi30 {
@@ -84,6 +109,26 @@ pub fn to_openapi(file: &str, value: &serde_json::Value) -> Result<OpenAPI, Erro
             message,
         }
     })
+}
+
+/// `type: [T, "null"]` (OpenAPI 3.1) → `type: T, nullable: true` (3.0),
+/// everywhere in the document.
+fn nullable_type_arrays(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Array(types)) = map.get("type")
+                && types.len() == 2
+                && types.iter().any(|t| t == "null")
+                && let Some(other) = types.iter().find(|t| *t != "null").cloned()
+            {
+                map.insert("type".into(), other);
+                map.insert("nullable".into(), true.into());
+            }
+            map.values_mut().for_each(nullable_type_arrays);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(nullable_type_arrays),
+        _ => {}
+    }
 }
 
 /// The pointer and message of the first entry of `paths` or of a
@@ -118,11 +163,12 @@ fn refine(value: &serde_json::Value) -> Option<(String, String)> {
         .or_else(|| first_bad::<RequestBody>(part("requestBodies"), "/components/requestBodies"))
 }
 
-fn escape(segment: &str) -> String {
+pub(crate) fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+/// A `serde_path_to_error` path as a JSON pointer.
+pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     path.iter()
         .map(|segment| match segment {
@@ -153,10 +199,31 @@ mod tests {
 
     #[test]
     fn other_versions_are_refused() {
-        let err = load("x.yml", "openapi: 3.1.0\n").unwrap_err();
-        assert!(err.to_string().contains("`openapi: 3.1.0`"), "{err}");
+        let err = load("x.yml", "openapi: 3.2.0\ninfo: {title: t, version: '1'}\n").unwrap_err();
+        assert!(err.to_string().contains("`openapi: 3.2.0`"), "{err}");
         let err = load("x.yml", "swagger: '2.0'\n").unwrap_err();
         assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_map_is_an_error() {
+        for text in ["5", "[1, 2]", "~"] {
+            let err = load("x.yml", text).unwrap_err();
+            assert!(matches!(err, Error::NotOpenApi30 { .. }), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn openapi_31_webhooks_and_null_types_are_read_as_30() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nwebhooks:\n  a.b:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: [string, 'null']}\n      responses: {'200': {description: ok}}\n";
+        let spec = load("x.yml", text).unwrap();
+        let events = &spec.extensions[crate::lower::WEBHOOKS];
+        let schema = &events["a.b"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(
+            schema,
+            &serde_json::json!({"type": "string", "nullable": true})
+        );
+        assert!(spec.paths.paths.is_empty());
     }
 
     #[test]

@@ -16,12 +16,17 @@ use crate::model::*;
 use crate::naming::{Scope, pascal, snake};
 
 const SCHEMAS: &str = "#/components/schemas/";
+/// Where a webhooks document keeps its events (OpenAPI 3.0's extension;
+/// `load` moves 3.1's `webhooks` here).
+pub const WEBHOOKS: &str = "x-webhooks";
 
 /// Lowers a parsed spec into the model.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Error> {
-    let mut lowerer = Lowerer::new(spec);
+    let webhooks = webhooks(spec)?;
+    let mut lowerer = Lowerer::new(spec, &webhooks);
     lowerer.components()?;
     let mut operations = lowerer.operations()?;
+    let events = lowerer.events()?;
     operations.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
     for role in AuthRoleKind::ALL {
         let mut declaring = operations
@@ -52,9 +57,46 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Error> {
             .map(|s| s.url.clone())
             .unwrap_or_default(),
         operations,
+        events,
         types,
         untyped,
     })
+}
+
+/// The entries of `x-webhooks`, each read as a path item, in spec order.
+fn webhooks(spec: &OpenAPI) -> Result<Vec<(String, openapiv3::PathItem)>, Error> {
+    let Some(webhooks) = spec.extensions.get(WEBHOOKS) else {
+        return Ok(Vec::new());
+    };
+    let entries = webhooks.as_object().ok_or_else(|| Error::Unsupported {
+        pointer: format!("/{WEBHOOKS}"),
+        message: "expected a map of event names to path items".into(),
+    })?;
+    entries
+        .iter()
+        .map(|(name, item)| {
+            // An event's operation declares no responses (the receiver's
+            // answer is not part of the event); OpenAPI 3.0 requires the key.
+            let mut item = item.clone();
+            if let Some(operations) = item.as_object_mut() {
+                for operation in operations.values_mut().filter_map(|o| o.as_object_mut()) {
+                    operation
+                        .entry("responses")
+                        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                }
+            }
+            serde_path_to_error::deserialize(&item)
+                .map(|parsed| (name.clone(), parsed))
+                .map_err(|e| Error::Unsupported {
+                    pointer: format!(
+                        "/{WEBHOOKS}/{}{}",
+                        escape_pointer(name),
+                        crate::load::pointer_of(e.path())
+                    ),
+                    message: e.inner().to_string(),
+                })
+        })
+        .collect()
 }
 
 /// A schema position: a `$ref` or an inline schema.
@@ -98,6 +140,8 @@ struct ObjectParts<'a> {
 
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
+    /// The events of a webhooks document, read from `x-webhooks`.
+    webhooks: &'a [(String, openapiv3::PathItem)],
     /// Component schema key → Rust type name.
     component_names: BTreeMap<&'a str, String>,
     names: Scope,
@@ -133,9 +177,10 @@ fn shape_key(kind: &TypeKind) -> String {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(spec: &'a OpenAPI) -> Self {
+    fn new(spec: &'a OpenAPI, webhooks: &'a [(String, openapiv3::PathItem)]) -> Self {
         Lowerer {
             spec,
+            webhooks,
             component_names: BTreeMap::new(),
             names: Scope::new(),
             types: BTreeMap::new(),
@@ -631,6 +676,86 @@ impl<'a> Lowerer<'a> {
             discriminator: discriminator.map(|d| d.property_name.clone()),
             variants,
         })))
+    }
+
+    /// The events of a webhooks document: each entry of `x-webhooks` (an
+    /// OpenAPI 3.1 `webhooks` key is read there too, see `load`) is a path
+    /// item whose operation's request body is the delivery.
+    fn events(&mut self) -> Result<Vec<Event>, Error> {
+        let mut variants = Scope::new();
+        variants.claim("Unknown");
+        let mut events = Vec::new();
+        for (name, item) in self.webhooks {
+            let pointer = format!("/{WEBHOOKS}/{}", escape_pointer(name));
+            let Some((method, op)) = item.iter().next() else {
+                return Err(Error::Unsupported {
+                    pointer,
+                    message: "an event needs an operation (post)".into(),
+                });
+            };
+            let op_pointer = format!("{pointer}/{method}");
+            let body = op.request_body.as_ref().ok_or_else(|| Error::Unsupported {
+                pointer: op_pointer.clone(),
+                message: "an event needs a request body: the delivery".into(),
+            })?;
+            let (body, body_pointer) = self.resolve_component(
+                body,
+                "requestBodies",
+                |c| &c.request_bodies,
+                &format!("{op_pointer}/requestBody"),
+            )?;
+            let Some((media, media_type)) = body.content.iter().find(|(media, _)| {
+                media.as_str() == "application/json" || media.ends_with("+json")
+            }) else {
+                return Err(Error::Unsupported {
+                    pointer: body_pointer,
+                    message: "an event's delivery must be JSON".into(),
+                });
+            };
+            let schema_pointer = format!("{body_pointer}/content/{}/schema", escape_pointer(media));
+            let schema = media_type
+                .schema
+                .as_ref()
+                .ok_or_else(|| Error::Unsupported {
+                    pointer: schema_pointer.clone(),
+                    message: "an event's delivery needs a schema".into(),
+                })?;
+            let variant = variants.claim(&pascal(name));
+            let hint = format!("{variant}Event");
+            let payload = match self.shape(schema.into(), &hint, &schema_pointer)?.0 {
+                Shape::Ref(ty) => ty,
+                // Each event keeps its own payload type, even where two have
+                // the same shape (`user.created`, `user.updated`).
+                Shape::Kind(kind) => TypeRef::Named(self.define_own(
+                    &hint,
+                    &schema_pointer,
+                    op.description.clone(),
+                    kind,
+                )),
+            };
+            let data = match &payload {
+                TypeRef::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(s)) => s
+                        .fields
+                        .iter()
+                        .find(|f| f.name == "data")
+                        .map(|f| f.ty.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            events.push(Event {
+                name: name.clone(),
+                variant,
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                payload,
+                data,
+                pointer,
+            });
+        }
+        Ok(events)
     }
 
     fn operations(&mut self) -> Result<Vec<Operation>, Error> {

@@ -19,6 +19,9 @@ pub struct Api {
     pub server: String,
     /// Operations sorted by group, then method name.
     pub operations: Vec<Operation>,
+    /// Events sent to webhook endpoints (a webhooks document's `x-webhooks`
+    /// or `webhooks`), in spec order; none for the Backend API.
+    pub events: Vec<Event>,
     /// Named types by Rust name.
     pub types: BTreeMap<String, NamedType>,
     /// Places where a value is untyped JSON, with why.
@@ -35,6 +38,25 @@ impl Api {
                 .is_some_and(|rest| !rest.contains('/'))
         })
     }
+}
+
+/// An event Clerk sends to webhook endpoints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The event type, as sent in the payload's `type`: `user.created`.
+    pub name: String,
+    /// The Rust variant of `Event`: `UserCreated`.
+    pub variant: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// The whole delivery: the envelope (`object`, `type`, `timestamp`,
+    /// `instance_id`, `event_attributes`) and `data`.
+    pub payload: TypeRef,
+    /// The type of the payload's `data`.
+    pub data: Option<TypeRef>,
+    /// JSON pointer of the event in the spec.
+    pub pointer: String,
 }
 
 /// An HTTP method.

@@ -117,6 +117,38 @@ fn thing(spec: &mut Value) -> &mut Value {
 
 fn same(_: &mut Value) {}
 
+/// A webhooks document with two events sharing an envelope.
+fn events_base() -> Value {
+    let event = |data: &str| {
+        json!({"post": {
+            "operationId": "x", "description": "an event",
+            "requestBody": {"content": {"application/json": {"schema": {
+                "allOf": [{"$ref": "#/components/schemas/Envelope"},
+                          {"properties": {"data": {"$ref": format!("#/components/schemas/{data}")}}}],
+                "required": ["data"]
+            }}}}
+        }})
+    };
+    json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Events", "version": "v1"},
+        "x-webhooks": {"thing.created": event("Thing"), "thing.deleted": event("Gone")},
+        "components": {"schemas": {
+            "Envelope": {"type": "object", "required": ["type", "timestamp"],
+                "properties": {"type": {"type": "string"}, "timestamp": {"type": "integer"}}},
+            "Thing": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "size": {"type": "integer"}}},
+            "Gone": {"type": "object", "properties": {"id": {"type": "string"}}}
+        }}
+    })
+}
+
+fn events_report(old: impl FnOnce(&mut Value), new: impl FnOnce(&mut Value)) -> Report {
+    let (mut a, mut b) = (events_base(), events_base());
+    old(&mut a);
+    new(&mut b);
+    diff(&model(&a), &model(&b))
+}
+
 /// Every case; returns the rules it exercised.
 fn cases() -> BTreeSet<String> {
     let mut covered = BTreeSet::new();
@@ -125,6 +157,61 @@ fn cases() -> BTreeSet<String> {
             covered.insert(fires(&report, rule, place));
         }
     };
+
+    // Webhook events.
+    check(
+        events_report(same, |s| {
+            let copy = s["x-webhooks"]["thing.created"].clone();
+            s["x-webhooks"]["thing.updated"] = copy;
+        }),
+        &[
+            ("event-added", "event thing.updated"),
+            ("rust-variant-added", "Event::ThingUpdated"),
+        ],
+    );
+    check(
+        events_report(same, |s| {
+            s["x-webhooks"]
+                .as_object_mut()
+                .unwrap()
+                .remove("thing.deleted");
+        }),
+        &[
+            ("event-removed", "event thing.deleted"),
+            ("rust-variant-removed", "Event::ThingDeleted"),
+        ],
+    );
+    check(
+        events_report(same, |s| {
+            s["x-webhooks"]["thing.deleted"]["post"]["deprecated"] = json!(true)
+        }),
+        &[("event-deprecated", "event thing.deleted")],
+    );
+    check(
+        events_report(same, |s| {
+            let data = &mut s["x-webhooks"]["thing.deleted"]["post"]["requestBody"]["content"]["application/json"]
+                ["schema"]["allOf"][1]["properties"]["data"];
+            *data = json!({"$ref": "#/components/schemas/Thing"});
+        }),
+        // Compared by structure: `Gone` → `Thing` is a field that became
+        // required and a new one.
+        &[
+            (
+                "response-property-became-required",
+                "event thing.deleted › data.id",
+            ),
+            ("response-property-added", "event thing.deleted › data.size"),
+        ],
+    );
+    check(
+        events_report(same, |s| {
+            s["components"]["schemas"]["Thing"]["properties"]
+                .as_object_mut()
+                .unwrap()
+                .remove("size");
+        }),
+        &[("response-property-removed", "schema Thing › size")],
+    );
 
     // Operations.
     check(

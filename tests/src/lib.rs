@@ -4,6 +4,7 @@
 
 pub mod fixtures;
 pub mod jwt;
+pub mod webhook;
 
 /// The Rust snippets of the workspace README, compiled (`no_run`) as
 /// doctests of this crate, with `clerk-api`'s newest version enabled.
@@ -212,7 +213,12 @@ pub fn workspace_root() -> PathBuf {
 
 /// The workspace's lock.
 pub fn workspace_lock() -> xtask::lock::Lock {
-    xtask::lock::Lock::load(&workspace_root().join("specs/bapi.lock")).expect("specs/bapi.lock")
+    xtask::lock::Lock::load(&spec_paths().lock).expect("specs/specs.lock")
+}
+
+/// The workspace's lock file and `specs/` folder.
+pub fn spec_paths() -> xtask::lock::SpecPaths {
+    xtask::lock::SpecPaths::in_workspace(&workspace_root())
 }
 
 /// Runs blocking fetch code off any async runtime (reqwest's blocking
@@ -281,32 +287,43 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Makes sure the pinned specs of `versions` are in `specs/bapi/`,
-/// verified, fetching what is missing the way `cargo xtask gen` does (from
-/// `CLERK_SPECS_MIRROR`, else upstream). Test binaries that start at once
-/// take turns on the folder's lock, so each file is downloaded once.
-pub fn ensure_specs(versions: &[&str]) -> PathBuf {
-    let dir = workspace_root().join("specs/bapi");
+/// Makes sure the pinned specs of `versions` of `kind` are in
+/// `specs/<kind>/`, verified, fetching what is missing the way `cargo xtask
+/// gen` does (from `CLERK_SPECS_MIRROR`, else upstream). Test binaries that
+/// start at once take turns on the folder's lock, so each file is
+/// downloaded once. Returns the folder.
+pub fn ensure_specs_of(kind: xtask::lock::Kind, versions: &[&str]) -> PathBuf {
+    let paths = spec_paths();
+    let dir = paths.dir(kind);
     let versions: Vec<String> = versions.iter().map(|v| v.to_string()).collect();
-    let target = dir.clone();
-    blocking(format!("the specs {versions:?}"), move || {
+    blocking(format!("the {kind} specs {versions:?}"), move || {
         let fetcher = xtask::fetch::Fetcher::new(xtask::source::Source::from_env())?;
-        xtask::fetch::ensure(&fetcher, &workspace_lock(), &target, &versions)?;
+        xtask::fetch::ensure(&fetcher, &workspace_lock(), &paths, kind, &versions)?;
         Ok(())
     });
     dir
 }
 
+/// [`ensure_specs_of`] the Backend API.
+pub fn ensure_specs(versions: &[&str]) -> PathBuf {
+    ensure_specs_of(xtask::lock::Kind::Bapi, versions)
+}
+
 /// A pinned spec's pin and text, fetched and verified if needed (see
-/// [`ensure_specs`]).
-pub fn pinned_spec(version: &str) -> (xtask::lock::Pin, String) {
+/// [`ensure_specs_of`]).
+pub fn pinned_spec_of(kind: xtask::lock::Kind, version: &str) -> (xtask::lock::Pin, String) {
     let pin = workspace_lock()
-        .get(version)
-        .unwrap_or_else(|| panic!("{version} is not pinned"))
+        .get(kind, version)
+        .unwrap_or_else(|| panic!("{kind} {version} is not pinned"))
         .clone();
-    let path = ensure_specs(&[version]).join(pin.file_name());
+    let path = ensure_specs_of(kind, &[version]).join(pin.file_name());
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     (pin, text)
+}
+
+/// [`pinned_spec_of`] the Backend API.
+pub fn pinned_spec(version: &str) -> (xtask::lock::Pin, String) {
+    pinned_spec_of(xtask::lock::Kind::Bapi, version)
 }
 
 /// Prism's executable, installed first if needed: `npm ci` from the

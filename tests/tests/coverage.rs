@@ -18,7 +18,7 @@ const COVERAGE: [(&str, usize, usize); 6] = [
 
 fn generate(version: &str) -> (codegen::Generated, String) {
     let (pin, text) = pinned_spec(version);
-    let overlays = overlays_for(&workspace_root(), version).unwrap();
+    let overlays = overlays_for(&workspace_root(), xtask::lock::Kind::Bapi, version).unwrap();
     let generated = generate_version(
         &format!("specs/bapi/{}", pin.file_name()),
         &pin.sha256,
@@ -117,7 +117,7 @@ fn generation_is_byte_identical_and_matches_the_committed_code() {
 #[test]
 fn a_spec_cut_anywhere_is_an_error_not_a_panic() {
     let (_, text) = pinned_spec("2025-03-12");
-    let overlays = overlays_for(&workspace_root(), "2025-03-12").unwrap();
+    let overlays = overlays_for(&workspace_root(), xtask::lock::Kind::Bapi, "2025-03-12").unwrap();
     let mut errors = 0;
     for i in 1..40 {
         let mut cut = text.len() * i / 40;

@@ -9,22 +9,22 @@ use codegen::diff::{Report, Severity};
 use tests::{spec_mirror, workspace_root};
 use xtask::diff::{Format, Side, model, render, spec_file};
 use xtask::fetch::Fetcher;
-use xtask::lock::{Lock, SpecPaths};
+use xtask::lock::{Kind, Lock, SpecPaths};
 use xtask::source::Source;
 
-/// The spec file of `side` ("2025-04-10" or "2025-11-10@f8ab645c"),
-/// fetched from the mirror into a scratch folder.
+/// The spec file of `side` ("2025-04-10" or "2025-11-10@f8ab645c") of the
+/// Backend API, fetched from the mirror into a scratch folder.
 fn fetch(side: &str, scratch: &std::path::Path) -> std::path::PathBuf {
-    let lock = Lock::load(&workspace_root().join("specs/bapi.lock")).unwrap();
+    let lock = Lock::load(&workspace_root().join("specs/specs.lock")).unwrap();
     let paths = SpecPaths {
-        lock: workspace_root().join("specs/bapi.lock"),
-        dir: scratch.join("pinned"),
+        lock: workspace_root().join("specs/specs.lock"),
+        root: scratch.join("pinned"),
     };
-    std::fs::create_dir_all(&paths.dir).unwrap();
     let fetcher =
         || -> anyhow::Result<Fetcher> { Ok(Fetcher::new(Source::Folder(spec_mirror()))?) };
     spec_file(
         &Side::parse(side).unwrap(),
+        Kind::Bapi,
         &lock,
         &paths,
         &fetcher,
@@ -66,8 +66,8 @@ fn compare(old: &str, new: &str) -> (Report, Raw, Raw) {
     let scratch = tempfile::tempdir().unwrap();
     let (old_file, new_file) = (fetch(old, scratch.path()), fetch(new, scratch.path()));
     let report = codegen::diff::diff(
-        &model(&old_file, &workspace_root()).unwrap(),
-        &model(&new_file, &workspace_root()).unwrap(),
+        &model(&old_file, &workspace_root(), None).unwrap(),
+        &model(&new_file, &workspace_root(), None).unwrap(),
     );
     // Every format renders; the JSON parses and carries the counts.
     let json = render(&report, old, new, Format::Json);
@@ -278,4 +278,66 @@ fn a_version_compared_with_itself_reports_nothing() {
     let (report, _, _) = compare("2025-11-10", "2025-11-10");
     assert!(report.changes.is_empty(), "{:?}", report.changes);
     assert_eq!(report.worst(), None);
+}
+
+#[test]
+fn two_revisions_of_the_webhooks_document() {
+    // The second revision is the first, edited: `sms.created` is gone, a
+    // `user.banned` event is new, and `session.ended` has lost a property
+    // of its payload's envelope.
+    let (_, text) = tests::pinned_spec_of(Kind::Webhooks, "2025-04-15");
+    let old = codegen::load::parse("webhooks.yml", &text).unwrap();
+    let mut new = old.clone();
+    let events = new["x-webhooks"].as_object_mut().unwrap();
+    events.remove("sms.created");
+    let copy = events["user.updated"].clone();
+    events.insert("user.banned".into(), copy);
+    let envelope = &mut new["components"]["schemas"]["WebhookEventPayload"]["properties"];
+    envelope.as_object_mut().unwrap().remove("instance_id");
+    let scratch = tempfile::tempdir().unwrap();
+    let files: Vec<std::path::PathBuf> = [("old", &old), ("new", &new)]
+        .into_iter()
+        .map(|(name, doc)| {
+            let file = scratch.path().join(format!("{name}.yml"));
+            std::fs::write(&file, serde_json::to_string(doc).unwrap()).unwrap();
+            file
+        })
+        .collect();
+    let models: Vec<_> = files
+        .iter()
+        .map(|f| model(f, &workspace_root(), Some("2025-04-15")).unwrap())
+        .collect();
+    assert_eq!(models[0].events.len(), 45);
+    let report = codegen::diff::diff(&models[0], &models[1]);
+    assert_eq!(
+        (report.events.added, report.events.removed),
+        (1, 1),
+        "{:?}",
+        report.events
+    );
+    has(&report, "event-added", Severity::Info, "event user.banned");
+    has(
+        &report,
+        "event-removed",
+        Severity::Breaking,
+        "event sms.created",
+    );
+    has(
+        &report,
+        "response-property-removed",
+        Severity::Breaking,
+        "schema WebhookEventPayload › instance_id",
+    );
+    has(
+        &report,
+        "rust-variant-removed",
+        Severity::Breaking,
+        "Event::SmsCreated",
+    );
+    let text = render(&report, "a", "b", Format::Text { color: false });
+    assert!(text.contains("events: 1 added, 1 removed"), "{text}");
+    assert!(text.contains("Webhook events"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&report, "a", "b", Format::Json)).unwrap();
+    assert_eq!(json["events"]["added"], 1);
 }

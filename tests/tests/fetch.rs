@@ -9,7 +9,7 @@ use std::time::Duration;
 use tests::{Reply, TestServer, mirror_sums, names_in, sha256_hex, spec_mirror, workspace_lock};
 use xtask::error::FetchError;
 use xtask::fetch::{Fetched, Fetcher, RetryPolicy};
-use xtask::lock::Pin;
+use xtask::lock::{Kind, Pin};
 use xtask::source::Source;
 
 const MIRROR_REF: &str = "7987d1b776258d5ddd9163e1a03d256b5ac4d64a";
@@ -24,7 +24,7 @@ const FAST_RETRY: RetryPolicy = RetryPolicy {
 
 fn pin(version: &str) -> Pin {
     workspace_lock()
-        .get(version)
+        .get(Kind::Bapi, version)
         .unwrap_or_else(|| panic!("{version} is pinned"))
         .clone()
 }
@@ -47,7 +47,7 @@ fn mirror_file(git_ref: &str, version: &str) -> Vec<u8> {
 fn fetch_all_and_check(source: Source) {
     let lock = workspace_lock();
     assert_eq!(
-        lock.versions(),
+        lock.versions(Kind::Bapi),
         [
             "2021-02-05",
             "2024-10-01",
@@ -57,24 +57,30 @@ fn fetch_all_and_check(source: Source) {
             "2026-05-12"
         ]
     );
+    assert_eq!(lock.versions(Kind::Webhooks), ["2025-04-15"]);
     let sums = mirror_sums();
-    let dir = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let dir = |pin: &Pin| root.path().join(pin.kind.as_str());
     let fetcher = fetcher(source);
     for pin in &lock.pins {
-        let fetched = fetcher.fetch(pin, None, dir.path()).unwrap();
+        let fetched = fetcher.fetch(pin, None, &dir(pin)).unwrap();
         assert!(
             matches!(fetched, Fetched::Written { attempts: 1, .. }),
             "{fetched:?}"
         );
-        let bytes = std::fs::read(dir.path().join(pin.file_name())).unwrap();
+        let bytes = std::fs::read(dir(pin).join(pin.file_name())).unwrap();
         let key = format!("{}/{}", pin.git_ref, pin.path);
         assert_eq!(Some(&sha256_hex(&bytes)), sums.get(&key), "{key}");
     }
-    assert_eq!(names_in(dir.path()).len(), lock.pins.len());
+    let written: usize = Kind::ALL
+        .iter()
+        .map(|k| names_in(&root.path().join(k.as_str())).len())
+        .sum();
+    assert_eq!(written, lock.pins.len());
 
     // A second run reads nothing: every file is already verified.
     for pin in &lock.pins {
-        let again = fetcher.fetch(pin, None, dir.path()).unwrap();
+        let again = fetcher.fetch(pin, None, &dir(pin)).unwrap();
         assert!(matches!(again, Fetched::UpToDate { .. }), "{again:?}");
     }
 }
@@ -366,7 +372,7 @@ fn repinning_moves_to_the_file_at_another_ref() {
     let fetcher = fetcher(Source::Folder(spec_mirror()));
 
     let new = fetcher
-        .repin("2025-11-10", FIRST_2025_11_10_REF, dest.path())
+        .repin(Kind::Bapi, "2025-11-10", FIRST_2025_11_10_REF, dest.path())
         .unwrap();
 
     let sums = mirror_sums();

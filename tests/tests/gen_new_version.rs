@@ -1,13 +1,14 @@
 //! `cargo xtask gen --version V` for a version that `clerk-api` does not
-//! have yet adds its module, its entry in `versions.rs` and its feature,
-//! its conformance plan and the `tests` crate's feature, and keeps the
-//! versions already there.
+//! have yet (a Backend API version and a webhooks version) adds its module,
+//! its entry in `versions.rs` (`events/versions.rs`) and its feature, its
+//! conformance plan and the `tests` crate's feature, and keeps the versions
+//! already there.
 
 use std::path::Path;
 
-use tests::{pinned_spec, workspace_root};
+use tests::{pinned_spec_of, workspace_root};
 use xtask::generate::{check, generate, stale_files, write};
-use xtask::lock::Lock;
+use xtask::lock::{Kind, Lock, SpecPaths};
 
 #[test]
 fn a_new_version_gets_its_module_and_feature() {
@@ -15,11 +16,13 @@ fn a_new_version_gets_its_module_and_feature() {
     // but an existing 2021-02-05 one, specs fetched as gen fetches them.
     let root = tempfile::tempdir().unwrap();
     let workspace = root.path();
-    let lock = Lock::load(&workspace_root().join("specs/bapi.lock")).unwrap();
-    let specs = workspace.join("specs/bapi");
-    std::fs::create_dir_all(&specs).unwrap();
-    let (pin, text) = pinned_spec("2025-03-12");
-    std::fs::write(specs.join(pin.file_name()), text).unwrap();
+    let lock = Lock::load(&workspace_root().join("specs/specs.lock")).unwrap();
+    let paths = SpecPaths::in_workspace(workspace);
+    for (kind, version) in [(Kind::Bapi, "2025-03-12"), (Kind::Webhooks, "2025-04-15")] {
+        let (pin, text) = pinned_spec_of(kind, version);
+        std::fs::create_dir_all(paths.dir(kind)).unwrap();
+        std::fs::write(paths.dir(kind).join(pin.file_name()), text).unwrap();
+    }
     let crate_dir = workspace.join("clerk-api");
     std::fs::create_dir_all(crate_dir.join("src/v2021_02_05")).unwrap();
     std::fs::write(crate_dir.join("src/v2021_02_05/mod.rs"), "// @generated\n").unwrap();
@@ -31,9 +34,13 @@ fn a_new_version_gets_its_module_and_feature() {
         "[package]\nname = \"tests\"\n\n[features]\nv2021-02-05 = [\"clerk-api/v2021-02-05\"]\n";
     std::fs::write(tests_dir.join("Cargo.toml"), tests_manifest).unwrap();
 
-    let versions = vec!["2025-03-12".to_string()];
-    let (files, reports) = generate(&lock, &specs, workspace, &versions).unwrap();
+    let versions = vec![
+        (Kind::Bapi, "2025-03-12".to_string()),
+        (Kind::Webhooks, "2025-04-15".to_string()),
+    ];
+    let (files, reports) = generate(&lock, &paths, workspace, &versions).unwrap();
     assert_eq!(reports[0].api.operations.len(), 132);
+    assert_eq!(reports[1].api.events.len(), 45);
     let stale = stale_files(workspace, &files, &versions);
     assert!(
         !check(workspace, &files, &stale).is_empty(),
@@ -59,6 +66,7 @@ fn a_new_version_gets_its_module_and_feature() {
     for feature in [
         "v2021-02-05 = []",
         "v2025-03-12 = []",
+        "events-2025-04-15 = [\"events\"]",
         "rustls = []",
         "default = []",
     ] {
@@ -68,6 +76,16 @@ fn a_new_version_gets_its_module_and_feature() {
         );
     }
     assert!(Path::new(&crate_dir.join("src/v2025_03_12/types.rs")).is_file());
+    let events = std::fs::read_to_string(crate_dir.join("src/events/versions.rs")).unwrap();
+    assert!(
+        events.contains("#[cfg(feature = \"events-2025-04-15\")]"),
+        "{events}"
+    );
+    let module = std::fs::read_to_string(crate_dir.join("src/events/v2025_04_15/mod.rs")).unwrap();
+    assert!(
+        module.contains("UserCreated(types::UserCreatedEvent)"),
+        "{module:.400}"
+    );
 
     let plan = std::fs::read_to_string(tests_dir.join("conformance/v2025_03_12.rs")).unwrap();
     assert_eq!(
@@ -83,6 +101,7 @@ fn a_new_version_gets_its_module_and_feature() {
     for feature in [
         "v2021-02-05 = [\"clerk-api/v2021-02-05\"]",
         "v2025-03-12 = [\"clerk-api/v2025-03-12\"]",
+        "events-2025-04-15 = [\"clerk-api/events-2025-04-15\"]",
     ] {
         assert!(
             manifest.contains(feature),

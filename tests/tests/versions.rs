@@ -9,23 +9,24 @@ use std::process::{Child, Command, Stdio};
 use tests::{Reply, TestServer, spec_mirror};
 use xtask::error::FetchError;
 use xtask::fetch::Fetcher;
+use xtask::lock::Kind;
 use xtask::source::Source;
 
 const FIRST_2025_11_10_REF: &str = "f8ab645c25e044a3e59ab4156d51c005241a2df5";
 
-fn list(source: Source, git_ref: Option<&str>) -> BTreeMap<String, BTreeSet<String>> {
+fn list(source: Source, kind: Kind, git_ref: Option<&str>) -> BTreeMap<String, BTreeSet<String>> {
     let fetcher = Fetcher::new(source).unwrap();
     fetcher
         .source()
-        .list_versions(fetcher.http(), git_ref)
+        .list_versions(fetcher.http(), kind, git_ref)
         .unwrap()
 }
 
-/// The bapi versions a mirror offers at each ref: as its README's table
-/// says (`| ref | date | bapi/…yml, webhooks/…yml |`) when it has one, as
-/// the shared mirror does; else what an assembled mirror was filled with
-/// (every pin, and the first revision of 2025-11-10).
-fn expected_listing() -> BTreeMap<String, BTreeSet<String>> {
+/// The versions of `kind` a mirror offers at each ref: as its README's
+/// table says (`| ref | date | bapi/…yml, webhooks/…yml |`) when it has
+/// one, as the shared mirror does; else what an assembled mirror was filled
+/// with (every pin, and the first revision of 2025-11-10).
+fn expected_listing(kind: Kind) -> BTreeMap<String, BTreeSet<String>> {
     let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut offer = |version: &str, git_ref: &str| {
         expected
@@ -45,7 +46,7 @@ fn expected_listing() -> BTreeMap<String, BTreeSet<String>> {
                 }
                 for file in files.split(',').map(str::trim) {
                     if let Some(version) = file
-                        .strip_prefix("bapi/")
+                        .strip_prefix(&format!("{kind}/"))
                         .and_then(|f| f.split(".yml").next())
                     {
                         offer(version, git_ref);
@@ -58,39 +59,60 @@ fn expected_listing() -> BTreeMap<String, BTreeSet<String>> {
                 .pins
                 .into_iter()
                 .chain([xtask::mirror::first_2025_11_10()])
+                .filter(|p| p.kind == kind)
             {
                 offer(&pin.version, &pin.git_ref);
             }
         }
     }
+    let least = match kind {
+        Kind::Bapi => 6,
+        Kind::Webhooks => 1,
+    };
     assert!(
-        expected.len() >= 6,
-        "six bapi versions or more: {expected:?}"
+        expected.len() >= least,
+        "{least} {kind} versions or more: {expected:?}"
     );
     expected
 }
 
 #[test]
-fn a_folder_mirror_lists_every_ref_and_version() {
-    assert_eq!(
-        list(Source::Folder(spec_mirror()), None),
-        expected_listing()
-    );
+fn a_folder_mirror_lists_every_ref_and_version_of_each_kind() {
+    for kind in Kind::ALL {
+        assert_eq!(
+            list(Source::Folder(spec_mirror()), kind, None),
+            expected_listing(kind),
+            "{kind}"
+        );
+    }
 }
 
 #[test]
 fn a_folder_mirror_lists_one_ref() {
-    let at_first = list(Source::Folder(spec_mirror()), Some(FIRST_2025_11_10_REF));
+    let at_first = list(
+        Source::Folder(spec_mirror()),
+        Kind::Bapi,
+        Some(FIRST_2025_11_10_REF),
+    );
     assert_eq!(at_first.keys().collect::<Vec<_>>(), ["2025-11-10"]);
+    let none = list(
+        Source::Folder(spec_mirror()),
+        Kind::Webhooks,
+        Some(FIRST_2025_11_10_REF),
+    );
+    assert!(none.is_empty(), "{none:?}");
 }
 
 #[test]
-fn a_url_mirror_lists_every_ref_and_version() {
+fn a_url_mirror_lists_every_ref_and_version_of_each_kind() {
     let server = TestServer::serve_folder(&spec_mirror());
-    assert_eq!(
-        list(Source::mirror(&server.url()), None),
-        expected_listing()
-    );
+    for kind in Kind::ALL {
+        assert_eq!(
+            list(Source::mirror(&server.url()), kind, None),
+            expected_listing(kind),
+            "{kind}"
+        );
+    }
 }
 
 #[test]
@@ -99,7 +121,7 @@ fn a_url_mirror_without_a_listing_is_an_error_naming_the_url() {
     let fetcher = Fetcher::new(Source::mirror(&server.url())).unwrap();
     let err = fetcher
         .source()
-        .list_versions(fetcher.http(), None)
+        .list_versions(fetcher.http(), Kind::Bapi, None)
         .unwrap_err();
     assert!(
         matches!(err, FetchError::Status { status: 403, .. }),
@@ -152,13 +174,20 @@ impl Drop for PythonServer {
 #[test]
 fn a_third_party_static_server_is_a_mirror() {
     let server = PythonServer::start(&spec_mirror());
-    assert_eq!(list(Source::mirror(&server.url), None), expected_listing());
+    for kind in Kind::ALL {
+        assert_eq!(
+            list(Source::mirror(&server.url), kind, None),
+            expected_listing(kind)
+        );
+    }
 
     // And it serves files that fetch verifies.
-    let lock = xtask::lock::Lock::load(&tests::workspace_root().join("specs/bapi.lock")).unwrap();
+    let lock = tests::workspace_lock();
     let dest = tempfile::tempdir().unwrap();
     let fetcher = Fetcher::new(Source::mirror(&server.url)).unwrap();
-    fetcher
-        .fetch(lock.get("2025-03-12").unwrap(), None, dest.path())
-        .unwrap();
+    for (kind, version) in [(Kind::Bapi, "2025-03-12"), (Kind::Webhooks, "2025-04-15")] {
+        fetcher
+            .fetch(lock.get(kind, version).unwrap(), None, dest.path())
+            .unwrap();
+    }
 }

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use codegen::diff::{Change, RULES, Report, Severity};
 
 use crate::fetch::{Fetched, Fetcher};
-use crate::lock::{Lock, SpecPaths, is_version};
+use crate::lock::{Kind, Lock, SpecPaths, is_version};
 
 /// One side of a diff, as given on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,14 @@ pub enum Side {
 }
 
 impl Side {
+    /// The version the side names, if it names one.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Side::Pinned(version) | Side::AtRef { version, .. } => Some(version),
+            Side::File(_) => None,
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Side> {
         if let Some((version, git_ref)) = text.split_once('@') {
             if !is_version(version) {
@@ -51,10 +59,11 @@ impl Side {
 }
 
 /// Where a side's spec file is, fetching it when needed: a pinned version
-/// into the specs folder (verified against its pin), a version at a ref
-/// into `cache` (verified when the ref is the pin's own).
+/// of `kind` into the specs folder (verified against its pin), a version at
+/// a ref into `cache` (verified when the ref is the pin's own).
 pub fn spec_file(
     side: &Side,
+    kind: Kind,
     lock: &Lock,
     paths: &SpecPaths,
     fetcher: &dyn Fn() -> Result<Fetcher>,
@@ -63,25 +72,25 @@ pub fn spec_file(
     match side {
         Side::File(path) => Ok(path.clone()),
         Side::Pinned(version) => {
-            let pin = lock.get(version).with_context(|| {
+            let pin = lock.get(kind, version).with_context(|| {
                 format!(
-                    "{version} is not pinned (pinned: {}); give VERSION@REF or a file",
-                    lock.versions().join(", ")
+                    "{kind} {version} is not pinned (pinned: {}); give VERSION@REF or a file",
+                    lock.versions(kind).join(", ")
                 )
             })?;
-            let fetched = fetcher()?.fetch(pin, None, &paths.dir)?;
+            let fetched = fetcher()?.fetch(pin, None, &paths.dir(kind))?;
             Ok(fetched_path(fetched))
         }
         Side::AtRef { version, git_ref } => {
             let fetcher = fetcher()?;
             let git_ref = fetcher.source().resolve_ref(git_ref);
-            let dir = cache.join(&git_ref);
+            let dir = cache.join(&git_ref).join(kind.as_str());
             std::fs::create_dir_all(&dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
-            match lock.get(version).filter(|pin| pin.git_ref == git_ref) {
+            match lock.get(kind, version).filter(|pin| pin.git_ref == git_ref) {
                 Some(pin) => Ok(fetched_path(fetcher.fetch(pin, Some(&git_ref), &dir)?)),
                 None => {
-                    fetcher.repin(version, &git_ref, &dir)?;
+                    fetcher.repin(kind, version, &git_ref, &dir)?;
                     Ok(dir.join(format!("{version}.yml")))
                 }
             }
@@ -96,22 +105,40 @@ fn fetched_path(fetched: Fetched) -> PathBuf {
 }
 
 /// The model of a spec file, with the workspace's overlays applied (those
-/// of its `info.version`), as generation sees it.
-pub fn model(path: &Path, workspace: &Path) -> Result<codegen::model::Api> {
+/// of its kind and version), as generation sees it. A webhooks document
+/// (one with events) is named by `version`, or its file name: its
+/// `info.version` says nothing useful.
+pub fn model(path: &Path, workspace: &Path, version: Option<&str>) -> Result<codegen::model::Api> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
     let mut value = codegen::load::parse(&name, &text)?;
+    let kind = if value.get(codegen::lower::WEBHOOKS).is_some() || value.get("webhooks").is_some() {
+        Kind::Webhooks
+    } else {
+        Kind::Bapi
+    };
     // The version decides the overlays.
-    let version = value
-        .pointer("/info/version")
-        .and_then(|v| v.as_str())
-        .with_context(|| format!("{name} has no `info.version`"))?
-        .to_string();
-    let overlays = crate::generate::overlays_for(workspace, &version)?;
+    let version = match (kind, version) {
+        (Kind::Webhooks, Some(v)) => v.to_string(),
+        (Kind::Webhooks, None) => path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        (Kind::Bapi, _) => value
+            .pointer("/info/version")
+            .and_then(|v| v.as_str())
+            .with_context(|| format!("{name} has no `info.version`"))?
+            .to_string(),
+    };
+    let overlays = crate::generate::overlays_for(workspace, kind, &version)?;
     codegen::load::apply_overlays(&mut value, &crate::generate::overlay_texts(&overlays))?;
     let spec = codegen::load::to_openapi(&name, &value)?;
-    Ok(codegen::lower::lower(&spec)?)
+    let mut api = codegen::lower::lower(&spec)?;
+    if kind == Kind::Webhooks {
+        api.version = version;
+    }
+    Ok(api)
 }
 
 /// How to render a report.
@@ -133,6 +160,19 @@ pub fn render(report: &Report, old_label: &str, new_label: &str, format: Format)
 fn headline(report: &Report) -> String {
     let ops = &report.operations;
     let moved = ops.moved.unwrap_or(0);
+    let events = &report.events;
+    if events != &Default::default() {
+        // A webhooks document: events, not operations.
+        return format!(
+            "events: {} added, {} removed, {} changed · schemas: {} added, {} removed, {} changed",
+            events.added,
+            events.removed,
+            events.changed,
+            report.schemas.added,
+            report.schemas.removed,
+            report.schemas.changed
+        );
+    }
     format!(
         "operations: {} added, {} removed, {} moved, {} changed (by method and path: {} added, {} removed) · schemas: {} added, {} removed, {} changed",
         ops.added,
@@ -167,8 +207,9 @@ fn grouped(report: &Report) -> Vec<(&str, Vec<&Change>)> {
         }
     }
     let rank = |g: &str| match g {
-        "schemas" => 1,
-        "rust" => 2,
+        "events" => 1,
+        "schemas" => 2,
+        "rust" => 3,
         _ => 0,
     };
     groups.sort_by(|a, b| (rank(a.0), a.0).cmp(&(rank(b.0), b.0)));
@@ -182,6 +223,7 @@ fn grouped(report: &Report) -> Vec<(&str, Vec<&Change>)> {
 
 fn group_title(group: &str) -> String {
     match group {
+        "events" => "Webhook events".into(),
         "schemas" => "Component schemas".into(),
         "rust" => "Rust API (what a user meets when switching the feature)".into(),
         tag => format!("Tag {tag}"),
@@ -232,7 +274,12 @@ fn text(report: &Report, old_label: &str, new_label: &str, color: bool) -> Strin
 
 fn markdown(report: &Report, old_label: &str, new_label: &str) -> String {
     let mut out = format!(
-        "## Clerk Backend API {old_label} → {new_label}\n\n{}\n\n**{}**\n",
+        "## Clerk {} {old_label} → {new_label}\n\n{}\n\n**{}**\n",
+        if report.events == Default::default() {
+            "Backend API"
+        } else {
+            "webhook events"
+        },
         headline(report),
         totals(report)
     );
@@ -273,8 +320,9 @@ fn markdown(report: &Report, old_label: &str, new_label: &str) -> String {
 
 /// The JSON shape (stable; new fields may be added, none removed):
 /// `{ "format": 1, "old": label, "new": label, "old_version", "new_version",
-///   "operations": {added, removed, moved, changed}, "schemas": {added,
-///   removed, changed}, "totals": {breaking, warning, info},
+///   "operations": {added, removed, moved, changed}, "events": {added,
+///   removed, changed}, "schemas": {added, removed, changed}, "totals":
+///   {breaking, warning, info},
 ///   "changes": [{severity, rule, group, subject, location, detail}] }`.
 fn json(report: &Report, old_label: &str, new_label: &str) -> String {
     let value = serde_json::json!({
@@ -284,6 +332,7 @@ fn json(report: &Report, old_label: &str, new_label: &str) -> String {
         "old_version": report.old,
         "new_version": report.new,
         "operations": report.operations,
+        "events": report.events,
         "schemas": report.schemas,
         "totals": {
             "breaking": report.count(Severity::Breaking),

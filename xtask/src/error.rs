@@ -6,8 +6,12 @@ use std::io;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FetchError {
-    #[error("unknown spec version {version:?}; the lock pins: {}", known.join(", "))]
-    UnknownVersion { version: String, known: Vec<String> },
+    #[error("unknown {kind} version {version:?}; the lock pins: {}", known.join(", "))]
+    UnknownVersion {
+        kind: crate::lock::Kind,
+        version: String,
+        known: Vec<String>,
+    },
 
     #[error("{url}: not found (HTTP 404); check the version and the ref")]
     NotFound { url: String },
@@ -112,7 +116,7 @@ fn unreachable_message(host: &str, reason: &str, upstream: bool) -> String {
     if upstream {
         format!(
             "cannot reach {host} ({reason}). Without network access, read the specs from a \
-             mirror with upstream's layout (<ref>/bapi/<version>.yml): \
+             mirror with upstream's layout (<ref>/<kind>/<version>.yml): \
              --mirror DIR_OR_URL, or CLERK_SPECS_MIRROR=DIR_OR_URL for every command and test"
         )
     } else {

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::FetchError;
 use crate::fsutil::{AtomicFile, DirLock, sweep_partials};
-use crate::lock::Pin;
+use crate::lock::{Kind, Lock, Pin, SpecPaths};
 use crate::source::Source;
 
 /// How often and how patiently transient failures are retried.
@@ -155,14 +155,22 @@ impl Fetcher {
         })
     }
 
-    /// Downloads `version` at `git_ref` into `dir` whatever its hash, and
-    /// returns the pin that describes it: the deliberate way to move a pin.
-    pub fn repin(&self, version: &str, git_ref: &str, dir: &Path) -> Result<Pin, FetchError> {
+    /// Downloads `version` of `kind` at `git_ref` into `dir` whatever its
+    /// hash, and returns the pin that describes it: the deliberate way to
+    /// move a pin.
+    pub fn repin(
+        &self,
+        kind: Kind,
+        version: &str,
+        git_ref: &str,
+        dir: &Path,
+    ) -> Result<Pin, FetchError> {
         let _lock = lock_dir(dir)?;
-        let upstream_path = Pin::upstream_path(version);
+        let upstream_path = Pin::upstream_path(kind, version);
         let target = dir.join(format!("{version}.yml"));
         let download = self.download(git_ref, &upstream_path, &target)?;
         let pin = Pin {
+            kind,
             version: version.to_string(),
             git_ref: git_ref.to_string(),
             path: upstream_path,
@@ -274,26 +282,33 @@ impl Fetcher {
     }
 }
 
-/// Makes sure the pinned spec of each of `versions` is in `dir`, verified,
-/// fetching the missing or altered ones: what `gen`, `diff` and the tests
-/// do before they read a spec, through the same [`Fetcher::fetch`] as
-/// `cargo xtask fetch`. Returns what was done for each version.
+/// Makes sure the pinned spec of each of `versions` of `kind` is in
+/// `specs/<kind>/`, verified, fetching the missing or altered ones: what
+/// `gen`, `diff` and the tests do before they read a spec, through the same
+/// [`Fetcher::fetch`] as `cargo xtask fetch`. Returns what was done for each
+/// version.
 pub fn ensure(
     fetcher: &Fetcher,
-    lock: &crate::lock::Lock,
-    dir: &Path,
+    lock: &Lock,
+    paths: &SpecPaths,
+    kind: Kind,
     versions: &[String],
 ) -> Result<Vec<(String, Fetched)>, FetchError> {
     versions
         .iter()
         .map(|version| {
             let pin = lock
-                .get(version)
+                .get(kind, version)
                 .ok_or_else(|| FetchError::UnknownVersion {
+                    kind,
                     version: version.clone(),
-                    known: lock.versions().into_iter().map(str::to_string).collect(),
+                    known: lock
+                        .versions(kind)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
                 })?;
-            Ok((version.clone(), fetcher.fetch(pin, None, dir)?))
+            Ok((version.clone(), fetcher.fetch(pin, None, &paths.dir(kind))?))
         })
         .collect()
 }

@@ -1,7 +1,8 @@
-//! `cargo xtask gen`: `specs/bapi/<V>.yml` → `clerk-api/src/v<V>/` (through
-//! `codegen`), plus the crate's list of version modules and features, and
-//! the conformance plan `tests/conformance/v<V>.rs` with the `tests`
-//! crate's matching features.
+//! `cargo xtask gen`: `specs/bapi/<V>.yml` → `clerk-api/src/v<V>/` and
+//! `specs/webhooks/<V>.yml` → `clerk-api/src/events/v<V>/` (through
+//! `codegen`), plus the crate's lists of version modules and features, the
+//! conformance plans `tests/conformance/v<V>.rs` with the `tests` crate's
+//! matching features, and the CLI's catalogs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -12,13 +13,14 @@ use codegen::load::OverlayText;
 
 use crate::fetch::file_sha256;
 use crate::fsutil::write_atomic;
-use crate::lock::{Lock, is_version};
+use crate::lock::{Kind, Lock, SpecPaths, is_version};
 
 /// The files `gen` owns, by path relative to the workspace.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
 /// What generating one version produced.
 pub struct VersionReport {
+    pub kind: Kind,
     pub version: String,
     pub api: codegen::model::Api,
     pub overlays: Vec<codegen::overlay::Applied>,
@@ -31,11 +33,11 @@ pub struct Overlay {
     pub sha256: String,
 }
 
-/// The overlays of a version, in the order they apply:
-/// `specs/overlays/all.yaml`, then `specs/overlays/<version>.yaml`.
-pub fn overlays_for(workspace: &Path, version: &str) -> Result<Vec<Overlay>> {
+/// The overlays of a version of `kind`, in the order they apply:
+/// `specs/overlays/<kind>.yaml`, then `specs/overlays/<kind>-<version>.yaml`.
+pub fn overlays_for(workspace: &Path, kind: Kind, version: &str) -> Result<Vec<Overlay>> {
     let mut overlays = Vec::new();
-    for name in ["all".to_string(), version.to_string()] {
+    for name in [kind.to_string(), format!("{kind}-{version}")] {
         let file = format!("specs/overlays/{name}.yaml");
         let path = workspace.join(&file);
         if !path.exists() {
@@ -49,25 +51,44 @@ pub fn overlays_for(workspace: &Path, version: &str) -> Result<Vec<Overlay>> {
     Ok(overlays)
 }
 
-/// Generates one version from its spec text and overlays.
-pub fn generate_version(
-    spec_file: &str,
-    sha256: &str,
-    text: &str,
-    overlays: &[Overlay],
-) -> Result<codegen::Generated> {
-    let provenance = Provenance {
+fn provenance(spec_file: &str, sha256: &str, overlays: &[Overlay]) -> Provenance {
+    Provenance {
         spec_file: spec_file.to_string(),
         sha256: sha256.to_string(),
         overlays: overlays
             .iter()
             .map(|o| (o.file.clone(), o.sha256.clone()))
             .collect(),
-    };
+    }
+}
+
+/// Generates one Backend API version from its spec text and overlays.
+pub fn generate_version(
+    spec_file: &str,
+    sha256: &str,
+    text: &str,
+    overlays: &[Overlay],
+) -> Result<codegen::Generated> {
     Ok(codegen::generate(
         text,
         &overlay_texts(overlays),
-        &provenance,
+        &provenance(spec_file, sha256, overlays),
+    )?)
+}
+
+/// Generates one webhooks version from its document and overlays.
+pub fn generate_events_version(
+    spec_file: &str,
+    sha256: &str,
+    text: &str,
+    overlays: &[Overlay],
+    version: &str,
+) -> Result<codegen::GeneratedEvents> {
+    Ok(codegen::generate_events(
+        text,
+        &overlay_texts(overlays),
+        &provenance(spec_file, sha256, overlays),
+        version,
     )?)
 }
 
@@ -82,90 +103,124 @@ pub fn overlay_texts(overlays: &[Overlay]) -> Vec<OverlayText<'_>> {
         .collect()
 }
 
-/// Generates `versions` from the verified specs in `spec_dir`, returning
-/// every file `gen` owns (the version folders, `versions.rs` and
-/// `Cargo.toml` of `clerk-api`; the conformance plans, their index and
-/// `Cargo.toml` of `tests`) as it should be.
+/// The verified text of a pinned spec in `specs/<kind>/`.
+fn pinned_text(
+    lock: &Lock,
+    paths: &SpecPaths,
+    kind: Kind,
+    version: &str,
+) -> Result<(String, String)> {
+    let pin = lock
+        .get(kind, version)
+        .with_context(|| format!("{kind} {version} is not pinned in the lock: pin it first with `cargo xtask fetch --kind {kind} --version {version} --ref main --update-lock`"))?;
+    let spec_path = paths.dir(kind).join(pin.file_name());
+    match file_sha256(&spec_path) {
+        Some((sha, size)) if sha == pin.sha256 && size == pin.size => {}
+        Some(_) => bail!(
+            "{} differs from its pin: run `cargo xtask fetch --kind {kind} --version {version}`",
+            spec_path.display()
+        ),
+        None => bail!(
+            "{} is missing: run `cargo xtask fetch --kind {kind} --version {version}`",
+            spec_path.display()
+        ),
+    }
+    let text = std::fs::read_to_string(&spec_path)
+        .with_context(|| format!("cannot read {}", spec_path.display()))?;
+    Ok((format!("specs/{kind}/{}", pin.file_name()), text))
+}
+
+/// Generates `wanted` (kind, version) from the verified specs under
+/// `paths`, returning every file `gen` owns as it should be: the version
+/// folders, `versions.rs`, `events/versions.rs` and `Cargo.toml` of
+/// `clerk-api`; the conformance plans, their index and `Cargo.toml` of
+/// `tests`; the CLI's catalogs, their index and `Cargo.toml`.
 pub fn generate(
     lock: &Lock,
-    spec_dir: &Path,
+    paths: &SpecPaths,
     workspace: &Path,
-    versions: &[String],
+    wanted: &[(Kind, String)],
 ) -> Result<(FileSet, Vec<VersionReport>)> {
     let crate_dir = &workspace.join("clerk-api");
     let mut files = FileSet::new();
     let mut reports = Vec::new();
-    for version in versions {
-        let pin = lock
-            .get(version)
-            .with_context(|| format!("{version} is not pinned in the lock: pin it first with `cargo xtask fetch --version {version} --ref main --update-lock`"))?;
-        let spec_path = spec_dir.join(pin.file_name());
-        match file_sha256(&spec_path) {
-            Some((sha, size)) if sha == pin.sha256 && size == pin.size => {}
-            Some(_) => bail!(
-                "{} differs from its pin: run `cargo xtask fetch --version {version}`",
-                spec_path.display()
-            ),
-            None => bail!(
-                "{} is missing: run `cargo xtask fetch --version {version}`",
-                spec_path.display()
-            ),
-        }
-        let text = std::fs::read_to_string(&spec_path)
-            .with_context(|| format!("cannot read {}", spec_path.display()))?;
-        let overlays = overlays_for(workspace, version)?;
-        let generated = generate_version(
-            &format!("specs/bapi/{}", pin.file_name()),
-            &pin.sha256,
-            &text,
-            &overlays,
-        )?;
-        if generated.api.version != *version {
-            bail!(
-                "{} says `info.version: {}`, but it is pinned as {version}",
-                spec_path.display(),
-                generated.api.version
-            );
-        }
-        for file in generated.files {
-            files.insert(Path::new("clerk-api/src").join(file.path), file.contents);
-        }
-        files.insert(
-            Path::new("tests/conformance").join(generated.conformance.path),
-            generated.conformance.contents,
-        );
-        files.insert(
-            Path::new("cli/src/catalog").join(generated.catalog.path),
-            generated.catalog.contents,
-        );
+    for (kind, version) in wanted {
+        let (kind, version) = (*kind, version.as_str());
+        let pin = lock.get(kind, version).context("checked by pinned_text")?;
+        let (spec_file, text) = pinned_text(lock, paths, kind, version)?;
+        let overlays = overlays_for(workspace, kind, version)?;
+        let (api, overlays_applied) = match kind {
+            Kind::Bapi => {
+                let generated = generate_version(&spec_file, &pin.sha256, &text, &overlays)?;
+                if generated.api.version != version {
+                    bail!(
+                        "{spec_file} says `info.version: {}`, but it is pinned as {version}",
+                        generated.api.version
+                    );
+                }
+                for file in generated.files {
+                    files.insert(Path::new("clerk-api/src").join(file.path), file.contents);
+                }
+                files.insert(
+                    Path::new("tests/conformance").join(generated.conformance.path),
+                    generated.conformance.contents,
+                );
+                files.insert(
+                    Path::new("cli/src/catalog").join(generated.catalog.path),
+                    generated.catalog.contents,
+                );
+                (generated.api, generated.overlays)
+            }
+            Kind::Webhooks => {
+                let generated =
+                    generate_events_version(&spec_file, &pin.sha256, &text, &overlays, version)?;
+                for file in generated.files {
+                    files.insert(Path::new("clerk-api/src").join(file.path), file.contents);
+                }
+                (generated.api, generated.overlays)
+            }
+        };
         reports.push(VersionReport {
-            version: version.clone(),
-            api: generated.api,
-            overlays: generated.overlays,
+            kind,
+            version: version.to_string(),
+            api,
+            overlays: overlays_applied,
         });
     }
 
     // Every version module in the crate after this run: the ones just made
     // and the ones already there.
-    let mut all: BTreeSet<String> = existing_versions(crate_dir);
-    all.extend(versions.iter().cloned());
-    let all: Vec<String> = all.into_iter().collect();
+    let all = |kind: Kind| -> Vec<String> {
+        let mut all: BTreeSet<String> = existing_versions(crate_dir, kind);
+        all.extend(
+            wanted
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, v)| v.clone()),
+        );
+        all.into_iter().collect()
+    };
+    let (bapi, webhooks) = (all(Kind::Bapi), all(Kind::Webhooks));
     files.insert(
         PathBuf::from("clerk-api/src/versions.rs"),
-        codegen::emit::versions_file(&all)?,
+        codegen::emit::versions_file(&bapi)?,
+    );
+    files.insert(
+        PathBuf::from("clerk-api/src/events/versions.rs"),
+        codegen::emit::events_versions_file(&webhooks)?,
     );
     files.insert(
         PathBuf::from("tests/conformance/mod.rs"),
-        codegen::emit::conformance_index(&all)?,
+        codegen::emit::conformance_index(&bapi)?,
     );
     files.insert(
         PathBuf::from("cli/src/catalog/versions.rs"),
-        codegen::emit::catalog_index(&all)?,
+        codegen::emit::catalog_index(&bapi)?,
     );
-    // `clerk-api`: `v2025-11-10 = []`; `tests` and `cli`:
-    // `v2025-11-10 = ["clerk-api/v2025-11-10"]`; the CLI has every version
-    // by default.
-    for (manifest, enables, default_all) in [
+    // `clerk-api`: `v2025-11-10 = []`, `events-2025-04-15 = ["events"]`;
+    // `tests`: the same, enabling `clerk-api`'s; `cli`: the Backend API
+    // versions, every one by default.
+    for (manifest, enables, cli) in [
         ("clerk-api/Cargo.toml", None, false),
         ("tests/Cargo.toml", Some("clerk-api"), false),
         ("cli/Cargo.toml", Some("clerk-api"), true),
@@ -176,17 +231,30 @@ pub fn generate(
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        let webhooks: &[String] = if cli { &[] } else { &webhooks };
         files.insert(
             PathBuf::from(manifest),
-            with_features(manifest, &text, &all, enables, default_all)?,
+            with_features(manifest, &text, &bapi, webhooks, enables, cli)?,
         );
     }
     Ok((files, reports))
 }
 
-/// Versions that have a generated module in the crate.
-pub fn existing_versions(crate_dir: &Path) -> BTreeSet<String> {
-    let Ok(entries) = std::fs::read_dir(crate_dir.join("src")) else {
+/// The folder of a kind's version modules in `clerk-api/src`.
+fn modules_dir(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Bapi => "clerk-api/src",
+        Kind::Webhooks => "clerk-api/src/events",
+    }
+}
+
+/// Versions of `kind` that have a generated module in the crate.
+pub fn existing_versions(crate_dir: &Path, kind: Kind) -> BTreeSet<String> {
+    let dir = match kind {
+        Kind::Bapi => crate_dir.join("src"),
+        Kind::Webhooks => crate_dir.join("src/events"),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return BTreeSet::new();
     };
     entries
@@ -199,12 +267,15 @@ pub fn existing_versions(crate_dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// The manifest with one feature per version (`v2025-11-10 = []`, or
-/// `["<enables>/v2025-11-10"]`) and its other features untouched.
+/// The manifest with one feature per version (`v2025-11-10 = []`,
+/// `events-2025-04-15 = ["events"]`, or with `<enables>/` the same feature
+/// of `clerk-api`) and its other features untouched; `default_all` makes
+/// every Backend API version a default feature.
 fn with_features(
     name: &str,
     manifest: &str,
-    versions: &[String],
+    bapi: &[String],
+    webhooks: &[String],
     enables: Option<&str>,
     default_all: bool,
 ) -> Result<String> {
@@ -219,31 +290,42 @@ fn with_features(
     let stale: Vec<String> = features
         .iter()
         .map(|(k, _)| k.to_string())
-        .filter(|k| k.strip_prefix('v').is_some_and(is_version))
+        .filter(|k| {
+            Kind::ALL.iter().any(|kind| {
+                k.strip_prefix(kind.feature_prefix())
+                    .is_some_and(is_version)
+            })
+        })
         .collect();
     for key in stale {
         features.remove(&key);
     }
-    for version in versions {
-        let mut enabled = toml_edit::Array::new();
-        if let Some(dependency) = enables {
-            enabled.push(format!("{dependency}/v{version}"));
+    for (kind, versions) in [(Kind::Bapi, bapi), (Kind::Webhooks, webhooks)] {
+        for version in versions {
+            let feature = kind.feature(version);
+            let mut enabled = toml_edit::Array::new();
+            match enables {
+                Some(dependency) => enabled.push(format!("{dependency}/{feature}")),
+                // The typed events need the runtime's `events` module.
+                None if kind == Kind::Webhooks => enabled.push("events"),
+                None => {}
+            }
+            features.insert(&feature, toml_edit::value(enabled));
         }
-        features.insert(&format!("v{version}"), toml_edit::value(enabled));
     }
     if default_all {
-        let all: toml_edit::Array = versions.iter().map(|v| format!("v{v}")).collect();
+        let all: toml_edit::Array = bapi.iter().map(|v| Kind::Bapi.feature(v)).collect();
         features.insert("default", toml_edit::value(all));
     }
     Ok(doc.to_string())
 }
 
-/// Files under the version folders of `versions` that `files` does not
+/// Files under the version folders of `wanted` that `files` does not
 /// contain: left over from an earlier run, to be deleted.
-pub fn stale_files(workspace: &Path, files: &FileSet, versions: &[String]) -> Vec<PathBuf> {
+pub fn stale_files(workspace: &Path, files: &FileSet, wanted: &[(Kind, String)]) -> Vec<PathBuf> {
     let mut stale = Vec::new();
-    for version in versions {
-        let dir = Path::new("clerk-api/src").join(codegen::naming::version_module(version));
+    for (kind, version) in wanted {
+        let dir = Path::new(modules_dir(*kind)).join(codegen::naming::version_module(version));
         let Ok(entries) = std::fs::read_dir(workspace.join(&dir)) else {
             continue;
         };

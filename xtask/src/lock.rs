@@ -1,5 +1,6 @@
-//! `specs/bapi.lock`: which upstream file each spec version is pinned to,
-//! and the sha256 and size that file must have.
+//! `specs/specs.lock`: which upstream file each spec is pinned to, and the
+//! sha256 and size that file must have. A spec is a kind (the Backend API,
+//! `bapi`, or the events Clerk sends to webhooks, `webhooks`) and a version.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -10,14 +11,60 @@ use serde::{Deserialize, Serialize};
 use crate::fsutil::write_atomic;
 
 const HEADER: &str = "\
-# Pins of Clerk's Backend API specs (https://github.com/clerk/openapi-specs).
-# Each entry names the upstream commit and path of one version's spec and the
-# sha256 and size the file must have. `cargo xtask fetch` downloads and checks
-# them into specs/bapi/; `cargo xtask fetch --version V --ref REF --update-lock`
-# is the deliberate way to move a pin. Written by xtask: edit with care.
+# Pins of Clerk's specs (https://github.com/clerk/openapi-specs): the Backend
+# API (kind bapi) and the events sent to webhooks (kind webhooks). Each entry
+# names the upstream commit and path of one version's spec and the sha256 and
+# size the file must have. `cargo xtask fetch` downloads and checks them into
+# specs/<kind>/; `cargo xtask fetch --version V --ref REF --update-lock` is the
+# deliberate way to move a pin. Written by xtask: edit with care.
 ";
 
-/// The parsed lock file: one pin per spec version, sorted by version.
+/// What a spec describes, and the folder it lives in upstream and in
+/// `specs/`.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The Backend API (`bapi/<version>.yml`).
+    #[default]
+    Bapi,
+    /// The events Clerk sends to webhook endpoints (`webhooks/<version>.yml`).
+    Webhooks,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Bapi, Kind::Webhooks];
+
+    /// The folder name: `bapi` or `webhooks`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Bapi => "bapi",
+            Kind::Webhooks => "webhooks",
+        }
+    }
+
+    /// The `clerk-api` feature of a version: `v2025-11-10` for the Backend
+    /// API, `events-2025-04-15` for webhook events.
+    pub fn feature(self, version: &str) -> String {
+        format!("{}{version}", self.feature_prefix())
+    }
+
+    pub fn feature_prefix(self) -> &'static str {
+        match self {
+            Kind::Bapi => "v",
+            Kind::Webhooks => "events-",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The parsed lock file: one pin per kind and version, sorted.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lock {
     #[serde(default, rename = "spec")]
@@ -27,7 +74,10 @@ pub struct Lock {
 /// One spec version pinned to an upstream file with known content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pin {
-    /// The API version, e.g. `2025-11-10`.
+    /// `bapi` when the entry does not say.
+    #[serde(default)]
+    pub kind: Kind,
+    /// The version, e.g. `2025-11-10`.
     pub version: String,
     /// The upstream git ref (a commit) the file is read at.
     #[serde(rename = "ref")]
@@ -42,13 +92,18 @@ pub struct Pin {
 
 impl Pin {
     /// The path of a version's spec inside the upstream repository.
-    pub fn upstream_path(version: &str) -> String {
-        format!("bapi/{version}.yml")
+    pub fn upstream_path(kind: Kind, version: &str) -> String {
+        format!("{kind}/{version}.yml")
     }
 
-    /// The file name the spec gets in `specs/bapi/`.
+    /// The file name the spec gets in `specs/<kind>/`.
     pub fn file_name(&self) -> String {
         format!("{}.yml", self.version)
+    }
+
+    /// `bapi 2025-11-10`, for messages.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.kind, self.version)
     }
 }
 
@@ -94,7 +149,7 @@ impl Lock {
     pub fn parse(text: &str) -> Result<Lock> {
         let lock: Lock = toml::from_str(text)?;
         for (i, pin) in lock.pins.iter().enumerate() {
-            let at = format!("[[spec]] #{} (version {:?})", i + 1, pin.version);
+            let at = format!("[[spec]] #{} ({} {:?})", i + 1, pin.kind, pin.version);
             if !is_version(&pin.version) {
                 bail!("{at}: version must look like YYYY-MM-DD");
             }
@@ -104,35 +159,60 @@ impl Lock {
             if pin.git_ref.is_empty() || pin.path.is_empty() {
                 bail!("{at}: ref and path must not be empty");
             }
-            if lock.pins[..i].iter().any(|p| p.version == pin.version) {
+            if lock.pins[..i]
+                .iter()
+                .any(|p| p.kind == pin.kind && p.version == pin.version)
+            {
                 bail!("{at}: version pinned twice");
             }
         }
         Ok(lock)
     }
 
-    /// Writes the lock atomically, entries sorted by version.
+    /// Writes the lock atomically, entries sorted by kind and version.
     pub fn save(&self, path: &Path) -> Result<()> {
         let mut sorted = self.clone();
-        sorted.pins.sort_by(|a, b| a.version.cmp(&b.version));
+        sorted
+            .pins
+            .sort_by(|a, b| (a.kind, &a.version).cmp(&(b.kind, &b.version)));
         let body = toml::to_string(&sorted).context("cannot serialise the lock")?;
         write_atomic(path, format!("{HEADER}\n{body}").as_bytes())
     }
 
-    pub fn get(&self, version: &str) -> Option<&Pin> {
-        self.pins.iter().find(|p| p.version == version)
+    pub fn get(&self, kind: Kind, version: &str) -> Option<&Pin> {
+        self.pins
+            .iter()
+            .find(|p| p.kind == kind && p.version == version)
     }
 
-    /// The pinned versions, oldest first.
-    pub fn versions(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.pins.iter().map(|p| p.version.as_str()).collect();
+    /// The pinned versions of `kind`, oldest first.
+    pub fn versions(&self, kind: Kind) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .pins
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.version.as_str())
+            .collect();
         v.sort_unstable();
         v
     }
 
-    /// Sets the pin of `pin.version`, returning the pin it replaced.
+    /// The kinds that pin `version`.
+    pub fn kinds_of(&self, version: &str) -> Vec<Kind> {
+        Kind::ALL
+            .into_iter()
+            .filter(|kind| self.get(*kind, version).is_some())
+            .collect()
+    }
+
+    /// Sets the pin of `pin.kind` and `pin.version`, returning the pin it
+    /// replaced.
     pub fn upsert(&mut self, pin: Pin) -> Option<Pin> {
-        match self.pins.iter_mut().find(|p| p.version == pin.version) {
+        match self
+            .pins
+            .iter_mut()
+            .find(|p| p.kind == pin.kind && p.version == pin.version)
+        {
             Some(slot) => Some(std::mem::replace(slot, pin)),
             None => {
                 self.pins.push(pin);
@@ -146,15 +226,21 @@ impl Lock {
 #[derive(Debug, Clone)]
 pub struct SpecPaths {
     pub lock: PathBuf,
-    pub dir: PathBuf,
+    /// The folder of the `<kind>/` folders specs are fetched into.
+    pub root: PathBuf,
 }
 
 impl SpecPaths {
     pub fn in_workspace(root: &Path) -> Self {
         SpecPaths {
-            lock: root.join("specs/bapi.lock"),
-            dir: root.join("specs/bapi"),
+            lock: root.join("specs/specs.lock"),
+            root: root.join("specs"),
         }
+    }
+
+    /// `specs/<kind>/`.
+    pub fn dir(&self, kind: Kind) -> PathBuf {
+        self.root.join(kind.as_str())
     }
 }
 
@@ -164,6 +250,7 @@ mod tests {
 
     const PIN: &str = r#"
 [[spec]]
+kind = "bapi"
 version = "2025-11-10"
 ref = "7987d1b776258d5ddd9163e1a03d256b5ac4d64a"
 path = "bapi/2025-11-10.yml"
@@ -175,7 +262,8 @@ size = 718644
     fn parses_and_round_trips() {
         let lock = Lock::parse(PIN).unwrap();
         assert_eq!(lock.pins.len(), 1);
-        assert_eq!(lock.get("2025-11-10").unwrap().size, 718644);
+        assert_eq!(lock.get(Kind::Bapi, "2025-11-10").unwrap().size, 718644);
+        assert!(lock.get(Kind::Webhooks, "2025-11-10").is_none());
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bapi.lock");
         lock.save(&path).unwrap();
@@ -194,6 +282,14 @@ size = 718644
         let twice = format!("{PIN}{PIN}");
         let err = Lock::parse(&twice).unwrap_err().to_string();
         assert!(err.contains("pinned twice"), "{err}");
+        // One version in two kinds is two pins; no kind means bapi.
+        let kinds = format!(
+            "{PIN}{}",
+            PIN.replace("kind = \"bapi\"", "kind = \"webhooks\"")
+        );
+        assert_eq!(Lock::parse(&kinds).unwrap().kinds_of("2025-11-10").len(), 2);
+        let implicit = PIN.replace("kind = \"bapi\"\n", "");
+        assert_eq!(Lock::parse(&implicit).unwrap().pins[0].kind, Kind::Bapi);
 
         let bad_version = PIN.replace("version = \"2025-11-10\"", "version = \"latest\"");
         let err = Lock::parse(&bad_version).unwrap_err().to_string();

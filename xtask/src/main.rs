@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use xtask::error::FetchError;
 use xtask::fetch::{Fetched, Fetcher};
-use xtask::lock::{Lock, Pin, SpecPaths, is_commit, is_version};
+use xtask::lock::{Kind, Lock, Pin, SpecPaths, is_commit, is_version};
 use xtask::source::{MIRROR_ENV, Source};
 use xtask::{generate, versions, workspace_root};
 
@@ -26,14 +26,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Download pinned specs into specs/bapi/, verified against specs/bapi.lock.
+    /// Download pinned specs into specs/<kind>/, verified against specs/specs.lock.
     ///
     /// A file already present with the pinned sha256 is kept as it is; a
     /// download whose sha256 or size differs from the pin is an error and
     /// writes nothing.
     Fetch(FetchArgs),
     /// List the spec versions upstream (or a mirror) offers, and for each
-    /// whether it is pinned, present in specs/bapi/ and generated.
+    /// whether it is pinned, present in specs/<kind>/ and generated.
     Versions(VersionsArgs),
     /// Generate clerk-api's module for spec versions (from the fetched,
     /// verified specs), and its list of version modules and features.
@@ -41,7 +41,7 @@ enum Command {
     /// What changed between two spec versions, and what breaks for a Rust
     /// user switching the feature. Each side is a pinned version
     /// (2025-04-10), a version at a git ref (2025-11-10@f8ab645c) or a
-    /// spec file.
+    /// spec file; `--kind webhooks` compares webhooks versions.
     Diff(DiffArgs),
     /// Benchmark: build time of clerk-api per version feature (its
     /// dependencies already built), debug and release, against clerk-rs.
@@ -64,6 +64,9 @@ struct DiffArgs {
     /// Exit with status 1 when a change this severe (or worse) is found.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     fail_on: Option<FailOn>,
+    /// The kind of the pinned versions compared.
+    #[arg(long, value_enum, default_value = "bapi")]
+    kind: KindArg,
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]
@@ -93,11 +96,32 @@ struct BenchBuildArgs {
     clerk_rs: String,
 }
 
+/// `--kind`: which specs a command is about.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    /// The Backend API (`bapi/<version>.yml`).
+    Bapi,
+    /// The events Clerk sends to webhooks (`webhooks/<version>.yml`).
+    Webhooks,
+}
+
+impl From<KindArg> for Kind {
+    fn from(arg: KindArg) -> Kind {
+        match arg {
+            KindArg::Bapi => Kind::Bapi,
+            KindArg::Webhooks => Kind::Webhooks,
+        }
+    }
+}
+
 #[derive(Args)]
 struct GenArgs {
     /// A version to generate, e.g. 2025-11-10 (repeatable) [default: --all]
     #[arg(long = "version", value_name = "V", conflicts_with = "all")]
     versions: Vec<String>,
+    /// Only specs of this kind [default: the kind that pins each version, or every kind]
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
     /// Generate every pinned version.
     #[arg(long)]
     all: bool,
@@ -108,7 +132,7 @@ struct GenArgs {
     #[arg(long)]
     verbose: bool,
     /// Where to fetch pinned specs that are missing from: a mirror with
-    /// upstream's layout (<ref>/bapi/<version>.yml), a folder or an
+    /// upstream's layout (<ref>/<kind>/<version>.yml), a folder or an
     /// http(s) URL [default: upstream]
     #[arg(long, value_name = "DIR_OR_URL", env = MIRROR_ENV)]
     mirror: Option<String>,
@@ -118,7 +142,7 @@ struct GenArgs {
 
 #[derive(Args)]
 struct SourceArgs {
-    /// Read from a mirror with upstream's layout (<ref>/bapi/<version>.yml):
+    /// Read from a mirror with upstream's layout (<ref>/<kind>/<version>.yml):
     /// a folder or an http(s) URL.
     #[arg(long, value_name = "DIR_OR_URL", env = MIRROR_ENV)]
     mirror: Option<String>,
@@ -129,10 +153,10 @@ struct SourceArgs {
 
 #[derive(Args)]
 struct PathArgs {
-    /// The lock file [default: specs/bapi.lock in the workspace]
+    /// The lock file [default: specs/specs.lock in the workspace]
     #[arg(long, value_name = "FILE")]
     lock: Option<PathBuf>,
-    /// The folder specs are fetched into [default: specs/bapi in the workspace]
+    /// The folder whose <kind>/ folders specs are fetched into [default: specs in the workspace]
     #[arg(long, value_name = "DIR")]
     specs_dir: Option<PathBuf>,
 }
@@ -142,7 +166,7 @@ impl PathArgs {
         let default = SpecPaths::in_workspace(&workspace_root());
         SpecPaths {
             lock: self.lock.clone().unwrap_or(default.lock),
-            dir: self.specs_dir.clone().unwrap_or(default.dir),
+            root: self.specs_dir.clone().unwrap_or(default.root),
         }
     }
 }
@@ -152,6 +176,10 @@ struct FetchArgs {
     /// A version to fetch, e.g. 2025-11-10 (repeatable) [default: --all]
     #[arg(long = "version", value_name = "V", conflicts_with = "all")]
     versions: Vec<String>,
+    /// Only specs of this kind [default: the kind that pins each version
+    /// (bapi for a new pin), or every kind]
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
     /// Fetch every pinned version.
     #[arg(long)]
     all: bool,
@@ -167,6 +195,9 @@ struct FetchArgs {
 
 #[derive(Args)]
 struct VersionsArgs {
+    /// Only specs of this kind [default: every kind]
+    #[arg(long, value_enum)]
+    kind: Option<KindArg>,
     #[command(flatten)]
     source: SourceArgs,
     #[command(flatten)]
@@ -191,6 +222,60 @@ fn main() -> ExitCode {
     }
 }
 
+/// The (kind, version) pairs a command is about: every pin (of `kind`, if
+/// given) when no version is named; else each version, of `kind` or of the
+/// one kind that pins it. `new_pins` allows versions not pinned yet
+/// (`--update-lock`), of `kind` or else of the Backend API.
+fn select(
+    lock: &Lock,
+    kind: Option<Kind>,
+    versions: &[String],
+    new_pins: bool,
+) -> Result<Vec<(Kind, String)>> {
+    if versions.is_empty() {
+        let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+        return Ok(kinds
+            .into_iter()
+            .flat_map(|k| {
+                lock.versions(k)
+                    .into_iter()
+                    .map(move |v| (k, v.to_string()))
+            })
+            .collect());
+    }
+    versions
+        .iter()
+        .map(|version| {
+            if !is_version(version) {
+                bail!("{version:?} is not a spec version: expected YYYY-MM-DD, e.g. 2025-11-10");
+            }
+            let kinds = lock.kinds_of(version);
+            match (kind, kinds.as_slice()) {
+                (Some(k), _) if new_pins || kinds.contains(&k) => Ok((k, version.clone())),
+                (None, [one]) => Ok((*one, version.clone())),
+                (None, []) if new_pins => Ok((Kind::Bapi, version.clone())),
+                (None, [_, _, ..]) => bail!(
+                    "{version} is pinned as {}: say which with --kind",
+                    kinds
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+                (k, _) => {
+                    let k = k.unwrap_or(Kind::Bapi);
+                    Err(FetchError::UnknownVersion {
+                        kind: k,
+                        version: version.clone(),
+                        known: lock.versions(k).into_iter().map(str::to_string).collect(),
+                    }
+                    .into())
+                }
+            }
+        })
+        .collect()
+}
+
 fn fetch(args: FetchArgs) -> Result<ExitCode> {
     let paths = args.paths.resolve();
     let mut lock = if args.update_lock && !paths.lock.exists() {
@@ -198,23 +283,12 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     } else {
         Lock::load(&paths.lock)?
     };
-    let wanted: Vec<String> = if args.versions.is_empty() {
-        lock.versions().into_iter().map(str::to_string).collect()
-    } else {
-        args.versions.clone()
-    };
-    for version in &wanted {
-        if !is_version(version) {
-            bail!("{version:?} is not a spec version: expected YYYY-MM-DD, e.g. 2025-11-10");
-        }
-        if !args.update_lock && lock.get(version).is_none() {
-            return Err(FetchError::UnknownVersion {
-                version: version.clone(),
-                known: lock.versions().into_iter().map(str::to_string).collect(),
-            }
-            .into());
-        }
-    }
+    let wanted = select(
+        &lock,
+        args.kind.map(Kind::from),
+        &args.versions,
+        args.update_lock,
+    )?;
     let source = Source::from_mirror(args.source.mirror.as_deref());
     let fetcher = Fetcher::new(source)?.with_progress(std::io::stderr().is_terminal());
     eprintln!("reading from {}", fetcher.source());
@@ -228,19 +302,21 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
     }
 
     let (mut failed, mut fetched) = (0, 0);
-    for version in &wanted {
+    for (kind, version) in &wanted {
+        let (kind, version) = (*kind, version.as_str());
         let outcome = if args.update_lock {
             repin(
                 &fetcher,
                 &mut lock,
+                kind,
                 version,
                 git_ref.unwrap_or_default(),
                 &paths,
             )
         } else {
-            let pin = lock.get(version).context("checked above")?;
+            let pin = lock.get(kind, version).context("checked by select")?;
             fetcher
-                .fetch(pin, git_ref, &paths.dir)
+                .fetch(pin, git_ref, &paths.dir(kind))
                 .map(|fetched| match fetched {
                     Fetched::UpToDate { .. } => "up to date".to_string(),
                     Fetched::Written {
@@ -257,7 +333,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
                 .map_err(anyhow::Error::from)
         };
         match outcome {
-            Ok(message) => println!("{version}  {message}"),
+            Ok(message) => println!("{kind} {version}  {message}"),
             Err(e) if is_unreachable(&e) => {
                 // Said once: every other version would fail the same way.
                 eprintln!("error: {e:#}");
@@ -270,7 +346,7 @@ fn fetch(args: FetchArgs) -> Result<ExitCode> {
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("{version}  error: {e:#}");
+                eprintln!("{kind} {version}  error: {e:#}");
             }
         }
         fetched += 1;
@@ -289,16 +365,18 @@ fn is_unreachable(error: &anyhow::Error) -> bool {
         .is_some_and(|e| matches!(e.last(), FetchError::Unreachable { .. }))
 }
 
-/// Moves (or adds) the pin of `version` to `git_ref` and says what changed.
+/// Moves (or adds) the pin of `version` of `kind` to `git_ref` and says
+/// what changed.
 fn repin(
     fetcher: &Fetcher,
     lock: &mut Lock,
+    kind: Kind,
     version: &str,
     git_ref: &str,
     paths: &SpecPaths,
 ) -> Result<String> {
-    let new = fetcher.repin(version, git_ref, &paths.dir)?;
-    let message = match lock.get(version) {
+    let new = fetcher.repin(kind, version, git_ref, &paths.dir(kind))?;
+    let message = match lock.get(kind, version) {
         None => format!("pinned (new): {new}"),
         Some(old) if *old == new => format!("pin unchanged: {new}"),
         Some(old) => pin_change(old, &new),
@@ -326,72 +404,104 @@ fn list_versions(args: VersionsArgs) -> Result<ExitCode> {
     let lock = Lock::load(&paths.lock)?;
     let source = Source::from_mirror(args.source.mirror.as_deref());
     let fetcher = Fetcher::new(source)?;
-    let offered = fetcher
-        .source()
-        .list_versions(fetcher.http(), args.source.git_ref.as_deref())
-        .with_context(|| format!("cannot list the versions of {}", fetcher.source()))?;
     let manifest = workspace_root().join("clerk-api/Cargo.toml");
-    let generated: BTreeSet<String> = versions::generated_versions(&manifest)?;
-    println!("versions offered by {}:", fetcher.source());
-    print!(
-        "{}",
-        versions::render(&versions::states(&offered, &lock, &paths.dir, &generated))
-    );
+    let kinds = args.kind.map_or(Kind::ALL.to_vec(), |k| vec![k.into()]);
+    for (i, kind) in kinds.into_iter().enumerate() {
+        let offered = fetcher
+            .source()
+            .list_versions(fetcher.http(), kind, args.source.git_ref.as_deref())
+            .with_context(|| format!("cannot list the {kind} versions of {}", fetcher.source()))?;
+        let generated: BTreeSet<String> = versions::generated_versions(&manifest, kind)?;
+        if i > 0 {
+            println!();
+        }
+        println!("{kind} versions offered by {}:", fetcher.source());
+        print!(
+            "{}",
+            versions::render(
+                &versions::states(&offered, &lock, kind, &paths.dir(kind), &generated),
+                kind
+            )
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 fn generate(args: GenArgs) -> Result<ExitCode> {
     let paths = args.paths.resolve();
     let lock = Lock::load(&paths.lock)?;
-    let wanted: Vec<String> = if args.versions.is_empty() {
-        lock.versions().into_iter().map(str::to_string).collect()
-    } else {
-        args.versions.clone()
-    };
+    let wanted = select(&lock, args.kind.map(Kind::from), &args.versions, false)?;
     let workspace = workspace_root();
     // A spec that is missing (a fresh clone) or altered is fetched first,
     // verified against its pin.
     let fetcher = Fetcher::new(Source::from_mirror(args.mirror.as_deref()))?
         .with_progress(std::io::stderr().is_terminal());
-    for (version, fetched) in xtask::fetch::ensure(&fetcher, &lock, &paths.dir, &wanted)? {
-        if let Fetched::Written { location, .. } = fetched {
-            eprintln!("{version}  fetched and verified from {location}");
+    for kind in Kind::ALL {
+        let versions: Vec<String> = wanted
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, v)| v.clone())
+            .collect();
+        for (version, fetched) in xtask::fetch::ensure(&fetcher, &lock, &paths, kind, &versions)? {
+            if let Fetched::Written { location, .. } = fetched {
+                eprintln!("{kind} {version}  fetched and verified from {location}");
+            }
         }
     }
-    let (files, reports) = generate::generate(&lock, &paths.dir, &workspace, &wanted)?;
-    println!(
-        "{:<12} {:>10} {:>8} {:>7} {:>9} {:>14}",
-        "version", "operations", "schemas", "types", "untyped", "lines of code"
-    );
-    for report in &reports {
-        let module = format!(
-            "clerk-api/src/{}/",
-            codegen::naming::version_module(&report.version)
-        );
-        let lines: usize = files
+    let (files, reports) = generate::generate(&lock, &paths, &workspace, &wanted)?;
+    let lines_under = |module: &str| -> usize {
+        files
             .iter()
-            .filter(|(p, _)| p.starts_with(&module))
+            .filter(|(p, _)| p.starts_with(module))
             .map(|(_, c)| c.lines().count())
-            .sum();
-        let api = &report.api;
+            .sum()
+    };
+    for kind in Kind::ALL {
+        let of_kind: Vec<_> = reports.iter().filter(|r| r.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let (things, parent) = match kind {
+            Kind::Bapi => ("operations", "clerk-api/src"),
+            Kind::Webhooks => ("events", "clerk-api/src/events"),
+        };
         println!(
             "{:<12} {:>10} {:>8} {:>7} {:>9} {:>14}",
-            report.version,
-            api.operations.len(),
-            api.component_schemas().count(),
-            api.types.len(),
-            api.untyped.len(),
-            lines
+            format!("{kind}"),
+            things,
+            "schemas",
+            "types",
+            "untyped",
+            "lines of code"
         );
-        for place in &api.untyped {
-            println!("    untyped #{}: {}", place.pointer, place.reason);
-        }
-        if args.verbose {
-            for applied in &report.overlays {
-                println!(
-                    "    overlay {}: matched {} nodes",
-                    applied.action, applied.matched
-                );
+        for report in of_kind {
+            let api = &report.api;
+            let module = format!(
+                "{parent}/{}/",
+                codegen::naming::version_module(&report.version)
+            );
+            println!(
+                "{:<12} {:>10} {:>8} {:>7} {:>9} {:>14}",
+                report.version,
+                match kind {
+                    Kind::Bapi => api.operations.len(),
+                    Kind::Webhooks => api.events.len(),
+                },
+                api.component_schemas().count(),
+                api.types.len(),
+                api.untyped.len(),
+                lines_under(&module)
+            );
+            for place in &api.untyped {
+                println!("    untyped #{}: {}", place.pointer, place.reason);
+            }
+            if args.verbose {
+                for applied in &report.overlays {
+                    println!(
+                        "    overlay {}: matched {} nodes",
+                        applied.action, applied.matched
+                    );
+                }
             }
         }
     }
@@ -433,10 +543,11 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
         || -> Result<Fetcher> { Ok(Fetcher::new(Source::from_mirror(mirror.as_deref()))?) };
     let cache = workspace.join("target/diff-specs");
     let mut models = Vec::new();
+    let kind = Kind::from(args.kind);
     for text in [old, new] {
         let side = Side::parse(text)?;
-        let file = spec_file(&side, &lock, &paths, &fetcher, &cache)?;
-        models.push(model(&file, &workspace)?);
+        let file = spec_file(&side, kind, &lock, &paths, &fetcher, &cache)?;
+        models.push(model(&file, &workspace, side.version())?);
     }
     let report = codegen::diff::diff(&models[0], &models[1]);
     let format = match args.format {
@@ -460,7 +571,7 @@ fn diff(args: DiffArgs) -> Result<ExitCode> {
 fn bench_build(args: BenchBuildArgs) -> Result<ExitCode> {
     let workspace = workspace_root();
     let versions: Vec<String> = if args.versions.is_empty() {
-        generate::existing_versions(&workspace.join("clerk-api"))
+        generate::existing_versions(&workspace.join("clerk-api"), Kind::Bapi)
             .into_iter()
             .collect()
     } else {

@@ -1,4 +1,4 @@
-//! A local folder with upstream's layout (`<ref>/bapi/<version>.yml`), for
+//! A local folder with upstream's layout (`<ref>/<kind>/<version>.yml`), for
 //! the tests that exercise mirrors: the configured mirror itself when it is
 //! a folder, else one assembled from the configured source (upstream, or a
 //! URL mirror) through the same verified fetch as everything else.
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::fetch::Fetcher;
-use crate::lock::{Lock, Pin};
+use crate::lock::{Kind, Lock, Pin};
 use crate::source::Source;
 
 /// The first published revision of 2025-11-10 (158 operations), which the
@@ -16,6 +16,7 @@ use crate::source::Source;
 /// pinned files.
 pub fn first_2025_11_10() -> Pin {
     Pin {
+        kind: Kind::Bapi,
         version: "2025-11-10".into(),
         git_ref: "f8ab645c25e044a3e59ab4156d51c005241a2df5".into(),
         path: "bapi/2025-11-10.yml".into(),

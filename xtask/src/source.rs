@@ -1,5 +1,5 @@
 //! Where specs are read from: upstream GitHub, or a mirror with the same
-//! layout (`<ref>/bapi/<version>.yml`) as a local folder or an http(s) URL.
+//! layout (`<ref>/<kind>/<version>.yml`) as a local folder or an http(s) URL.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -7,13 +7,13 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use crate::error::FetchError;
-use crate::lock::is_version;
+use crate::lock::{Kind, is_version};
 
 /// Raw files of the upstream repository, by ref and path.
 pub const UPSTREAM_RAW: &str = "https://raw.githubusercontent.com/clerk/openapi-specs";
-/// The GitHub contents API of the upstream repository's `bapi/` folder.
-pub const UPSTREAM_CONTENTS_API: &str =
-    "https://api.github.com/repos/clerk/openapi-specs/contents/bapi";
+/// The GitHub contents API of the upstream repository (its `<kind>/`
+/// folders are listed).
+pub const UPSTREAM_CONTENTS_API: &str = "https://api.github.com/repos/clerk/openapi-specs/contents";
 /// The ref `versions` lists upstream when none is given.
 pub const UPSTREAM_DEFAULT_REF: &str = "main";
 /// The environment variable that names a mirror (same as `--mirror`).
@@ -132,12 +132,13 @@ impl Source {
         }
     }
 
-    /// The versions offered, each with the refs that offer it: at `git_ref`
-    /// if given; otherwise upstream's default branch, or every ref of a
-    /// mirror.
+    /// The versions of `kind` offered, each with the refs that offer it: at
+    /// `git_ref` if given; otherwise upstream's default branch, or every ref
+    /// of a mirror.
     pub fn list_versions(
         &self,
         http: &reqwest::blocking::Client,
+        kind: Kind,
         git_ref: Option<&str>,
     ) -> Result<BTreeMap<String, BTreeSet<String>>, FetchError> {
         let refs = match (git_ref, self) {
@@ -149,19 +150,20 @@ impl Source {
         let mut offered: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for r in refs {
             let names = match self {
-                Source::Upstream => contents_api_entries(http, &r)?,
+                Source::Upstream => contents_api_entries(http, kind, &r)?,
                 Source::Folder(root) => {
-                    let dir = root.join(&r).join("bapi");
+                    let dir = root.join(&r).join(kind.as_str());
                     if !dir.is_dir() {
                         continue;
                     }
                     folder_entries(&dir, false)?
                 }
-                Source::Url(base) => match index_entries(http, &format!("{base}/{r}/bapi/"), false)
-                {
-                    Err(FetchError::NotFound { .. }) => continue,
-                    other => other?,
-                },
+                Source::Url(base) => {
+                    match index_entries(http, &format!("{base}/{r}/{kind}/"), false) {
+                        Err(FetchError::NotFound { .. }) => continue,
+                        other => other?,
+                    }
+                }
             };
             for version in names.iter().filter_map(|n| n.strip_suffix(".yml")) {
                 if is_version(version) {
@@ -302,9 +304,10 @@ fn hrefs(html: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// File names in upstream's `bapi/` at `git_ref`, from the contents API.
+/// File names in upstream's `<kind>/` at `git_ref`, from the contents API.
 fn contents_api_entries(
     http: &reqwest::blocking::Client,
+    kind: Kind,
     git_ref: &str,
 ) -> Result<Vec<String>, FetchError> {
     #[derive(serde::Deserialize)]
@@ -313,7 +316,7 @@ fn contents_api_entries(
         #[serde(rename = "type")]
         kind: String,
     }
-    let url = format!("{UPSTREAM_CONTENTS_API}?ref={git_ref}");
+    let url = format!("{UPSTREAM_CONTENTS_API}/{kind}?ref={git_ref}");
     let entries: Vec<Entry> = get(http, &url)?.json().map_err(|e| FetchError::Invalid {
         location: url.clone(),
         message: format!("not a GitHub contents listing: {e}"),

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::fetch::file_sha256;
-use crate::lock::{Lock, is_version};
+use crate::lock::{Kind, Lock, is_version};
 
 /// The state of one spec version in this workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,16 +49,17 @@ impl Local {
 pub fn states(
     offered: &BTreeMap<String, BTreeSet<String>>,
     lock: &Lock,
+    kind: Kind,
     spec_dir: &Path,
     generated: &BTreeSet<String>,
 ) -> Vec<VersionState> {
     let mut all: BTreeSet<String> = offered.keys().cloned().collect();
-    all.extend(lock.pins.iter().map(|p| p.version.clone()));
+    all.extend(lock.versions(kind).into_iter().map(str::to_string));
     all.extend(generated.iter().cloned());
     all.extend(local_versions(spec_dir));
     all.into_iter()
         .map(|version| {
-            let pin = lock.get(&version);
+            let pin = lock.get(kind, &version);
             let local = match (file_sha256(&spec_dir.join(format!("{version}.yml"))), pin) {
                 (None, _) => Local::Missing,
                 (Some(_), None) => Local::Unpinned,
@@ -92,8 +93,12 @@ fn local_versions(spec_dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The versions `clerk-api` has a feature for (`v2025-11-10` → `2025-11-10`).
-pub fn generated_versions(clerk_api_manifest: &Path) -> anyhow::Result<BTreeSet<String>> {
+/// The versions of `kind` that `clerk-api` has a feature for
+/// (`v2025-11-10` → `2025-11-10`, `events-2025-04-15` → `2025-04-15`).
+pub fn generated_versions(
+    clerk_api_manifest: &Path,
+    kind: Kind,
+) -> anyhow::Result<BTreeSet<String>> {
     use anyhow::Context;
     let text = std::fs::read_to_string(clerk_api_manifest)
         .with_context(|| format!("cannot read {}", clerk_api_manifest.display()))?;
@@ -104,13 +109,16 @@ pub fn generated_versions(clerk_api_manifest: &Path) -> anyhow::Result<BTreeSet<
         .and_then(|f| f.as_table())
         .into_iter()
         .flat_map(|features| features.keys())
-        .filter_map(|k| k.strip_prefix('v').filter(|v| is_version(v)))
+        .filter_map(|k| {
+            k.strip_prefix(kind.feature_prefix())
+                .filter(|v| is_version(v))
+        })
         .map(str::to_string)
         .collect())
 }
 
-/// A plain-text table of the states.
-pub fn render(states: &[VersionState]) -> String {
+/// A plain-text table of the states of `kind`'s versions.
+pub fn render(states: &[VersionState], kind: Kind) -> String {
     let short = |r: &str| r.chars().take(12).collect::<String>();
     let rows: Vec<[String; 5]> = states
         .iter()
@@ -132,11 +140,12 @@ pub fn render(states: &[VersionState]) -> String {
             ]
         })
         .collect();
+    let spec_dir = format!("specs/{kind}");
     let header = [
         "version",
         "offered at",
         "pinned at",
-        "specs/bapi",
+        spec_dir.as_str(),
         "generated",
     ];
     let widths: Vec<usize> = (0..header.len())
@@ -174,6 +183,7 @@ mod tests {
         let lock = Lock {
             pins: vec![
                 Pin {
+                    kind: Kind::Bapi,
                     version: "2025-11-10".into(),
                     git_ref: "abc".into(),
                     path: "bapi/2025-11-10.yml".into(),
@@ -182,6 +192,7 @@ mod tests {
                     size: 3,
                 },
                 Pin {
+                    kind: Kind::Bapi,
                     version: "2021-02-05".into(),
                     git_ref: "abc".into(),
                     path: "bapi/2021-02-05.yml".into(),
@@ -195,7 +206,7 @@ mod tests {
             BTreeSet::from(["abc".to_string(), "def".to_string()]),
         )]);
         let generated = BTreeSet::from(["2025-11-10".to_string()]);
-        let got = states(&offered, &lock, dir.path(), &generated);
+        let got = states(&offered, &lock, Kind::Bapi, dir.path(), &generated);
         let summary: Vec<_> = got
             .iter()
             .map(|s| (s.version.as_str(), s.offered_at.len(), s.local, s.generated))
@@ -208,7 +219,7 @@ mod tests {
                 ("2026-01-01", 0, Local::Unpinned, false),
             ]
         );
-        let table = render(&got);
+        let table = render(&got, Kind::Bapi);
         assert!(table.starts_with("version"), "{table}");
         assert!(table.contains("2025-11-10  abc, def"), "{table}");
     }
@@ -219,12 +230,16 @@ mod tests {
         let manifest = dir.path().join("Cargo.toml");
         std::fs::write(
             &manifest,
-            "[package]\nname='x'\n[features]\ndefault=[]\nv2025-11-10=[]\nvalidation=[]\n",
+            "[package]\nname='x'\n[features]\ndefault=[]\nv2025-11-10=[]\nevents-2025-04-15=[]\nvalidation=[]\n",
         )
         .unwrap();
         assert_eq!(
-            generated_versions(&manifest).unwrap(),
+            generated_versions(&manifest, Kind::Bapi).unwrap(),
             BTreeSet::from(["2025-11-10".to_string()])
+        );
+        assert_eq!(
+            generated_versions(&manifest, Kind::Webhooks).unwrap(),
+            BTreeSet::from(["2025-04-15".to_string()])
         );
     }
 }

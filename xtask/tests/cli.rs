@@ -15,7 +15,7 @@ fn workspace() -> PathBuf {
 /// mirror), else one assembled from upstream or a URL mirror (see
 /// `xtask::mirror::local_mirror`), shared with the `tests` crate.
 fn mirror() -> PathBuf {
-    let lock = xtask::lock::Lock::load(&workspace().join("specs/bapi.lock")).unwrap();
+    let lock = xtask::lock::Lock::load(&workspace().join("specs/specs.lock")).unwrap();
     let cache = workspace().join("target/test-mirror");
     std::thread::spawn(move || xtask::mirror::local_mirror(&lock, &cache))
         .join()
@@ -25,7 +25,7 @@ fn mirror() -> PathBuf {
 
 /// The number of pinned versions.
 fn pinned() -> usize {
-    xtask::lock::Lock::load(&workspace().join("specs/bapi.lock"))
+    xtask::lock::Lock::load(&workspace().join("specs/specs.lock"))
         .unwrap()
         .pins
         .len()
@@ -40,19 +40,24 @@ impl Scratch {
     fn new() -> Scratch {
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(
-            workspace().join("specs/bapi.lock"),
-            dir.path().join("bapi.lock"),
+            workspace().join("specs/specs.lock"),
+            dir.path().join("specs.lock"),
         )
         .unwrap();
         Scratch { dir }
     }
 
     fn lock(&self) -> PathBuf {
-        self.dir.path().join("bapi.lock")
+        self.dir.path().join("specs.lock")
     }
 
+    /// The folder of the `<kind>/` folders (`--specs-dir`).
     fn specs(&self) -> PathBuf {
-        self.dir.path().join("bapi")
+        self.dir.path().join("specs")
+    }
+
+    fn bapi(&self) -> PathBuf {
+        self.specs().join("bapi")
     }
 
     fn xtask(&self, args: &[&str]) -> Output {
@@ -99,7 +104,7 @@ fn the_mirror_can_come_from_the_environment() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(scratch.specs().join("2025-03-12.yml").is_file());
+    assert!(scratch.bapi().join("2025-03-12.yml").is_file());
 }
 
 #[test]
@@ -109,7 +114,7 @@ fn an_unknown_version_lists_the_known_ones() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("unknown spec version \"2030-01-01\""),
+        stderr.contains("unknown bapi version \"2030-01-01\""),
         "{stderr}"
     );
     assert!(
@@ -140,7 +145,7 @@ fn a_hash_mismatch_names_the_file_and_both_hashes() {
     for needle in ["sha256 mismatch", "2025-11-10.yml", &wrong, real] {
         assert!(stderr.contains(needle), "{needle:?} missing from: {stderr}");
     }
-    assert!(!scratch.specs().join("2025-11-10.yml").exists());
+    assert!(!scratch.bapi().join("2025-11-10.yml").exists());
 }
 
 #[test]
@@ -187,7 +192,39 @@ fn update_lock_moves_a_pin_and_says_what_changed() {
     assert!(text(&back(&scratch).stdout).contains("pin unchanged"));
     assert_eq!(
         std::fs::read_to_string(scratch.lock()).unwrap(),
-        std::fs::read_to_string(workspace().join("specs/bapi.lock")).unwrap()
+        std::fs::read_to_string(workspace().join("specs/specs.lock")).unwrap()
+    );
+}
+
+#[test]
+fn a_webhooks_version_is_fetched_by_its_kind() {
+    let scratch = Scratch::new();
+    let mirror = mirror().display().to_string();
+    // The version is pinned as webhooks only: no --kind needed.
+    let out = scratch.xtask(&["fetch", "--version", "2025-04-15", "--mirror", &mirror]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("webhooks 2025-04-15  fetched "),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(scratch.specs().join("webhooks/2025-04-15.yml").is_file());
+    // A bapi version asked for as webhooks is unknown there.
+    let out = scratch.xtask(&[
+        "fetch",
+        "--kind",
+        "webhooks",
+        "--version",
+        "2025-11-10",
+        "--mirror",
+        &mirror,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr)
+            .contains("unknown webhooks version \"2025-11-10\"; the lock pins: 2025-04-15"),
+        "{}",
+        text(&out.stderr)
     );
 }
 
@@ -209,13 +246,31 @@ fn versions_shows_offered_pinned_local_and_generated() {
     let out = scratch.xtask(&["versions", "--mirror", &mirror]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    let rows: Vec<&str> = stdout.lines().skip(2).collect();
-    assert_eq!(rows.len(), pinned(), "{stdout}");
+    // Two tables: the Backend API's, then the webhooks'.
+    let (bapi, webhooks) = stdout.split_once("\n\n").expect("two tables");
+    assert!(bapi.starts_with("bapi versions offered by"), "{stdout}");
+    assert!(
+        webhooks.starts_with("webhooks versions offered by"),
+        "{stdout}"
+    );
+    let rows: Vec<&str> = bapi.lines().skip(2).collect();
+    assert_eq!(
+        rows.len() + webhooks.lines().skip(2).count(),
+        pinned(),
+        "{stdout}"
+    );
     let row = |v: &str| *rows.iter().find(|r| r.starts_with(v)).unwrap();
     assert!(row("2025-03-12").contains("verified"), "{stdout}");
     assert!(row("2025-04-10").contains("missing"), "{stdout}");
     assert!(
         row("2025-11-10").contains("7987d1b77625, f8ab645c25e0"),
+        "{stdout}"
+    );
+    assert!(webhooks.contains("specs/webhooks"), "{stdout}");
+    assert!(
+        webhooks
+            .lines()
+            .any(|l| l.starts_with("2025-04-15") && l.ends_with("yes")),
         "{stdout}"
     );
 }
@@ -300,7 +355,7 @@ fn gen_fetches_a_missing_spec_first() {
         "{}",
         text(&out.stderr)
     );
-    assert!(scratch.specs().join("2025-03-12.yml").is_file());
+    assert!(scratch.bapi().join("2025-03-12.yml").is_file());
 
     // A second run finds it verified and says nothing about fetching.
     let again = scratch.xtask(&[

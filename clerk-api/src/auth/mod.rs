@@ -72,6 +72,7 @@ pub use token::{MAX_TOKEN_LEN, SESSION_COOKIE, TokenSource, token_from_headers};
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub use self::axum::{AuthRejection, ClerkLayer, ClerkService};
 
+use crate::clock::{Clock, unix_seconds};
 use error::shown;
 use keys::{CachePolicy, JwksCache, Key, KeySource};
 use session::Claims;
@@ -215,8 +216,6 @@ struct Inner {
     validations: [Validation; 3],
 }
 
-type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
-
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
@@ -276,7 +275,7 @@ impl Default for VerifierBuilder {
                 min_refetch_interval: Duration::from_secs(10),
                 fetch_timeout: Duration::from_secs(10),
             },
-            clock: Arc::new(SystemTime::now),
+            clock: crate::clock::system(),
         }
     }
 }
@@ -675,11 +674,4 @@ fn signed_claims(
                 )),
             }
         })
-}
-
-fn unix_seconds(time: SystemTime) -> i64 {
-    match time.duration_since(SystemTime::UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
-    }
 }

@@ -7,6 +7,7 @@
 
 mod catalog;
 mod conformance;
+mod events;
 mod operations;
 mod types;
 
@@ -63,6 +64,51 @@ pub fn emit(api: &Api, provenance: &Provenance) -> Result<Vec<File>, crate::Erro
         });
     }
     Ok(files)
+}
+
+/// The files of one webhooks version's module, relative to
+/// `clerk-api/src/`: `events/v<V>/mod.rs` and `events/v<V>/types.rs`.
+pub fn emit_events(api: &Api, provenance: &Provenance) -> Result<Vec<File>, crate::Error> {
+    let module = format!("events/{}", version_module(&api.version));
+    let header = header(provenance);
+    let mut files = Vec::new();
+    for (name, tokens) in [
+        ("mod.rs", events::root(api)),
+        ("types.rs", types::emit(api)),
+    ] {
+        let path = format!("{module}/{name}");
+        files.push(File {
+            contents: format(&header, tokens, &path)?,
+            path,
+        });
+    }
+    Ok(files)
+}
+
+/// `events/versions.rs`: the webhooks version modules of `clerk-api`, each
+/// behind its feature (`events-2025-04-15`).
+pub fn events_versions_file(versions: &[String]) -> Result<String, crate::Error> {
+    let modules = versions.iter().map(|v| {
+        let feature = format!("events-{v}");
+        let module = ident(&version_module(v));
+        let path = format!("{}/mod.rs", version_module(v));
+        let doc = doc(&format!(
+            "Clerk webhook events, version `{v}` (feature `{feature}`)."
+        ));
+        quote! {
+            #doc
+            #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+            #[path = #path]
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
+    format(
+        &index_header("the webhook event modules of clerk-api"),
+        quote! { #(#modules)* },
+        "events/versions.rs",
+    )
 }
 
 /// The conformance plan of one version, `tests/conformance/v<V>.rs`: a
