@@ -2,6 +2,7 @@
 //! whose answers a test scripts (files, directory listings, error statuses,
 //! bodies cut short), and the local mirror of Clerk's specs.
 
+pub mod example;
 pub mod fixtures;
 pub mod jwt;
 pub mod webhook;
@@ -390,6 +391,13 @@ pub fn prism() -> PathBuf {
 /// up to date) by `cargo build --workspace --examples`: the same feature
 /// set as `cargo test --workspace`, so nothing is rebuilt there.
 pub fn example_binaries() -> HashMap<String, PathBuf> {
+    // Built once per test binary: tests that start examples at once would
+    // otherwise each run cargo, one after another on its lock.
+    static BUILT: std::sync::OnceLock<HashMap<String, PathBuf>> = std::sync::OnceLock::new();
+    BUILT.get_or_init(build_examples).clone()
+}
+
+fn build_examples() -> HashMap<String, PathBuf> {
     let mut cargo = std::process::Command::new(env!("CARGO"));
     // Variables cargo sets for this test would change build scripts'
     // fingerprints and rebuild dependencies for nothing.

@@ -2,10 +2,7 @@
 //! `CLERK_SECRET_KEY` and `CLERK_API_URL` set, against a mock server on
 //! 127.0.0.1. Checks what they send and what they print.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::process::Output;
-use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
@@ -17,12 +14,9 @@ const KEY: &str = "sk_test_examples_key";
 
 /// Runs example `name` with `args` against `server`.
 async fn run(name: &str, server: &MockServer, args: &[&str]) -> Output {
-    static BINARIES: OnceLock<HashMap<String, PathBuf>> = OnceLock::new();
-    let binary = BINARIES
-        .get_or_init(tests::example_binaries)
-        .get(name)
-        .unwrap_or_else(|| panic!("no example {name}"))
-        .clone();
+    let binary = tests::example_binaries()
+        .remove(name)
+        .unwrap_or_else(|| panic!("no example {name}"));
     let mut command = std::process::Command::new(binary);
     command
         .args(args)
