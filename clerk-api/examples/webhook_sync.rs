@@ -119,7 +119,10 @@ fn delete(db: &Connection, table: &str, id: Option<&str>) -> rusqlite::Result<us
 }
 
 /// Applies one delivery, once: `Ok(None)` if it was applied before.
-fn apply(db: &mut Connection, delivery: &Delivery<Event>) -> rusqlite::Result<Option<&'static str>> {
+fn apply(
+    db: &mut Connection,
+    delivery: &Delivery<Event>,
+) -> rusqlite::Result<Option<&'static str>> {
     let tx = db.transaction()?;
     let seen: Option<String> = tx
         .query_row(
@@ -164,15 +167,25 @@ async fn receive(
     Verified(delivery): Verified<Event>,
 ) -> (StatusCode, Json<Value>) {
     let outcome = {
-        let mut db = app.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut db = app
+            .db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         apply(&mut db, &delivery)
     };
     let status = match outcome {
         Ok(Some(outcome)) => outcome,
         Ok(None) => "duplicate",
         Err(e) => {
-            eprintln!("{} {}: database error: {e}", delivery.id, delivery.event.event_type());
-            return (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": "database"})));
+            eprintln!(
+                "{} {}: database error: {e}",
+                delivery.id,
+                delivery.event.event_type()
+            );
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"error": "database"})),
+            );
         }
     };
     eprintln!("{} {} {status}", delivery.id, delivery.event.event_type());
@@ -194,7 +207,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_state(app);
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".to_string());
     let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}")).await?;
-    eprintln!("listening on http://{}, writing to {path}", listener.local_addr()?);
+    eprintln!(
+        "listening on http://{}, writing to {path}",
+        listener.local_addr()?
+    );
     axum::serve(listener, router).await?;
     Ok(())
 }

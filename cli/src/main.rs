@@ -3,8 +3,11 @@
 
 mod call;
 mod catalog;
+#[rustfmt::skip]
+mod models;
 mod output;
 mod search;
+mod webhooks;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -39,6 +42,9 @@ Examples:
             clerk organizations create --name \"Acme Corp\" --created-by user_123
             clerk users list --all --output json
             clerk request GET /users --query limit=5
+  webhooks  clerk webhooks events
+            clerk webhooks show user.created
+            clerk webhooks verify --headers headers.txt --body body.json
   key       clerk whoami";
 
 const EXIT_CODES: &str = "\
@@ -90,6 +96,39 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Clone)]
+pub enum WebhooksCommand {
+    /// Every event type, with its summary.
+    Events,
+    /// The payload schema of one event type (`user.created`).
+    Show { event: String },
+    /// Verifies a captured delivery with the endpoint's signing secret:
+    /// its signature, then its timestamp.
+    Verify {
+        /// The request's headers, `Name: value` per line (svix-id,
+        /// svix-timestamp, svix-signature).
+        #[arg(long, value_name = "FILE")]
+        headers: std::path::PathBuf,
+        /// The request's body, byte for byte.
+        #[arg(long, value_name = "FILE")]
+        body: std::path::PathBuf,
+        /// The environment variable that holds the secret.
+        #[arg(
+            long,
+            value_name = "VAR",
+            default_value = "CLERK_WEBHOOK_SIGNING_SECRET"
+        )]
+        secret_env: String,
+        /// Check the signature only: a capture is older than the 5 minutes
+        /// a live endpoint allows.
+        #[arg(long)]
+        any_time: bool,
+    },
+    /// An operation of the Backend API's `webhooks` group.
+    #[command(external_subcommand)]
+    Operation(Vec<String>),
+}
+
+#[derive(Subcommand, Clone)]
 pub enum Command {
     /// Every tag with its number of operations.
     Tags,
@@ -117,6 +156,16 @@ pub enum Command {
     },
     /// Checks the key in CLERK_SECRET_KEY and shows its environment prefix.
     Whoami,
+    /// The events Clerk sends to webhook endpoints, and offline
+    /// verification of a captured delivery. (`clerk webhooks OP` still calls
+    /// the Backend API's own webhooks operations.)
+    Webhooks {
+        /// The webhooks version [default: the newest]
+        #[arg(long, global = true, value_name = "VERSION")]
+        webhooks_version: Option<String>,
+        #[command(subcommand)]
+        command: WebhooksCommand,
+    },
     /// GROUP NAME [PATH ARGS…] [--PARAM VALUE…] [--data JSON] [--all]
     #[command(external_subcommand)]
     Call(Vec<String>),
@@ -217,20 +266,48 @@ fn main() -> ExitCode {
             query,
             data,
         } => call::raw(&cli, catalog, method, path, query, data.as_deref()),
-        Command::Call(words) => {
-            // Global options after `GROUP NAME` reach us inside `words`.
-            let (cli, words) = match take_globals(&cli, words) {
-                Ok(found) => found,
+        Command::Webhooks {
+            webhooks_version,
+            command,
+        } => {
+            if let WebhooksCommand::Operation(words) = command {
+                let mut words = words.clone();
+                words.insert(0, "webhooks".into());
+                return call_operation(&cli, &words);
+            }
+            let api = match webhooks::model(webhooks_version.as_deref()) {
+                Ok(api) => api,
                 Err(e) => return fail(exit::USAGE, &e),
             };
-            let catalog = match Catalog::get(cli.api_version.as_deref()) {
-                Ok(c) => c,
-                Err(e) => return fail(exit::USAGE, &e),
-            };
-            call::operation(&cli, catalog, &words)
+            match command {
+                WebhooksCommand::Events => webhooks::events(&api),
+                WebhooksCommand::Show { event } => webhooks::show(&api, event),
+                WebhooksCommand::Verify {
+                    headers,
+                    body,
+                    secret_env,
+                    any_time,
+                } => webhooks::verify(&api, headers, body, secret_env, *any_time),
+                WebhooksCommand::Operation(_) => exit::USAGE,
+            }
         }
+        Command::Call(words) => return call_operation(&cli, words),
     };
     ExitCode::from(code)
+}
+
+/// `clerk GROUP NAME …`: an operation of the catalog.
+fn call_operation(cli: &Cli, words: &[String]) -> ExitCode {
+    // Global options after `GROUP NAME` reach us inside `words`.
+    let (cli, words) = match take_globals(cli, words) {
+        Ok(found) => found,
+        Err(e) => return fail(exit::USAGE, &e),
+    };
+    let catalog = match Catalog::get(cli.api_version.as_deref()) {
+        Ok(c) => c,
+        Err(e) => return fail(exit::USAGE, &e),
+    };
+    ExitCode::from(call::operation(&cli, catalog, &words))
 }
 
 /// Moves the global options out of an operation's arguments.
@@ -276,8 +353,13 @@ fn take_globals(cli: &Cli, words: &[String]) -> Result<(Cli, Vec<String>), Strin
 
 /// Prints `message` as an error and returns `code`.
 pub fn fail(code: u8, message: &str) -> ExitCode {
+    ExitCode::from(error(code, message))
+}
+
+/// Prints `message` as an error and returns `code`, as a number.
+pub fn error(code: u8, message: &str) -> u8 {
     eprintln!("error: {message}");
-    ExitCode::from(code)
+    code
 }
 
 /// Prints to stdout; a closed pipe (`clerk tags | head`) ends the program

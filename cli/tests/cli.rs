@@ -403,3 +403,143 @@ fn every_compiled_in_version_can_be_picked() {
         stderr(&unknown)
     );
 }
+
+/// `clerk webhooks …` with a secret in the environment; no server needed.
+fn clerk_webhooks(args: &[&str], secret: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_clerk"));
+    command
+        .arg("webhooks")
+        .args(args)
+        .env_remove("CLERK_WEBHOOK_SIGNING_SECRET")
+        .stdin(std::process::Stdio::null());
+    if let Some(secret) = secret {
+        command.env("CLERK_WEBHOOK_SIGNING_SECRET", secret);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn webhooks_lists_and_shows_the_events() {
+    let out = clerk_webhooks(&["events"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("45 events of webhooks version 2025-04-15:"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 46);
+    assert!(
+        text.lines().any(|l| l.starts_with("session.pending ")),
+        "{text}"
+    );
+
+    let out = clerk_webhooks(&["show", "user.created"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("variant Event::UserCreated"), "{text}");
+    assert!(text.contains("  data*: User\n"), "{text}");
+    assert!(
+        text.contains("    primary_email_address_id*: string | null"),
+        "{text}"
+    );
+
+    let out = clerk_webhooks(&["show", "user.create"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean user.created"),
+        "{}",
+        stderr(&out)
+    );
+    let out = clerk_webhooks(&["events", "--webhooks-version", "2099-01-01"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("known: 2025-04-15"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn webhooks_verify_checks_a_captured_delivery_offline() {
+    // Svix's published test vector, as a request log would show it.
+    let dir = tempfile::tempdir().unwrap();
+    let headers = dir.path().join("headers.txt");
+    let body = dir.path().join("body.json");
+    std::fs::write(
+        &headers,
+        "POST /webhooks HTTP/1.1\nsvix-id: msg_p5jXN8AQM9LWM0D4loKWxJek\nsvix-timestamp: 1614265330\n\
+         svix-signature: v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=\ncontent-type: application/json\n",
+    )
+    .unwrap();
+    std::fs::write(&body, r#"{"test": 2432232314}"#).unwrap();
+    let files = [
+        "--headers",
+        headers.to_str().unwrap(),
+        "--body",
+        body.to_str().unwrap(),
+    ];
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    let out = clerk_webhooks(
+        &[&["verify"], &files[..], &["--any-time"]].concat(),
+        Some(secret),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "signature: valid (delivery msg_p5jXN8AQM9LWM0D4loKWxJek, timestamp 1614265330)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("event: the body has no `type`"), "{text}");
+    assert!(!text.contains("MfKQ9r8G") && !stderr(&out).contains("MfKQ9r8G"));
+
+    // Without --any-time, a capture from 2021 is too old for a live endpoint.
+    let out = clerk_webhooks(&[&["verify"], &files[..]].concat(), Some(secret));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("too old"), "{}", stderr(&out));
+
+    // A body that was not signed.
+    std::fs::write(&body, r#"{"test": 2432232315}"#).unwrap();
+    let out = clerk_webhooks(
+        &[&["verify"], &files[..], &["--any-time"]].concat(),
+        Some(secret),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no_matching_signature"),
+        "{}",
+        stderr(&out)
+    );
+
+    // No secret.
+    let out = clerk_webhooks(&[&["verify"], &files[..]].concat(), None);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(
+        stderr(&out).contains("CLERK_WEBHOOK_SIGNING_SECRET"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhooks_operations_of_the_backend_api_still_work() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/webhooks/svix_url"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"svix_url": "https://app.svix.com/login#key=x"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let out = clerk_async(
+        &server,
+        &["webhooks", "generate_svix_auth_url", "--output", "json"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("svix_url"), "{}", stdout(&out));
+}

@@ -11,11 +11,13 @@ pub mod emit;
 pub mod error;
 pub mod load;
 pub mod lower;
-pub mod model;
 pub mod naming;
 pub mod overlay;
 pub mod sample;
 
+/// The model, in a crate of its own (`clerk-api-model`) so that the `clerk`
+/// CLI can read it without the generator.
+pub use clerk_api_model as model;
 pub use error::Error;
 
 /// A generated version: its model, its files, and what the overlays did.

@@ -84,7 +84,12 @@ impl Example {
     }
 
     /// `POST route` with `headers` and `body`: status and body.
-    pub async fn post(&self, route: &str, headers: &[(&str, String)], body: Vec<u8>) -> (u16, String) {
+    pub async fn post(
+        &self,
+        route: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> (u16, String) {
         let mut request = reqwest::Client::new()
             .post(format!("{}{route}", self.base))
             .header("content-type", "application/json")
@@ -108,4 +113,3 @@ impl Drop for Example {
         let _ = self.child.wait();
     }
 }
-

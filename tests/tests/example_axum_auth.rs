@@ -56,13 +56,16 @@ async fn check_routes(example: &Example) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn with_a_pem_key_and_no_network() {
-    let example = Example::start("axum_auth", &[
-        ("CLERK_JWT_KEY", keys().a.pem()),
-        (
-            "CLERK_AUTHORIZED_PARTIES",
-            "https://app.example.com, http://localhost:5173".into(),
-        ),
-    ]);
+    let example = Example::start(
+        "axum_auth",
+        &[
+            ("CLERK_JWT_KEY", keys().a.pem()),
+            (
+                "CLERK_AUTHORIZED_PARTIES",
+                "https://app.example.com, http://localhost:5173".into(),
+            ),
+        ],
+    );
     check_routes(&example).await;
 }
 
@@ -75,11 +78,14 @@ async fn with_a_secret_key_and_the_backend_apis_jwks() {
         .expect(1)
         .mount(&backend)
         .await;
-    let example = Example::start("axum_auth", &[
-        ("CLERK_SECRET_KEY", "sk_test_example_secret".into()),
-        ("CLERK_API_URL", backend.uri()),
-        ("CLERK_AUTHORIZED_PARTIES", "https://app.example.com".into()),
-    ]);
+    let example = Example::start(
+        "axum_auth",
+        &[
+            ("CLERK_SECRET_KEY", "sk_test_example_secret".into()),
+            ("CLERK_API_URL", backend.uri()),
+            ("CLERK_AUTHORIZED_PARTIES", "https://app.example.com".into()),
+        ],
+    );
     check_routes(&example).await;
     assert!(
         example

@@ -11,7 +11,8 @@ use tests::webhook::{SVIX_SECRET, headers};
 fn example(event: &str) -> Value {
     let (_, text) = tests::pinned_spec_of(xtask::lock::Kind::Webhooks, "2025-04-15");
     let document = codegen::load::parse("webhooks.yml", &text).unwrap();
-    let content = &document["x-webhooks"][event]["post"]["requestBody"]["content"]["application/json"];
+    let content =
+        &document["x-webhooks"][event]["post"]["requestBody"]["content"]["application/json"];
     match content.get("example") {
         Some(example) => example.clone(),
         None => {
@@ -100,7 +101,11 @@ async fn users_organizations_and_memberships_follow_the_deliveries() {
     assert_eq!(users.len(), 1, "{users:?}");
     assert_eq!(users[0][0], json!(user_id));
     assert_eq!(users[0][4], json!(0));
-    assert_eq!(users[0][3], json!("ada@example.com"), "the primary email: {users:?}");
+    assert_eq!(
+        users[0][3],
+        json!("ada@example.com"),
+        "the primary email: {users:?}"
+    );
 
     // A redelivery (same svix-id, even with other content) changes nothing.
     created["data"]["first_name"] = json!("Changed");
@@ -119,7 +124,10 @@ async fn users_organizations_and_memberships_follow_the_deliveries() {
     stale["data"]["updated_at"] = json!(stamp + 10);
     stale["data"]["first_name"] = json!("Stale");
     assert_eq!(sync.deliver("msg_3", &stale).await.0, 200);
-    assert_eq!(sync.rows("SELECT first_name FROM users")[0][0], json!("Grace"));
+    assert_eq!(
+        sync.rows("SELECT first_name FROM users")[0][0],
+        json!("Grace")
+    );
 
     // Organizations and memberships.
     let org = example("organization.created");
@@ -127,11 +135,15 @@ async fn users_organizations_and_memberships_follow_the_deliveries() {
     assert_eq!(sync.deliver("msg_4", &org).await.0, 200);
     let membership = example("organizationMembership.created");
     assert_eq!(sync.deliver("msg_5", &membership).await.0, 200);
-    let memberships = sync.rows("SELECT id, organization_id, user_id, role, deleted FROM memberships");
+    let memberships =
+        sync.rows("SELECT id, organization_id, user_id, role, deleted FROM memberships");
     assert_eq!(memberships.len(), 1, "{memberships:?}");
     assert_eq!(memberships[0][3], membership["data"]["role"]);
     assert_eq!(memberships[0][4], json!(0));
-    assert_eq!(sync.rows("SELECT id, name, deleted FROM organizations")[0][0], json!(org_id));
+    assert_eq!(
+        sync.rows("SELECT id, name, deleted FROM organizations")[0][0],
+        json!(org_id)
+    );
 
     // Deletes set `deleted = 1`.
     let mut deleted = example("user.deleted");
@@ -141,7 +153,10 @@ async fn users_organizations_and_memberships_follow_the_deliveries() {
     let mut org_deleted = example("organization.deleted");
     org_deleted["data"]["id"] = json!(org_id);
     assert_eq!(sync.deliver("msg_7", &org_deleted).await.0, 200);
-    assert_eq!(sync.rows("SELECT deleted FROM organizations")[0][0], json!(1));
+    assert_eq!(
+        sync.rows("SELECT deleted FROM organizations")[0][0],
+        json!(1)
+    );
     let membership_deleted = example("organizationMembership.deleted");
     assert_eq!(sync.deliver("msg_8", &membership_deleted).await.0, 200);
     let gone = sync.rows("SELECT deleted FROM memberships");
@@ -152,7 +167,10 @@ async fn users_organizations_and_memberships_follow_the_deliveries() {
     assert_eq!((status, body.as_str()), (200, r#"{"status":"ignored"}"#));
     let deliveries = sync.rows("SELECT svix_id, type FROM deliveries ORDER BY svix_id");
     assert_eq!(deliveries.len(), 9, "{deliveries:?}");
-    assert_eq!(deliveries[8], vec![json!("msg_9"), json!("session.created")]);
+    assert_eq!(
+        deliveries[8],
+        vec![json!("msg_9"), json!("session.created")]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -174,7 +192,10 @@ async fn a_delivery_that_fails_verification_changes_nothing() {
     assert_eq!(status, 401, "{reply}");
     assert!(reply.contains("timestamp_too_old"), "{reply}");
     // No signature at all.
-    let (status, _) = sync.example.post("/webhooks", &signed[..2], body.clone()).await;
+    let (status, _) = sync
+        .example
+        .post("/webhooks", &signed[..2], body.clone())
+        .await;
     assert_eq!(status, 400);
     // Larger than the limit (1 MiB).
     let (status, _) = sync
@@ -183,7 +204,10 @@ async fn a_delivery_that_fails_verification_changes_nothing() {
         .await;
     assert_eq!(status, 413);
     for table in ["users", "deliveries"] {
-        assert!(sync.rows(&format!("SELECT * FROM {table}")).is_empty(), "{table}");
+        assert!(
+            sync.rows(&format!("SELECT * FROM {table}")).is_empty(),
+            "{table}"
+        );
     }
     // Nothing was stored, so the genuine delivery still applies.
     let (status, _) = sync.example.post("/webhooks", &signed, body).await;

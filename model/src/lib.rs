@@ -1,6 +1,8 @@
-//! The model: what one spec version's API is, independent of OpenAPI's
-//! encoding and of the Rust that is emitted from it. `lower` builds it,
-//! `emit` turns it into code, and the diff compares two of them.
+//! The model of one version of Clerk's Backend API or webhook events: what
+//! it is, independent of OpenAPI's encoding and of the Rust emitted from it.
+//! `codegen` builds it (`lower`), turns it into code (`emit`) and compares
+//! two (`diff`); `cargo xtask gen` writes each version's model as JSON, and
+//! the `clerk` CLI reads it. Plain data: every type is `serde`-serialisable.
 //!
 //! Every name here is final: Rust identifiers, inline type names, groups
 //! and methods are chosen once, while lowering, so that every output agrees.
@@ -9,8 +11,10 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 /// One spec version's API.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Api {
     /// The API version (`info.version`), e.g. `2025-11-10`.
     pub version: String,
@@ -41,7 +45,7 @@ impl Api {
 }
 
 /// An event Clerk sends to webhook endpoints.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// The event type, as sent in the payload's `type`: `user.created`.
     pub name: String,
@@ -60,7 +64,7 @@ pub struct Event {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Method {
     Get,
     Post,
@@ -88,7 +92,7 @@ impl Method {
 }
 
 /// One operation: a typed method of the generated client.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Operation {
     /// The spec's `operationId`.
     pub id: String,
@@ -124,7 +128,7 @@ pub struct Operation {
 
 /// What `clerk_api::auth` calls an operation for, as the spec (through
 /// `specs/overlays/`) declares with `x-clerk-auth: {role, token-field}`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthRole {
     pub role: AuthRoleKind,
     /// The JSON body field that carries the token to verify (none for
@@ -134,7 +138,7 @@ pub struct AuthRole {
 
 /// The jobs of [`AuthRole`]: the instance's JSON Web Key Set, and the
 /// three Backend API verifications of opaque machine tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum AuthRoleKind {
     /// `jwks`: the keys session tokens and machine JWTs are signed with.
     Jwks,
@@ -167,7 +171,7 @@ impl AuthRoleKind {
 
 /// A list operation with `limit` and `offset` (and maybe a
 /// `starting_after` cursor): how to find the items of a page.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
     /// The name of the method that walks every page (`list_all`).
     pub method: String,
@@ -184,7 +188,7 @@ pub struct Pagination {
 }
 
 /// How an operation treats the `*_metadata` objects of its body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MetadataWrite {
     /// The resource is created with the metadata given (`POST`).
     Initial,
@@ -209,7 +213,7 @@ impl Field {
 }
 
 /// Where a parameter goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum ParamLocation {
     Path,
     Query,
@@ -229,7 +233,7 @@ impl ParamLocation {
 }
 
 /// An operation parameter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// The name on the wire.
     pub name: String,
@@ -246,14 +250,14 @@ pub struct Param {
 }
 
 /// How a request body is encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BodyEncoding {
     Json,
     Multipart,
     FormUrlEncoded,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestBody {
     pub encoding: BodyEncoding,
     pub ty: TypeRef,
@@ -262,7 +266,7 @@ pub struct RequestBody {
 }
 
 /// Which statuses a response covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Status {
     Code(u16),
     /// `4XX` is `Range(4)`.
@@ -290,7 +294,7 @@ impl std::fmt::Display for Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     pub status: Status,
     pub description: String,
@@ -299,7 +303,7 @@ pub struct Response {
 }
 
 /// A type at a use site.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum TypeRef {
     /// A named type of [`Api::types`].
     Named(String),
@@ -318,7 +322,7 @@ pub enum TypeRef {
 }
 
 /// A named type and where it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NamedType {
     pub name: String,
     /// JSON pointer of the schema it was made from.
@@ -328,7 +332,7 @@ pub struct NamedType {
     pub kind: TypeKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; it also accepts values not listed here.
@@ -340,7 +344,7 @@ pub enum TypeKind {
     Alias(TypeRef),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// Whether the struct is (part of) a request: its optional nullable
@@ -348,7 +352,7 @@ pub struct Struct {
     pub in_request: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The JSON property name.
     pub name: String,
@@ -360,7 +364,7 @@ pub struct Field {
     pub deprecated: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnumValue {
     /// The value on the wire.
     pub value: String,
@@ -368,14 +372,14 @@ pub struct EnumValue {
     pub variant: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OneOf {
     /// The property that names the variant, when the spec declares one.
     pub discriminator: Option<String>,
     pub variants: Vec<Variant>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     /// The Rust variant name.
     pub name: String,
@@ -385,7 +389,7 @@ pub struct Variant {
 }
 
 /// A place where generation fell back to untyped JSON.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Untyped {
     pub pointer: String,
     pub reason: String,
