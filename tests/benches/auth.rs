@@ -15,7 +15,6 @@
 //! `cargo bench -p tests --bench auth`
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
@@ -24,61 +23,10 @@ use clerk_api::auth::{ClerkLayer, Session, Verifier};
 use clerk_api::v2026_05_12 as clerk;
 use jsonwebtoken::{DecodingKey, Validation};
 use serde_json::{Map, Value, json};
+use tests::bench::{PER_SAMPLE, SAMPLES, compare, compare_batches, ratio, us};
 use tests::jwt::keys;
 use tests::{Reply, TestServer};
 use tower::ServiceExt;
-
-const SAMPLES: usize = 15;
-const PER_SAMPLE: usize = 2000;
-
-/// Per-iteration medians of `baseline` and `measured`, their samples
-/// interleaved so that both see the same machine.
-fn compare(mut baseline: impl FnMut(), mut measured: impl FnMut()) -> (Duration, Duration) {
-    baseline();
-    measured();
-    let mut a = Vec::new();
-    let mut b = Vec::new();
-    for _ in 0..SAMPLES {
-        for (f, out) in [
-            (&mut baseline as &mut dyn FnMut(), &mut a),
-            (&mut measured, &mut b),
-        ] {
-            let start = Instant::now();
-            for _ in 0..PER_SAMPLE {
-                f();
-            }
-            out.push(start.elapsed() / PER_SAMPLE as u32);
-        }
-    }
-    a.sort();
-    b.sort();
-    (a[SAMPLES / 2], b[SAMPLES / 2])
-}
-
-/// As [`compare`], for functions that run `PER_SAMPLE` iterations each.
-fn compare_batches(mut baseline: impl FnMut(), mut measured: impl FnMut()) -> (Duration, Duration) {
-    baseline();
-    measured();
-    let mut a = Vec::new();
-    let mut b = Vec::new();
-    for _ in 0..SAMPLES {
-        for (f, out) in [
-            (&mut baseline as &mut dyn FnMut(), &mut a),
-            (&mut measured, &mut b),
-        ] {
-            let start = Instant::now();
-            f();
-            out.push(start.elapsed() / PER_SAMPLE as u32);
-        }
-    }
-    a.sort();
-    b.sort();
-    (a[SAMPLES / 2], b[SAMPLES / 2])
-}
-
-fn us(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e6
-}
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -164,7 +112,7 @@ fn main() {
             "| {name} | {:.1} | {:.0} | {:.2} |",
             us(ours),
             1.0 / ours.as_secs_f64(),
-            ours.as_secs_f64() / base.as_secs_f64()
+            ratio(ours, base)
         );
     }
 

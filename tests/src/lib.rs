@@ -2,6 +2,7 @@
 //! whose answers a test scripts (files, directory listings, error statuses,
 //! bodies cut short), and the local mirror of Clerk's specs.
 
+pub mod bench;
 pub mod example;
 pub mod fixtures;
 pub mod jwt;

@@ -32,3 +32,37 @@ pub fn headers(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Vec<(&'st
         ("svix-signature", sign(secret, id, timestamp, body)),
     ]
 }
+
+/// Every example of the webhooks document, by event type, inline or
+/// through `examples.default.$ref`.
+pub fn examples(document: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    document["x-webhooks"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(name, item)| {
+            let content = &item["post"]["requestBody"]["content"]["application/json"];
+            let example = match content.get("example") {
+                Some(inline) => inline.clone(),
+                None => {
+                    let reference = content["examples"]["default"]["$ref"].as_str().unwrap();
+                    let key = reference.trim_start_matches("#/components/examples/");
+                    document["components"]["examples"][key]["value"].clone()
+                }
+            };
+            (name.clone(), example)
+        })
+        .collect()
+}
+
+/// The example of `event` in the pinned webhooks document (2025-04-15).
+pub fn pinned_example(event: &str) -> serde_json::Value {
+    let (_, text) = crate::pinned_spec_of(xtask::lock::Kind::Webhooks, "2025-04-15");
+    let document =
+        codegen::load::parse("webhooks.yml", &text).expect("the pinned webhooks document parses");
+    examples(&document)
+        .into_iter()
+        .find(|(name, _)| name == event)
+        .unwrap_or_else(|| panic!("no example of {event} in the webhooks document"))
+        .1
+}

@@ -5,23 +5,7 @@
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 use tests::example::Example;
-use tests::webhook::{SVIX_SECRET, headers};
-
-/// The example of `event` in the pinned webhooks document.
-fn example(event: &str) -> Value {
-    let (_, text) = tests::pinned_spec_of(xtask::lock::Kind::Webhooks, "2025-04-15");
-    let document = codegen::load::parse("webhooks.yml", &text).unwrap();
-    let content =
-        &document["x-webhooks"][event]["post"]["requestBody"]["content"]["application/json"];
-    match content.get("example") {
-        Some(example) => example.clone(),
-        None => {
-            let reference = content["examples"]["default"]["$ref"].as_str().unwrap();
-            let key = reference.trim_start_matches("#/components/examples/");
-            document["components"]["examples"][key]["value"].clone()
-        }
-    }
-}
+use tests::webhook::{SVIX_SECRET, headers, pinned_example as example};
 
 fn now() -> i64 {
     tests::jwt::now()

@@ -295,28 +295,6 @@ fn a_malformed_secret_is_refused_and_no_secret_is_ever_shown() {
     assert!(shown.contains("(redacted)"), "{shown}");
 }
 
-/// Every example of the webhooks document, by event type, inline or
-/// through `examples.default.$ref`.
-fn examples(document: &Value) -> Vec<(String, Value)> {
-    document["x-webhooks"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(name, item)| {
-            let content = &item["post"]["requestBody"]["content"]["application/json"];
-            let example = match content.get("example") {
-                Some(inline) => inline.clone(),
-                None => {
-                    let reference = content["examples"]["default"]["$ref"].as_str().unwrap();
-                    let key = reference.trim_start_matches("#/components/examples/");
-                    document["components"]["examples"][key]["value"].clone()
-                }
-            };
-            (name.clone(), example)
-        })
-        .collect()
-}
-
 /// The webhooks document as pinned, and its model as generation makes it
 /// (overlays applied).
 fn document() -> (Value, Api) {
@@ -417,7 +395,7 @@ fn lost(
 #[test]
 fn every_example_decodes_into_its_own_variant_and_loses_no_declared_field() {
     let (document, api) = document();
-    let examples = examples(&document);
+    let examples = tests::webhook::examples(&document);
     assert_eq!(examples.len(), 45);
     assert_eq!(EVENT_TYPES.len(), 45);
     let mut failures = Vec::new();
@@ -481,13 +459,19 @@ fn an_unknown_event_type_keeps_its_type_and_json() {
     assert_eq!(unknown.json(), &delivery);
     assert_eq!(serde_json::to_value(&event).unwrap(), delivery);
     // No `type` at all is an error, not an unknown event.
-    assert!(serde_json::from_value::<Event>(json!({"data": {}})).is_err());
+    let err = serde_json::from_value::<Event>(json!({"data": {}})).unwrap_err();
+    assert!(err.to_string().contains("needs a string `type`"), "{err}");
+    let err = serde_json::from_str::<Event>("[1, 2]").unwrap_err();
+    assert!(err.to_string().contains("a JSON object"), "{err}");
+    // Decoded from text and from a `Value` alike.
+    let text = delivery.to_string();
+    assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), event);
 }
 
 #[test]
 fn a_signed_delivery_decodes_or_names_the_path_that_does_not() {
     let (document, _) = document();
-    let (_, example) = examples(&document)
+    let (_, example) = tests::webhook::examples(&document)
         .into_iter()
         .find(|(name, _)| name == "user.created")
         .unwrap();

@@ -77,9 +77,9 @@ where
             Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
                 return Err(DeliveryRejection(EventError::BodyTooLarge { limit }));
             }
-            Err(_) => {
-                return Err(DeliveryRejection(EventError::MissingHeader {
-                    name: "body (the request body could not be read)",
+            Err(e) => {
+                return Err(DeliveryRejection(EventError::UnreadableBody {
+                    reason: e.to_string(),
                 }));
             }
         };

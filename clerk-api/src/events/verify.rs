@@ -52,6 +52,9 @@ pub enum EventError {
     NoMatchingSignature,
     /// The body is larger than the verifier accepts.
     BodyTooLarge { limit: usize },
+    /// The request's body could not be read to its end (the connection
+    /// broke, say).
+    UnreadableBody { reason: String },
     /// The signature is valid, but the body is not the event type asked
     /// for: `path` names where decoding stopped.
     Decode { path: String, message: String },
@@ -85,6 +88,7 @@ impl EventError {
             EventError::TooNew { .. } => "timestamp_too_new",
             EventError::NoMatchingSignature => "no_matching_signature",
             EventError::BodyTooLarge { .. } => "body_too_large",
+            EventError::UnreadableBody { .. } => "unreadable_body",
             EventError::Decode { .. } => "undecodable_event",
         }
     }
@@ -126,6 +130,9 @@ impl fmt::Display for EventError {
             }
             EventError::BodyTooLarge { limit } => {
                 write!(f, "the body is larger than {limit} bytes")
+            }
+            EventError::UnreadableBody { reason } => {
+                write!(f, "the request's body could not be read: {reason}")
             }
             EventError::Decode { path, message } => {
                 write!(

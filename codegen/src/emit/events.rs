@@ -50,7 +50,7 @@ pub(super) fn root(api: &Api) -> TokenStream {
     let decode = api.events.iter().map(|e| {
         let variant = ident(&e.variant);
         let name = &e.name;
-        quote! { #name => crate::events::__private::typed(value).map(Event::#variant), }
+        quote! { #name => crate::events::__private::typed(&raw).map(Event::#variant), }
     });
     let encode = api.events.iter().map(|e| {
         let variant = ident(&e.variant);
@@ -92,10 +92,10 @@ pub(super) fn root(api: &Api) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for Event {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (event_type, value) = crate::events::__private::split(deserializer)?;
+                let (event_type, raw) = crate::events::__private::split(deserializer)?;
                 match event_type.as_str() {
                     #(#decode)*
-                    _ => Ok(Event::Unknown(crate::events::UnknownEvent::new(event_type, value))),
+                    _ => crate::events::__private::unknown(event_type, &raw).map(Event::Unknown),
                 }
             }
         }

@@ -221,160 +221,156 @@ impl<'de> serde::Deserialize<'de> for Event {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let (event_type, value) = crate::events::__private::split(deserializer)?;
+        let (event_type, raw) = crate::events::__private::split(deserializer)?;
         match event_type.as_str() {
             "email.created" => {
-                crate::events::__private::typed(value).map(Event::EmailCreated)
+                crate::events::__private::typed(&raw).map(Event::EmailCreated)
             }
             "organization.created" => {
-                crate::events::__private::typed(value).map(Event::OrganizationCreated)
+                crate::events::__private::typed(&raw).map(Event::OrganizationCreated)
             }
             "organization.updated" => {
-                crate::events::__private::typed(value).map(Event::OrganizationUpdated)
+                crate::events::__private::typed(&raw).map(Event::OrganizationUpdated)
             }
             "organization.deleted" => {
-                crate::events::__private::typed(value).map(Event::OrganizationDeleted)
+                crate::events::__private::typed(&raw).map(Event::OrganizationDeleted)
             }
             "organizationDomain.created" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationDomainCreated)
             }
             "organizationDomain.updated" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationDomainUpdated)
             }
             "organizationDomain.deleted" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationDomainDeleted)
             }
             "organizationInvitation.created" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationInvitationCreated)
             }
             "organizationInvitation.accepted" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationInvitationAccepted)
             }
             "organizationInvitation.revoked" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationInvitationRevoked)
             }
             "organizationMembership.created" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationMembershipCreated)
             }
             "organizationMembership.updated" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationMembershipUpdated)
             }
             "organizationMembership.deleted" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::OrganizationMembershipDeleted)
             }
             "paymentAttempt.created" => {
-                crate::events::__private::typed(value).map(Event::PaymentAttemptCreated)
+                crate::events::__private::typed(&raw).map(Event::PaymentAttemptCreated)
             }
             "paymentAttempt.updated" => {
-                crate::events::__private::typed(value).map(Event::PaymentAttemptUpdated)
+                crate::events::__private::typed(&raw).map(Event::PaymentAttemptUpdated)
             }
             "permission.created" => {
-                crate::events::__private::typed(value).map(Event::PermissionCreated)
+                crate::events::__private::typed(&raw).map(Event::PermissionCreated)
             }
             "permission.updated" => {
-                crate::events::__private::typed(value).map(Event::PermissionUpdated)
+                crate::events::__private::typed(&raw).map(Event::PermissionUpdated)
             }
             "permission.deleted" => {
-                crate::events::__private::typed(value).map(Event::PermissionDeleted)
+                crate::events::__private::typed(&raw).map(Event::PermissionDeleted)
             }
             "role.created" => {
-                crate::events::__private::typed(value).map(Event::RoleCreated)
+                crate::events::__private::typed(&raw).map(Event::RoleCreated)
             }
             "role.updated" => {
-                crate::events::__private::typed(value).map(Event::RoleUpdated)
+                crate::events::__private::typed(&raw).map(Event::RoleUpdated)
             }
             "role.deleted" => {
-                crate::events::__private::typed(value).map(Event::RoleDeleted)
+                crate::events::__private::typed(&raw).map(Event::RoleDeleted)
             }
             "session.created" => {
-                crate::events::__private::typed(value).map(Event::SessionCreated)
+                crate::events::__private::typed(&raw).map(Event::SessionCreated)
             }
             "session.pending" => {
-                crate::events::__private::typed(value).map(Event::SessionPending)
+                crate::events::__private::typed(&raw).map(Event::SessionPending)
             }
             "session.ended" => {
-                crate::events::__private::typed(value).map(Event::SessionEnded)
+                crate::events::__private::typed(&raw).map(Event::SessionEnded)
             }
             "session.removed" => {
-                crate::events::__private::typed(value).map(Event::SessionRemoved)
+                crate::events::__private::typed(&raw).map(Event::SessionRemoved)
             }
             "session.revoked" => {
-                crate::events::__private::typed(value).map(Event::SessionRevoked)
+                crate::events::__private::typed(&raw).map(Event::SessionRevoked)
             }
-            "sms.created" => {
-                crate::events::__private::typed(value).map(Event::SmsCreated)
-            }
+            "sms.created" => crate::events::__private::typed(&raw).map(Event::SmsCreated),
             "subscription.created" => {
-                crate::events::__private::typed(value).map(Event::SubscriptionCreated)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionCreated)
             }
             "subscription.updated" => {
-                crate::events::__private::typed(value).map(Event::SubscriptionUpdated)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionUpdated)
             }
             "subscription.active" => {
-                crate::events::__private::typed(value).map(Event::SubscriptionActive)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionActive)
             }
             "subscription.pastDue" => {
-                crate::events::__private::typed(value).map(Event::SubscriptionPastDue)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionPastDue)
             }
             "subscriptionItem.abandoned" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::SubscriptionItemAbandoned)
             }
             "subscriptionItem.active" => {
-                crate::events::__private::typed(value).map(Event::SubscriptionItemActive)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionItemActive)
             }
             "subscriptionItem.canceled" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::SubscriptionItemCanceled)
             }
             "subscriptionItem.ended" => {
-                crate::events::__private::typed(value).map(Event::SubscriptionItemEnded)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionItemEnded)
             }
             "subscriptionItem.freeTrialEnding" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::SubscriptionItemFreeTrialEnding)
             }
             "subscriptionItem.incomplete" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::SubscriptionItemIncomplete)
             }
             "subscriptionItem.pastDue" => {
-                crate::events::__private::typed(value)
-                    .map(Event::SubscriptionItemPastDue)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionItemPastDue)
             }
             "subscriptionItem.upcoming" => {
-                crate::events::__private::typed(value)
+                crate::events::__private::typed(&raw)
                     .map(Event::SubscriptionItemUpcoming)
             }
             "subscriptionItem.updated" => {
-                crate::events::__private::typed(value)
-                    .map(Event::SubscriptionItemUpdated)
+                crate::events::__private::typed(&raw).map(Event::SubscriptionItemUpdated)
             }
             "user.created" => {
-                crate::events::__private::typed(value).map(Event::UserCreated)
+                crate::events::__private::typed(&raw).map(Event::UserCreated)
             }
             "user.updated" => {
-                crate::events::__private::typed(value).map(Event::UserUpdated)
+                crate::events::__private::typed(&raw).map(Event::UserUpdated)
             }
             "user.deleted" => {
-                crate::events::__private::typed(value).map(Event::UserDeleted)
+                crate::events::__private::typed(&raw).map(Event::UserDeleted)
             }
             "waitlistEntry.created" => {
-                crate::events::__private::typed(value).map(Event::WaitlistEntryCreated)
+                crate::events::__private::typed(&raw).map(Event::WaitlistEntryCreated)
             }
             "waitlistEntry.updated" => {
-                crate::events::__private::typed(value).map(Event::WaitlistEntryUpdated)
+                crate::events::__private::typed(&raw).map(Event::WaitlistEntryUpdated)
             }
-            _ => Ok(Event::Unknown(crate::events::UnknownEvent::new(event_type, value))),
+            _ => crate::events::__private::unknown(event_type, &raw).map(Event::Unknown),
         }
     }
 }
