@@ -25,6 +25,10 @@
 //! Feature `auth` adds [`auth`]: verifying the session tokens and machine
 //! tokens your backend receives, without a network call per request for
 //! JWTs; feature `axum` adds a tower layer and extractors for it.
+//!
+//! Feature `events` adds [`events`]: verifying the webhook deliveries Clerk
+//! sends (through Svix) and decoding them into the typed events of a
+//! webhooks version (`events-2025-04-15`); with `axum`, an extractor.
 
 // docs.rs shows on each version module the feature that enables it.
 #![cfg_attr(docsrs, feature(doc_cfg))]

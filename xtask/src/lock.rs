@@ -265,7 +265,7 @@ size = 718644
         assert_eq!(lock.get(Kind::Bapi, "2025-11-10").unwrap().size, 718644);
         assert!(lock.get(Kind::Webhooks, "2025-11-10").is_none());
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("bapi.lock");
+        let path = dir.path().join("specs.lock");
         lock.save(&path).unwrap();
         assert_eq!(Lock::load(&path).unwrap(), lock);
     }

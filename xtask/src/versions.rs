@@ -21,7 +21,7 @@ pub struct VersionState {
     pub generated: bool,
 }
 
-/// The state of `specs/bapi/<version>.yml`.
+/// The state of `specs/<kind>/<version>.yml`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Local {
     Missing,
