@@ -521,8 +521,14 @@ fn broken_specs_say_where() {
     assert!(matches!(err, Error::Yaml { .. }), "{err}");
     assert!(err.to_string().starts_with("test.yml:"), "{err}");
 
-    let err = generate("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n").unwrap_err();
-    assert!(matches!(err, Error::NotOpenApi30 { .. }), "{err}");
+    // 3.1 is read (as 3.0, see `load`); 2.0 and 4.x are not.
+    for text in [
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n",
+        "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+    ] {
+        let err = generate(text).unwrap_err();
+        assert!(matches!(err, Error::NotOpenApi30 { .. }), "{err}");
+    }
 
     let dangling =
         "User:\n  type: object\n  properties:\n    org: {$ref: '#/components/schemas/Nope'}\n";
