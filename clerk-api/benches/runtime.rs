@@ -195,14 +195,12 @@ fn per_request_overhead() {
     let base = format!("http://{addr}");
     clerk_api::install_tls_provider();
     let http = reqwest::Client::new();
-    let client = clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key(KEY)
-            .base_url(&base)
-            .http_client(http.clone())
-            .build()
-            .unwrap(),
-    );
+    let client = clerk::Client::builder()
+        .secret_key(KEY)
+        .base_url(&base)
+        .http_client(http.clone())
+        .build()
+        .unwrap();
     let url = format!("{base}/users/user_1");
 
     let bare = || async {

@@ -65,7 +65,7 @@ fn verifier() -> Result<Verifier, Box<dyn std::error::Error>> {
         _ => {
             // CLERK_SECRET_KEY, and CLERK_API_URL if set.
             let client = clerk::Client::from_env()?;
-            eprintln!("keys: GET /jwks at {}", client.inner().base_url());
+            eprintln!("keys: GET /jwks at {}", client.config().base_url());
             builder.backend(&client)
         }
     };

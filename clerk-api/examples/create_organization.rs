@@ -7,7 +7,6 @@
 //! The first argument is the creator's user id, the second the invitee's
 //! email address. Set `CLERK_API_URL` to run it against a mock server.
 
-use clerk_api::Nullable;
 use clerk_api::v2026_05_12::{self as clerk, types};
 
 #[tokio::main]
@@ -18,17 +17,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let client = clerk::Client::from_env()?;
 
-    let mut organization = types::CreateOrganizationBody::new("Acme Corp".to_string());
-    organization.created_by = Nullable::Value(creator.clone());
-    let organization = client.organizations().create(Some(&organization)).await?;
+    let organization = types::CreateOrganizationBody::new("Acme Corp").created_by(creator.as_str());
+    let organization = client.organizations().create(&organization).await?;
     println!("created {} ({})", organization.name, organization.id);
 
-    let mut invitation =
-        types::CreateOrganizationInvitationBody::new(invitee, "org:admin".to_string());
-    invitation.inviter_user_id = Nullable::Value(creator);
+    let invitation =
+        types::CreateOrganizationInvitationBody::new(invitee, "org:admin").inviter_user_id(creator);
     let invitation = client
         .organization_invitations()
-        .create(&organization.id, Some(&invitation))
+        .create(&organization.id, &invitation)
         .await?;
     println!(
         "invited {} as {} ({})",

@@ -7,7 +7,6 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use clerk_api::stream::TryStreamExt;
 use clerk_api::v2026_05_12 as clerk;
 
 #[tokio::main]
@@ -15,12 +14,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = clerk::Client::from_env()?;
     // Clerk's timestamps are milliseconds since the epoch.
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as i64;
-    let params = clerk::users::ListParams {
-        created_at_after: Some(now - 7 * 24 * 60 * 60 * 1000),
-        limit: Some(100),
-        ..Default::default()
-    };
-    let mut users = std::pin::pin!(client.users().list_all(&params));
+    let params = clerk::users::ListParams::default()
+        .created_at_after(now - 7 * 24 * 60 * 60 * 1000)
+        .limit(100);
+    let mut users = client.users().list(&params).stream();
     let mut count = 0;
     while let Some(user) = users.try_next().await? {
         count += 1;

@@ -1,7 +1,7 @@
 //! Merges `{"plan": "pro", "onboarded": true}` into a user's public
 //! metadata, keeping the keys already there.
 //!
-//! `PATCH /users/{id}/metadata` (`users().update_metadata`) deep-merges:
+//! `PATCH /users/{id}/metadata` (`users().merge_metadata`) deep-merges:
 //! keys not sent are kept, a key sent as `null` is removed. By contrast,
 //! `PATCH /users/{id}` (`users().update`) replaces each metadata object
 //! it is given as a whole. See `clerk_api::Metadata` for the table of the
@@ -12,7 +12,6 @@
 //! ```
 //! Set `CLERK_API_URL` to run it against a mock server.
 
-use clerk_api::Metadata;
 use clerk_api::v2026_05_12::{self as clerk, types};
 use serde_json::json;
 
@@ -22,13 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: merge_metadata USER_ID".into());
     };
     let client = clerk::Client::from_env()?;
-    let body = types::UpdateUserMetadataBody::default().with_metadata(
-        Metadata::new().public_metadata(&json!({"plan": "pro", "onboarded": true}))?,
-    )?;
-    let user = client
-        .users()
-        .update_metadata(&user_id, Some(&body))
-        .await?;
+    let body = types::UpdateUserMetadataBody::default()
+        .public_metadata(json!({"plan": "pro", "onboarded": true}));
+    let user = client.users().merge_metadata(&user_id, &body).await?;
     println!(
         "{}: public metadata is now {}",
         user.id,

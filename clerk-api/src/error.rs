@@ -3,13 +3,21 @@
 use std::fmt;
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
+
 /// Why an operation failed. `E` is the type the operation's declared error
-/// responses decode into (for Clerk, usually the version's `ClerkErrors`).
+/// responses decode into (for Clerk, the version's `ClerkErrors`; each
+/// version module names the whole type `Error`).
+///
+/// Calls have been retried as the [`RetryPolicy`](crate::RetryPolicy)
+/// allows before an error is returned: a 429 after its `Retry-After`, and
+/// 5XX answers and connection failures of idempotent methods.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
-    /// Clerk answered with an error status.
-    Api(ApiError<E>),
+    /// Clerk answered with an error status. (Boxed: it keeps the headers,
+    /// and a `Result` of this error stays small.)
+    Api(Box<ApiError<E>>),
     /// A success response whose body does not match the operation's type.
     Decode(DecodeError),
     /// The request could not be sent or the response not read (connection,
@@ -19,8 +27,53 @@ pub enum Error<E> {
     Request(RequestError),
 }
 
-/// An error status from Clerk, with its decoded body.
+/// What an error body says, read the way its type declares
+/// (`x-clerk-error-body`): implemented by each version's `ClerkErrors`.
+pub trait ErrorBody {
+    /// The machine-readable code of the first error (`resource_not_found`).
+    fn code(&self) -> Option<&str>;
+    /// The longest human-readable message of the first error.
+    fn message(&self) -> Option<&str>;
+    /// The trace id the body carries, for Clerk's support.
+    fn trace_id(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Bodies read as plain JSON (calls described at run time, as the CLI
+/// makes them) are read in the shape every version's `ClerkErrors`
+/// declares with `x-clerk-error-body`: `errors[0].code`,
+/// `errors[0].long_message` or `message`, `clerk_trace_id`.
+impl ErrorBody for serde_json::Value {
+    fn code(&self) -> Option<&str> {
+        self.pointer("/errors/0/code")?.as_str()
+    }
+    fn message(&self) -> Option<&str> {
+        let first = self.pointer("/errors/0")?;
+        first
+            .get("long_message")
+            .and_then(serde_json::Value::as_str)
+            .or_else(|| first.get("message")?.as_str())
+    }
+    fn trace_id(&self) -> Option<&str> {
+        self.get("clerk_trace_id")?.as_str()
+    }
+}
+
+/// Operations that declare no error body.
+impl ErrorBody for () {
+    fn code(&self) -> Option<&str> {
+        None
+    }
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// An error status from Clerk, with its decoded body. Nothing the server
+/// said is dropped: the headers and the start of the raw body are kept.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError<E> {
     pub status: u16,
     /// The body decoded into the declared error type; `None` when the body
@@ -28,16 +81,38 @@ pub struct ApiError<E> {
     pub body: Option<E>,
     /// The start of the raw body, for errors that are not Clerk's JSON.
     pub body_excerpt: String,
-    /// `clerk_trace_id` from the body, else the `cf-ray` header.
-    pub trace_id: Option<String>,
+    /// The response's headers.
+    pub headers: HeaderMap,
     /// The `Retry-After` header, when present.
     pub retry_after: Option<Duration>,
     /// The operationId of the request.
     pub operation: &'static str,
 }
 
+impl<E: ErrorBody> ApiError<E> {
+    /// The code of the first error of the body (`form_identifier_exists`).
+    pub fn code(&self) -> Option<&str> {
+        self.body.as_ref()?.code()
+    }
+
+    /// The message of the first error of the body.
+    pub fn message(&self) -> Option<&str> {
+        self.body.as_ref()?.message()
+    }
+
+    /// The body's trace id, else the `cf-ray` header: what Clerk's
+    /// support asks for.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.body
+            .as_ref()
+            .and_then(ErrorBody::trace_id)
+            .or_else(|| self.headers.get("cf-ray")?.to_str().ok())
+    }
+}
+
 /// A response body that does not decode into the operation's type.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DecodeError {
     pub status: u16,
     /// Where decoding stopped, e.g. `data[3].email_addresses[0].verification`.
@@ -71,17 +146,20 @@ impl<E> Error<E> {
         }
     }
 
+    /// Whether Clerk answered 404 (no such user, organization…).
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404)
     }
 
+    /// Whether Clerk answered 429 after every retry the policy allowed
+    /// (see [`ApiError::retry_after`]).
     pub fn is_rate_limited(&self) -> bool {
         self.status() == Some(429)
     }
 
     /// Whether sending the same request later may succeed: a 429, a 5XX,
-    /// or a connection failure or timeout. (The client has already retried
-    /// as its [`RetryPolicy`](crate::RetryPolicy) allows.)
+    /// or a connection failure or timeout. (The call has already been
+    /// retried as its [`RetryPolicy`](crate::RetryPolicy) allows.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.status == 429 || e.status >= 500,
@@ -93,9 +171,27 @@ impl<E> Error<E> {
     /// The API error, if Clerk answered with an error status.
     pub fn api(&self) -> Option<&ApiError<E>> {
         match self {
-            Error::Api(e) => Some(e),
+            Error::Api(e) => Some(&**e),
             _ => None,
         }
+    }
+}
+
+impl<E: ErrorBody> Error<E> {
+    /// The code of Clerk's first error (`resource_not_found`,
+    /// `form_identifier_exists`…), for an error status with Clerk's body.
+    pub fn code(&self) -> Option<&str> {
+        self.api()?.code()
+    }
+
+    /// The message of Clerk's first error.
+    pub fn message(&self) -> Option<&str> {
+        self.api()?.message()
+    }
+
+    /// The trace id of an error status (see [`ApiError::trace_id`]).
+    pub fn trace_id(&self) -> Option<&str> {
+        self.api()?.trace_id()
     }
 }
 
@@ -105,17 +201,22 @@ impl<E> From<RequestError> for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> fmt::Display for Error<E> {
+/// `GetUser: HTTP 404 resource_not_found: User not found (trace id …)`.
+impl<E: ErrorBody> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Api(e) => {
                 write!(f, "{}: HTTP {}", e.operation, e.status)?;
-                match &e.body {
-                    Some(body) => write!(f, ": {body:?}")?,
-                    None if !e.body_excerpt.is_empty() => write!(f, ": {}", e.body_excerpt)?,
-                    None => {}
+                match (e.code(), e.message()) {
+                    (Some(code), Some(message)) => write!(f, " {code}: {message}")?,
+                    (Some(code), None) => write!(f, " {code}")?,
+                    (None, Some(message)) => write!(f, ": {message}")?,
+                    (None, None) if !e.body_excerpt.is_empty() => {
+                        write!(f, ": {}", e.body_excerpt)?
+                    }
+                    (None, None) => {}
                 }
-                if let Some(trace) = &e.trace_id {
+                if let Some(trace) = e.trace_id() {
                     write!(f, " (trace id {trace})")?;
                 }
                 Ok(())
@@ -131,7 +232,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
     }
 }
 
-impl<E: fmt::Debug> std::error::Error for Error<E> {
+impl<E: ErrorBody + fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),

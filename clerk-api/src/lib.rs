@@ -1,8 +1,9 @@
 //! Typed clients for [Clerk](https://clerk.com)'s Backend API.
 //!
 //! The crate has two halves: a small hand-written runtime shared by every
-//! API version ([`Client`], [`Error`], [`Nullable`], [`File`], [`Metadata`]), and one
-//! generated module per API version, each behind a Cargo feature:
+//! API version ([`Config`], [`Call`], [`Pages`], [`Error`], [`Nullable`],
+//! [`File`], [`Metadata`], [`Order`]), and one generated module per API
+//! version, each behind a Cargo feature:
 //!
 //! ```toml
 //! clerk-api = { version = "0.1", features = ["v2026-05-12"] }
@@ -16,8 +17,21 @@
 //! let client = clerk::Client::from_env()?; // CLERK_SECRET_KEY
 //! let users = client.users().list(&Default::default()).await?;
 //! println!("{} users", users.len());
+//!
+//! // A call is a value: options first, then await it; lists also stream.
+//! let mut all = client.users().list(&Default::default()).stream();
+//! while let Some(user) = all.try_next().await? {
+//!     println!("{}", user.id);
+//! }
 //! # Ok(()) }
 //! ```
+//!
+//! Every method returns a [`Call`]: awaiting it sends it (retried as the
+//! [`RetryPolicy`] says); before that, `.timeout(…)`, `.retry_policy(…)`
+//! and `.header(…)` set options for that call, and
+//! [`Call::send_with_response`] gives the status and headers beside the
+//! value. Errors are [`Error`], with `code()`, `message()` and
+//! `trace_id()` read from Clerk's error body.
 //!
 //! Each version's client sends that version in the `Clerk-API-Version`
 //! header, so a module always talks to the API it was generated from.
@@ -36,9 +50,10 @@
 #[cfg(feature = "auth")]
 #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub mod auth;
-mod client;
+mod call;
 #[cfg(any(feature = "auth", feature = "events"))]
 mod clock;
+mod config;
 mod error;
 #[cfg(feature = "events")]
 #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
@@ -46,35 +61,35 @@ pub mod events;
 mod metadata;
 mod nullable;
 mod observe;
-#[allow(dead_code)] // used by the generated list operations
-mod paginate;
+mod order;
+mod pages;
 // Used by the generated modules; with no version feature enabled, or one
 // whose spec lacks some construct, parts of it are unused.
 #[allow(dead_code)]
 mod request;
 mod retry;
+mod unknown;
 mod upload;
 
-pub use client::{Client, ClientBuilder, ConfigError, DEFAULT_BASE_URL, install_tls_provider};
-pub use error::{ApiError, DecodeError, Error, RequestError};
-pub use metadata::{Metadata, MetadataError};
+pub use call::{Call, JsonCall, Response, Single};
+pub use config::{ClientBuilder, Config, ConfigError, DEFAULT_BASE_URL, install_tls_provider};
+pub use error::{ApiError, DecodeError, Error, ErrorBody, RequestError};
+pub use metadata::Metadata;
 pub use nullable::Nullable;
 pub use observe::Exchange;
+pub use order::Order;
+pub use pages::{PageRule, Paged, Pages};
+pub use request::path;
 pub use retry::RetryPolicy;
+pub use unknown::{UnknownJson, UnknownValue};
 pub use upload::File;
-
-/// The stream traits that list operations' `…_all` methods need: collect
-/// every item with `TryStreamExt::try_collect`, or walk them with
-/// `TryStreamExt::try_next`.
-pub mod stream {
-    pub use futures_util::{Stream, StreamExt, TryStreamExt};
-}
 
 /// What generated code calls; not part of the public API.
 #[allow(unused_imports)]
 pub(crate) mod __private {
+    pub(crate) use crate::call::Call;
     pub(crate) use crate::error::RequestError;
-    pub(crate) use crate::paginate::{Page, paginate};
+    pub(crate) use crate::pages::PageRule;
     pub(crate) use crate::request::{Multipart, Request, first_match, path_segment};
 }
 

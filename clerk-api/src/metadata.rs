@@ -1,11 +1,13 @@
 //! Clerk's three metadata objects, and the two ways to change them.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// The metadata objects to send in a request body: build one, then turn it
-/// into the body of the operation you call with the body's generated
-/// `with_metadata` method.
+/// One metadata object to send in a request body: any JSON object, given
+/// to the body's setter (`.public_metadata(json!({"plan": "pro"}))`).
+/// Clerk stores objects only: a value that is not an object is refused
+/// when the call is sent, as an [`Error::Request`](crate::Error::Request)
+/// naming the field.
 ///
 /// Users, organizations, organization memberships and invitations carry
 /// three free-form JSON objects. They differ in who can see and change
@@ -28,7 +30,7 @@ use serde_json::{Map, Value};
 ///
 /// | operation | what happens to a metadata object that is sent | to one that is not sent |
 /// | --- | --- | --- |
-/// | **merge**: `PATCH /users/{id}/metadata` (`users().update_metadata`), `PATCH /organizations/{id}/metadata` (`organizations().merge_metadata`), `PATCH …/memberships/{user_id}/metadata` | deep-merged into the stored object: nested objects are merged too, keys not sent are kept, a key set to `null` is removed | left unchanged |
+/// | **merge**: `PATCH /users/{id}/metadata` (`users().merge_metadata`), `PATCH /organizations/{id}/metadata` (`organizations().merge_metadata`), `PATCH …/memberships/{user_id}/metadata` (`organization_memberships().merge_metadata`) | deep-merged into the stored object: nested objects are merged too, keys not sent are kept, a key set to `null` is removed | left unchanged |
 /// | **replace**: `PATCH /users/{id}` (`users().update`), `PATCH /organizations/{id}`, `PUT …/metadata` where the version has it | replaces the stored object as a whole | left unchanged |
 /// | **create**: `POST` operations | becomes the first value | starts empty |
 ///
@@ -38,88 +40,94 @@ use serde_json::{Map, Value};
 /// ```no_run
 /// # #[cfg(feature = "v2026-05-12")]
 /// # async fn demo(client: &clerk_api::v2026_05_12::Client) -> Result<(), Box<dyn std::error::Error>> {
-/// use clerk_api::Metadata;
 /// use clerk_api::v2026_05_12::types::UpdateUserMetadataBody;
 /// use serde_json::json;
 ///
-/// let body = UpdateUserMetadataBody::default()
-///     .with_metadata(Metadata::new().public_metadata(&json!({"plan": "pro"}))?)?;
-/// let user = client.users().update_metadata("user_123", Some(&body)).await?;
+/// let body = UpdateUserMetadataBody::default().public_metadata(json!({"plan": "pro"}));
+/// let user = client.users().merge_metadata("user_123", &body).await?;
 /// # let _ = user; Ok(()) }
 /// ```
 ///
 /// and to remove the key again, merge `{"plan": null}`. Replacing with
 /// `{"plan": "pro"}` would drop every other public key.
 ///
-/// A typed value works as well as `json!`: anything that serializes to a
-/// JSON object.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Metadata {
-    pub(crate) public: Option<Map<String, Value>>,
-    pub(crate) private: Option<Map<String, Value>>,
-    pub(crate) unsafe_: Option<Map<String, Value>>,
-}
+/// A typed value works as well as `json!`: `Metadata::from_value(&plan)`
+/// takes anything that serializes to a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metadata(Result<Map<String, Value>, String>);
 
 impl Metadata {
-    /// No metadata objects: a body built from it changes none.
+    /// An empty object (sent as `{}`: replacing with it clears the stored
+    /// object; merging it changes nothing).
     pub fn new() -> Self {
-        Self::default()
+        Metadata(Ok(Map::new()))
     }
 
-    /// Sets `public_metadata`: readable from the frontend, writable only
-    /// from the backend. `value` must serialize to a JSON object.
-    pub fn public_metadata(mut self, value: &impl Serialize) -> Result<Self, MetadataError> {
-        self.public = Some(object("public_metadata", value)?);
-        Ok(self)
+    /// The object `value` serializes to; anything else is refused when the
+    /// call is sent.
+    pub fn from_value(value: &impl Serialize) -> Self {
+        Metadata(match serde_json::to_value(value) {
+            Ok(Value::Object(map)) => Ok(map),
+            Ok(other) => Err(format!(
+                "must be a JSON object, found {}",
+                json_kind(&other)
+            )),
+            Err(e) => Err(format!("could not be serialized: {e}")),
+        })
     }
 
-    /// Sets `private_metadata`: visible to the backend only. `value` must
-    /// serialize to a JSON object.
-    pub fn private_metadata(mut self, value: &impl Serialize) -> Result<Self, MetadataError> {
-        self.private = Some(object("private_metadata", value)?);
-        Ok(self)
-    }
-
-    /// Sets `unsafe_metadata`: readable and writable from the frontend
-    /// too, so not to be trusted. `value` must serialize to a JSON object.
-    pub fn unsafe_metadata(mut self, value: &impl Serialize) -> Result<Self, MetadataError> {
-        self.unsafe_ = Some(object("unsafe_metadata", value)?);
-        Ok(self)
-    }
-
-    /// The objects for a body named `body` that accepts the fields marked
-    /// in `accepted` (public, private, unsafe); a set field the body does
-    /// not accept is an error rather than silently dropped.
-    #[allow(dead_code)] // used by the generated bodies' `with_metadata`
-    pub(crate) fn into_fields(
-        self,
-        body: &'static str,
-        accepted: [bool; 3],
-    ) -> Result<[Option<Map<String, Value>>; 3], MetadataError> {
-        let fields = [self.public, self.private, self.unsafe_];
-        for ((value, accepted), field) in fields.iter().zip(accepted).zip(FIELDS) {
-            if value.is_some() && !accepted {
-                return Err(MetadataError::NotAccepted { field, body });
+    /// Sets one key (a value that does not serialize to JSON is refused
+    /// when the call is sent).
+    pub fn set(mut self, key: impl Into<String>, value: impl Serialize) -> Self {
+        if let Ok(map) = &mut self.0 {
+            match serde_json::to_value(value) {
+                Ok(value) => {
+                    map.insert(key.into(), value);
+                }
+                Err(e) => self.0 = Err(format!("could not be serialized: {e}")),
             }
         }
-        Ok(fields)
+        self
+    }
+
+    /// The object, unless it is not one.
+    pub fn as_object(&self) -> Option<&Map<String, Value>> {
+        self.0.as_ref().ok()
     }
 }
 
-#[allow(dead_code)]
-const FIELDS: [&str; 3] = ["public_metadata", "private_metadata", "unsafe_metadata"];
+impl Default for Metadata {
+    fn default() -> Self {
+        Metadata::new()
+    }
+}
 
-fn object(
-    field: &'static str,
-    value: &impl Serialize,
-) -> Result<Map<String, Value>, MetadataError> {
-    match serde_json::to_value(value) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(MetadataError::NotAnObject {
-            field,
-            found: json_kind(&other),
-        }),
-        Err(source) => Err(MetadataError::Serialize { field, source }),
+impl From<Value> for Metadata {
+    fn from(value: Value) -> Self {
+        Metadata::from_value(&value)
+    }
+}
+
+impl From<Map<String, Value>> for Metadata {
+    fn from(map: Map<String, Value>) -> Self {
+        Metadata(Ok(map))
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Ok(map) => map.serialize(serializer),
+            // The message is prefixed with the field's path by the body's
+            // serialization error.
+            Err(why) => Err(serde::ser::Error::custom(format!("metadata {why}"))),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Metadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Map::deserialize(deserializer).map(Metadata::from)
     }
 }
 
@@ -134,53 +142,6 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-/// Why metadata could not be put in a request body.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum MetadataError {
-    /// The value is not a JSON object; Clerk stores objects only.
-    NotAnObject {
-        field: &'static str,
-        found: &'static str,
-    },
-    /// The value could not be serialized.
-    Serialize {
-        field: &'static str,
-        source: serde_json::Error,
-    },
-    /// The operation's body has no such field (organizations have no
-    /// `unsafe_metadata`, for instance).
-    NotAccepted {
-        field: &'static str,
-        body: &'static str,
-    },
-}
-
-impl std::fmt::Display for MetadataError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MetadataError::NotAnObject { field, found } => {
-                write!(f, "{field} must be a JSON object, found {found}")
-            }
-            MetadataError::Serialize { field, source } => {
-                write!(f, "{field} could not be serialized: {source}")
-            }
-            MetadataError::NotAccepted { field, body } => {
-                write!(f, "{body} has no {field} field")
-            }
-        }
-    }
-}
-
-impl std::error::Error for MetadataError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            MetadataError::Serialize { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,39 +149,19 @@ mod tests {
 
     #[test]
     fn only_objects_are_metadata() {
-        let err = Metadata::new()
-            .public_metadata(&json!(["pro"]))
-            .unwrap_err();
+        let err = serde_json::to_string(&Metadata::from(json!(["pro"]))).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "public_metadata must be a JSON object, found an array"
+            "metadata must be a JSON object, found an array"
         );
         #[derive(Serialize)]
         struct Plan {
             plan: &'static str,
         }
-        let metadata = Metadata::new()
-            .private_metadata(&Plan { plan: "pro" })
-            .unwrap();
+        let metadata = Metadata::from_value(&Plan { plan: "pro" }).set("seats", 3);
         assert_eq!(
-            metadata.private,
-            Some(json!({"plan": "pro"}).as_object().unwrap().clone())
+            serde_json::to_value(&metadata).unwrap(),
+            json!({"plan": "pro", "seats": 3})
         );
-    }
-
-    #[test]
-    fn a_field_the_body_lacks_is_an_error() {
-        let metadata = Metadata::new().unsafe_metadata(&json!({"a": 1})).unwrap();
-        let err = metadata
-            .clone()
-            .into_fields("UpdateOrganizationBody", [true, true, false])
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "UpdateOrganizationBody has no unsafe_metadata field"
-        );
-        let [public, private, unsafe_] = metadata.into_fields("B", [true; 3]).unwrap();
-        assert!(public.is_none() && private.is_none());
-        assert_eq!(unsafe_, Some(json!({"a": 1}).as_object().unwrap().clone()));
     }
 }

@@ -40,6 +40,32 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
+/// So that a setter of a nullable string takes `"user_123"`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_string())
+    }
+}
+
+/// `None` is `null`: a setter given an `Option` sends the value or clears
+/// the field.
+/// Metadata from `json!` or a map, as an optional nullable field's setter
+/// takes it (`.public_metadata(json!({"plan": "pro"}))`).
+impl From<serde_json::Value> for Nullable<crate::Metadata> {
+    fn from(value: serde_json::Value) -> Self {
+        Nullable::Value(value.into())
+    }
+}
+
+impl<T> From<Option<T>> for Nullable<T> {
+    fn from(value: Option<T>) -> Self {
+        match value {
+            Some(v) => Nullable::Value(v),
+            None => Nullable::Null,
+        }
+    }
+}
+
 impl<'a, T> From<&'a Nullable<T>> for Option<&'a T> {
     fn from(value: &'a Nullable<T>) -> Self {
         value.as_ref()

@@ -28,6 +28,34 @@ pub(crate) fn path_segment(value: &impl std::fmt::Display) -> String {
     utf8_percent_encode(&value.to_string(), SEGMENT).to_string()
 }
 
+/// A path template with its `{name}` parameters filled in, each value
+/// percent-encoded as one segment (so `a/b` cannot reach another path):
+/// `path("/users/{user_id}", |name| …)`. A parameter `value_of` has no
+/// value for is an error naming it. The typed clients escape the same way.
+pub fn path(
+    template: &str,
+    mut value_of: impl FnMut(&str) -> Option<String>,
+) -> Result<String, RequestError> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .map(|c| open + c)
+            .ok_or_else(|| RequestError::new(format!("path {template:?}: unclosed {{")))?;
+        let name = &rest[open + 1..close];
+        let value = value_of(name).ok_or_else(|| {
+            RequestError::new(format!("path {template:?}: no value for `{name}`"))
+        })?;
+        out.push_str(&path_segment(&value));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[derive(Debug, Clone)]
 pub(crate) enum Body {
     None,
     Json(Vec<u8>),
@@ -35,6 +63,10 @@ pub(crate) enum Body {
     Multipart(Multipart),
 }
 
+/// Built by generated code step by step; a value that cannot be encoded
+/// is noted (the first such) rather than returned, and the call reports it
+/// when it is sent, so that building a call is infallible.
+#[derive(Debug, Clone)]
 pub(crate) struct Request {
     pub(crate) method: reqwest::Method,
     pub(crate) path: String,
@@ -43,6 +75,7 @@ pub(crate) struct Request {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Body,
+    invalid: Option<RequestError>,
 }
 
 /// The text of a scalar JSON value as a query or form value.
@@ -74,70 +107,92 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::None,
+            invalid: None,
+        }
+    }
+
+    fn note<T>(&mut self, outcome: Result<T, RequestError>) -> Option<T> {
+        match outcome {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.invalid.get_or_insert(e);
+                None
+            }
+        }
+    }
+
+    /// The request, or the first value that could not be encoded.
+    pub(crate) fn checked(mut self) -> Result<Self, RequestError> {
+        match self.invalid.take() {
+            Some(e) => Err(e),
+            None => Ok(self),
         }
     }
 
     /// Adds a query parameter; an array adds one `name=value` per element
     /// (`email_address=a&email_address=b`), `null` adds nothing.
-    pub(crate) fn query<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<(), RequestError> {
-        match to_value(name, value)? {
-            Value::Array(items) => {
+    pub(crate) fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match self.note(to_value(name, value)) {
+            Some(Value::Array(items)) => {
                 for item in &items {
                     if let Some(text) = scalar(item) {
                         self.query.push((name.to_string(), text));
                     }
                 }
             }
-            other => {
+            Some(other) => {
                 if let Some(text) = scalar(&other) {
                     self.query.push((name.to_string(), text));
                 }
             }
+            None => {}
         }
-        Ok(())
     }
 
     /// Adds an array as one comma-separated value (`explode: false`).
-    pub(crate) fn query_joined<T: Serialize>(
-        &mut self,
-        name: &str,
-        values: &[T],
-    ) -> Result<(), RequestError> {
+    pub(crate) fn query_joined<T: Serialize>(&mut self, name: &str, values: &[T]) {
         let mut texts = Vec::with_capacity(values.len());
         for value in values {
-            texts.extend(scalar(&to_value(name, value)?));
+            if let Some(value) = self.note(to_value(name, value)) {
+                texts.extend(scalar(&value));
+            }
         }
         self.query.push((name.to_string(), texts.join(",")));
-        Ok(())
     }
 
-    pub(crate) fn header<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<(), RequestError> {
-        if let Some(text) = scalar(&to_value(name, value)?) {
+    pub(crate) fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        if let Some(text) = self.note(to_value(name, value)).as_ref().and_then(scalar) {
             self.headers.push((name.to_string(), text));
         }
-        Ok(())
     }
 
-    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), RequestError> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| RequestError::new(format!("request body: {e}")))?;
-        self.body = Body::Json(bytes);
-        Ok(())
+    pub(crate) fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let bytes = serde_json::to_vec(body).map_err(|first| {
+            // Serialize again, tracking the path, to say which field.
+            let mut out = Vec::new();
+            let mut serializer = serde_json::Serializer::new(&mut out);
+            match serde_path_to_error::serialize(body, &mut serializer) {
+                Err(e) => {
+                    RequestError::new(format!("request body, field `{}`: {}", e.path(), e.inner()))
+                }
+                Ok(()) => RequestError::new(format!("request body: {first}")),
+            }
+        });
+        if let Some(bytes) = self.note(bytes) {
+            self.body = Body::Json(bytes);
+        }
     }
 
-    pub(crate) fn form<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), RequestError> {
-        let Value::Object(fields) = to_value("request body", body)? else {
-            return Err(RequestError::new(
-                "request body: a form must be an object".into(),
-            ));
+    pub(crate) fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let fields = match self.note(to_value("request body", body)) {
+            Some(Value::Object(fields)) => fields,
+            Some(_) => {
+                self.note::<()>(Err(RequestError::new(
+                    "request body: a form must be an object".into(),
+                )));
+                return;
+            }
+            None => return,
         };
         let mut pairs = Vec::new();
         for (name, value) in fields {
@@ -149,23 +204,27 @@ impl Request {
             }
         }
         self.body = Body::Form(pairs);
-        Ok(())
     }
 
-    pub(crate) fn multipart(&mut self, form: Multipart) {
+    pub(crate) fn multipart(&mut self, mut form: Multipart) {
+        if let Some(e) = form.invalid.take() {
+            self.note::<()>(Err(e));
+        }
         self.body = Body::Multipart(form);
     }
 }
 
+#[derive(Debug, Clone)]
 pub(crate) enum Part {
     Text(String),
     File(File),
 }
 
 /// A `multipart/form-data` body: named text and file parts.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Multipart {
     pub(crate) parts: Vec<(String, Part)>,
+    invalid: Option<RequestError>,
 }
 
 impl Multipart {
@@ -173,15 +232,17 @@ impl Multipart {
         Self::default()
     }
 
-    pub(crate) fn text<T: Serialize + ?Sized>(
-        &mut self,
-        name: &str,
-        value: &T,
-    ) -> Result<(), RequestError> {
-        if let Some(text) = scalar(&to_value(name, value)?) {
-            self.parts.push((name.to_string(), Part::Text(text)));
+    pub(crate) fn text<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        match to_value(name, value) {
+            Ok(value) => {
+                if let Some(text) = scalar(&value) {
+                    self.parts.push((name.to_string(), Part::Text(text)));
+                }
+            }
+            Err(e) => {
+                self.invalid.get_or_insert(e);
+            }
         }
-        Ok(())
     }
 
     pub(crate) fn file(&mut self, name: &str, file: &File) {
@@ -231,13 +292,14 @@ mod tests {
     #[test]
     fn arrays_repeat_keys_and_nulls_vanish() {
         let mut r = Request::new(reqwest::Method::GET, "/users".into(), "GetUserList");
-        r.query("email_address", &["a@x.io", "b@x.io"]).unwrap();
-        r.query("limit", &10).unwrap();
-        r.query("banned", &false).unwrap();
-        r.query("offset", &20.0).unwrap();
-        r.query("ratio", &0.5).unwrap();
-        r.query("query", &Option::<String>::None).unwrap();
-        r.query_joined("ids", &["a", "b"]).unwrap();
+        r.query("email_address", &["a@x.io", "b@x.io"]);
+        r.query("limit", &10);
+        r.query("banned", &false);
+        r.query("offset", &20.0);
+        r.query("ratio", &0.5);
+        r.query("query", &Option::<String>::None);
+        r.query_joined("ids", &["a", "b"]);
+        let r = r.checked().unwrap();
         let pairs: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(
             pairs,
@@ -257,5 +319,14 @@ mod tests {
     fn path_segments_are_escaped() {
         assert_eq!(path_segment(&"user_1"), "user_1");
         assert_eq!(path_segment(&"a/b c?d#"), "a%2Fb%20c%3Fd%23");
+        let filled = path("/orgs/{org}/members/{user}", |name| {
+            Some(if name == "org" { "o/1" } else { "u 2" }.to_string())
+        });
+        assert_eq!(filled.unwrap(), "/orgs/o%2F1/members/u%202");
+        let err = path("/users/{user_id}", |_| None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "path \"/users/{user_id}\": no value for `user_id`"
+        );
     }
 }

@@ -1,20 +1,23 @@
-//! `clerk`: browse, inspect and call Clerk's Backend API from a shell,
-//! built on `clerk-api` and the operation catalogs `codegen` generates.
+//! `clerk`: browse, inspect and call Clerk's Backend API from a shell.
+//! Its command tree, checks and guard rails are read from the model
+//! `cargo xtask gen` writes for each version (embedded as JSON), and its
+//! calls go through `clerk-api`'s runtime, as the typed clients' do.
 
 mod call;
-mod catalog;
+mod commands;
+mod model;
 #[rustfmt::skip]
 mod models;
 mod output;
 mod search;
 mod webhooks;
 
+use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
-use catalog::Catalog;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clerk_api_model::Api;
 
 /// Exit codes, documented in `--help`.
 pub mod exit {
@@ -38,6 +41,8 @@ Examples:
   search    clerk search \"revoke a session\"
   show      clerk show users.list          (or: clerk show GET /users)
   execute   clerk users list --limit 10 --order-by -created_at
+            clerk users --help               (a group's operations)
+            clerk users list --help          (an operation's parameters)
             clerk users get user_123
             clerk organizations create --name \"Acme Corp\" --created-by user_123
             clerk users list --all --output json
@@ -45,7 +50,8 @@ Examples:
   webhooks  clerk webhooks events
             clerk webhooks show user.created
             clerk webhooks verify --headers headers.txt --body body.json
-  key       clerk whoami";
+  key       clerk whoami
+  shell     clerk completions bash > ~/.local/share/bash-completion/completions/clerk";
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -123,9 +129,6 @@ pub enum WebhooksCommand {
         #[arg(long)]
         any_time: bool,
     },
-    /// An operation of the Backend API's `webhooks` group.
-    #[command(external_subcommand)]
-    Operation(Vec<String>),
 }
 
 #[derive(Subcommand, Clone)]
@@ -166,33 +169,127 @@ pub enum Command {
         #[command(subcommand)]
         command: WebhooksCommand,
     },
-    /// GROUP NAME [PATH ARGS…] [--PARAM VALUE…] [--data JSON] [--all]
-    #[command(external_subcommand)]
-    Call(Vec<String>),
+    /// Prints a completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The names of `webhooks`' own subcommands; the Backend API's `webhooks`
+/// operations are added beside them.
+const WEBHOOKS_OWN: &[&str] = &["events", "show", "verify"];
+
+/// The whole command tree: the CLI's own commands, and one command per
+/// group of the API version's model with its operations.
+fn command_tree(api: &'static Api) -> clap::Command {
+    let mut command = Cli::command();
+    for (group, operations) in commands::groups(api) {
+        let name = model::command_name(&group);
+        if name == "webhooks" {
+            command = command.mut_subcommand("webhooks", |w| w.subcommands(operations));
+        } else if command.find_subcommand(&name).is_none() {
+            command = command.subcommand(commands::group(&group, operations));
+        }
+    }
+    command
+}
+
+/// The value of `--api-version` among the raw arguments, read before the
+/// command tree (which depends on it) is built.
+fn api_version(args: &[OsString]) -> Option<String> {
+    let mut args = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        }
+        if let Some(value) = arg.strip_prefix("--api-version=") {
+            return Some(value.to_string());
+        }
+        if arg == "--api-version" {
+            return args.next().map(|v| v.into_owned());
+        }
+    }
+    None
+}
+
+/// The operation a command line names, with its own arguments: `clerk
+/// GROUP OP …` (or `clerk webhooks OP …` for the API's webhooks group).
+fn operation<'m>(
+    api: &'static Api,
+    matches: &'m clap::ArgMatches,
+) -> Option<(&'static clerk_api_model::Operation, &'m clap::ArgMatches)> {
+    let (group, sub) = matches.subcommand()?;
+    let (name, args) = sub.subcommand()?;
+    if group == "webhooks" && WEBHOOKS_OWN.contains(&name) {
+        return None;
+    }
+    let op = api
+        .operations
+        .iter()
+        .find(|o| model::command_name(&o.group) == group && model::command_name(&o.name) == name)?;
+    Some((op, args))
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let api = match model::load("bapi", api_version(&args).as_deref()) {
+        Ok(api) => api,
+        Err(e) => return fail(exit::USAGE, &e),
+    };
+    let matches = match command_tree(api).try_get_matches_from(&args) {
+        Ok(m) => m,
+        Err(e) => {
+            // Help and --version print to stdout and succeed; usage errors
+            // (with clap's suggestions) exit with USAGE.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(exit::USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    if let Some((op, args)) = operation(api, &matches) {
+        let mut globals = matches.clone();
+        globals.remove_subcommand();
+        let cli = match Cli::from_arg_matches(&globals) {
+            Ok(cli) => cli,
+            Err(e) => return fail(exit::USAGE, &e.to_string()),
+        };
+        return match commands::request(api, op, args) {
+            Ok(request) => ExitCode::from(call::operation(&cli, api, op, request)),
+            Err(message) => fail(
+                exit::USAGE,
+                &format!(
+                    "{}: {message}\n(see `clerk {} {} --help`)",
+                    model::label(op),
+                    model::command_name(&op.group),
+                    model::command_name(&op.name)
+                ),
+            ),
+        };
+    }
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return fail(exit::USAGE, &e.to_string()),
+    };
     let Some(command) = &cli.command else {
         outln!("clerk: Clerk's Backend API from a shell.\n\n{EXAMPLES}\n\nMore: clerk --help");
         return ExitCode::SUCCESS;
     };
-    let catalog = match Catalog::get(cli.api_version.as_deref()) {
-        Ok(c) => c,
-        Err(e) => return fail(exit::USAGE, &e),
-    };
     let code = match command {
         Command::Tags => {
-            for (tag, count) in catalog.tags() {
+            for (tag, count) in model::tags(api) {
                 outln!("{count:>4}  {tag}");
             }
             exit::OK
         }
         Command::Endpoints { tag } => {
-            let ops: Vec<_> = catalog
+            let ops: Vec<_> = api
                 .operations
                 .iter()
-                .filter(|o| o.tag.eq_ignore_ascii_case(tag))
+                .filter(|o| model::tag(o).eq_ignore_ascii_case(tag))
                 .collect();
             if ops.is_empty() {
                 return fail(exit::USAGE, &format!("no tag {tag:?}: see `clerk tags`"));
@@ -200,16 +297,16 @@ fn main() -> ExitCode {
             for o in ops {
                 outln!(
                     "{:<7} {:<55} {:<40} {}",
-                    o.method,
+                    o.method.as_str(),
                     o.path,
-                    format!("{}.{}", o.group, o.name),
-                    o.summary
+                    model::label(o),
+                    model::first_line(o.summary.as_deref())
                 );
             }
             exit::OK
         }
         Command::Search { query } => {
-            let results = search::search(catalog, &query.join(" "));
+            let results = search::search(api, &query.join(" "));
             if results.is_empty() {
                 return fail(
                     exit::USAGE,
@@ -219,17 +316,17 @@ fn main() -> ExitCode {
             for (_, o) in results.iter().take(10) {
                 outln!(
                     "{:<40} {:<7} {:<50} {}",
-                    format!("{}.{}", o.group, o.name),
-                    o.method,
+                    model::label(o),
+                    o.method.as_str(),
                     o.path,
-                    o.summary
+                    model::first_line(o.summary.as_deref())
                 );
             }
             exit::OK
         }
-        Command::Show { operation } => match catalog.find(operation) {
+        Command::Show { operation } => match model::find(api, operation) {
             Some(op) => {
-                outln!("{}", output::show(catalog, op).trim_end());
+                outln!("{}", output::show(api, op).trim_end());
                 exit::OK
             }
             None => {
@@ -265,90 +362,33 @@ fn main() -> ExitCode {
             path,
             query,
             data,
-        } => call::raw(&cli, catalog, method, path, query, data.as_deref()),
+        } => call::raw(&cli, api, method, path, query, data.as_deref()),
         Command::Webhooks {
             webhooks_version,
             command,
         } => {
-            if let WebhooksCommand::Operation(words) = command {
-                let mut words = words.clone();
-                words.insert(0, "webhooks".into());
-                return call_operation(&cli, &words);
-            }
-            let api = match webhooks::model(webhooks_version.as_deref()) {
+            let api = match model::load("webhooks", webhooks_version.as_deref()) {
                 Ok(api) => api,
                 Err(e) => return fail(exit::USAGE, &e),
             };
             match command {
-                WebhooksCommand::Events => webhooks::events(&api),
-                WebhooksCommand::Show { event } => webhooks::show(&api, event),
+                WebhooksCommand::Events => webhooks::events(api),
+                WebhooksCommand::Show { event } => webhooks::show(api, event),
                 WebhooksCommand::Verify {
                     headers,
                     body,
                     secret_env,
                     any_time,
-                } => webhooks::verify(&api, headers, body, secret_env, *any_time),
-                WebhooksCommand::Operation(_) => exit::USAGE,
+                } => webhooks::verify(api, headers, body, secret_env, *any_time),
             }
         }
-        Command::Call(words) => return call_operation(&cli, words),
+        Command::Completions { shell } => {
+            let mut command = command_tree(api);
+            clap_complete::generate(*shell, &mut command, "clerk", &mut std::io::stdout());
+            exit::OK
+        }
     };
     ExitCode::from(code)
-}
-
-/// `clerk GROUP NAME …`: an operation of the catalog.
-fn call_operation(cli: &Cli, words: &[String]) -> ExitCode {
-    // Global options after `GROUP NAME` reach us inside `words`.
-    let (cli, words) = match take_globals(cli, words) {
-        Ok(found) => found,
-        Err(e) => return fail(exit::USAGE, &e),
-    };
-    let catalog = match Catalog::get(cli.api_version.as_deref()) {
-        Ok(c) => c,
-        Err(e) => return fail(exit::USAGE, &e),
-    };
-    ExitCode::from(call::operation(&cli, catalog, &words))
-}
-
-/// Moves the global options out of an operation's arguments.
-fn take_globals(cli: &Cli, words: &[String]) -> Result<(Cli, Vec<String>), String> {
-    let mut cli = cli.clone();
-    let mut rest = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        let word = words[i].as_str();
-        let (flag, inline) = match word.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (word, None),
-        };
-        let mut value = || -> Result<String, String> {
-            if let Some(v) = inline.clone() {
-                return Ok(v);
-            }
-            i += 1;
-            words
-                .get(i)
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match flag {
-            "--yes" | "-y" => cli.yes = true,
-            "--admin" => cli.admin = true,
-            "--read-only" => cli.read_only = true,
-            "--api-version" => cli.api_version = Some(value()?),
-            "--base-url" => cli.base_url = Some(value()?),
-            "--output" => {
-                cli.output = match value()?.as_str() {
-                    "json" => output::Format::Json,
-                    "pretty" => output::Format::Pretty,
-                    other => return Err(format!("--output {other:?}: expected pretty or json")),
-                }
-            }
-            _ => rest.push(words[i].clone()),
-        }
-        i += 1;
-    }
-    Ok((cli, rest))
 }
 
 /// Prints `message` as an error and returns `code`.

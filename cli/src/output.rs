@@ -6,7 +6,9 @@ use std::io::IsTerminal;
 
 use serde_json::Value;
 
-use crate::catalog::{Catalog, Operation};
+use clerk_api_model::{Api, BodyEncoding, Operation};
+
+use crate::model;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -70,86 +72,93 @@ fn colour(text: &str) -> String {
 }
 
 /// `clerk show`: everything about an operation, nothing sent.
-pub fn show(catalog: &Catalog, op: &Operation) -> String {
+pub fn show(api: &Api, op: &Operation) -> String {
     let mut out = format!(
-        "{} {}  ({}.{} · operation {} · tag {} · API {})\n",
-        op.method, op.path, op.group, op.name, op.id, op.tag, catalog.version
+        "{} {}  ({} · operation {} · tag {} · API {})\n",
+        op.method.as_str(),
+        op.path,
+        model::label(op),
+        op.id,
+        model::tag(op),
+        api.version
     );
     if op.deprecated {
         out.push_str("DEPRECATED\n");
     }
-    if !op.summary.is_empty() {
-        let _ = writeln!(out, "\n{}", op.summary);
+    if !op.aliases.is_empty() {
+        let _ = writeln!(
+            out,
+            "Also answers to its old name: {}",
+            op.aliases.join(", ")
+        );
     }
-    if !op.description.is_empty() && op.description != op.summary {
-        let _ = writeln!(out, "\n{}", op.description);
+    let summary = op.summary.as_deref().unwrap_or_default().trim();
+    if !summary.is_empty() {
+        let _ = writeln!(out, "\n{summary}");
     }
-    if op.is_destructive() {
-        out.push_str("\nIrreversible: asks for confirmation (or --yes).\n");
+    let description = op.description.as_deref().unwrap_or_default().trim();
+    if !description.is_empty() && description != summary {
+        let _ = writeln!(out, "\n{description}");
     }
-    match op.metadata {
-        "merge" => {
-            out.push_str("\nMetadata: deep-merged into the stored objects (null removes a key).\n")
-        }
-        "replace" => out.push_str("\nMetadata: each object sent replaces the stored one.\n"),
-        _ => {}
+    if let Some(what) = &op.destructive {
+        let _ = writeln!(
+            out,
+            "\nIrreversible: destroys {what}. Asks for confirmation (or --yes)."
+        );
+    }
+    if let Some(rule) = op.metadata {
+        let _ = writeln!(out, "\nMetadata: {}.", crate::call::metadata_rule(rule));
     }
     if !op.params.is_empty() {
         out.push_str("\nParameters (* required):\n");
-        for p in op.params {
-            let _ = writeln!(out, "  {}", param_line(p));
+        for p in &op.params {
+            let _ = writeln!(out, "  {}", crate::commands::describe(api, p));
         }
     }
     if let Some(body) = &op.body {
+        let encoding = match body.encoding {
+            BodyEncoding::Json => "json",
+            BodyEncoding::FormUrlEncoded => "form",
+            BodyEncoding::Multipart => "multipart",
+        };
         let _ = writeln!(
             out,
-            "\nBody ({}{}; * required):",
-            body.encoding,
+            "\nBody ({encoding}{}; * required):",
             if body.required { ", required" } else { "" }
         );
-        for line in body.schema.lines() {
-            let _ = writeln!(out, "  {line}");
-        }
+        model::tree(api, &body.ty, 1, &mut Vec::new(), &mut out);
     }
     out.push_str("\nResponses:\n");
-    for r in op.responses {
-        let ty = if r.ty.is_empty() {
-            String::new()
-        } else {
-            format!(" → {}", r.ty)
-        };
+    for r in &op.responses {
+        let ty =
+            r.ty.as_ref()
+                .map(|t| format!(" → {}", model::display(api, t)))
+                .unwrap_or_default();
         let _ = writeln!(out, "  {}{ty}  {}", r.status, r.description);
     }
-    if op.paginated {
-        out.push_str("\nPaginated: --all walks every page.\n");
+    if let Some(pagination) = &op.pagination {
+        let how = match &pagination.cursor {
+            Some(cursor) => format!(
+                "by --{} and --{}, then by the cursor --{}",
+                model::command_name(&pagination.limit),
+                model::command_name(&pagination.offset),
+                model::command_name(&cursor.param)
+            ),
+            None => format!(
+                "by --{} and --{}",
+                model::command_name(&pagination.limit),
+                model::command_name(&pagination.offset)
+            ),
+        };
+        let _ = writeln!(out, "\nPaginated ({how}): --all walks every page.");
     }
     out
-}
-
-fn param_line(p: &crate::catalog::Param) -> String {
-    let mark = if p.required { "*" } else { "" };
-    let mut line = format!(
-        "--{}{mark}  {} ({})",
-        p.name.replace('_', "-"),
-        p.ty,
-        p.location
-    );
-    if p.location == "path" {
-        line = format!("{}{mark}  {} (path, positional)", p.name, p.ty);
-    }
-    if !p.values.is_empty() {
-        let _ = write!(line, " one of: {}", p.values.join(", "));
-    }
-    if let Some(first) = p.description.lines().next().filter(|d| !d.is_empty()) {
-        let _ = write!(line, " — {first}");
-    }
-    line
 }
 
 /// Clerk's error list, readably, with the trace id.
 pub fn api_error(op: &str, api: &clerk_api::ApiError<Value>) -> String {
     let mut out = format!("error: {op}: HTTP {}", api.status);
-    if let Some(trace) = &api.trace_id {
+    if let Some(trace) = api.trace_id() {
         let _ = write!(out, " (trace id {trace})");
     }
     out.push('\n');

@@ -1,7 +1,7 @@
 //! `clerk search "revoke a session"`: operations ranked by how many of the
 //! query's words their name, summary, tag and description hold.
 
-use crate::catalog::{Catalog, Operation};
+use clerk_api_model::{Api, Operation};
 
 const STOP_WORDS: &[&str] = &[
     "a", "an", "the", "of", "to", "for", "from", "in", "on", "by", "with", "my", "all", "and",
@@ -70,22 +70,22 @@ fn matches(query: &str, word: &str) -> bool {
 }
 
 /// Operations scored against `query`, best first, those that match at all.
-pub fn search(catalog: &Catalog, query: &str) -> Vec<(u32, &'static Operation)> {
+pub fn search<'a>(api: &'a Api, query: &str) -> Vec<(u32, &'a Operation)> {
     let query: Vec<String> = query
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.to_lowercase().as_str()))
         .flat_map(stems)
         .collect();
-    let mut scored: Vec<(u32, &'static Operation)> = catalog
+    let mut scored: Vec<(u32, &Operation)> = api
         .operations
         .iter()
         .filter_map(|op| {
             let fields = [
                 (6, words(&op.name.replace('_', " "))),
-                (4, words(op.group)),
-                (4, words(op.summary)),
-                (3, words(op.tag)),
-                (1, words(op.description)),
+                (4, words(&op.group)),
+                (4, words(op.summary.as_deref().unwrap_or_default())),
+                (3, words(crate::model::tag(op))),
+                (1, words(op.description.as_deref().unwrap_or_default())),
             ];
             let mut score: u32 = 0;
             let mut every_word = true;

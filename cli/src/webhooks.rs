@@ -8,32 +8,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use clerk_api::events::{EventError, Verifier};
-use clerk_api_model::{Api, TypeKind, TypeRef};
+use clerk_api_model::Api;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::{error, exit, outln};
-
-/// The model of a webhooks version: the newest, or the one asked for.
-pub fn model(version: Option<&str>) -> Result<Api, String> {
-    let versions: Vec<(&str, &str)> = crate::models::MODELS
-        .iter()
-        .filter(|(kind, _, _)| *kind == "webhooks")
-        .map(|(_, version, json)| (*version, *json))
-        .collect();
-    let (found, json) = match version {
-        None => versions.last().copied(),
-        Some(wanted) => versions.iter().find(|(v, _)| *v == wanted).copied(),
-    }
-    .ok_or_else(|| {
-        let known: Vec<&str> = versions.iter().map(|(v, _)| *v).collect();
-        format!(
-            "no webhooks version {} (known: {})",
-            version.unwrap_or("at all"),
-            known.join(", ")
-        )
-    })?;
-    serde_json::from_str(json).map_err(|e| format!("the embedded model of {found}: {e}"))
-}
 
 /// `clerk webhooks events`: each event type with its summary.
 pub fn events(api: &Api) -> u8 {
@@ -80,98 +58,9 @@ pub fn show(api: &Api, name: &str) -> u8 {
         let _ = writeln!(out, "{}\n", text.trim());
     }
     let _ = writeln!(out, "Payload (* required):");
-    tree(api, &event.payload, 1, &mut Vec::new(), &mut out);
+    crate::model::tree(api, &event.payload, 1, &mut Vec::new(), &mut out);
     outln!("{}", out.trim_end());
     exit::OK
-}
-
-/// How deep `show` expands nested objects; deeper ones show their type.
-const DEPTH: usize = 3;
-
-/// The fields of `ty`, indented, nested objects expanded up to [`DEPTH`].
-fn tree(api: &Api, ty: &TypeRef, depth: usize, seen: &mut Vec<String>, out: &mut String) {
-    let Some(struct_) = struct_of(api, ty) else {
-        return;
-    };
-    let name = named(ty).unwrap_or_default().to_string();
-    if seen.contains(&name) {
-        return;
-    }
-    seen.push(name);
-    for field in &struct_.fields {
-        let required = if field.required { "*" } else { "" };
-        let nullable = if field.nullable { " | null" } else { "" };
-        let doc = field
-            .description
-            .as_deref()
-            .map(|d| format!(" — {}", d.lines().next().unwrap_or_default().trim()))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}{}{required}: {}{nullable}{doc}",
-            "  ".repeat(depth),
-            field.name,
-            display(api, &field.ty)
-        );
-        if depth < DEPTH {
-            tree(api, element(&field.ty), depth + 1, seen, out);
-        }
-    }
-    seen.pop();
-}
-
-fn named(ty: &TypeRef) -> Option<&str> {
-    match ty {
-        TypeRef::Named(name) => Some(name),
-        _ => None,
-    }
-}
-
-/// The type inside arrays and maps.
-fn element(ty: &TypeRef) -> &TypeRef {
-    match ty {
-        TypeRef::Array(inner) | TypeRef::Map(inner) => element(inner),
-        other => other,
-    }
-}
-
-fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a clerk_api_model::Struct> {
-    match &api.types.get(named(ty)?)?.kind {
-        TypeKind::Struct(s) => Some(s),
-        TypeKind::Alias(target) => struct_of(api, target),
-        _ => None,
-    }
-}
-
-/// A type as a reader of JSON sees it.
-fn display(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => match api.types.get(name).map(|t| &t.kind) {
-            Some(TypeKind::Enum(values)) => {
-                let values: Vec<&str> = values.iter().map(|v| v.value.as_str()).collect();
-                format!("one of {}", values.join(", "))
-            }
-            Some(TypeKind::OneOf(one_of)) => {
-                let variants: Vec<String> = one_of
-                    .variants
-                    .iter()
-                    .map(|v| display(api, &v.ty))
-                    .collect();
-                format!("one of ({})", variants.join(" | "))
-            }
-            Some(TypeKind::Alias(target)) => display(api, target),
-            _ => name.clone(),
-        },
-        TypeRef::String => "string".into(),
-        TypeRef::I32 | TypeRef::I64 => "integer".into(),
-        TypeRef::F64 => "number".into(),
-        TypeRef::Bool => "boolean".into(),
-        TypeRef::Binary => "file".into(),
-        TypeRef::Array(inner) => format!("[{}]", display(api, inner)),
-        TypeRef::Map(inner) if **inner == TypeRef::Json => "object".into(),
-        TypeRef::Map(inner) => format!("{{string: {}}}", display(api, inner)),
-        TypeRef::Json => "any JSON".into(),
-    }
 }
 
 /// The headers of a captured delivery: `Name: value` lines as a request log

@@ -92,7 +92,7 @@ fn search_puts_the_intended_operation_first() {
             "organization_invitations.create",
         ),
         ("list users", "users.list"),
-        ("merge user metadata", "users.update_metadata"),
+        ("merge user metadata", "users.merge_metadata"),
         ("create an organization", "organizations.create"),
         ("delete an organization", "organizations.delete"),
     ] {
@@ -114,7 +114,20 @@ fn show_describes_without_sending() {
     assert!(by_name.contains("--order-by"), "{by_name}");
     assert!(by_name.contains("Paginated"), "{by_name}");
     let create = stdout(&clerk(None, &["show", "organizations.create"]));
-    assert!(create.contains("name*: String"), "{create}");
+    assert!(create.contains("  name*: string"), "{create}");
+    // What an operation destroys, and how a list pages, come from the model.
+    let delete = stdout(&clerk(None, &["show", "users.delete"]));
+    assert!(
+        delete.contains("Irreversible: destroys the user"),
+        "{delete}"
+    );
+    assert!(
+        by_name.contains("then by the cursor --starting-after"),
+        "{by_name}"
+    );
+    // An old name of a renamed operation still finds it.
+    let old = stdout(&clerk(None, &["show", "users.update_metadata"]));
+    assert!(old.contains("(users.merge_metadata"), "{old}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -186,17 +199,29 @@ fn arguments_are_checked_before_sending() {
     for (args, message) in [
         (
             &["users", "list", "--colour", "red"][..],
-            "unknown parameter --colour",
+            "unexpected argument '--colour'",
         ),
         (
             &["users", "list", "--limit", "ten"][..],
-            "--limit \"ten\": expected i64",
+            "invalid value 'ten' for '--limit <LIMIT>'",
+        ),
+        (
+            &["users", "list", "--order-by", "-shoe_size"][..],
+            "possible values: created_at, +created_at, -created_at",
         ),
         (&["organizations", "create"][..], "missing --name"),
-        (&["users", "get"][..], "missing user_id"),
+        (&["users", "get"][..], "<USER_ID>"),
         (
             &["users", "frobnicate"][..],
-            "no operation `users frobnicate`",
+            "unrecognized subcommand 'frobnicate'",
+        ),
+        (
+            &["users", "lsit"][..],
+            "a similar subcommand exists: 'list'",
+        ),
+        (
+            &["usres", "list"][..],
+            "a similar subcommand exists: 'users'",
         ),
     ] {
         let out = clerk(None, args);
@@ -208,17 +233,31 @@ fn arguments_are_checked_before_sending() {
 #[tokio::test(flavor = "multi_thread")]
 async fn all_walks_every_page() {
     let server = MockServer::start().await;
-    for (offset, ids) in [
-        ("0", vec!["u1", "u2"]),
-        ("2", vec!["u3", "u4"]),
-        ("4", vec!["u5"]),
+    // GET /users pages by cursor after the first page (its declared rule,
+    // with the default ordering), organizations by offset in an envelope.
+    for (key, value, ids) in [
+        ("offset", "0", vec!["u1", "u2"]),
+        ("starting_after", "u2", vec!["u3", "u4"]),
+        ("starting_after", "u4", vec!["u5"]),
     ] {
         let page: Vec<Value> = ids.iter().map(|id| user(id)).collect();
         Mock::given(method("GET"))
             .and(path("/users"))
             .and(query_param("limit", "2"))
-            .and(query_param("offset", offset))
+            .and(query_param(key, value))
             .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    for (offset, ids) in [("0", vec!["o1", "o2"]), ("2", vec!["o3"])] {
+        let page: Vec<Value> = ids.iter().map(|id| json!({"id": id})).collect();
+        Mock::given(method("GET"))
+            .and(path("/organizations"))
+            .and(query_param("offset", offset))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"data": page, "total_count": 3})),
+            )
             .expect(1)
             .mount(&server)
             .await;
@@ -231,6 +270,24 @@ async fn all_walks_every_page() {
     assert!(out.status.success(), "{}", stderr(&out));
     let all: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(all.len(), 5);
+    let out = clerk_async(
+        &server,
+        &[
+            "organizations",
+            "list",
+            "--limit",
+            "2",
+            "--all",
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&out)).unwrap(),
+        json!([{"id": "o1"}, {"id": "o2"}, {"id": "o3"}])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -247,8 +304,9 @@ async fn irreversible_operations_need_confirmation() {
         .await;
     let refused = clerk_async(&server, &["users", "delete", "user_1"]).await;
     assert_eq!(refused.status.code(), Some(3));
+    // What is destroyed, in the words of the declaration.
     assert!(
-        stderr(&refused).contains("is irreversible"),
+        stderr(&refused).contains("is irreversible: it destroys the user"),
         "{}",
         stderr(&refused)
     );
@@ -453,7 +511,7 @@ fn webhooks_lists_and_shows_the_events() {
     let out = clerk_webhooks(&["events", "--webhooks-version", "2099-01-01"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("known: 2025-04-15"),
+        stderr(&out).contains("compiled in: 2025-04-15"),
         "{}",
         stderr(&out)
     );
@@ -537,9 +595,51 @@ async fn webhooks_operations_of_the_backend_api_still_work() {
         .await;
     let out = clerk_async(
         &server,
-        &["webhooks", "generate_svix_auth_url", "--output", "json"],
+        &["webhooks", "generate-svix-auth-url", "--output", "json"],
     )
     .await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("svix_url"), "{}", stdout(&out));
+}
+
+/// The command tree is built from the model, so a shell's conventions
+/// work: help per group and per operation, and completion scripts.
+#[test]
+fn help_per_group_and_operation_and_completions() {
+    let group = clerk(None, &["users", "--help"]);
+    assert!(group.status.success(), "{}", stderr(&group));
+    for op in ["list", "get", "merge-metadata", "delete"] {
+        assert!(
+            stdout(&group)
+                .lines()
+                .any(|l| l.trim_start().starts_with(op)),
+            "{op}: {}",
+            stdout(&group)
+        );
+    }
+    let op = clerk(None, &["users", "list", "--help"]);
+    assert!(op.status.success(), "{}", stderr(&op));
+    let text = stdout(&op);
+    for expected in ["GET /users", "--order-by", "--limit", "--all", "Paginated"] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    let delete = stdout(&clerk(None, &["users", "delete", "--help"]));
+    assert!(
+        delete.contains("Irreversible: destroys the user"),
+        "{delete}"
+    );
+    // The version picked changes the tree: 2025-03-12 has no M2M tokens.
+    let old = clerk(None, &["--api-version", "2025-03-12", "m2m", "--help"]);
+    assert_eq!(old.status.code(), Some(2), "{}", stdout(&old));
+
+    for shell in ["bash", "zsh", "fish"] {
+        let out = clerk(None, &["completions", shell]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(
+            script.contains("merge-metadata") && script.contains("organizations"),
+            "{shell}: {} bytes",
+            script.len()
+        );
+    }
 }

@@ -102,7 +102,6 @@ rules! {
     RUST_METHOD_SIGNATURE_CHANGED = "rust-method-signature-changed", Breaking, "a client method takes or returns other types";
     RUST_TYPE_REMOVED = "rust-type-removed", Breaking, "a Rust type is gone";
     RUST_FIELD_REMOVED = "rust-field-removed", Breaking, "a struct field is gone";
-    RUST_HELPER_REMOVED = "rust-helper-removed", Breaking, "a generated helper method of a type is gone (`with_metadata` of a body without metadata fields)";
     RUST_FIELD_TYPE_CHANGED = "rust-field-type-changed", Breaking, "a struct field has another type";
     RUST_VARIANT_REMOVED = "rust-variant-removed", Breaking, "an enum variant is gone";
     RUST_VARIANT_ADDED = "rust-variant-added", Warning, "an enum has a new variant (exhaustive matches break)";
@@ -762,25 +761,20 @@ impl<'a> Differ<'a> {
     /// different in the new one.
     fn rust_surface(&mut self) {
         let new_module = crate::naming::version_module(&self.new.version);
-        // Method → (signature, operation id), page walkers included.
+        // Method → (signature, operation id), deprecated aliases included.
         let methods = |api: &Api| -> BTreeMap<String, (String, String)> {
             api.operations
                 .iter()
                 .flat_map(|op| {
-                    let mut entries = vec![(
-                        format!("{}().{}", op.group, op.name),
-                        (signature(op), op.id.clone()),
-                    )];
-                    if let Some(p) = &op.pagination {
-                        entries.push((
-                            format!("{}().{}", op.group, p.method),
+                    std::iter::once(&op.name)
+                        .chain(&op.aliases)
+                        .map(|name| {
                             (
-                                format!("stream of {}", display(&p.item)),
-                                format!("{} (all pages)", op.id),
-                            ),
-                        ));
-                    }
-                    entries
+                                format!("{}().{}", op.group, name),
+                                (signature(op), op.id.clone()),
+                            )
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect()
         };
@@ -852,22 +846,12 @@ impl<'a> Differ<'a> {
             };
             match (&before.kind, &after.kind) {
                 (TypeKind::Struct(b), TypeKind::Struct(a)) => {
-                    let has_metadata = |s: &crate::model::Struct| {
-                        s.in_request && s.fields.iter().any(crate::model::Field::is_metadata)
-                    };
-                    if has_metadata(b) && !has_metadata(a) {
-                        self.push(
-                            RUST_HELPER_REMOVED,
-                            &At {
-                                subject: format!("types::{name}::with_metadata"),
-                                ..at.clone()
-                            },
-                            "gone: the body has no metadata fields any more",
-                        );
-                    }
                     for f in &b.fields {
                         let here = at.child(&f.rust_name);
                         match a.fields.iter().find(|g| g.rust_name == f.rust_name) {
+                            None if b.in_request => {
+                                self.push(RUST_FIELD_REMOVED, &here, "removed, with its setter")
+                            }
                             None => self.push(RUST_FIELD_REMOVED, &here, "removed"),
                             Some(g) => {
                                 let (x, y) =
@@ -1000,6 +984,7 @@ pub fn display(ty: &TypeRef) -> String {
         TypeRef::Map(inner) if **inner == TypeRef::Json => "Map<String, Value>".into(),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", display(inner)),
         TypeRef::Json => "Value".into(),
+        TypeRef::Order(fields) => format!("Order<{}>", display(fields)),
     }
 }
 
@@ -1022,12 +1007,7 @@ fn signature(op: &Operation) -> String {
         .map(|p| format!("{}: {}", p.rust_name, display(&p.ty)))
         .collect();
     if let Some(body) = &op.body {
-        let ty = display(&body.ty);
-        args.push(if body.required {
-            format!("body: &{ty}")
-        } else {
-            format!("body: Option<&{ty}>")
-        });
+        args.push(format!("body: &{}", display(&body.ty)));
     }
     if op
         .params
@@ -1037,5 +1017,10 @@ fn signature(op: &Operation) -> String {
         args.push("params".into());
     }
     let result = op.success.as_ref().map_or("()".to_string(), display);
-    format!("({}) -> {result}", args.join(", "))
+    let pages = op
+        .pagination
+        .as_ref()
+        .map(|p| format!(", pages of {}", display(&p.item)))
+        .unwrap_or_default();
+    format!("({}) -> Call<{result}{pages}>", args.join(", "))
 }

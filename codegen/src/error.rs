@@ -41,4 +41,8 @@ pub enum Error {
 
     #[error("#{pointer}: unsupported: {message}")]
     Unsupported { pointer: String, message: String },
+
+    /// An `x-clerk-…` declaration that does not fit what it describes.
+    #[error("#{pointer}: invalid declaration: {message}")]
+    Convention { pointer: String, message: String },
 }

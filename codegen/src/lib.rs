@@ -6,6 +6,7 @@
 //! - [`lower`]: OpenAPI → [`model::Api`], every name decided.
 //! - [`emit`]: model → formatted Rust files.
 
+pub mod conventions;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -27,8 +28,6 @@ pub struct Generated {
     pub files: Vec<emit::File>,
     /// The conformance plan (a test module, see [`emit::conformance_file`]).
     pub conformance: emit::File,
-    /// The CLI's operation catalog (see [`emit::catalog_file`]).
-    pub catalog: emit::File,
     pub overlays: Vec<overlay::Applied>,
 }
 
@@ -82,14 +81,12 @@ pub fn generate(
     let spec = load::to_openapi(&provenance.spec_file, &value)?;
     let api = lower::lower(&spec)?;
     let files = emit::emit(&api, provenance)?;
-    let samples = sample::samples(&value, &api);
+    let samples = sample::samples(&api);
     let conformance = emit::conformance_file(&api, &samples, provenance)?;
-    let catalog = emit::catalog_file(&api, provenance)?;
     Ok(Generated {
         api,
         files,
         conformance,
-        catalog,
         overlays: applied,
     })
 }

@@ -11,6 +11,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
+use crate::conventions;
 use crate::error::Error;
 use crate::model::*;
 use crate::naming::{Scope, pascal, snake};
@@ -25,6 +26,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Error> {
     let webhooks = webhooks(spec)?;
     let mut lowerer = Lowerer::new(spec, &webhooks);
     lowerer.components()?;
+    lowerer.apply_declarations()?;
     let mut operations = lowerer.operations()?;
     let events = lowerer.events()?;
     operations.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
@@ -45,6 +47,7 @@ pub fn lower(spec: &OpenAPI) -> Result<Api, Error> {
     }
     let mut types = lowerer.types;
     mark_request_types(&operations, &mut types);
+    assign_roles(&operations, &events, &mut types);
     let mut untyped = lowerer.untyped;
     untyped.sort();
     untyped.dedup();
@@ -136,6 +139,15 @@ enum Shape {
 struct ObjectParts<'a> {
     properties: Vec<(&'a str, Sch<'a>, String)>,
     required: BTreeSet<&'a str>,
+    /// `anyOf` alternatives that only require properties.
+    any_of_required: Vec<Vec<String>>,
+}
+
+/// Extensions of one object schema, read once every type is lowered (so
+/// that they can be checked against the types they name).
+struct Declarations<'a> {
+    pointer: String,
+    extensions: &'a indexmap::IndexMap<String, serde_json::Value>,
 }
 
 struct Lowerer<'a> {
@@ -150,6 +162,8 @@ struct Lowerer<'a> {
     /// so that identical inline schemas become one type.
     shapes: HashMap<String, String>,
     untyped: Vec<Untyped>,
+    /// Object schemas with `x-clerk-…` extensions, by their pointer.
+    declarations: Vec<Declarations<'a>>,
 }
 
 fn escape_pointer(segment: &str) -> String {
@@ -186,6 +200,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             shapes: HashMap::new(),
             untyped: Vec::new(),
+            declarations: Vec::new(),
         }
     }
 
@@ -227,6 +242,8 @@ impl<'a> Lowerer<'a> {
                     description,
                     deprecated,
                     kind,
+                    role: None,
+                    constraints: constraints_of(schema.into()),
                 },
             );
         }
@@ -313,9 +330,81 @@ impl<'a> Lowerer<'a> {
                 description,
                 deprecated: false,
                 kind,
+                role: None,
+                constraints: Constraints::default(),
             },
         );
         name
+    }
+
+    /// Notes an object schema's `x-clerk-…` extensions, if it has any.
+    fn declare(&mut self, schema: &'a Schema, pointer: &str) {
+        let extensions = &schema.schema_data.extensions;
+        if [conventions::PRIMARY, conventions::ERROR_BODY]
+            .iter()
+            .any(|key| extensions.contains_key(*key))
+        {
+            self.declarations.push(Declarations {
+                pointer: pointer.to_string(),
+                extensions,
+            });
+        }
+    }
+
+    /// Reads the noted object declarations into the structs they were
+    /// made on, now that every type they name exists.
+    fn apply_declarations(&mut self) -> Result<(), Error> {
+        for declared in std::mem::take(&mut self.declarations) {
+            let Some(name) = self
+                .types
+                .values()
+                .find(|t| t.pointer == declared.pointer)
+                .map(|t| t.name.clone())
+            else {
+                continue; // merged into an identical type declared elsewhere
+            };
+            let TypeKind::Struct(s) = &self.types[&name].kind else {
+                continue;
+            };
+            let lookups = conventions::lookups(
+                declared.extensions.get(conventions::PRIMARY),
+                &declared.pointer,
+                &s.fields,
+                &self.types,
+            )?;
+            let error_body = conventions::error_body(
+                declared.extensions.get(conventions::ERROR_BODY),
+                &declared.pointer,
+                &s.fields,
+                &self.types,
+            )?;
+            // An error body decodes from any subset of its fields (and of
+            // its entries' fields): a partial body such as
+            // `{"errors":[{"code":"resource_not_found"}]}` still gives its
+            // code, instead of no body at all.
+            let entry = error_body.as_ref().and_then(|e| {
+                let list = s.fields.iter().find(|f| f.name == e.list)?;
+                match conventions::array_item(&self.types, &list.ty)? {
+                    TypeRef::Named(entry) => Some(entry),
+                    _ => None,
+                }
+            });
+            let lenient = error_body.is_some();
+            if let Some(TypeKind::Struct(s)) = self.types.get_mut(&name).map(|t| &mut t.kind) {
+                s.lookups = lookups;
+                s.error_body = error_body;
+                if lenient {
+                    s.fields.iter_mut().for_each(|f| f.required = false);
+                }
+            }
+            if let Some(TypeKind::Struct(s)) = entry
+                .and_then(|entry| self.types.get_mut(&entry))
+                .map(|t| &mut t.kind)
+            {
+                s.fields.iter_mut().for_each(|f| f.required = false);
+            }
+        }
+        Ok(())
     }
 
     fn untyped(&mut self, pointer: &str, reason: &str) -> TypeRef {
@@ -366,6 +455,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 let mut parts = ObjectParts::default();
                 self.gather(s, pointer, &mut parts, 0)?;
+                self.declare(schema, pointer);
                 self.object(parts, o.additional_properties.as_ref(), hint, pointer)?
             }
             SchemaKind::OneOf { one_of } => self.one_of(
@@ -385,6 +475,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AllOf { .. } => {
                 let mut parts = ObjectParts::default();
                 self.gather(s, pointer, &mut parts, 0)?;
+                self.declare(schema, pointer);
                 self.object(parts, None, hint, pointer)?
             }
             SchemaKind::Not { .. } => {
@@ -432,6 +523,19 @@ impl<'a> Lowerer<'a> {
             // which properties are present; the properties stay typed.
             let mut parts = ObjectParts::default();
             self.gather(s, pointer, &mut parts, 0)?;
+            parts.any_of_required = any
+                .any_of
+                .iter()
+                .filter_map(|branch| match branch {
+                    ReferenceOr::Item(Schema {
+                        schema_kind: SchemaKind::Any(a),
+                        ..
+                    }) => Some(a.required.clone()),
+                    _ => None,
+                })
+                .filter(|required| !required.is_empty())
+                .collect();
+            self.declare(schema, pointer);
             return self.object(parts, any.additional_properties.as_ref(), hint, pointer);
         }
         if !any.any_of.is_empty() && any.all_of.is_empty() && any.properties.is_empty() {
@@ -583,6 +687,9 @@ impl<'a> Lowerer<'a> {
                     return Ok(Shape::Kind(TypeKind::Struct(Struct {
                         fields: Vec::new(),
                         in_request: false,
+                        any_of_required: Vec::new(),
+                        lookups: Vec::new(),
+                        error_body: None,
                     })));
                 }
                 _ => TypeRef::Map(Box::new(
@@ -613,11 +720,15 @@ impl<'a> Lowerer<'a> {
                 nullable,
                 description,
                 deprecated,
+                constraints: constraints_of(prop),
             });
         }
         Ok(Shape::Kind(TypeKind::Struct(Struct {
             fields,
             in_request: false,
+            any_of_required: parts.any_of_required,
+            lookups: Vec::new(),
+            error_body: None,
         })))
     }
 
@@ -785,14 +896,21 @@ impl<'a> Lowerer<'a> {
                 operations.push(operation);
             }
         }
-        // Page-walking methods are named once every operation has its name,
-        // so that they never take one: `list_all`, else `list_each`.
-        for operation in &mut operations {
+        // Former names are claimed once every operation has its name, so
+        // that an alias never takes a current one.
+        for operation in &operations {
             let scope = method_names.entry(operation.group.clone()).or_default();
-            if let Some(pagination) = &mut operation.pagination {
-                let all = format!("{}_all", operation.name);
-                let each = format!("{}_each", operation.name);
-                pagination.method = scope.claim(if scope.contains(&all) { &each } else { &all });
+            for alias in &operation.aliases {
+                if scope.contains(alias) {
+                    return Err(Error::Convention {
+                        pointer: format!("{}/{}", operation.pointer, conventions::ALIASES),
+                        message: format!(
+                            "alias `{alias}` is the name of another operation of `{}`",
+                            operation.group
+                        ),
+                    });
+                }
+                scope.claim(alias);
             }
         }
         Ok(operations)
@@ -858,14 +976,36 @@ impl<'a> Lowerer<'a> {
             {
                 continue; // an operation's own parameter overrides the path's
             }
-            let ty = match &data.format {
+            let hint = format!("{type_prefix}{}", pascal(&data.name));
+            let order_by =
+                conventions::order_by(data.extensions.get(conventions::ORDER_BY), &param_pointer)?;
+            let (ty, constraints) = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
-                    self.type_ref(
-                        schema.into(),
-                        &format!("{type_prefix}{}", pascal(&data.name)),
-                        &format!("{param_pointer}/schema"),
-                    )?
-                    .0
+                    let schema_pointer = format!("{param_pointer}/schema");
+                    let ty = self.type_ref(schema.into(), &hint, &schema_pointer)?.0;
+                    let mut constraints = constraints_of(schema.into());
+                    if data.example.is_some() {
+                        constraints.example = data.example.clone();
+                    }
+                    let ty = match order_by {
+                        None => ty,
+                        Some(_) if ty != TypeRef::String || location != ParamLocation::Query => {
+                            return Err(Error::Convention {
+                                pointer: format!("{param_pointer}/{}", conventions::ORDER_BY),
+                                message: "an ordering must be a string query parameter".into(),
+                            });
+                        }
+                        Some(fields) => {
+                            let kind = enum_kind(fields.iter().map(String::as_str));
+                            TypeRef::Order(Box::new(TypeRef::Named(self.define(
+                                &hint,
+                                &schema_pointer,
+                                None,
+                                kind,
+                            ))))
+                        }
+                    };
+                    (ty, constraints)
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     return Err(Error::Unsupported {
@@ -883,6 +1023,7 @@ impl<'a> Lowerer<'a> {
                 description: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
                 explode: data.explode.unwrap_or(true),
+                constraints,
             });
         }
 
@@ -927,9 +1068,28 @@ impl<'a> Lowerer<'a> {
             pointer,
         );
 
-        let pagination = self.pagination(&params, body.is_some(), success.as_ref());
-        let metadata = self.metadata_write(method, path, body.as_ref());
-        let auth = self.auth_role(op, body.as_ref(), pointer)?;
+        let declared = |key: &str| op.extensions.get(key);
+        let pagination = conventions::pagination(
+            declared(conventions::PAGINATION),
+            pointer,
+            &params,
+            success.as_ref(),
+            &self.types,
+        )?;
+        let metadata = conventions::metadata(
+            declared(conventions::METADATA),
+            pointer,
+            body.as_ref(),
+            &self.types,
+        )?;
+        let destructive = conventions::destructive(declared(conventions::DESTRUCTIVE), pointer)?;
+        let aliases = conventions::aliases(declared(conventions::ALIASES), pointer)?;
+        let auth = conventions::auth(
+            declared(conventions::AUTH),
+            pointer,
+            body.as_ref(),
+            &self.types,
+        )?;
         Ok(Operation {
             id,
             method,
@@ -947,190 +1107,13 @@ impl<'a> Lowerer<'a> {
             error,
             pagination,
             metadata,
+            destructive,
+            aliases,
             auth,
             pointer: pointer.to_string(),
         })
     }
 
-    /// The `x-clerk-auth` declaration of an operation, checked: a known
-    /// role, and for a verification a `token-field` that is a string field
-    /// of the JSON body.
-    fn auth_role(
-        &self,
-        op: &OaOperation,
-        body: Option<&RequestBody>,
-        pointer: &str,
-    ) -> Result<Option<AuthRole>, Error> {
-        let Some(declared) = op.extensions.get("x-clerk-auth") else {
-            return Ok(None);
-        };
-        let at = format!("{pointer}/x-clerk-auth");
-        let invalid = |message: String| Error::Unsupported {
-            pointer: at.clone(),
-            message,
-        };
-        let role_name = declared
-            .get("role")
-            .and_then(|r| r.as_str())
-            .unwrap_or_default();
-        let role = AuthRoleKind::ALL
-            .into_iter()
-            .find(|r| r.as_str() == role_name)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "role {role_name:?}: expected one of {}",
-                    AuthRoleKind::ALL.map(AuthRoleKind::as_str).join(", ")
-                ))
-            })?;
-        let token_field = declared
-            .get("token-field")
-            .map(|f| {
-                f.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| invalid("token-field must be a string".into()))
-            })
-            .transpose()?;
-        match (role, &token_field) {
-            (AuthRoleKind::Jwks, None) => {}
-            (AuthRoleKind::Jwks, Some(_)) => {
-                return Err(invalid("the jwks role takes no token-field".into()));
-            }
-            (_, None) => return Err(invalid(format!("role {role_name} needs a token-field"))),
-            (_, Some(field)) => {
-                let has_field = body
-                    .filter(|b| b.encoding == BodyEncoding::Json)
-                    .and_then(|b| match &b.ty {
-                        TypeRef::Named(name) => self.types.get(name),
-                        _ => None,
-                    })
-                    .is_some_and(|t| {
-                        matches!(&t.kind, TypeKind::Struct(s)
-                            if s.fields.iter().any(|f| &f.name == field && f.ty == TypeRef::String))
-                    });
-                if !has_field {
-                    return Err(invalid(format!(
-                        "token-field {field:?} is not a string field of the operation's JSON body"
-                    )));
-                }
-            }
-        }
-        Ok(Some(AuthRole { role, token_field }))
-    }
-
-    /// How an operation whose JSON body has metadata fields treats them.
-    /// Clerk's convention, stated in each endpoint's description: `PATCH`
-    /// on a `…/metadata` path deep-merges, other updates replace, and
-    /// creation sets the first value.
-    fn metadata_write(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&RequestBody>,
-    ) -> Option<MetadataWrite> {
-        let TypeRef::Named(name) = &body?.ty else {
-            return None;
-        };
-        let TypeKind::Struct(s) = &self.types.get(name)?.kind else {
-            return None;
-        };
-        if !s.fields.iter().any(Field::is_metadata) {
-            return None;
-        }
-        Some(match method {
-            Method::Post => MetadataWrite::Initial,
-            Method::Patch if path.ends_with("/metadata") => MetadataWrite::Merge,
-            _ => MetadataWrite::Replace,
-        })
-    }
-
-    /// Pagination of an operation with optional integer `limit` and
-    /// `offset` query parameters whose response is an array or an object
-    /// with one array field (and maybe a total).
-    fn pagination(
-        &self,
-        params: &[Param],
-        has_body: bool,
-        success: Option<&TypeRef>,
-    ) -> Option<Pagination> {
-        // Some specs type `limit` and `offset` as `number`.
-        let optional_integer = |name: &str| {
-            params.iter().any(|p| {
-                p.name == name
-                    && !p.required
-                    && p.location == ParamLocation::Query
-                    && matches!(p.ty, TypeRef::I64 | TypeRef::I32 | TypeRef::F64)
-            })
-        };
-        // The array a use-site type stands for, through aliases.
-        let array_item = |ty: &TypeRef| -> Option<TypeRef> {
-            let mut ty = ty;
-            for _ in 0..8 {
-                match ty {
-                    TypeRef::Array(item) => return Some((**item).clone()),
-                    TypeRef::Named(n) => match &self.types.get(n)?.kind {
-                        TypeKind::Alias(target) => ty = target,
-                        _ => return None,
-                    },
-                    _ => return None,
-                }
-            }
-            None
-        };
-        if has_body || !optional_integer("limit") || !optional_integer("offset") {
-            return None;
-        }
-        let success = success?;
-        let (items, total, item) = match (array_item(success), success) {
-            (Some(item), _) => (None, None, item),
-            (None, TypeRef::Named(name)) => {
-                let TypeKind::Struct(envelope) = &self.types.get(name)?.kind else {
-                    return None;
-                };
-                let mut arrays = envelope
-                    .fields
-                    .iter()
-                    .filter_map(|f| Some((f, array_item(&f.ty)?)));
-                let (Some((items, item)), None) = (arrays.next(), arrays.next()) else {
-                    return None;
-                };
-                let total = envelope
-                    .fields
-                    .iter()
-                    .find(|f| {
-                        f.name == "total_count" && matches!(f.ty, TypeRef::I64 | TypeRef::I32)
-                    })
-                    .cloned();
-                (Some(items.clone()), total, item)
-            }
-            _ => return None,
-        };
-        let has_cursor = params
-            .iter()
-            .any(|p| p.name == "starting_after" && !p.required && p.ty == TypeRef::String);
-        let cursor = match (&item, has_cursor) {
-            (TypeRef::Named(name), true) => match &self.types.get(name)?.kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .find(|f| {
-                        f.name == "id" && f.ty == TypeRef::String && f.required && !f.nullable
-                    })
-                    .cloned(),
-                _ => None,
-            },
-            _ => None,
-        };
-        Some(Pagination {
-            method: String::new(), // named in `operations`, once all names are known
-            items,
-            total,
-            item,
-            cursor,
-        })
-    }
-
-    /// The one type of a set of responses: the common type, or an enum of
-    /// the distinct ones.
     fn union<'r>(
         &mut self,
         responses: impl Iterator<Item = &'r Response>,
@@ -1245,6 +1228,7 @@ impl<'a> Lowerer<'a> {
             ty,
             required: body.required,
             description: body.description.clone(),
+            example: media_type.example.clone(),
         })
     }
 
@@ -1292,6 +1276,74 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The example, default, format and bounds a schema states itself (a
+/// `$ref` states none: its target does).
+fn constraints_of(s: Sch<'_>) -> Constraints {
+    let Sch::Item(schema) = s else {
+        return Constraints::default();
+    };
+    let text = |format: &dyn erased::ToJson| format.to_json().as_str().map(str::to_string);
+    let mut c = Constraints {
+        example: schema.schema_data.example.clone(),
+        default: schema.schema_data.default.clone(),
+        ..Constraints::default()
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(t)) => {
+            c.format = text(&t.format);
+            c.pattern = t.pattern.clone();
+            c.min_length = t.min_length.map(|n| n as u64);
+            c.max_length = t.max_length.map(|n| n as u64);
+        }
+        SchemaKind::Type(Type::Integer(t)) => {
+            c.minimum = t.minimum.map(|n| n as f64);
+            c.maximum = t.maximum.map(|n| n as f64);
+        }
+        SchemaKind::Type(Type::Number(t)) => {
+            c.minimum = t.minimum;
+            c.maximum = t.maximum;
+        }
+        SchemaKind::Type(Type::Array(t)) => {
+            c.min_items = t.min_items.map(|n| n as u64);
+            c.items = t
+                .items
+                .as_ref()
+                .map(|items| constraints_of(items.into()))
+                .filter(|items| !items.is_empty())
+                .map(Box::new);
+        }
+        SchemaKind::Any(a) => {
+            c.format = a.format.clone();
+            c.pattern = a.pattern.clone();
+            c.min_length = a.min_length.map(|n| n as u64);
+            c.max_length = a.max_length.map(|n| n as u64);
+            c.minimum = a.minimum;
+            c.maximum = a.maximum;
+            c.min_items = a.min_items.map(|n| n as u64);
+            c.items = a
+                .items
+                .as_ref()
+                .map(|items| constraints_of(items.into()))
+                .filter(|items| !items.is_empty())
+                .map(Box::new);
+        }
+        _ => {}
+    }
+    c
+}
+
+/// Formats as the spec writes them (`date-time`), through serde.
+mod erased {
+    pub trait ToJson {
+        fn to_json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> ToJson for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+}
+
 fn enum_kind<'s>(values: impl Iterator<Item = &'s str>) -> TypeKind {
     let mut names = Scope::new();
     // `Unknown` is the variant for values the spec does not list.
@@ -1317,6 +1369,7 @@ fn variant_name(ty: &TypeRef, index: usize) -> String {
         TypeRef::Array(_) => "Array".into(),
         TypeRef::Map(_) => "Map".into(),
         TypeRef::Json => format!("Variant{}", index + 1),
+        TypeRef::Order(_) => "Order".into(),
     }
 }
 
@@ -1337,6 +1390,119 @@ fn parse_method(method: &str, pointer: &str) -> Result<Method, Error> {
             });
         }
     })
+}
+
+/// Says what each inline type is to where it was found, from its JSON
+/// pointer: the longest prefix that is an operation, an event or another
+/// named type is its parent, and the rest is the way in
+/// (`properties/verification` → field `verification`).
+fn assign_roles(
+    operations: &[Operation],
+    events: &[Event],
+    types: &mut BTreeMap<String, NamedType>,
+) {
+    let by_pointer: HashMap<String, String> = types
+        .values()
+        .map(|t| (t.pointer.clone(), t.name.clone()))
+        .collect();
+    let ops: HashMap<&str, &Operation> =
+        operations.iter().map(|o| (o.pointer.as_str(), o)).collect();
+    let event_at: HashMap<&str, &Event> = events.iter().map(|e| (e.pointer.as_str(), e)).collect();
+    let mut roles = Vec::new();
+    for named in types.values() {
+        if named
+            .pointer
+            .strip_prefix("/components/schemas/")
+            .is_some_and(|rest| !rest.contains('/'))
+        {
+            continue;
+        }
+        let segments: Vec<&str> = named.pointer.split('/').collect();
+        let role = (1..segments.len()).rev().find_map(|cut| {
+            let prefix = segments[..cut].join("/");
+            let rest = &segments[cut..];
+            let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+            if let Some(op) = ops.get(prefix.as_str()) {
+                let (group, method) = (op.group.clone(), op.name.clone());
+                return Some(match rest {
+                    ["requestBody", ..] => Role::RequestBody { group, method },
+                    ["responses", status, ..] => Role::Response {
+                        group,
+                        method,
+                        status: status.to_string(),
+                    },
+                    ["parameters", index, ..] => {
+                        let param = index
+                            .parse::<usize>()
+                            .ok()
+                            .and_then(|i| op.params.get(i))
+                            .map(|p| p.name.clone())
+                            .unwrap_or_default();
+                        Role::Param {
+                            group,
+                            method,
+                            param,
+                        }
+                    }
+                    _ => return None,
+                });
+            }
+            if let Some(event) = prefix.rsplit_once('/').and_then(|(p, _)| event_at.get(p)) {
+                return Some(Role::Event {
+                    name: event.name.clone(),
+                });
+            }
+            let parent = by_pointer.get(&prefix)?;
+            if parent == &named.name {
+                return None;
+            }
+            let mut path = String::new();
+            let mut variant = None;
+            let mut i = 0;
+            while i < rest.len() {
+                match rest[i] {
+                    "properties" if i + 1 < rest.len() => {
+                        if !path.is_empty() {
+                            path.push('.');
+                        }
+                        path.push_str(&unescape(rest[i + 1]));
+                        i += 2;
+                    }
+                    "items" => {
+                        path.push_str("[]");
+                        i += 1;
+                    }
+                    "additionalProperties" => {
+                        path.push_str("{}");
+                        i += 1;
+                    }
+                    "oneOf" | "anyOf" if i + 1 < rest.len() && path.is_empty() => {
+                        variant = rest[i + 1].parse::<usize>().ok();
+                        i += 2;
+                    }
+                    "allOf" | "oneOf" | "anyOf" if i + 1 < rest.len() => i += 2,
+                    "schema" | "content" => i += 1,
+                    _ => i += 1,
+                }
+            }
+            Some(match (variant, path.is_empty()) {
+                (Some(index), true) => Role::Variant {
+                    parent: parent.clone(),
+                    index,
+                },
+                _ => Role::Field {
+                    parent: parent.clone(),
+                    path,
+                },
+            })
+        });
+        roles.push((named.name.clone(), role));
+    }
+    for (name, role) in roles {
+        if let Some(named) = types.get_mut(&name) {
+            named.role = role;
+        }
+    }
 }
 
 /// Marks every struct reachable from a request body or parameter as part

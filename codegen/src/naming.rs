@@ -40,10 +40,32 @@ fn words(name: &str) -> Vec<String> {
     words
 }
 
+/// Acronyms Clerk writes in mixed case, which the camel-case split cuts in
+/// two (`OAuth` → `o`, `auth`): one word again in snake case, so that
+/// `getOAuthAccessToken` is `get_oauth_access_token`. (`SAML`, `JWT`,
+/// `M2M` and `TOTP` are split right already.)
+const SPLIT_ACRONYMS: &[(&str, &str)] = &[("o", "auth")];
+
+fn one_word_acronyms(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for word in words {
+        let joins = out.last().is_some_and(|last| {
+            SPLIT_ACRONYMS
+                .iter()
+                .any(|(first, second)| last == first && word == *second)
+        });
+        match out.last_mut() {
+            Some(last) if joins => last.push_str(&word),
+            _ => out.push(word),
+        }
+    }
+    out
+}
+
 /// `snake_case`, safe as a Rust identifier (keywords are suffixed with `_`,
 /// a leading digit gets a `_` prefix).
 pub fn snake(name: &str) -> String {
-    let joined = words(name).join("_");
+    let joined = one_word_acronyms(words(name)).join("_");
     ident(if joined.is_empty() {
         "value".into()
     } else {
@@ -129,7 +151,14 @@ mod tests {
     fn snake_case() {
         assert_eq!(snake("GetUserList"), "get_user_list");
         assert_eq!(snake("setProfileImage"), "set_profile_image");
-        assert_eq!(snake("getOAuthAccessToken"), "get_o_auth_access_token");
+        assert_eq!(snake("getOAuthAccessToken"), "get_oauth_access_token");
+        assert_eq!(
+            snake("UpdateOAuthApplicationSettings"),
+            "update_oauth_application_settings"
+        );
+        assert_eq!(snake("ListM2MTokens"), "list_m2m_tokens");
+        assert_eq!(snake("CreateSAMLConnection"), "create_saml_connection");
+        assert_eq!(snake("VerifyJWTTemplate"), "verify_jwt_template");
         assert_eq!(snake("verifyTOTP"), "verify_totp");
         assert_eq!(snake("JWKS.rsa.PublicKey"), "jwks_rsa_public_key");
         assert_eq!(snake("type"), "type_");

@@ -1,16 +1,15 @@
-//! Sample arguments for every operation, from the spec: a parameter's or
-//! schema's `example` where there is one, otherwise a minimal valid value
-//! (required properties only, enums, formats, lengths and bounds
-//! respected). The conformance plan calls each operation with them.
-//!
-//! This reads the spec as JSON rather than the model because the model
-//! keeps what the Rust code needs, not examples, formats or bounds.
+//! Sample arguments for every operation, from the model: an `example`
+//! where the spec gives one (kept in the model's `Constraints`), otherwise a
+//! minimal valid value (required fields only, enums, formats, lengths and
+//! bounds respected). The conformance plans call each operation with them.
+//! The model has every `$ref` resolved already, so there is one resolver:
+//! `lower`'s.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{Api, BodyEncoding, Operation, ParamLocation};
+use crate::model::{Api, Constraints, Operation, ParamLocation, TypeKind, TypeRef};
 
 /// The values to call one operation with.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,47 +20,26 @@ pub struct Sample {
     pub body: Option<Value>,
 }
 
-/// `$ref`s followed through at most this many levels, so that recursive
-/// schemas end.
+/// Named types followed through at most this many levels, so that
+/// recursive types end.
 const MAX_DEPTH: usize = 12;
 
-/// A sample for every operation of `api`, by operation id. `spec` is the
-/// document `api` was lowered from (after overlays), as JSON.
-pub fn samples(spec: &Value, api: &Api) -> BTreeMap<String, Sample> {
+/// A sample for every operation of `api`, by operation id.
+pub fn samples(api: &Api) -> BTreeMap<String, Sample> {
     api.operations
         .iter()
-        .map(|op| (op.id.clone(), operation(spec, op)))
+        .map(|op| (op.id.clone(), operation(api, op)))
         .collect()
 }
 
-fn operation(spec: &Value, op: &Operation) -> Sample {
-    let raw = spec.pointer(&op.pointer).unwrap_or(&Value::Null);
-    // Parameters of the operation, then of its path item (which they override).
-    let path_item_pointer = op.pointer.rsplit_once('/').map_or("", |(p, _)| p);
-    let path_item = spec.pointer(path_item_pointer).unwrap_or(&Value::Null);
-    let declared: Vec<&Value> = [raw, path_item]
-        .iter()
-        .filter_map(|v| v.get("parameters")?.as_array())
-        .flatten()
-        .map(|p| resolve(spec, p))
-        .collect();
+fn operation(api: &Api, op: &Operation) -> Sample {
     let mut args = BTreeMap::new();
     for param in op
         .params
         .iter()
         .filter(|p| p.required || p.location == ParamLocation::Path)
     {
-        let found = declared.iter().find(|d| {
-            d.get("name").and_then(Value::as_str) == Some(&param.name)
-                && d.get("in").and_then(Value::as_str) == Some(param.location.as_str())
-        });
-        let value = match found {
-            Some(d) => match d.get("example") {
-                Some(example) => example.clone(),
-                None => schema(spec, d.get("schema").unwrap_or(&Value::Null), 0),
-            },
-            None => Value::Null,
-        };
+        let value = value(api, &param.ty, &param.constraints, 0);
         // A path segment Prism and Clerk both accept.
         let value = match (param.location, value) {
             (ParamLocation::Path, Value::String(s)) if s.is_empty() => json!(param.name),
@@ -70,176 +48,106 @@ fn operation(spec: &Value, op: &Operation) -> Sample {
         };
         args.insert(param.name.clone(), value);
     }
-    let body = op.body.as_ref().map(|body| {
-        let media = match body.encoding {
-            BodyEncoding::Json => "application/json",
-            BodyEncoding::Multipart => "multipart/form-data",
-            BodyEncoding::FormUrlEncoded => "application/x-www-form-urlencoded",
-        };
-        let request_body = raw.get("requestBody").map(|b| resolve(spec, b));
-        let content = request_body
-            .and_then(|b| b.get("content"))
-            .and_then(|c| c.get(media));
-        match content {
-            Some(content) => match content.get("example") {
-                Some(example) => example.clone(),
-                None => schema(spec, content.get("schema").unwrap_or(&Value::Null), 0),
-            },
-            None => json!({}),
-        }
+    let body = op.body.as_ref().map(|body| match &body.example {
+        Some(example) => example.clone(),
+        None => value(api, &body.ty, &Constraints::default(), 0),
     });
     Sample { args, body }
 }
 
-/// Follows `$ref`s (local ones, `#/…`) to the value they name.
-fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..MAX_DEPTH {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => match reference
-                .strip_prefix('#')
-                .and_then(|pointer| spec.pointer(pointer))
-            {
-                Some(target) => value = target,
-                None => return &Value::Null,
-            },
-            None => return value,
-        }
-    }
-    value
-}
-
-/// A valid value of `schema`: its example, else the smallest value that
-/// satisfies it.
-fn schema(spec: &Value, schema: &Value, depth: usize) -> Value {
+/// A valid value of `ty` with the use site's `constraints`: an example,
+/// else the smallest value that satisfies both.
+fn value(api: &Api, ty: &TypeRef, constraints: &Constraints, depth: usize) -> Value {
     if depth > MAX_DEPTH {
         return Value::Null;
     }
-    let schema = resolve(spec, schema);
-    if let Some(example) = schema.get("example") {
+    if let Some(example) = &constraints.example {
         return example.clone();
     }
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(Value::as_array)
-        .and_then(|values| values.iter().find(|v| !v.is_null()))
-    {
-        return first.clone();
-    }
-    if let Some(default) = schema.get("default") {
-        return default.clone();
-    }
-    let is_object = schema.get("type").and_then(Value::as_str) == Some("object")
-        || schema.get("properties").is_some();
-    if is_object || schema.get("allOf").is_some() {
-        return object(spec, schema, depth);
-    }
-    for choice in ["oneOf", "anyOf"] {
-        if let Some(first) = schema
-            .get(choice)
-            .and_then(Value::as_array)
-            .and_then(|v| v.first())
-        {
-            return self::schema(spec, first, depth + 1);
+    let number = |bound: Option<f64>, fallback: f64| bound.unwrap_or(fallback);
+    match ty {
+        TypeRef::Named(name) => {
+            let Some(named) = api.types.get(name) else {
+                return Value::Null;
+            };
+            if let Some(example) = &named.constraints.example {
+                return example.clone();
+            }
+            match &named.kind {
+                TypeKind::Enum(values) => values.first().map_or(Value::Null, |v| json!(v.value)),
+                TypeKind::Struct(s) => {
+                    // Required fields, and the first group an `anyOf` asks
+                    // for (`anyOf: [{required: [domain]}, {required: [domains]}]`).
+                    let wanted: Vec<&str> = s
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| f.name.as_str())
+                        .chain(
+                            s.any_of_required
+                                .first()
+                                .into_iter()
+                                .flatten()
+                                .map(String::as_str),
+                        )
+                        .collect();
+                    let mut object = Map::new();
+                    for field in s
+                        .fields
+                        .iter()
+                        .filter(|f| wanted.contains(&f.name.as_str()))
+                    {
+                        object.insert(
+                            field.name.clone(),
+                            value(api, &field.ty, &field.constraints, depth + 1),
+                        );
+                    }
+                    Value::Object(object)
+                }
+                TypeKind::OneOf(one_of) => one_of.variants.first().map_or(json!({}), |v| {
+                    value(api, &v.ty, &Constraints::default(), depth + 1)
+                }),
+                TypeKind::Alias(target) => value(api, target, &named.constraints, depth + 1),
+            }
         }
-    }
-    let number = |key: &str| schema.get(key).and_then(Value::as_f64);
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string") => string(schema),
-        Some("integer") => {
-            let value = number("minimum").map_or(1.0, |m| m.max(1.0));
-            let value = number("maximum").map_or(value, |m| value.min(m));
-            json!(value as i64)
+        _ if constraints.default.is_some() => constraints.default.clone().unwrap_or_default(),
+        TypeRef::String | TypeRef::Binary => string(constraints),
+        TypeRef::I32 | TypeRef::I64 => {
+            let value = number(constraints.minimum, 1.0).max(1.0);
+            json!(constraints.maximum.map_or(value, |m| value.min(m)) as i64)
         }
-        Some("number") => {
-            let value = number("minimum").map_or(1.0, |m| m.max(1.0));
-            json!(number("maximum").map_or(value, |m| value.min(m)))
+        TypeRef::F64 => {
+            let value = number(constraints.minimum, 1.0).max(1.0);
+            json!(constraints.maximum.map_or(value, |m| value.min(m)))
         }
-        Some("boolean") => json!(true),
-        Some("array") => {
-            let count = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
-            let item = self::schema(spec, schema.get("items").unwrap_or(&Value::Null), depth + 1);
+        TypeRef::Bool => json!(true),
+        TypeRef::Array(item) => {
+            let count = constraints.min_items.unwrap_or(0);
+            let items = constraints.items.as_deref().cloned().unwrap_or_default();
+            let item = value(api, item, &items, depth + 1);
             Value::Array((0..count).map(|_| item.clone()).collect())
         }
-        Some(_) => Value::Null,
-        // No type: any value; the empty object is one.
-        None => json!({}),
+        // A sort order: the first field it sorts by.
+        TypeRef::Order(fields) => value(api, fields, &Constraints::default(), depth + 1),
+        // Free-form: the empty object is one.
+        TypeRef::Map(_) | TypeRef::Json => json!({}),
     }
 }
 
-/// An object with the required properties of `schema`, its `allOf` parts
-/// and the first alternative of its `oneOf`/`anyOf` (which may only add
-/// `required`, as in `anyOf: [{required: [domain]}, {required: [domains]}]`).
-fn object(spec: &Value, schema: &Value, depth: usize) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    gather(spec, schema, depth, &mut properties, &mut required);
-    let mut object = Map::new();
-    for name in required {
-        if object.contains_key(&name) {
-            continue;
-        }
-        let property = properties.get(&name).cloned().unwrap_or(Value::Null);
-        object.insert(name, self::schema(spec, &property, depth + 1));
-    }
-    Value::Object(object)
-}
-
-fn gather(
-    spec: &Value,
-    schema: &Value,
-    depth: usize,
-    properties: &mut Map<String, Value>,
-    required: &mut Vec<String>,
-) {
-    if depth > MAX_DEPTH {
-        return;
-    }
-    let schema = resolve(spec, schema);
-    if let Some(own) = schema.get("properties").and_then(Value::as_object) {
-        for (name, property) in own {
-            properties
-                .entry(name.clone())
-                .or_insert_with(|| property.clone());
-        }
-    }
-    let names = schema.get("required").and_then(Value::as_array);
-    required.extend(
-        names
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_string),
-    );
-    let parts = schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten();
-    let first_choice = ["oneOf", "anyOf"]
-        .iter()
-        .find_map(|choice| schema.get(*choice)?.as_array()?.first());
-    for part in parts.chain(first_choice) {
-        gather(spec, part, depth + 1, properties, required);
-    }
-}
-
-/// A string that satisfies the schema's `pattern`, format and length
+/// A string that satisfies the constraints' `pattern`, format and length
 /// bounds.
-fn string(schema: &Value) -> Value {
-    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = schema
-        .get("maxLength")
-        .and_then(Value::as_u64)
-        .map_or(usize::MAX, |m| m as usize);
-    if let Some(matching) = schema
-        .get("pattern")
-        .and_then(Value::as_str)
+fn string(constraints: &Constraints) -> Value {
+    let min = constraints.min_length.unwrap_or(0) as usize;
+    let max = constraints.max_length.map_or(usize::MAX, |m| m as usize);
+    if let Some(matching) = constraints
+        .pattern
+        .as_deref()
         .and_then(pattern)
         .filter(|m| (min..=max).contains(&m.len()))
     {
         return json!(matching);
     }
-    let base = match schema.get("format").and_then(Value::as_str) {
+    let base = match constraints.format.as_deref() {
         Some("date-time") => "2025-01-01T00:00:00Z",
         Some("date") => "2025-01-01",
         Some("email") => "user@example.com",
@@ -362,42 +270,71 @@ mod tests {
     }
 
     #[test]
-    fn minimal_values_respect_the_schema() {
-        let spec = json!({"components": {"schemas": {"Role": {"type": "string", "enum": ["admin", "member"]}}}});
-        let object = json!({
-            "type": "object",
-            "required": ["name", "role", "seats", "tags", "when", "nested"],
-            "properties": {
-                "name": {"type": "string", "minLength": 12},
-                "role": {"$ref": "#/components/schemas/Role"},
-                "seats": {"type": "integer", "minimum": 5},
-                "tags": {"type": "array", "minItems": 2, "items": {"type": "string", "format": "email"}},
-                "when": {"type": "string", "format": "date-time"},
-                "nested": {"type": "object", "required": ["x"], "properties": {"x": {"type": "boolean"}, "y": {"type": "string"}}},
-                "optional": {"type": "string"}
-            }
-        });
+    fn minimal_values_respect_the_constraints() {
+        let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things:
+    post:
+      operationId: CreateThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name, role, seats, tags, when, nested]
+              properties:
+                name: {type: string, minLength: 12}
+                role: {$ref: '#/components/schemas/Role'}
+                seats: {type: integer, minimum: 5}
+                tags: {type: array, minItems: 2, items: {type: string, format: email}}
+                when: {type: string, format: date-time}
+                nested: {type: object, required: [x], properties: {x: {type: boolean}, y: {type: string}}}
+                optional: {type: string}
+      responses: {'200': {description: ok}}
+  /things/{thing_id}:
+    get:
+      operationId: GetThing
+      parameters:
+        - {name: thing_id, in: path, required: true, schema: {type: string, example: thing_2x}}
+      responses: {'200': {description: ok}}
+  /saml:
+    post:
+      operationId: CreateSaml
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                domain: {type: string, format: hostname}
+                domains: {type: array, items: {type: string}}
+              anyOf: [{required: [domain]}, {required: [domains]}]
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Role: {type: string, enum: [admin, member]}
+"#;
+        let value = crate::load::parse("t.yml", spec).unwrap();
+        let api = crate::lower::lower(&crate::load::to_openapi("t.yml", &value).unwrap()).unwrap();
+        let samples = samples(&api);
         assert_eq!(
-            schema(&spec, &object, 0),
-            json!({
+            samples["CreateThing"].body,
+            Some(json!({
                 "name": "samplexxxxxx", "role": "admin", "seats": 5,
                 "tags": ["user@example.com", "user@example.com"],
                 "when": "2025-01-01T00:00:00Z", "nested": {"x": true}
-            })
+            }))
         );
-        assert_eq!(
-            schema(&spec, &json!({"type": "string", "example": "user_2x"}), 0),
-            json!("user_2x")
-        );
+        assert_eq!(samples["GetThing"].args["thing_id"], json!("thing_2x"));
         // `anyOf` alternatives that only add `required` (Clerk's SAML connections).
-        let either = json!({
-            "type": "object", "required": ["name"],
-            "properties": {"name": {"type": "string"}, "domain": {"type": "string", "format": "hostname"}, "domains": {"type": "array"}},
-            "anyOf": [{"required": ["domain"]}, {"required": ["domains"]}]
-        });
         assert_eq!(
-            schema(&spec, &either, 0),
-            json!({"name": "sample", "domain": "example.com"})
+            samples["CreateSaml"].body,
+            Some(json!({"name": "sample", "domain": "example.com"}))
         );
     }
 }

@@ -115,10 +115,20 @@ pub struct Operation {
     pub success: Option<TypeRef>,
     /// The type of error response bodies (`None`: none declared).
     pub error: Option<TypeRef>,
-    /// How to walk every page, for list operations.
+    /// How to walk every page, for list operations: declared by
+    /// `x-clerk-pagination`.
     pub pagination: Option<Pagination>,
-    /// How the operation writes metadata, when its body has metadata fields.
+    /// How the operation writes metadata, when its body has metadata
+    /// fields: declared by `x-clerk-metadata`.
     pub metadata: Option<MetadataWrite>,
+    /// What the operation irreversibly destroys, in a few words (`the
+    /// user record with all its sessions, memberships and associated
+    /// data`): declared by `x-clerk-destructive`.
+    pub destructive: Option<String>,
+    /// Former method names, kept as deprecated aliases for one release
+    /// (`x-clerk-aliases`), snake_case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// The part the operation plays in verifying who calls a backend,
     /// declared by `x-clerk-auth`.
     pub auth: Option<AuthRole>,
@@ -169,12 +179,15 @@ impl AuthRoleKind {
     }
 }
 
-/// A list operation with `limit` and `offset` (and maybe a
-/// `starting_after` cursor): how to find the items of a page.
+/// A list operation walked page by page, as `x-clerk-pagination`
+/// declares it: which parameters page, where a page's items are, and
+/// whether a cursor may replace the offset after the first page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pagination {
-    /// The name of the method that walks every page (`list_all`).
-    pub method: String,
+    /// The query parameter of the page size (`limit`).
+    pub limit: String,
+    /// The query parameter of the number of items to skip (`offset`).
+    pub offset: String,
     /// The envelope field holding the items; `None` when the response is
     /// the array itself (`GET /users`).
     pub items: Option<Field>,
@@ -182,16 +195,35 @@ pub struct Pagination {
     pub total: Option<Field>,
     /// The type of one item.
     pub item: TypeRef,
-    /// Cursor pagination: the item field whose value is the next page's
-    /// `starting_after` (the `id` of the last item).
-    pub cursor: Option<Field>,
+    pub cursor: Option<Cursor>,
+}
+
+/// Cursor pagination: after the first page, `param` takes the value of
+/// the last item's `field` (and the offset is dropped).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The query parameter (`starting_after`).
+    pub param: String,
+    /// The item field whose value the parameter takes (`id`).
+    pub field: Field,
+    /// When the cursor may be used; otherwise pages keep to offsets.
+    pub requires: Option<CursorRequirement>,
+}
+
+/// The cursor may be used only while query parameter `param` is absent or
+/// one of `values` (`order_by` in `created_at`, `+created_at`,
+/// `-created_at`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CursorRequirement {
+    pub param: String,
+    pub values: Vec<String>,
 }
 
 /// How an operation treats the `*_metadata` objects of its body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MetadataWrite {
     /// The resource is created with the metadata given (`POST`).
-    Initial,
+    Create,
     /// Each metadata object sent replaces the stored one wholesale
     /// (`PATCH /users/{id}`, `PUT …/metadata`).
     Replace,
@@ -247,6 +279,45 @@ pub struct Param {
     /// For arrays in the query: repeated keys (`a=1&a=2`, the default) or
     /// one comma-separated value (`explode: false`).
     pub explode: bool,
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+}
+
+/// What a schema says about valid values beyond their type: examples,
+/// defaults, formats and bounds. Generated code does not enforce them;
+/// documentation, sample values (the conformance plans) and the CLI read
+/// them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Constraints {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    /// `date-time`, `email`, `uri`…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minimum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_items: Option<u64>,
+    /// The constraints of an array's items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }
 
 /// How a request body is encoded.
@@ -263,6 +334,9 @@ pub struct RequestBody {
     pub ty: TypeRef,
     pub required: bool,
     pub description: Option<String>,
+    /// The media type's `example`, when the spec gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
 }
 
 /// Which statuses a response covers.
@@ -319,6 +393,11 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// Any JSON value: only where the schema itself is free-form.
     Json,
+    /// A sort order over the fields an enum lists: on the wire the field's
+    /// name, with `+` (ascending, also implied) or `-` (descending)
+    /// before it. Declared by `x-clerk-order-by` on an `order_by`
+    /// parameter whose values the spec lists in prose.
+    Order(Box<TypeRef>),
 }
 
 /// A named type and where it came from.
@@ -330,6 +409,40 @@ pub struct NamedType {
     pub description: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// What an inline schema is to the schema or operation it was found
+    /// in (none for a component schema).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    /// The schema's own example, default, format and bounds.
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
+}
+
+/// Where an inline schema was found, for its documentation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// The request body of an operation (group, method).
+    RequestBody { group: String, method: String },
+    /// A response of an operation (group, method, status).
+    Response {
+        group: String,
+        method: String,
+        status: String,
+    },
+    /// A parameter of an operation (group, method, parameter).
+    Param {
+        group: String,
+        method: String,
+        param: String,
+    },
+    /// Inside another type: `parent` is its Rust name, `path` the way in,
+    /// JSON names joined by `.`, `[]` for array items and `{}` for map
+    /// values (`email_addresses[]`, `settings.colors`).
+    Field { parent: String, path: String },
+    /// A variant of a one-of type (by index, from 0).
+    Variant { parent: String, index: usize },
+    /// The payload of a webhook event.
+    Event { name: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -350,6 +463,40 @@ pub struct Struct {
     /// Whether the struct is (part of) a request: its optional nullable
     /// fields distinguish absent from `null`.
     pub in_request: bool,
+    /// Groups of properties of which at least one must be present, as
+    /// `anyOf: [{required: [a]}, {required: [b]}]` says (each inner list
+    /// is one alternative).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub any_of_required: Vec<Vec<String>>,
+    /// Methods reading one item of a list by the id in another field
+    /// (`User::primary_email_address`), declared by `x-clerk-primary`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lookups: Vec<Lookup>,
+    /// How to read an error response of this type, declared by
+    /// `x-clerk-error-body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_body: Option<ErrorBody>,
+}
+
+/// `x-clerk-error-body`: the error type's list field, and the fields of
+/// one entry that hold its code and messages; and the field of the whole
+/// body with a trace id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub list: String,
+    pub code: String,
+    pub message: String,
+    pub long_message: Option<String>,
+    pub trace_id: Option<String>,
+}
+
+/// `x-clerk-primary`: the item of list field `list` whose `id` equals
+/// field `id`'s value, read by a method called `name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub name: String,
+    pub id: String,
+    pub list: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -362,6 +509,8 @@ pub struct Field {
     pub nullable: bool,
     pub description: Option<String>,
     pub deprecated: bool,
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,13 +35,11 @@ fn main() {
         .unwrap();
     let jwks = json!({"keys": [keys().a.jwk()]}).to_string().into_bytes();
     let server = TestServer::start(move |_, _| Reply::Body(jwks.clone()));
-    let client = clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key("sk_test_bench")
-            .base_url(server.url())
-            .build()
-            .unwrap(),
-    );
+    let client = clerk::Client::builder()
+        .secret_key("sk_test_bench")
+        .base_url(server.url())
+        .build()
+        .unwrap();
     let jwks_verifier = Verifier::builder()
         .backend(&client)
         .authorized_parties(["https://app.example.com"])

@@ -23,7 +23,7 @@ pub type Pending<'a> = std::pin::Pin<
 pub struct Plan {
     pub version: &'static str,
     pub operations: &'static [Call],
-    pub call: for<'a> fn(&'a clerk_api::Client, &'a str) -> Pending<'a>,
+    pub call: for<'a> fn(&'a clerk_api::Config, &'a str) -> Pending<'a>,
 }
 /// The plans of the versions enabled by features.
 pub const PLANS: &[Plan] = &[

@@ -40,14 +40,12 @@ async fn serve_keys(server: &MockServer, keys: &[&TestKey], delay: Duration) {
 }
 
 fn client(server: &MockServer) -> clerk::Client {
-    clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key(SECRET)
-            .base_url(server.uri())
-            .retry_policy(clerk_api::RetryPolicy::none())
-            .build()
-            .unwrap(),
-    )
+    clerk::Client::builder()
+        .secret_key(SECRET)
+        .base_url(server.uri())
+        .retry_policy(clerk_api::RetryPolicy::none())
+        .build()
+        .unwrap()
 }
 
 fn verifier(server: &MockServer) -> VerifierBuilder {
@@ -883,14 +881,12 @@ async fn the_secret_key_and_tokens_never_show() {
     assert!(!shown.contains("auth_secret_never_shown"), "{shown}");
     assert!(!shown.contains(&token[..40]), "{shown}");
     // A verify call that fails at the network carries no key either.
-    let dead = clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key(SECRET)
-            .base_url("http://127.0.0.1:9")
-            .retry_policy(clerk_api::RetryPolicy::none())
-            .build()
-            .unwrap(),
-    );
+    let dead = clerk::Client::builder()
+        .secret_key(SECRET)
+        .base_url("http://127.0.0.1:9")
+        .retry_policy(clerk_api::RetryPolicy::none())
+        .build()
+        .unwrap();
     let offline = Verifier::builder()
         .backend(&dead)
         .accept(Accept::ANY)
@@ -912,12 +908,10 @@ async fn the_secret_key_and_tokens_never_show() {
 #[test]
 fn an_api_version_without_a_verification_cannot_accept_its_tokens() {
     // 2025-03-12 (a partial spec) has no API key verification.
-    let old = clerk_api::v2025_03_12::Client::new(
-        clerk_api::Client::builder()
-            .secret_key(SECRET)
-            .build()
-            .unwrap(),
-    );
+    let old = clerk_api::v2025_03_12::Client::builder()
+        .secret_key(SECRET)
+        .build()
+        .unwrap();
     let err = Verifier::builder()
         .backend(&old)
         .accept(Accept::only(&[TokenKind::Session, TokenKind::ApiKey]))

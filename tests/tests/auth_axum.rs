@@ -71,13 +71,11 @@ impl App {
             })))
             .mount(&backend)
             .await;
-        let client = clerk::Client::new(
-            clerk_api::Client::builder()
-                .secret_key("sk_test_axum")
-                .base_url(backend.uri())
-                .build()
-                .unwrap(),
-        );
+        let client = clerk::Client::builder()
+            .secret_key("sk_test_axum")
+            .base_url(backend.uri())
+            .build()
+            .unwrap();
         let sessions = Verifier::builder()
             .backend(&client)
             .authorized_parties(["https://app.example.com"])

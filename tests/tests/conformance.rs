@@ -210,7 +210,7 @@ struct Tally {
 /// `response…`.
 type Violations = Arc<Mutex<Vec<(String, String)>>>;
 
-fn client(base_url: &str, prefer: Option<String>, violations: &Violations) -> clerk_api::Client {
+fn client(base_url: &str, prefer: Option<String>, violations: &Violations) -> clerk_api::Config {
     clerk_api::install_tls_provider();
     let mut headers = reqwest::header::HeaderMap::new();
     if let Some(prefer) = prefer {
@@ -226,7 +226,7 @@ fn client(base_url: &str, prefer: Option<String>, violations: &Violations) -> cl
         .pool_idle_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    clerk_api::Client::builder()
+    clerk_api::Config::builder()
         .secret_key("sk_test_conformance")
         .base_url(base_url)
         .http_client(http)
@@ -266,7 +266,7 @@ fn client(base_url: &str, prefer: Option<String>, violations: &Violations) -> cl
 /// of the request and those of Prism's own response.
 async fn call_once(
     plan: &plans::Plan,
-    client: &clerk_api::Client,
+    client: &clerk_api::Config,
     id: &str,
     violations: &Violations,
 ) -> (Outcome, Vec<(String, String)>, Vec<(String, String)>) {

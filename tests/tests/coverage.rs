@@ -132,22 +132,3 @@ fn a_spec_cut_anywhere_is_an_error_not_a_panic() {
     }
     assert!(errors > 0);
 }
-
-#[test]
-fn every_list_operation_can_walk_all_pages() {
-    for (version, _, _) in COVERAGE {
-        let (generated, _) = generate(version);
-        for op in &generated.api.operations {
-            let has = |name: &str| op.params.iter().any(|p| p.name == name && !p.required);
-            if has("limit") && has("offset") {
-                let pagination = op
-                    .pagination
-                    .as_ref()
-                    .unwrap_or_else(|| panic!("{version} {}: no pagination", op.id));
-                assert!(
-                    pagination.method.ends_with("_all") || pagination.method.ends_with("_each")
-                );
-            }
-        }
-    }
-}

@@ -1,25 +1,24 @@
 //! Walking every page of the generated list operations against wiremock:
 //! a bare array with cursor pagination (`GET /users`), a `{data,
 //! total_count}` envelope, an envelope under another key (`{m2m_tokens,
-//! total_count}`), and an error in the middle of a walk.
+//! total_count}`), an ordering the cursor does not allow, and an error in
+//! the middle of a walk. Walks are written as a newcomer writes them: no
+//! trait import, no `pin!`.
 
-use clerk_api::RetryPolicy;
-use clerk_api::stream::TryStreamExt;
 use clerk_api::v2026_05_12 as clerk;
+use clerk_api::{Order, RetryPolicy};
 use serde_json::{Value, json};
 use tests::fixtures::{organization, user};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 fn client(server: &MockServer) -> clerk::Client {
-    clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key("sk_test_pages")
-            .base_url(server.uri())
-            .retry_policy(RetryPolicy::none())
-            .build()
-            .unwrap(),
-    )
+    clerk::Client::builder()
+        .secret_key("sk_test_pages")
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap()
 }
 
 fn query(request: &Request, key: &str) -> Option<String> {
@@ -86,7 +85,8 @@ async fn a_bare_array_is_walked_with_the_cursor_and_stops_on_a_short_page() {
     };
     let users: Vec<_> = client(&server)
         .users()
-        .list_all(&params)
+        .list(&params)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -128,7 +128,8 @@ async fn a_data_envelope_stops_at_total_count() {
     };
     let orgs: Vec<_> = client(&server)
         .organizations()
-        .list_all(&params)
+        .list(&params)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -165,7 +166,8 @@ async fn an_envelope_under_another_key_is_walked() {
     };
     let tokens: Vec<_> = client(&server)
         .m2m()
-        .list_tokens_all("mch_1", &params)
+        .list_tokens("mch_1", &params)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -200,18 +202,110 @@ async fn an_error_ends_the_walk_after_the_items_before_it() {
         ..Default::default()
     };
     let client = client(&server);
-    let mut stream = std::pin::pin!(client.organizations().list_all(&params));
-    assert!(stream.try_next().await.unwrap().is_some());
-    assert!(stream.try_next().await.unwrap().is_some());
-    let err = stream.try_next().await.unwrap_err();
+    let mut pages = client.organizations().list(&params).stream();
+    assert!(pages.try_next().await.unwrap().is_some());
+    assert!(pages.try_next().await.unwrap().is_some());
+    let err = pages.try_next().await.unwrap_err();
     assert_eq!(err.status(), Some(500));
     assert!(
-        futures_next(&mut stream).await.is_none(),
-        "the stream ends after the error"
+        pages.try_next().await.unwrap().is_none(),
+        "the walk ends after the error"
+    );
+    assert_eq!(
+        requests(&server).await.len(),
+        2,
+        "no request after the error"
     );
 }
 
-async fn futures_next<S: clerk_api::stream::Stream + Unpin>(stream: &mut S) -> Option<S::Item> {
-    use clerk_api::stream::StreamExt;
-    stream.next().await
+/// The spec allows `starting_after` with the `created_at` orderings only
+/// (any other answers 422), so a walk ordered by `-updated_at` pages by
+/// offset all along, while `-created_at` switches to the cursor.
+#[tokio::test]
+async fn the_cursor_is_used_only_with_the_orderings_that_allow_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .respond_with(Pages {
+            items: (1..=5).map(|i| user(&format!("user_{i}"))).collect(),
+            wrap: |page, _| Value::Array(page),
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let walk = |order: Order<clerk::types::GetUserListOrderBy>| {
+        let params = clerk::users::ListParams::default().limit(2).order_by(order);
+        client.users().list(&params).stream().try_collect()
+    };
+
+    let by_update = walk(Order::desc(clerk::types::GetUserListOrderBy::UpdatedAt))
+        .await
+        .unwrap();
+    assert_eq!(by_update.len(), 5);
+    let sent = requests(&server).await;
+    let paging: Vec<_> = sent
+        .iter()
+        .map(|r| {
+            (
+                query(r, "order_by"),
+                query(r, "offset"),
+                query(r, "starting_after"),
+            )
+        })
+        .collect();
+    let updated = Some("-updated_at".to_string());
+    assert_eq!(
+        paging,
+        [
+            (updated.clone(), Some("0".into()), None),
+            (updated.clone(), Some("2".into()), None),
+            (updated, Some("4".into()), None),
+        ]
+    );
+
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path("/users"))
+        .respond_with(Pages {
+            items: (1..=5).map(|i| user(&format!("user_{i}"))).collect(),
+            wrap: |page, _| Value::Array(page),
+        })
+        .mount(&server)
+        .await;
+    walk(Order::desc(clerk::types::GetUserListOrderBy::CreatedAt))
+        .await
+        .unwrap();
+    let cursors: Vec<_> = requests(&server)
+        .await
+        .iter()
+        .map(|r| query(r, "starting_after"))
+        .collect();
+    assert_eq!(
+        cursors,
+        [None, Some("user_2".into()), Some("user_4".into())]
+    );
+}
+
+/// A walk is a `Stream` too, for code that composes streams.
+#[tokio::test]
+async fn a_walk_is_a_stream() {
+    use futures_util::StreamExt;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/organizations"))
+        .respond_with(Pages {
+            items: (1..=3).map(|i| organization(&format!("org_{i}"))).collect(),
+            wrap: |page, total| json!({"data": page, "total_count": total}),
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let names: Vec<String> = client
+        .organizations()
+        .list(&Default::default())
+        .stream()
+        .map(|org| org.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(names, ["org_1", "org_2", "org_3"]);
 }

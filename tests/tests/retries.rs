@@ -20,14 +20,12 @@ fn quick() -> RetryPolicy {
 }
 
 fn client(server: &MockServer, policy: RetryPolicy) -> clerk::Client {
-    clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key("sk_test_retries")
-            .base_url(server.uri())
-            .retry_policy(policy)
-            .build()
-            .unwrap(),
-    )
+    clerk::Client::builder()
+        .secret_key("sk_test_retries")
+        .base_url(server.uri())
+        .retry_policy(policy)
+        .build()
+        .unwrap()
 }
 
 fn count() -> types::TotalCount {
@@ -207,18 +205,16 @@ async fn a_refused_connection_is_retried_for_a_get() {
         .local_addr()
         .unwrap()
         .port();
-    let client = clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key("sk_test_retries")
-            .base_url(format!("http://127.0.0.1:{port}"))
-            .retry_policy(RetryPolicy {
-                initial_interval: Duration::from_millis(50),
-                jitter: false,
-                ..RetryPolicy::default()
-            })
-            .build()
-            .unwrap(),
-    );
+    let client = clerk::Client::builder()
+        .secret_key("sk_test_retries")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy {
+            initial_interval: Duration::from_millis(50),
+            jitter: false,
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
     let started = Instant::now();
     let err = client.users().count(&Default::default()).await.unwrap_err();
     assert!(matches!(err, clerk_api::Error::Transport(_)), "{err:?}");
@@ -248,37 +244,35 @@ async fn the_observe_hook_sees_every_attempt_by_operation() {
         .mount(&server)
         .await;
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let client = clerk::Client::new(
-        clerk_api::Client::builder()
-            .secret_key("sk_test_observed_key")
-            .base_url(server.uri())
-            .retry_policy(quick())
-            .observe({
-                let seen = seen.clone();
-                move |exchange| {
-                    let (status, request_id) = match exchange.response {
-                        Some((status, headers)) => (
-                            Some(status),
-                            headers
-                                .get("x-request-id")
-                                .map(|v| v.to_str().unwrap().to_string()),
-                        ),
-                        None => (None, None),
-                    };
-                    seen.lock().unwrap().push(format!(
-                        "{} {} {} {} #{} {status:?} {request_id:?} {:?}",
-                        exchange.operation,
-                        exchange.version,
-                        exchange.method,
-                        exchange.path,
-                        exchange.attempt,
-                        exchange
-                    ));
-                }
-            })
-            .build()
-            .unwrap(),
-    );
+    let client = clerk::Client::builder()
+        .secret_key("sk_test_observed_key")
+        .base_url(server.uri())
+        .retry_policy(quick())
+        .observe({
+            let seen = seen.clone();
+            move |exchange| {
+                let (status, request_id) = match exchange.response {
+                    Some((status, headers)) => (
+                        Some(status),
+                        headers
+                            .get("x-request-id")
+                            .map(|v| v.to_str().unwrap().to_string()),
+                    ),
+                    None => (None, None),
+                };
+                seen.lock().unwrap().push(format!(
+                    "{} {} {} {} #{} {status:?} {request_id:?} {:?}",
+                    exchange.operation,
+                    exchange.version,
+                    exchange.method,
+                    exchange.path,
+                    exchange.attempt,
+                    exchange
+                ));
+            }
+        })
+        .build()
+        .unwrap();
     client.users().count(&Default::default()).await.unwrap();
 
     let seen = seen.lock().unwrap();

@@ -2,7 +2,7 @@
 //! `specs/webhooks/<V>.yml` → `clerk-api/src/events/v<V>/` (through
 //! `codegen`), plus the crate's lists of version modules and features, the
 //! conformance plans `tests/conformance/v<V>.rs` with the `tests` crate's
-//! matching features, and the CLI's catalogs.
+//! matching features, and the models the CLI embeds.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -134,7 +134,7 @@ fn pinned_text(
 /// `paths`, returning every file `gen` owns as it should be: the version
 /// folders, `versions.rs`, `events/versions.rs` and `Cargo.toml` of
 /// `clerk-api`; the conformance plans, their index and `Cargo.toml` of
-/// `tests`; the CLI's catalogs, their index and `Cargo.toml`.
+/// `tests`; the models the CLI embeds and their index.
 pub fn generate(
     lock: &Lock,
     paths: &SpecPaths,
@@ -164,10 +164,6 @@ pub fn generate(
                 files.insert(
                     Path::new("tests/conformance").join(generated.conformance.path),
                     generated.conformance.contents,
-                );
-                files.insert(
-                    Path::new("cli/src/catalog").join(generated.catalog.path),
-                    generated.catalog.contents,
                 );
                 (generated.api, generated.overlays)
             }
@@ -218,20 +214,15 @@ pub fn generate(
         codegen::emit::conformance_index(&bapi)?,
     );
     files.insert(
-        PathBuf::from("cli/src/catalog/versions.rs"),
-        codegen::emit::catalog_index(&bapi)?,
-    );
-    files.insert(
         PathBuf::from("cli/src/models.rs"),
         models_index(&bapi, &webhooks),
     );
     // `clerk-api`: `v2025-11-10 = []`, `events-2025-04-15 = ["events"]`;
-    // `tests`: the same, enabling `clerk-api`'s; `cli`: the Backend API
-    // versions, every one by default.
-    for (manifest, enables, cli) in [
-        ("clerk-api/Cargo.toml", None, false),
-        ("tests/Cargo.toml", Some("clerk-api"), false),
-        ("cli/Cargo.toml", Some("clerk-api"), true),
+    // `tests`: the same, enabling `clerk-api`'s. (The CLI compiles no
+    // typed version: it runs from the models.)
+    for (manifest, enables) in [
+        ("clerk-api/Cargo.toml", None),
+        ("tests/Cargo.toml", Some("clerk-api")),
     ] {
         let path = workspace.join(manifest);
         if !path.exists() && manifest != "clerk-api/Cargo.toml" {
@@ -239,10 +230,9 @@ pub fn generate(
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let webhooks: &[String] = if cli { &[] } else { &webhooks };
         files.insert(
             PathBuf::from(manifest),
-            with_features(manifest, &text, &bapi, webhooks, enables, cli)?,
+            with_features(manifest, &text, &bapi, &webhooks, enables)?,
         );
     }
     Ok((files, reports))
@@ -309,15 +299,13 @@ pub fn existing_versions(crate_dir: &Path, kind: Kind) -> BTreeSet<String> {
 
 /// The manifest with one feature per version (`v2025-11-10 = []`,
 /// `events-2025-04-15 = ["events"]`, or with `<enables>/` the same feature
-/// of `clerk-api`) and its other features untouched; `default_all` makes
-/// every Backend API version a default feature.
+/// of `clerk-api`) and its other features untouched.
 fn with_features(
     name: &str,
     manifest: &str,
     bapi: &[String],
     webhooks: &[String],
     enables: Option<&str>,
-    default_all: bool,
 ) -> Result<String> {
     let mut doc: toml_edit::DocumentMut = manifest
         .parse()
@@ -352,10 +340,6 @@ fn with_features(
             }
             features.insert(&feature, toml_edit::value(enabled));
         }
-    }
-    if default_all {
-        let all: toml_edit::Array = bapi.iter().map(|v| Kind::Bapi.feature(v)).collect();
-        features.insert("default", toml_edit::value(all));
     }
     Ok(doc.to_string())
 }

@@ -1,6 +1,6 @@
 //! The Backend API operations the verifier calls, as each generated
 //! version module declares them (`x-clerk-auth` in the spec, through
-//! `specs/overlays/all.yaml`), sent through the client's one request path:
+//! `specs/overlays/bapi.yaml`), sent through the client's one request path:
 //! the secret key, the version header, retries and error decoding.
 
 use std::fmt;
@@ -27,12 +27,15 @@ pub struct Endpoint {
 /// The operations of a version that play a part in verification; `None`
 /// where the version has none (2025-03-12 has no API keys).
 #[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Operations {
     pub jwks: Option<Endpoint>,
     pub api_key: Option<Endpoint>,
     pub m2m_token: Option<Endpoint>,
     pub oauth_token: Option<Endpoint>,
+    /// The error code of an error body, read as the version's error type
+    /// declares it.
+    pub error_code: fn(&serde_json::Value) -> Option<String>,
 }
 
 /// A Backend API client as the verifier uses it: made from a version
@@ -41,7 +44,7 @@ pub struct Operations {
 /// version's operations with that client's key, base URL and retries.
 #[derive(Clone)]
 pub struct Backend {
-    client: crate::Client,
+    config: crate::Config,
     version: &'static str,
     operations: Operations,
 }
@@ -49,7 +52,7 @@ pub struct Backend {
 impl fmt::Debug for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Backend")
-            .field("client", &self.client)
+            .field("config", &self.config)
             .field("version", &self.version)
             .finish_non_exhaustive()
     }
@@ -58,9 +61,9 @@ impl fmt::Debug for Backend {
 impl Backend {
     /// Used by the generated `From<&Client>` of each version module.
     #[doc(hidden)]
-    pub fn new(client: crate::Client, version: &'static str, operations: Operations) -> Self {
+    pub fn new(config: crate::Config, version: &'static str, operations: Operations) -> Self {
         Backend {
-            client,
+            config,
             version,
             operations,
         }
@@ -105,7 +108,7 @@ impl Backend {
 
     /// Asks the Backend API about an opaque machine token; its answer, as
     /// JSON, when it says the token is valid.
-    pub(crate) async fn verify<T: DeserializeOwned>(
+    pub(crate) async fn verify<T: DeserializeOwned + Send + 'static>(
         &self,
         kind: TokenKind,
         token: &str,
@@ -124,9 +127,7 @@ impl Backend {
                 Err(AuthError::MachineTokenRejected {
                     kind,
                     status: Some(api.status),
-                    code: api.body.as_ref().and_then(|body| {
-                        body.pointer("/errors/0/code")?.as_str().map(str::to_owned)
-                    }),
+                    code: api.body.as_ref().and_then(self.operations.error_code),
                 })
             }
             Err(crate::Error::Decode(e)) => Err(AuthError::BackendUnavailable {
@@ -143,7 +144,7 @@ impl Backend {
         }
     }
 
-    async fn send<T: DeserializeOwned>(
+    async fn send<T: DeserializeOwned + Send + 'static>(
         &self,
         endpoint: Endpoint,
         token: Option<&str>,
@@ -157,8 +158,8 @@ impl Backend {
                 field.to_string(),
                 serde_json::Value::String(token.to_string()),
             );
-            request.json(&body)?;
+            request.json(&body);
         }
-        self.client.send(self.version, request).await
+        crate::Call::<T, serde_json::Value>::new(&self.config, self.version, request).await
     }
 }

@@ -59,8 +59,8 @@ pub(super) fn emit(
         pub const OPERATIONS: &[super::Call] = &[#(#table)*];
 
         /// Calls operation `id` through `client`.
-        pub async fn call(client: &clerk_api::Client, id: &str) -> super::Outcome {
-            calls::call(&clerk_api::#module::Client::new(client.clone()), id).await
+        pub async fn call(config: &clerk_api::Config, id: &str) -> super::Outcome {
+            calls::call(&clerk_api::#module::Client::new(config.clone()), id).await
         }
 
         // A child module, so that the generated code's `super::types` paths
@@ -102,11 +102,7 @@ fn call(api: &Api, group: &Group<'_>, op: &Operation, sample: &Sample) -> TokenS
             }
         };
         bindings.push(quote! { let body: #ty = #build; });
-        args.push(if body.required {
-            quote! { &body }
-        } else {
-            quote! { Some(&body) }
-        });
+        args.push(quote! { &body });
     }
     if op
         .params

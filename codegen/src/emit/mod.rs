@@ -5,7 +5,6 @@
 //! operation group. Generated code holds no logic the runtime could hold:
 //! it describes each request and calls `clerk_api`'s one `send` path.
 
-mod catalog;
 mod conformance;
 mod events;
 mod operations;
@@ -54,7 +53,11 @@ pub fn emit(api: &Api, provenance: &Provenance) -> Result<Vec<File>, crate::Erro
     });
     files.push(File {
         path: format!("{module}/types.rs"),
-        contents: format(&header, types::emit(api), &format!("{module}/types.rs"))?,
+        contents: format(
+            &header,
+            types::emit(api, &group_paths(&groups)),
+            &format!("{module}/types.rs"),
+        )?,
     });
     for group in &groups {
         let path = format!("{module}/{}.rs", group.module);
@@ -74,7 +77,7 @@ pub fn emit_events(api: &Api, provenance: &Provenance) -> Result<Vec<File>, crat
     let mut files = Vec::new();
     for (name, tokens) in [
         ("mod.rs", events::root(api)),
-        ("types.rs", types::emit(api)),
+        ("types.rs", types::emit(api, &Default::default())),
     ] {
         let path = format!("{module}/{name}");
         files.push(File {
@@ -126,16 +129,6 @@ pub fn conformance_file(
     })
 }
 
-/// The CLI's operation catalog of one version, `cli/src/catalog/v<V>.rs`.
-pub fn catalog_file(api: &Api, provenance: &Provenance) -> Result<File, crate::Error> {
-    let path = format!("{}.rs", version_module(&api.version));
-    let tokens = catalog::emit(api, &groups(api));
-    Ok(File {
-        contents: format(&header(provenance), tokens, &path)?,
-        path,
-    })
-}
-
 /// One item per version, each behind the version's feature: `item` gets
 /// the module's identifier and its file name (`v2025_11_10.rs`).
 fn per_version(
@@ -161,27 +154,6 @@ fn index_header(what: &str) -> String {
     )
 }
 
-/// `cli/src/catalog/versions.rs`: the catalogs of `versions`, newest last.
-pub fn catalog_index(versions: &[String]) -> Result<String, crate::Error> {
-    let modules = per_version(versions, |module, path| {
-        quote! { #[path = #path] #[rustfmt::skip] pub mod #module; }
-    });
-    let entries = per_version(versions, |module, _| {
-        quote! { super::Catalog { version: #module::VERSION, operations: #module::OPERATIONS }, }
-    });
-    let tokens = quote! {
-        #(#modules)*
-
-        /// The catalogs of the versions compiled in, oldest first.
-        pub static CATALOGS: &[super::Catalog] = &[#(#entries)*];
-    };
-    format(
-        &index_header("the operation catalogs"),
-        tokens,
-        "catalog/versions.rs",
-    )
-}
-
 /// `tests/conformance/mod.rs`: the plans of `versions`, each behind the
 /// `tests` crate's feature of the same name, and a dispatch over them.
 pub fn conformance_index(versions: &[String]) -> Result<String, crate::Error> {
@@ -204,7 +176,7 @@ pub fn conformance_index(versions: &[String]) -> Result<String, crate::Error> {
         pub struct Plan {
             pub version: &'static str,
             pub operations: &'static [Call],
-            pub call: for<'a> fn(&'a clerk_api::Client, &'a str) -> Pending<'a>,
+            pub call: for<'a> fn(&'a clerk_api::Config, &'a str) -> Pending<'a>,
         }
 
         /// The plans of the versions enabled by features.
@@ -261,10 +233,38 @@ fn format(header: &str, tokens: TokenStream, path: &str) -> Result<String, crate
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
 }
 
+/// Each group's module and accessor type, by group name.
+fn group_paths(groups: &[Group<'_>]) -> types::GroupPaths {
+    groups
+        .iter()
+        .map(|g| {
+            (
+                g.operations[0].group.clone(),
+                (g.module.clone(), g.accessor.clone()),
+            )
+        })
+        .collect()
+}
+
+/// The error type most operations of a version share (`ClerkErrors`):
+/// the version module names `Error` and `Call` after it.
+pub(crate) fn common_error(api: &Api) -> Option<TypeRef> {
+    let mut counts: std::collections::BTreeMap<&TypeRef, usize> = Default::default();
+    for op in &api.operations {
+        if let Some(error) = &op.error {
+            *counts.entry(error).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(ty, _)| ty.clone())
+}
+
 fn groups(api: &Api) -> Vec<Group<'_>> {
     let mut modules = Scope::new();
     // Names the version module itself uses.
-    for reserved in ["types", "client", "Client", "VERSION"] {
+    for reserved in ["types", "client", "Client", "VERSION", "Error", "Call"] {
         modules.claim(reserved);
     }
     let mut groups: Vec<Group<'_>> = Vec::new();
@@ -312,11 +312,30 @@ fn root(api: &Api, groups: &[Group<'_>]) -> TokenStream {
         quote! {
             #doc
             pub fn #method(&self) -> #module::#accessor<'_> {
-                #module::#accessor { client: &self.inner }
+                #module::#accessor { client: self }
             }
         }
     });
     let auth_backend = auth_backend(api);
+    let (error_alias, call_alias) = match common_error(api) {
+        Some(error) => {
+            let error = types_path(&error);
+            (
+                quote! {
+                    /// The error of this version's operations: the status, the decoded
+                    /// body (`code()`, `message()`, `trace_id()`), or why nothing came
+                    /// back. See [`crate::Error`].
+                    pub type Error = crate::Error<#error>;
+                },
+                quote! {
+                    /// What this version's methods return: a call to send by awaiting
+                    /// it, after setting per-call options. See [`crate::Call`].
+                    pub type Call<T, P = crate::Single> = crate::Call<T, #error, P>;
+                },
+            )
+        }
+        None => (quote! {}, quote! {}),
+    };
     quote! {
         #title
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -328,33 +347,61 @@ fn root(api: &Api, groups: &[Group<'_>]) -> TokenStream {
         /// it as the `Clerk-API-Version` header of every request.
         pub const VERSION: &str = #version;
 
-        /// The client of this API version: a [`crate::Client`] whose requests
-        /// carry [`VERSION`].
+        #error_alias
+        #call_alias
+
+        /// The client of this API version: its requests carry [`VERSION`].
+        /// Cheap to clone; build it once and share it.
         #[derive(Debug, Clone)]
         pub struct Client {
-            inner: crate::Client,
+            config: crate::Config,
         }
 
         impl Client {
-            /// Wraps a configured [`crate::Client`].
-            pub fn new(inner: crate::Client) -> Self {
-                Client { inner }
-            }
-
-            /// A client configured from the environment (`CLERK_SECRET_KEY`).
+            /// A client with the key in `CLERK_SECRET_KEY`, and the base URL in
+            /// `CLERK_API_URL` if set (a mock server, a proxy).
             pub fn from_env() -> Result<Self, crate::ConfigError> {
-                crate::Client::from_env().map(Client::new)
+                Self::builder().from_env().build()
             }
 
-            /// The shared client underneath.
-            pub fn inner(&self) -> &crate::Client {
-                &self.inner
+            /// A client configured step by step:
+            /// `Client::builder().secret_key(key).retry_policy(policy).build()?`.
+            pub fn builder() -> crate::ClientBuilder<Client> {
+                crate::ClientBuilder::default()
+            }
+
+            /// A client on a shared configuration (one connection pool for
+            /// several versions).
+            pub fn new(config: crate::Config) -> Self {
+                Client { config }
+            }
+
+            /// The configuration underneath.
+            pub fn config(&self) -> &crate::Config {
+                &self.config
             }
 
             #(#accessors)*
         }
 
+        impl From<crate::Config> for Client {
+            fn from(config: crate::Config) -> Self {
+                Client::new(config)
+            }
+        }
+
         #auth_backend
+    }
+}
+
+/// A use-site type as the version's root module names it.
+fn types_path(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { types::#name }
+        }
+        other => rust_type(other),
     }
 }
 
@@ -388,6 +435,19 @@ fn auth_backend(api: &Api) -> TokenStream {
         }
     };
     let [jwks, api_key, m2m_token, oauth_token] = AuthRoleKind::ALL.map(endpoint);
+    // The code of an error body, read as the version's error type says.
+    let error_code = match common_error(api) {
+        Some(error @ TypeRef::Named(_)) if error_type_reads_code(api, &error) => {
+            let error = types_path(&error);
+            quote! {
+                |body| {
+                    let body: #error = serde_json::from_value(body.clone()).ok()?;
+                    crate::ErrorBody::code(&body).map(str::to_owned)
+                }
+            }
+        }
+        _ => quote! { |_| None },
+    };
     quote! {
         /// The Backend API operations of this version that
         /// [`crate::auth::Verifier`] calls: the JSON Web Key Set, and the
@@ -397,18 +457,25 @@ fn auth_backend(api: &Api) -> TokenStream {
         impl From<&Client> for crate::auth::Backend {
             fn from(client: &Client) -> Self {
                 crate::auth::Backend::new(
-                    client.inner.clone(),
+                    client.config.clone(),
                     VERSION,
                     crate::auth::Operations {
                         jwks: #jwks,
                         api_key: #api_key,
                         m2m_token: #m2m_token,
                         oauth_token: #oauth_token,
+                        error_code: #error_code,
                     },
                 )
             }
         }
     }
+}
+
+/// Whether a named error type implements `ErrorBody` (declared by
+/// `x-clerk-error-body`).
+fn error_type_reads_code(api: &Api, ty: &TypeRef) -> bool {
+    crate::conventions::struct_of(&api.types, ty).is_some_and(|s| s.error_body.is_some())
 }
 
 pub(crate) fn ident(name: &str) -> Ident {
@@ -441,6 +508,10 @@ pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
             quote! { std::collections::BTreeMap<String, #inner> }
         }
         TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::Order(fields) => {
+            let fields = rust_type(fields);
+            quote! { crate::Order<#fields> }
+        }
     }
 }
 

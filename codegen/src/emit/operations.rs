@@ -1,15 +1,17 @@
 //! One group of operations → one module: the group's accessor type with a
-//! method per operation, and a `…Params` struct for each operation that
-//! has optional parameters.
+//! method per operation, each returning a [`Call`] value, and a `…Params`
+//! struct for each operation that has optional parameters.
+//!
+//! [`Call`]: https://docs.rs/clerk-api/latest/clerk_api/struct.Call.html
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::Presence;
+use super::types::{Presence, setter};
 use super::{Group, doc, doc_text, ident, inner_doc, rust_type};
 use crate::model::{
-    Api, BodyEncoding, MetadataWrite, Operation, Pagination, Param, ParamLocation, TypeKind,
-    TypeRef,
+    Api, BodyEncoding, MetadataWrite, Method, Operation, Pagination, Param, ParamLocation,
+    TypeKind, TypeRef,
 };
 use crate::naming::pascal;
 
@@ -27,11 +29,15 @@ pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
     ));
     let methods = group.operations.iter().map(|op| {
         let method = method(api, op);
-        let all = op.pagination.as_ref().map(|p| paginated(op, p));
-        quote! { #method #all }
+        let aliases = op.aliases.iter().map(|alias| alias_method(api, op, alias));
+        quote! { #method #(#aliases)* }
     });
     let params = group.operations.iter().filter_map(|op| params_struct(op));
-    let accessor_doc = doc(&format!("The `{}` operations of the API.", group.module));
+    let accessor_doc = doc(&format!(
+        "The `{}` operations of the API. Each method builds a [`Call`](crate::Call): \
+         await it to send it.",
+        group.module
+    ));
     quote! {
         #module_doc
         #![allow(deprecated)]
@@ -39,10 +45,10 @@ pub(super) fn emit(api: &Api, group: &Group<'_>) -> TokenStream {
         #accessor_doc
         #[derive(Debug, Clone, Copy)]
         pub struct #accessor<'a> {
-            pub(super) client: &'a crate::Client,
+            pub(super) client: &'a super::Client,
         }
 
-        impl<'c> #accessor<'c> {
+        impl #accessor<'_> {
             #(#methods)*
         }
 
@@ -71,8 +77,15 @@ fn method_doc(api: &Api, op: &Operation) -> String {
     if !doc.is_empty() {
         doc.push_str("\n\n");
     }
+    if let Some(destroyed) = &op.destructive {
+        doc.push_str(&format!("**Irreversible.** Destroys {destroyed}.\n\n"));
+    }
     if let Some(write) = op.metadata {
         doc.push_str(&metadata_doc(api, op, write));
+        doc.push_str("\n\n");
+    }
+    if let Some(pagination) = &op.pagination {
+        doc.push_str(&pages_doc(pagination));
         doc.push_str("\n\n");
     }
     doc.push_str(&format!(
@@ -96,14 +109,57 @@ fn method_doc(api: &Api, op: &Operation) -> String {
             errors.join(", ")
         ));
     }
+    let idempotent = matches!(
+        op.method,
+        Method::Get | Method::Head | Method::Put | Method::Delete | Method::Options
+    );
+    doc.push_str(if idempotent {
+        "\n\nRetried by the client's retry policy on 429 (after `Retry-After`), 5XX and \
+         connection failures."
+    } else {
+        "\n\nRetried by the client's retry policy on 429 (after `Retry-After`); not on 5XX or \
+         connection failures unless the policy allows non-idempotent retries."
+    });
     doc
+}
+
+fn pages_doc(pagination: &Pagination) -> String {
+    let walk = match &pagination.cursor {
+        Some(cursor) => {
+            let condition = match &cursor.requires {
+                Some(requires) => format!(
+                    " while `{}` is absent or one of {}",
+                    requires.param,
+                    requires
+                        .values
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => String::new(),
+            };
+            format!(
+                "after the first page, `{}` takes the last item's `{}`{condition} (otherwise \
+                 pages keep to offsets)",
+                cursor.param, cursor.field.name
+            )
+        }
+        None => "each page starts where the previous one ended".to_string(),
+    };
+    format!(
+        "**A list.** Awaiting the call gives one page; [`stream`](crate::Call::stream) gives \
+         every item of every page, and [`collect_all`](crate::Call::collect_all) collects \
+         them. Pages hold `{}` items (100 if unset) from `{}`; {walk}.",
+        pagination.limit, pagination.offset
+    )
 }
 
 /// What the operation does to the metadata objects it is sent, with a
 /// pointer to the merging operation where this one replaces.
 fn metadata_doc(api: &Api, op: &Operation, write: MetadataWrite) -> String {
-    let text = match write {
-        MetadataWrite::Initial => {
+    match write {
+        MetadataWrite::Create => {
             "**Metadata:** the new resource starts with the `*_metadata` objects sent.".to_string()
         }
         MetadataWrite::Merge => {
@@ -129,23 +185,66 @@ fn metadata_doc(api: &Api, op: &Operation, write: MetadataWrite) -> String {
             }
             text
         }
-    };
-    format!("{text} Build the body with `with_metadata` and [`crate::Metadata`].")
+    }
 }
 
 /// The type of an argument: strings by `&str`, small values by value,
-/// everything else by reference; references carry `lifetime` if given.
-fn argument_type(ty: &TypeRef, lifetime: Option<&TokenStream>) -> TokenStream {
+/// everything else by reference.
+fn argument_type(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String => quote! { &#lifetime str },
+        TypeRef::String => quote! { &str },
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => rust_type(ty),
         TypeRef::Array(inner) => {
             let inner = rust_type(inner);
-            quote! { &#lifetime [#inner] }
+            quote! { &[#inner] }
         }
         other => {
             let ty = rust_type(other);
-            quote! { &#lifetime #ty }
+            quote! { &#ty }
+        }
+    }
+}
+
+/// The method's arguments, as declarations and as names.
+fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<proc_macro2::Ident>) {
+    let mut declarations = Vec::new();
+    let mut names = Vec::new();
+    for p in op.params.iter().filter(|p| is_argument(p)) {
+        let arg = ident(&p.rust_name);
+        let ty = argument_type(&p.ty);
+        declarations.push(quote! { #arg: #ty });
+        names.push(arg);
+    }
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty);
+        declarations.push(quote! { body: &#ty });
+        names.push(ident("body"));
+    }
+    if op.params.iter().any(|p| !is_argument(p)) {
+        let params = ident(&params_name(op));
+        declarations.push(quote! { params: &#params });
+        names.push(ident("params"));
+    }
+    (declarations, names)
+}
+
+/// The type the method returns: the version's `Call` of its success type,
+/// paged for list operations.
+fn call_type(api: &Api, op: &Operation) -> TokenStream {
+    let success = op.success.as_ref().map_or(quote! { () }, rust_type);
+    let pages = op.pagination.as_ref().map(|p| {
+        let item = rust_type(&p.item);
+        quote! { crate::Paged<#item> }
+    });
+    match (&op.error, super::common_error(api)) {
+        (Some(error), Some(common)) if *error == common => match pages {
+            Some(pages) => quote! { super::Call<#success, #pages> },
+            None => quote! { super::Call<#success> },
+        },
+        (error, _) => {
+            let error = error.as_ref().map_or(quote! { () }, rust_type);
+            let pages = pages.unwrap_or(quote! { crate::Single });
+            quote! { crate::Call<#success, #error, #pages> }
         }
     }
 }
@@ -156,26 +255,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(op.method.as_str());
     let operation_id = &op.id;
-
-    let mut args = Vec::new();
-    for p in op.params.iter().filter(|p| is_argument(p)) {
-        let arg = ident(&p.rust_name);
-        let ty = argument_type(&p.ty, None);
-        args.push(quote! { #arg: #ty });
-    }
-    if let Some(body) = &op.body {
-        let ty = rust_type(&body.ty);
-        args.push(if body.required {
-            quote! { body: &#ty }
-        } else {
-            quote! { body: Option<&#ty> }
-        });
-    }
-    let has_params_struct = op.params.iter().any(|p| !is_argument(p));
-    if has_params_struct {
-        let params = ident(&params_name(op));
-        args.push(quote! { params: &#params });
-    }
+    let (args, _) = arguments(op);
 
     let path = path_expression(op);
     let mut steps = Vec::new();
@@ -185,38 +265,87 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         match p.location {
             ParamLocation::Path | ParamLocation::Cookie => {}
             ParamLocation::Query if joined(p) => {
-                steps.push(quote! { request.query_joined(#wire, #arg)?; })
+                steps.push(quote! { request.query_joined(#wire, #arg); })
             }
-            ParamLocation::Query => steps.push(quote! { request.query(#wire, &#arg)?; }),
-            ParamLocation::Header => steps.push(quote! { request.header(#wire, &#arg)?; }),
+            ParamLocation::Query => steps.push(quote! { request.query(#wire, &#arg); }),
+            ParamLocation::Header => steps.push(quote! { request.header(#wire, &#arg); }),
         }
     }
-    if has_params_struct {
-        steps.push(quote! { params.apply(&mut request)?; });
+    if op.params.iter().any(|p| !is_argument(p)) {
+        steps.push(quote! { params.apply(&mut request); });
     }
     if let Some(body) = &op.body {
-        let apply = body_step(api, &body.ty, body.encoding);
-        steps.push(if body.required {
-            quote! { #apply }
-        } else {
-            quote! { if let Some(body) = body { #apply } }
-        });
+        steps.push(body_step(api, &body.ty, body.encoding));
     }
-
-    let success = op.success.as_ref().map_or(quote! { () }, rust_type);
-    let error = op
-        .error
-        .as_ref()
-        .map_or(quote! { serde_json::Value }, rust_type);
+    let mutable = (!steps.is_empty()).then(|| quote! { mut });
+    let call_type = call_type(api, op);
+    let paged = op.pagination.as_ref().map(page_rule);
     quote! {
         #doc
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#success, crate::Error<#error>> {
-            #[allow(unused_mut)]
-            let mut request = crate::__private::Request::new(reqwest::Method::#method, #path, #operation_id);
+        pub fn #name(&self, #(#args),*) -> #call_type {
+            let #mutable request = crate::__private::Request::new(reqwest::Method::#method, #path, #operation_id);
             #(#steps)*
-            self.client.send(super::VERSION, request).await
+            crate::__private::Call::new(&self.client.config, super::VERSION, request) #paged
         }
+    }
+}
+
+/// A former name of an operation, kept for one release.
+fn alias_method(api: &Api, op: &Operation, alias: &str) -> TokenStream {
+    let name = ident(&op.name);
+    let alias_name = ident(alias);
+    let (args, names) = arguments(op);
+    let call_type = call_type(api, op);
+    let note = format!("renamed `{}`", op.name);
+    let doc = doc(&format!(
+        "Former name of [`{0}`](Self::{0}), kept for one release.",
+        op.name
+    ));
+    quote! {
+        #doc
+        #[deprecated(note = #note)]
+        pub fn #alias_name(&self, #(#args),*) -> #call_type {
+            self.#name(#(#names),*)
+        }
+    }
+}
+
+/// `.paged(rule, cursor)`: the declared pagination, as the runtime's rule.
+fn page_rule(pagination: &Pagination) -> TokenStream {
+    let limit = &pagination.limit;
+    let offset = &pagination.offset;
+    let items = pagination.items.as_ref().map(|f| {
+        let name = &f.name;
+        quote! { .items(#name) }
+    });
+    let total = pagination.total.as_ref().map(|f| {
+        let name = &f.name;
+        quote! { .total(#name) }
+    });
+    let item = rust_type(&pagination.item);
+    let (cursor, cursor_of) = match &pagination.cursor {
+        Some(cursor) => {
+            let param = &cursor.param;
+            let field = &cursor.field.name;
+            let field_ident = ident(&cursor.field.rust_name);
+            let requires = cursor.requires.as_ref().map(|r| {
+                let param = &r.param;
+                let values = &r.values;
+                quote! { .cursor_requires(#param, [#(#values),*]) }
+            });
+            (
+                quote! { .cursor(#param, #field) #requires },
+                quote! { Some(|item: &#item| Some(item.#field_ident.clone())) },
+            )
+        }
+        None => (quote! {}, quote! { None }),
+    };
+    quote! {
+        .paged(
+            crate::__private::PageRule::offset(#limit, #offset) #items #total #cursor,
+            #cursor_of,
+        )
     }
 }
 
@@ -261,8 +390,8 @@ fn path_expression(op: &Operation) -> TokenStream {
 
 fn body_step(api: &Api, ty: &TypeRef, encoding: BodyEncoding) -> TokenStream {
     match encoding {
-        BodyEncoding::Json => quote! { request.json(body)?; },
-        BodyEncoding::FormUrlEncoded => quote! { request.form(body)?; },
+        BodyEncoding::Json => quote! { request.json(body); },
+        BodyEncoding::FormUrlEncoded => quote! { request.form(body); },
         BodyEncoding::Multipart => {
             let fields = match ty {
                 TypeRef::Named(n) => match api.types.get(n).map(|t| &t.kind) {
@@ -277,7 +406,7 @@ fn body_step(api: &Api, ty: &TypeRef, encoding: BodyEncoding) -> TokenStream {
                 let add = if f.ty == TypeRef::Binary {
                     quote! { form.file(#wire, value); }
                 } else {
-                    quote! { form.text(#wire, value)?; }
+                    quote! { form.text(#wire, value); }
                 };
                 match super::types::presence(f, true) {
                     Presence::Required => quote! { { let value = &body.#field; #add } },
@@ -298,7 +427,8 @@ fn body_step(api: &Api, ty: &TypeRef, encoding: BodyEncoding) -> TokenStream {
     }
 }
 
-/// `…Params`: the optional parameters of an operation, all defaulted.
+/// `…Params`: the optional parameters of an operation, all defaulted, with
+/// a chainable setter each.
 fn params_struct(op: &Operation) -> Option<TokenStream> {
     let optional: Vec<&Param> = op.params.iter().filter(|p| !is_argument(p)).collect();
     if optional.is_empty() {
@@ -306,10 +436,15 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
     }
     let name = ident(&params_name(op));
     let struct_doc = doc(&format!(
-        "Optional parameters of `{}` (`{} {}`); every field defaults to absent.",
+        "Optional parameters of [`{}`]({}::{}) (`{} {}`); every field defaults to absent, \
+         and each has a setter: `{}::default().{}(…)`.",
+        op.name,
+        pascal(&op.group),
         op.name,
         op.method.as_str(),
-        op.path
+        op.path,
+        params_name(op),
+        optional[0].rust_name,
     ));
     let fields = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -332,13 +467,20 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
         let deprecated = p.deprecated.then(|| quote! { #[deprecated] });
         quote! { #text #deprecated pub #field: #ty, }
     });
+    let setters = optional.iter().map(|p| {
+        let presence = match p.ty {
+            TypeRef::Array(_) => Presence::Required,
+            _ => Presence::Option { skip_none: true },
+        };
+        setter(&p.rust_name, &p.name, &p.ty, presence, p.deprecated)
+    });
     let steps = optional.iter().map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.name;
         let add = match p.location {
-            ParamLocation::Query if joined(p) => quote! { request.query_joined(#wire, value)?; },
-            ParamLocation::Query => quote! { request.query(#wire, value)?; },
-            _ => quote! { request.header(#wire, value)?; },
+            ParamLocation::Query if joined(p) => quote! { request.query_joined(#wire, value); },
+            ParamLocation::Query => quote! { request.query(#wire, value); },
+            _ => quote! { request.header(#wire, value); },
         };
         match &p.ty {
             TypeRef::Array(_) => {
@@ -355,113 +497,11 @@ fn params_struct(op: &Operation) -> Option<TokenStream> {
         }
 
         impl #name {
-            fn apply(&self, request: &mut crate::__private::Request) -> Result<(), crate::__private::RequestError> {
+            #(#setters)*
+
+            fn apply(&self, request: &mut crate::__private::Request) {
                 #(#steps)*
-                Ok(())
             }
         }
     })
-}
-
-/// `{name}_all`: every item of a list operation, page after page, as a
-/// stream (the runtime's `paginate` does the walking).
-fn paginated(op: &Operation, pagination: &Pagination) -> TokenStream {
-    let name = ident(&op.name);
-    let all = ident(&pagination.method);
-    let params_type = ident(&params_name(op));
-    let item = rust_type(&pagination.item);
-    let error = op
-        .error
-        .as_ref()
-        .map_or(quote! { serde_json::Value }, rust_type);
-    let args: Vec<&Param> = op.params.iter().filter(|p| is_argument(p)).collect();
-    let arg_decls = args.iter().map(|p| {
-        let arg = ident(&p.rust_name);
-        let ty = argument_type(&p.ty, Some(&quote! { 'a }));
-        quote! { #arg: #ty }
-    });
-    let arg_names: Vec<_> = args.iter().map(|p| ident(&p.rust_name)).collect();
-    let items = match &pagination.items {
-        None => quote! { response },
-        Some(field) => {
-            let field_name = ident(&field.rust_name);
-            match super::types::presence(field, false) {
-                Presence::Required => quote! { response.#field_name },
-                _ => quote! { response.#field_name.unwrap_or_default() },
-            }
-        }
-    };
-    let total = match &pagination.total {
-        None => quote! { None },
-        Some(field) => {
-            let field_name = ident(&field.rust_name);
-            let widen = (field.ty == TypeRef::I32).then(|| quote! { .map(i64::from) });
-            match super::types::presence(field, false) {
-                Presence::Required => quote! { Some(response.#field_name) #widen },
-                _ => quote! { response.#field_name #widen },
-            }
-        }
-    };
-    let (cursor_set, cursor_of) = match &pagination.cursor {
-        Some(id) => {
-            let id_field = ident(&id.rust_name);
-            (
-                quote! { if let Some(after) = page.after { params.starting_after = Some(after); } },
-                quote! { Some(|item: &#item| item.#id_field.clone()) },
-            )
-        }
-        None => (quote! {}, quote! { None }),
-    };
-    // `limit` and `offset` are i64 in most specs, f64 (`number`) in some.
-    let param_type = |name: &str| {
-        op.params
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.ty.clone())
-    };
-    let convert = |ty: Option<TypeRef>, value: TokenStream| match ty {
-        Some(TypeRef::F64) => (quote! { .map(|v| v as i64) }, quote! { #value as f64 }),
-        Some(TypeRef::I32) => (quote! { .map(i64::from) }, quote! { #value as i32 }),
-        _ => (quote! {}, value),
-    };
-    let (limit_map, limit_out) = convert(param_type("limit"), quote! { page.limit });
-    let offset_type = param_type("offset");
-    let (offset_map, offset_out) = convert(offset_type.clone(), quote! { offset });
-    let offset_set = match offset_type {
-        Some(TypeRef::F64 | TypeRef::I32) => quote! { page.offset.map(|offset| #offset_out) },
-        _ => quote! { page.offset },
-    };
-    let limit_in = quote! { params.limit #limit_map };
-    let offset_in = quote! { params.offset #offset_map };
-    let walk = if pagination.cursor.is_some() {
-        "after the first page, each page starts after the last item's id (`starting_after`), which costs the same however deep the page"
-    } else {
-        "each page starts at the offset after the previous one"
-    };
-    let doc = doc(&format!(
-        "Every item of [`{}`](Self::{}), page after page, as a stream.\n\n\
-         Pages hold `params.limit` items (100 if unset) and start at `params.offset`; {walk}. \
-         The walk stops after a short page or once `total_count` items were seen, and never \
-         requests past them. Collect with `futures_util::TryStreamExt::try_collect`.",
-        op.name, op.name
-    ));
-    quote! {
-        #doc
-        pub fn #all<'a>(self, #(#arg_decls,)* params: &'a #params_type)
-            -> impl futures_util::Stream<Item = Result<#item, crate::Error<#error>>> + 'a
-        where
-            'c: 'a,
-        {
-            crate::__private::paginate(#limit_in, #offset_in, #cursor_of, move |page| {
-                let mut params = params.clone();
-                params.limit = Some(#limit_out);
-                params.offset = #offset_set;
-                #cursor_set
-                async move {
-                    let response = self.#name(#(#arg_names,)* &params).await?;
-                    Ok(crate::__private::Page { total: #total, items: #items })
-                }
-            })
-        }
-    }
 }

@@ -8,16 +8,20 @@ use quote::quote;
 
 use super::{doc, ident, rust_type};
 use crate::model::{
-    Api, EnumValue, Field, METADATA_FIELDS, NamedType, OneOf, Struct, TypeKind, TypeRef,
+    Api, EnumValue, ErrorBody, Field, Lookup, NamedType, OneOf, Role, Struct, TypeKind, TypeRef,
 };
 
-pub(super) fn emit(api: &Api) -> TokenStream {
+/// Where an operation's method lives, for links: group → (module,
+/// accessor type).
+pub(super) type GroupPaths = BTreeMap<String, (String, String)>;
+
+pub(super) fn emit(api: &Api, groups: &GroupPaths) -> TokenStream {
     let boxed = boxed_fields(&api.types);
     let items = api.types.values().map(|t| {
-        let doc = doc(&type_doc(t));
+        let doc = doc(&type_doc(t, api, groups));
         let deprecated = t.deprecated.then(|| quote! { #[deprecated] });
         let body = match &t.kind {
-            TypeKind::Struct(s) => structure(t, s, &boxed),
+            TypeKind::Struct(s) => structure(api, t, s, &boxed),
             TypeKind::Enum(values) => string_enum(t, values),
             TypeKind::OneOf(one_of) => one_of_enum(t, one_of),
             TypeKind::Alias(target) => {
@@ -39,9 +43,56 @@ pub(super) fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn type_doc(t: &NamedType) -> String {
+fn type_doc(t: &NamedType, api: &Api, groups: &GroupPaths) -> String {
     let text = t.description.as_deref().map(str::trim).unwrap_or_default();
-    let origin = format!("Schema `#{}`.", t.pointer);
+    let method = |group: &str, method: &str| match groups.get(group) {
+        Some((module, accessor)) => {
+            format!("[`{accessor}::{method}`](super::{module}::{accessor}::{method})")
+        }
+        None => format!("`{group}().{method}`"),
+    };
+    let origin = match &t.role {
+        None => format!("Schema `#{}`.", t.pointer),
+        Some(Role::RequestBody { group, method: m }) => {
+            format!("Request body of {}.", method(group, m))
+        }
+        Some(Role::Response {
+            group,
+            method: m,
+            status,
+        }) => format!("Response {status} of {}.", method(group, m)),
+        Some(Role::Param {
+            group,
+            method: m,
+            param,
+        }) => format!("Parameter `{param}` of {}.", method(group, m)),
+        Some(Role::Field { parent, path }) => {
+            let (place, field) = if let Some(field) = path.strip_suffix("[]") {
+                ("Items of", field)
+            } else if let Some(field) = path.strip_suffix("{}") {
+                ("Values of", field)
+            } else {
+                ("Field", path.as_str())
+            };
+            if field.is_empty() {
+                format!("{place} [`{parent}`].")
+            } else if place == "Field" {
+                format!("Field `{field}` of [`{parent}`].")
+            } else {
+                format!("{place} field `{field}` of [`{parent}`].")
+            }
+        }
+        Some(Role::Variant { parent, index }) => {
+            format!("Variant {} of [`{parent}`].", index + 1)
+        }
+        Some(Role::Event { name }) => match api.events.iter().find(|e| &e.name == name) {
+            Some(event) => format!(
+                "The delivery of a `{name}` event: [`Event::{}`](super::Event::{}).",
+                event.variant, event.variant
+            ),
+            None => format!("The delivery of a `{name}` event."),
+        },
+    };
     if text.is_empty() {
         origin
     } else {
@@ -102,7 +153,12 @@ fn boxed_fields(types: &BTreeMap<String, NamedType>) -> BTreeSet<(String, String
     boxed
 }
 
-fn structure(t: &NamedType, s: &Struct, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+fn structure(
+    api: &Api,
+    t: &NamedType,
+    s: &Struct,
+    boxed: &BTreeSet<(String, String)>,
+) -> TokenStream {
     let name = ident(&t.name);
     // A multipart body holds files, which are not JSON.
     let has_file = s.fields.iter().any(|f| f.ty == TypeRef::Binary);
@@ -113,71 +169,180 @@ fn structure(t: &NamedType, s: &Struct, boxed: &BTreeSet<(String, String)>) -> T
     };
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = (s.in_request && all_optional).then(|| quote! { #[derive(Default)] });
-    let fields = s.fields.iter().map(|f| {
-        let is_boxed = boxed.contains(&(t.name.clone(), f.name.clone()));
-        field(f, s.in_request, is_boxed, has_file)
-    });
+    // A field Clerk adds to a response is not a breaking change for code
+    // that builds the struct (in tests, say): it cannot.
+    let non_exhaustive = (!s.in_request).then(|| quote! { #[non_exhaustive] });
+    let is_boxed = |f: &Field| boxed.contains(&(t.name.clone(), f.name.clone()));
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| field(f, s.in_request, is_boxed(f), has_file));
     let constructor =
         (s.in_request && !all_optional).then(|| constructor(&name, s, boxed, &t.name));
-    let with_metadata =
-        (s.in_request && s.fields.iter().any(Field::is_metadata)).then(|| with_metadata(&name, s));
+    let setters: Vec<TokenStream> = if s.in_request {
+        s.fields
+            .iter()
+            .filter(|f| !f.required)
+            .map(|f| {
+                let element = match &f.ty {
+                    TypeRef::Array(item) if !f.is_metadata() => Some(rust_type(item)),
+                    _ => None,
+                };
+                setter_tokens(
+                    &f.rust_name,
+                    &f.name,
+                    field_value_type(f, true),
+                    element,
+                    presence(f, true),
+                    f.deprecated,
+                    is_boxed(f),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let setters = (!setters.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#setters)*
+            }
+        }
+    });
+    let lookups = (!s.lookups.is_empty()).then(|| lookups(api, &name, s));
+    let error_body = s.error_body.as_ref().map(|e| error_body(api, &name, s, e));
     quote! {
         #derives
         #default
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
         }
         #constructor
-        #with_metadata
+        #setters
+        #lookups
+        #error_body
     }
 }
 
-/// `with_metadata(Metadata)` for request bodies with metadata fields: the
-/// one way to fill them, which refuses a kind the body lacks.
-fn with_metadata(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let field_of = |wire: &str| s.fields.iter().find(|f| f.name == wire && f.is_metadata());
-    let accepted = METADATA_FIELDS.map(|wire| field_of(wire).is_some());
-    let bindings = METADATA_FIELDS.map(|wire| match field_of(wire) {
-        Some(_) => {
-            let binding = ident(wire);
-            quote! { #binding }
-        }
-        None => quote! { _ },
-    });
-    let assignments = METADATA_FIELDS.iter().filter_map(|wire| {
-        let f = field_of(wire)?;
-        let field = ident(&f.rust_name);
-        let binding = ident(wire);
-        let wrap = match presence(f, true) {
-            Presence::Required => quote! { value },
-            Presence::Option { .. } => quote! { Some(value) },
-            Presence::Nullable => quote! { crate::Nullable::Value(value) },
-        };
-        Some(quote! {
-            if let Some(value) = #binding {
-                self.#field = #wrap;
-            }
-        })
-    });
-    let type_name = name.to_string();
+/// `x-clerk-primary`: `user.primary_email_address()` and the like.
+fn lookups(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let methods = s.lookups.iter().filter_map(
+        |Lookup {
+             name: method,
+             id,
+             list,
+         }| {
+            let id_field = s.fields.iter().find(|f| &f.name == id)?;
+            let list_field = s.fields.iter().find(|f| &f.name == list)?;
+            let item = crate::conventions::array_item(&api.types, &list_field.ty)?;
+            let item_struct = crate::conventions::struct_of(&api.types, &item)?;
+            let item_id = item_struct.fields.iter().find(|f| f.name == "id")?;
+            let method = ident(method);
+            let id_ident = ident(&id_field.rust_name);
+            let list_ident = ident(&list_field.rust_name);
+            let item_id_ident = ident(&item_id.rust_name);
+            let item_type = rust_type(&item);
+            let wanted = match presence(id_field, false) {
+                Presence::Required => quote! { let wanted = self.#id_ident.as_str(); },
+                _ => quote! { let wanted = self.#id_ident.as_deref()?; },
+            };
+            let candidates = match presence(list_field, false) {
+                Presence::Required => quote! { self.#list_ident.iter() },
+                _ => quote! { self.#list_ident.iter().flatten() },
+            };
+            let matches = match presence(item_id, false) {
+                Presence::Required => quote! { item.#item_id_ident == wanted },
+                _ => quote! { item.#item_id_ident.as_deref() == Some(wanted) },
+            };
+            let doc = doc(&format!(
+                "The entry of `{list}` whose id is `{id}`, if there is one (declared by \
+             `x-clerk-primary`)."
+            ));
+            Some(quote! {
+                #doc
+                pub fn #method(&self) -> Option<&#item_type> {
+                    #wanted
+                    #candidates.find(|item| #matches)
+                }
+            })
+        },
+    );
     quote! {
         impl #name {
-            /// Sets the metadata objects given in `metadata` and leaves the
-            /// others as they are. Whether the API replaces or merges them
-            /// is said by the operation; see [`crate::Metadata`].
-            pub fn with_metadata(
-                mut self,
-                metadata: crate::Metadata,
-            ) -> Result<Self, crate::MetadataError> {
-                let [#(#bindings),*] = metadata.into_fields(#type_name, [#(#accepted),*])?;
-                #(#assignments)*
-                Ok(self)
+            #(#methods)*
+        }
+    }
+}
+
+/// `impl crate::ErrorBody`: the code, message and trace id of an error
+/// body, read where `x-clerk-error-body` says.
+fn error_body(api: &Api, name: &proc_macro2::Ident, s: &Struct, e: &ErrorBody) -> TokenStream {
+    let Some(list) = s.fields.iter().find(|f| f.name == e.list) else {
+        return quote! {};
+    };
+    let Some(entry) = crate::conventions::array_item(&api.types, &list.ty)
+        .and_then(|item| crate::conventions::struct_of(&api.types, &item))
+    else {
+        return quote! {};
+    };
+    let list_ident = ident(&list.rust_name);
+    let first = match presence(list, false) {
+        Presence::Required => quote! { self.#list_ident.first() },
+        _ => quote! { self.#list_ident.as_ref().and_then(|list| list.first()) },
+    };
+    let read = |field: &str| -> TokenStream {
+        match entry.fields.iter().find(|f| f.name == field) {
+            Some(f) => {
+                let f_ident = ident(&f.rust_name);
+                match presence(f, false) {
+                    Presence::Required => quote! { #first.map(|e| e.#f_ident.as_str()) },
+                    _ => quote! { #first.and_then(|e| e.#f_ident.as_deref()) },
+                }
+            }
+            None => quote! { None },
+        }
+    };
+    let code = read(&e.code);
+    let message = match &e.long_message {
+        Some(long) => {
+            let long = read(long);
+            let short = read(&e.message);
+            quote! { #long.or(#short) }
+        }
+        None => read(&e.message),
+    };
+    let trace_id = match e
+        .trace_id
+        .as_ref()
+        .and_then(|t| s.fields.iter().find(|f| &f.name == t))
+    {
+        Some(f) => {
+            let f_ident = ident(&f.rust_name);
+            match presence(f, false) {
+                Presence::Required => quote! { Some(self.#f_ident.as_str()) },
+                _ => quote! { self.#f_ident.as_deref() },
+            }
+        }
+        None => quote! { None },
+    };
+    quote! {
+        impl crate::ErrorBody for #name {
+            fn code(&self) -> Option<&str> {
+                #code
+            }
+            fn message(&self) -> Option<&str> {
+                #message
+            }
+            fn trace_id(&self) -> Option<&str> {
+                #trace_id
             }
         }
     }
 }
 
 /// How a field is declared: its Rust type and serde attributes.
+#[derive(Debug, Clone, Copy)]
 pub(super) enum Presence {
     /// Required, not nullable: `T`.
     Required,
@@ -196,8 +361,19 @@ pub(super) fn presence(f: &Field, in_request: bool) -> Presence {
     }
 }
 
+/// The type of a field's value: its use-site type, except that metadata
+/// objects sent in a request are [`crate::Metadata`] (any JSON object,
+/// checked when the call is sent).
+fn field_value_type(f: &Field, in_request: bool) -> TokenStream {
+    if in_request && f.is_metadata() {
+        quote! { crate::Metadata }
+    } else {
+        rust_type(&f.ty)
+    }
+}
+
 fn field_type(f: &Field, in_request: bool, is_boxed: bool) -> TokenStream {
-    let mut inner = rust_type(&f.ty);
+    let mut inner = field_value_type(f, in_request);
     if is_boxed {
         inner = quote! { Box<#inner> };
     }
@@ -252,19 +428,41 @@ fn constructor(
     type_name: &str,
 ) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let is_boxed = |f: &Field| boxed.contains(&(type_name.to_string(), f.name.clone()));
     let args = required.iter().map(|f| {
         let arg = ident(&f.rust_name);
-        let ty = field_type(
-            f,
-            true,
-            boxed.contains(&(type_name.to_string(), f.name.clone())),
-        );
+        let ty = match (presence(f, true), &f.ty) {
+            // Required and nullable: `None` is sent as `null`.
+            (Presence::Option { .. }, _) => field_type(f, true, is_boxed(f)),
+            (_, TypeRef::Array(item)) if !f.is_metadata() => {
+                let item = rust_type(item);
+                quote! { impl IntoIterator<Item = impl Into<#item>> }
+            }
+            _ => {
+                let ty = field_value_type(f, true);
+                quote! { impl Into<#ty> }
+            }
+        };
         quote! { #arg: #ty }
     });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
-        if f.required {
+        let value = match (presence(f, true), &f.ty) {
+            (Presence::Option { .. }, _) => quote! { #field },
+            (_, TypeRef::Array(_)) if !f.is_metadata() => {
+                quote! { #field.into_iter().map(Into::into).collect() }
+            }
+            _ => quote! { #field.into() },
+        };
+        let value = if is_boxed(f) && !matches!(presence(f, true), Presence::Option { .. }) {
+            quote! { Box::new(#value) }
+        } else {
+            value
+        };
+        if f.required && matches!(presence(f, true), Presence::Option { .. }) {
             quote! { #field }
+        } else if f.required {
+            quote! { #field: #value }
         } else {
             quote! { #field: Default::default() }
         }
@@ -312,7 +510,8 @@ fn string_enum(t: &NamedType, values: &[EnumValue]) -> TokenStream {
             #(#variants)*
             /// A value this version of the spec does not list (Clerk added
             /// it later): kept as sent, so that decoding never fails on it.
-            Unknown(String),
+            /// Do not match on its contents: a newer version names it.
+            Unknown(crate::UnknownValue),
         }
 
         impl #name {
@@ -320,7 +519,7 @@ fn string_enum(t: &NamedType, values: &[EnumValue]) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_str)*
-                    #name::Unknown(other) => other,
+                    #name::Unknown(other) => other.as_str(),
                 }
             }
         }
@@ -329,7 +528,7 @@ fn string_enum(t: &NamedType, values: &[EnumValue]) -> TokenStream {
             fn from(value: String) -> Self {
                 match value.as_str() {
                     #(#from_str)*
-                    _ => #name::Unknown(value),
+                    _ => #name::Unknown(crate::UnknownValue::new(value)),
                 }
             }
         }
@@ -369,8 +568,9 @@ fn one_of_enum(t: &NamedType, one_of: &OneOf) -> TokenStream {
     let unknown = (!has_json_variant).then(|| {
         quote! {
             /// A value that matches no variant this version of the spec
-            /// lists (for instance a new kind Clerk added later), kept as sent.
-            Unknown(serde_json::Value),
+            /// lists (for instance a new kind Clerk added later), kept as
+            /// sent. Do not match on its contents: a newer version names it.
+            Unknown(crate::UnknownJson),
         }
     });
     let Some(tag) = &one_of.discriminator else {
@@ -386,13 +586,13 @@ fn one_of_enum(t: &NamedType, one_of: &OneOf) -> TokenStream {
     // Tagged: pick the variant by the tag's value; without a known tag, the
     // first variant that decodes; failing that, `Unknown` (or the variant
     // that already holds any JSON value).
-    let fallback = ident(
-        one_of
-            .variants
-            .iter()
-            .find(|v| v.ty == TypeRef::Json)
-            .map_or("Unknown", |v| v.name.as_str()),
-    );
+    let fallback = match one_of.variants.iter().find(|v| v.ty == TypeRef::Json) {
+        Some(v) => {
+            let variant = ident(&v.name);
+            quote! { #name::#variant }
+        }
+        None => quote! { |value| #name::Unknown(crate::UnknownJson::new(value)) },
+    };
     let by_tag = one_of.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
         let variant = ident(&v.name);
         let tags = &v.tags;
@@ -418,9 +618,104 @@ fn one_of_enum(t: &NamedType, one_of: &OneOf) -> TokenStream {
                 let tag = value.get(#tag).and_then(serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     #(#by_tag)*
-                    _ => Ok(crate::__private::first_match(value, &[#(#attempts),*]).unwrap_or_else(#name::#fallback)),
+                    _ => Ok(crate::__private::first_match(value, &[#(#attempts),*]).unwrap_or_else(#fallback)),
                 }
             }
+        }
+    }
+}
+
+/// A chainable setter of an optional field: `body.created_by("user_123")`.
+/// `presence` says how the field is held (`Option`, `Nullable`, or a `Vec`
+/// that is empty when unset, given as `Required`).
+pub(super) fn setter(
+    rust_name: &str,
+    wire: &str,
+    ty: &TypeRef,
+    presence: Presence,
+    deprecated: bool,
+) -> TokenStream {
+    let element = match ty {
+        TypeRef::Array(item) => Some(rust_type(item)),
+        _ => None,
+    };
+    setter_tokens(
+        rust_name,
+        wire,
+        rust_type(ty),
+        element,
+        presence,
+        deprecated,
+        false,
+    )
+}
+
+/// `element` is the item type of a list field, which the setter takes as
+/// any iterator of values convertible into it.
+fn setter_tokens(
+    rust_name: &str,
+    wire: &str,
+    value_type: TokenStream,
+    element: Option<TokenStream>,
+    presence: Presence,
+    deprecated: bool,
+    is_boxed: bool,
+) -> TokenStream {
+    let field = ident(rust_name);
+    let deprecated = deprecated.then(|| quote! { #[deprecated] });
+    let boxed = |value: TokenStream| {
+        if is_boxed {
+            quote! { Box::new(#value) }
+        } else {
+            value
+        }
+    };
+    let (argument, value) = match (presence, element) {
+        (Presence::Nullable, _) => {
+            let doc = doc(&format!(
+                "Sets `{wire}`: a value, or `None` to send `null` (which clears it)."
+            ));
+            // A boxed field (a recursive type) boxes the value it is given.
+            let assign = if is_boxed {
+                quote! {
+                    self.#field = match value.into() {
+                        crate::Nullable::Value(value) => crate::Nullable::Value(Box::new(value)),
+                        crate::Nullable::Null => crate::Nullable::Null,
+                        crate::Nullable::Absent => crate::Nullable::Absent,
+                    };
+                }
+            } else {
+                quote! { self.#field = value.into(); }
+            };
+            return quote! {
+                #doc
+                #deprecated
+                pub fn #field(mut self, value: impl Into<crate::Nullable<#value_type>>) -> Self {
+                    #assign
+                    self
+                }
+            };
+        }
+        (_, Some(item)) => (
+            quote! { values: impl IntoIterator<Item = impl Into<#item>> },
+            quote! { values.into_iter().map(Into::into).collect() },
+        ),
+        _ => (
+            quote! { value: impl Into<#value_type> },
+            boxed(quote! { value.into() }),
+        ),
+    };
+    let assign = match presence {
+        Presence::Required => quote! { self.#field = #value; },
+        _ => quote! { self.#field = Some(#value); },
+    };
+    let doc = doc(&format!("Sets `{wire}`."));
+    quote! {
+        #doc
+        #deprecated
+        pub fn #field(mut self, #argument) -> Self {
+            #assign
+            self
         }
     }
 }

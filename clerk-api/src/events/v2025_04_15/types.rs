@@ -6,6 +6,7 @@
 #![allow(deprecated)]
 /// Schema `#/components/schemas/BillingAmount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingAmount {
     /// Amount in the smallest denomination of the currency (e.g., cents for USD)
     pub amount: i64,
@@ -18,6 +19,7 @@ pub struct BillingAmount {
 }
 /// Schema `#/components/schemas/BillingPayee`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPayee {
     /// Unique identifier for the payee
     pub id: String,
@@ -30,6 +32,7 @@ pub struct BillingPayee {
 }
 /// Schema `#/components/schemas/BillingPayerEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPayerEventPayload {
     /// String representing the object's type
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +64,7 @@ pub struct BillingPayerEventPayload {
 }
 /// String representing the object's type
 ///
-/// Schema `#/components/schemas/BillingPayerEventPayload/properties/object`.
+/// Field `object` of [`BillingPayerEventPayload`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingPayerEventPayloadObject {
@@ -69,14 +72,15 @@ pub enum BillingPayerEventPayloadObject {
     CommercePayer,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl BillingPayerEventPayloadObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             BillingPayerEventPayloadObject::CommercePayer => "commerce_payer",
-            BillingPayerEventPayloadObject::Unknown(other) => other,
+            BillingPayerEventPayloadObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -84,7 +88,7 @@ impl From<String> for BillingPayerEventPayloadObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "commerce_payer" => BillingPayerEventPayloadObject::CommercePayer,
-            _ => BillingPayerEventPayloadObject::Unknown(value),
+            _ => BillingPayerEventPayloadObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -100,6 +104,7 @@ impl std::fmt::Display for BillingPayerEventPayloadObject {
 }
 /// Schema `#/components/schemas/BillingPaymentFailedReason`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPaymentFailedReason {
     /// High-level error code categorizing the failure reason (e.g., "card_declined", "insufficient_funds")
     pub code: String,
@@ -108,6 +113,7 @@ pub struct BillingPaymentFailedReason {
 }
 /// Schema `#/components/schemas/BillingPaymentSource`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPaymentSource {
     /// Unique identifier for the payment source
     pub id: String,
@@ -128,7 +134,7 @@ pub struct BillingPaymentSource {
 }
 /// Type of payment method (e.g., "card")
 ///
-/// Schema `#/components/schemas/BillingPaymentSource/properties/payment_method`.
+/// Field `payment_method` of [`BillingPaymentSource`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingPaymentSourcePaymentMethod {
@@ -138,7 +144,8 @@ pub enum BillingPaymentSourcePaymentMethod {
     Card,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl BillingPaymentSourcePaymentMethod {
     /// The value on the wire.
@@ -146,7 +153,7 @@ impl BillingPaymentSourcePaymentMethod {
         match self {
             BillingPaymentSourcePaymentMethod::Link => "link",
             BillingPaymentSourcePaymentMethod::Card => "card",
-            BillingPaymentSourcePaymentMethod::Unknown(other) => other,
+            BillingPaymentSourcePaymentMethod::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -155,7 +162,11 @@ impl From<String> for BillingPaymentSourcePaymentMethod {
         match value.as_str() {
             "link" => BillingPaymentSourcePaymentMethod::Link,
             "card" => BillingPaymentSourcePaymentMethod::Card,
-            _ => BillingPaymentSourcePaymentMethod::Unknown(value),
+            _ => {
+                BillingPaymentSourcePaymentMethod::Unknown(
+                    crate::UnknownValue::new(value),
+                )
+            }
         }
     }
 }
@@ -171,7 +182,7 @@ impl std::fmt::Display for BillingPaymentSourcePaymentMethod {
 }
 /// Current status of the payment source
 ///
-/// Schema `#/components/schemas/BillingPaymentSource/properties/status`.
+/// Field `status` of [`BillingPaymentSource`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingPaymentSourceStatus {
@@ -181,7 +192,8 @@ pub enum BillingPaymentSourceStatus {
     Disconnected,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl BillingPaymentSourceStatus {
     /// The value on the wire.
@@ -189,7 +201,7 @@ impl BillingPaymentSourceStatus {
         match self {
             BillingPaymentSourceStatus::Active => "active",
             BillingPaymentSourceStatus::Disconnected => "disconnected",
-            BillingPaymentSourceStatus::Unknown(other) => other,
+            BillingPaymentSourceStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -198,7 +210,7 @@ impl From<String> for BillingPaymentSourceStatus {
         match value.as_str() {
             "active" => BillingPaymentSourceStatus::Active,
             "disconnected" => BillingPaymentSourceStatus::Disconnected,
-            _ => BillingPaymentSourceStatus::Unknown(value),
+            _ => BillingPaymentSourceStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -214,6 +226,7 @@ impl std::fmt::Display for BillingPaymentSourceStatus {
 }
 /// Schema `#/components/schemas/BillingPlan`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPlan {
     /// Unique identifier for the plan
     pub id: String,
@@ -230,6 +243,7 @@ pub struct BillingPlan {
 }
 /// Schema `#/components/schemas/BillingSeats`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSeats {
     /// Number of seats available. null means unlimited
     pub quantity: Option<i64>,
@@ -239,6 +253,7 @@ pub struct BillingSeats {
 /// Schema `#/components/schemas/BillingSubscriptionCredit`.
 #[deprecated]
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionCredit {
     pub amount: super::types::BillingAmount,
     /// Number of days remaining in the billing cycle
@@ -252,6 +267,7 @@ pub struct BillingSubscriptionCredit {
 ///
 /// Schema `#/components/schemas/BillingSubscriptionCredits`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionCredits {
     /// Proration credit details, present when switching plans mid-cycle
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,6 +279,7 @@ pub struct BillingSubscriptionCredits {
 }
 /// Schema `#/components/schemas/BillingSubscriptionItem`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionItem {
     /// Unique identifier for the subscription item
     pub id: String,
@@ -303,6 +320,7 @@ pub struct BillingSubscriptionItem {
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionItemEventPayload {
     /// Object type identifier for webhook events
     pub object: super::types::BillingSubscriptionItemObject,
@@ -351,7 +369,7 @@ pub struct BillingSubscriptionItemEventPayload {
 /// * **past_due**: a subscription item that a payment is overdue on.
 /// * **upcoming**: a subscription item that is scheduled to start but has not started yet.
 ///
-/// Schema `#/components/schemas/BillingSubscriptionItemEventPayload/properties/status`.
+/// Field `status` of [`BillingSubscriptionItemEventPayload`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingSubscriptionItemEventPayloadStatus {
@@ -371,7 +389,8 @@ pub enum BillingSubscriptionItemEventPayloadStatus {
     Upcoming,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl BillingSubscriptionItemEventPayloadStatus {
     /// The value on the wire.
@@ -384,7 +403,7 @@ impl BillingSubscriptionItemEventPayloadStatus {
             BillingSubscriptionItemEventPayloadStatus::Incomplete => "incomplete",
             BillingSubscriptionItemEventPayloadStatus::PastDue => "past_due",
             BillingSubscriptionItemEventPayloadStatus::Upcoming => "upcoming",
-            BillingSubscriptionItemEventPayloadStatus::Unknown(other) => other,
+            BillingSubscriptionItemEventPayloadStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -398,7 +417,11 @@ impl From<String> for BillingSubscriptionItemEventPayloadStatus {
             "incomplete" => BillingSubscriptionItemEventPayloadStatus::Incomplete,
             "past_due" => BillingSubscriptionItemEventPayloadStatus::PastDue,
             "upcoming" => BillingSubscriptionItemEventPayloadStatus::Upcoming,
-            _ => BillingSubscriptionItemEventPayloadStatus::Unknown(value),
+            _ => {
+                BillingSubscriptionItemEventPayloadStatus::Unknown(
+                    crate::UnknownValue::new(value),
+                )
+            }
         }
     }
 }
@@ -414,6 +437,7 @@ impl std::fmt::Display for BillingSubscriptionItemEventPayloadStatus {
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlan`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlan {
     /// Unique identifier for the plan
     pub id: String,
@@ -435,6 +459,7 @@ pub struct BillingSubscriptionItemEventPlan {
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlanUnitPrice`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPrice {
     /// Name of the unit being priced (e.g., "seats")
     pub name: String,
@@ -445,6 +470,7 @@ pub struct BillingSubscriptionItemEventPlanUnitPrice {
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlanUnitPriceTier`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
     /// The block number at which this tier begins
     pub starts_at_block: i64,
@@ -457,7 +483,7 @@ pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
 }
 /// How frequently the payer will be charged while this subscription item is active
 ///
-/// Schema `#/components/schemas/BillingSubscriptionItem/properties/interval`.
+/// Field `interval` of [`BillingSubscriptionItem`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingSubscriptionItemInterval {
@@ -467,7 +493,8 @@ pub enum BillingSubscriptionItemInterval {
     Annual,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl BillingSubscriptionItemInterval {
     /// The value on the wire.
@@ -475,7 +502,7 @@ impl BillingSubscriptionItemInterval {
         match self {
             BillingSubscriptionItemInterval::Month => "month",
             BillingSubscriptionItemInterval::Annual => "annual",
-            BillingSubscriptionItemInterval::Unknown(other) => other,
+            BillingSubscriptionItemInterval::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -484,7 +511,9 @@ impl From<String> for BillingSubscriptionItemInterval {
         match value.as_str() {
             "month" => BillingSubscriptionItemInterval::Month,
             "annual" => BillingSubscriptionItemInterval::Annual,
-            _ => BillingSubscriptionItemInterval::Unknown(value),
+            _ => {
+                BillingSubscriptionItemInterval::Unknown(crate::UnknownValue::new(value))
+            }
         }
     }
 }
@@ -500,7 +529,7 @@ impl std::fmt::Display for BillingSubscriptionItemInterval {
 }
 /// String representing the object's type
 ///
-/// Schema `#/components/schemas/BillingSubscriptionItem/properties/object`.
+/// Field `object` of [`BillingSubscriptionItem`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingSubscriptionItemObject {
@@ -508,7 +537,8 @@ pub enum BillingSubscriptionItemObject {
     CommerceSubscriptionItem,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl BillingSubscriptionItemObject {
     /// The value on the wire.
@@ -517,7 +547,7 @@ impl BillingSubscriptionItemObject {
             BillingSubscriptionItemObject::CommerceSubscriptionItem => {
                 "commerce_subscription_item"
             }
-            BillingSubscriptionItemObject::Unknown(other) => other,
+            BillingSubscriptionItemObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -527,7 +557,7 @@ impl From<String> for BillingSubscriptionItemObject {
             "commerce_subscription_item" => {
                 BillingSubscriptionItemObject::CommerceSubscriptionItem
             }
-            _ => BillingSubscriptionItemObject::Unknown(value),
+            _ => BillingSubscriptionItemObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -543,7 +573,7 @@ impl std::fmt::Display for BillingSubscriptionItemObject {
 }
 /// Current status of the subscription item
 ///
-/// Schema `#/components/schemas/BillingSubscriptionItem/properties/status`.
+/// Field `status` of [`BillingSubscriptionItem`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum BillingSubscriptionItemStatus {
@@ -565,7 +595,8 @@ pub enum BillingSubscriptionItemStatus {
     Upcoming,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl BillingSubscriptionItemStatus {
     /// The value on the wire.
@@ -579,7 +610,7 @@ impl BillingSubscriptionItemStatus {
             BillingSubscriptionItemStatus::Incomplete => "incomplete",
             BillingSubscriptionItemStatus::PastDue => "past_due",
             BillingSubscriptionItemStatus::Upcoming => "upcoming",
-            BillingSubscriptionItemStatus::Unknown(other) => other,
+            BillingSubscriptionItemStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -594,7 +625,7 @@ impl From<String> for BillingSubscriptionItemStatus {
             "incomplete" => BillingSubscriptionItemStatus::Incomplete,
             "past_due" => BillingSubscriptionItemStatus::PastDue,
             "upcoming" => BillingSubscriptionItemStatus::Upcoming,
-            _ => BillingSubscriptionItemStatus::Unknown(value),
+            _ => BillingSubscriptionItemStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -612,12 +643,14 @@ impl std::fmt::Display for BillingSubscriptionItemStatus {
 ///
 /// Schema `#/components/schemas/BillingSubscriptionPayerCredit`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingSubscriptionPayerCredit {
     pub applied_amount: super::types::BillingAmount,
     pub remaining_balance: super::types::BillingAmount,
 }
 /// Schema `#/components/schemas/BillingTotals`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingTotals {
     pub subtotal: super::types::BillingAmount,
     pub tax_total: super::types::BillingAmount,
@@ -628,6 +661,7 @@ pub struct BillingTotals {
 }
 /// Schema `#/components/schemas/BillingUnitTotal`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingUnitTotal {
     /// Type of unit charged (e.g "seats")
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -646,6 +680,7 @@ pub struct BillingUnitTotal {
 }
 /// Schema `#/components/schemas/ClerkError`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClerkError {
     pub message: String,
     pub long_message: String,
@@ -655,6 +690,7 @@ pub struct ClerkError {
 }
 /// Schema `#/components/schemas/DeletedObject`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeletedObject {
     pub object: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -667,6 +703,7 @@ pub struct DeletedObject {
 }
 /// Schema `#/components/schemas/EmailAddress`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -686,7 +723,7 @@ pub struct EmailAddress {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/EmailAddress/properties/object`.
+/// Field `object` of [`EmailAddress`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EmailAddressObject {
@@ -694,14 +731,15 @@ pub enum EmailAddressObject {
     EmailAddress,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl EmailAddressObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             EmailAddressObject::EmailAddress => "email_address",
-            EmailAddressObject::Unknown(other) => other,
+            EmailAddressObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -709,7 +747,7 @@ impl From<String> for EmailAddressObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "email_address" => EmailAddressObject::EmailAddress,
-            _ => EmailAddressObject::Unknown(value),
+            _ => EmailAddressObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -723,7 +761,7 @@ impl std::fmt::Display for EmailAddressObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/EmailAddress/properties/verification`.
+/// Field `verification` of [`EmailAddress`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EmailAddressVerification {
@@ -742,8 +780,9 @@ pub enum EmailAddressVerification {
     /// Selected by `verification_scim`.
     Scim(super::types::VerificationScim),
     /// A value that matches no variant this version of the spec
-    /// lists (for instance a new kind Clerk added later), kept as sent.
-    Unknown(serde_json::Value),
+    /// lists (for instance a new kind Clerk added later), kept as
+    /// sent. Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownJson),
 }
 impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -834,7 +873,9 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
                                 },
                             ],
                         )
-                        .unwrap_or_else(EmailAddressVerification::Unknown),
+                        .unwrap_or_else(|value| EmailAddressVerification::Unknown(
+                            crate::UnknownJson::new(value),
+                        )),
                 )
             }
         }
@@ -842,8 +883,9 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
 }
 /// Email created
 ///
-/// Schema `#/x-webhooks/email.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `email.created` event: [`Event::EmailCreated`](super::Event::EmailCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -861,6 +903,7 @@ pub struct EmailCreatedEvent {
 }
 /// Schema `#/components/schemas/EmailEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailEventPayload {
     /// The email ID
     pub id: String,
@@ -899,6 +942,7 @@ pub struct EmailEventPayload {
 }
 /// Schema `#/components/schemas/EnterpriseAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccount {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -929,6 +973,7 @@ pub struct EnterpriseAccount {
 }
 /// Schema `#/components/schemas/EnterpriseAccountConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     pub id: String,
     pub protocol: String,
@@ -952,7 +997,7 @@ pub struct EnterpriseAccountConnection {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/EnterpriseAccount/properties/object`.
+/// Field `object` of [`EnterpriseAccount`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EnterpriseAccountObject {
@@ -960,14 +1005,15 @@ pub enum EnterpriseAccountObject {
     EnterpriseAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl EnterpriseAccountObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             EnterpriseAccountObject::EnterpriseAccount => "enterprise_account",
-            EnterpriseAccountObject::Unknown(other) => other,
+            EnterpriseAccountObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -975,7 +1021,7 @@ impl From<String> for EnterpriseAccountObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "enterprise_account" => EnterpriseAccountObject::EnterpriseAccount,
-            _ => EnterpriseAccountObject::Unknown(value),
+            _ => EnterpriseAccountObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -991,7 +1037,7 @@ impl std::fmt::Display for EnterpriseAccountObject {
 }
 /// The authentication protocol used to sign in.
 ///
-/// Schema `#/components/schemas/EnterpriseAccount/properties/protocol`.
+/// Field `protocol` of [`EnterpriseAccount`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum EnterpriseAccountProtocol {
@@ -1001,7 +1047,8 @@ pub enum EnterpriseAccountProtocol {
     Saml,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl EnterpriseAccountProtocol {
     /// The value on the wire.
@@ -1009,7 +1056,7 @@ impl EnterpriseAccountProtocol {
         match self {
             EnterpriseAccountProtocol::Oauth => "oauth",
             EnterpriseAccountProtocol::Saml => "saml",
-            EnterpriseAccountProtocol::Unknown(other) => other,
+            EnterpriseAccountProtocol::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1018,7 +1065,7 @@ impl From<String> for EnterpriseAccountProtocol {
         match value.as_str() {
             "oauth" => EnterpriseAccountProtocol::Oauth,
             "saml" => EnterpriseAccountProtocol::Saml,
-            _ => EnterpriseAccountProtocol::Unknown(value),
+            _ => EnterpriseAccountProtocol::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -1032,7 +1079,7 @@ impl std::fmt::Display for EnterpriseAccountProtocol {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/EnterpriseAccount/properties/verification`.
+/// Field `verification` of [`EnterpriseAccount`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum EnterpriseAccountVerification {
@@ -1043,8 +1090,9 @@ pub enum EnterpriseAccountVerification {
     /// Selected by `verification_oauth`.
     Oauth(super::types::VerificationOauth),
     /// A value that matches no variant this version of the spec
-    /// lists (for instance a new kind Clerk added later), kept as sent.
-    Unknown(serde_json::Value),
+    /// lists (for instance a new kind Clerk added later), kept as
+    /// sent. Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownJson),
 }
 impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1095,7 +1143,9 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
                                 },
                             ],
                         )
-                        .unwrap_or_else(EnterpriseAccountVerification::Unknown),
+                        .unwrap_or_else(|value| EnterpriseAccountVerification::Unknown(
+                            crate::UnknownJson::new(value),
+                        )),
                 )
             }
         }
@@ -1103,6 +1153,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
 }
 /// Schema `#/components/schemas/ExternalAccountWithVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::ExternalAccountWithVerificationObject,
@@ -1139,7 +1190,7 @@ pub struct ExternalAccountWithVerification {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/ExternalAccountWithVerification/properties/object`.
+/// Field `object` of [`ExternalAccountWithVerification`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum ExternalAccountWithVerificationObject {
@@ -1151,7 +1202,8 @@ pub enum ExternalAccountWithVerificationObject {
     GoogleAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl ExternalAccountWithVerificationObject {
     /// The value on the wire.
@@ -1160,7 +1212,7 @@ impl ExternalAccountWithVerificationObject {
             ExternalAccountWithVerificationObject::ExternalAccount => "external_account",
             ExternalAccountWithVerificationObject::FacebookAccount => "facebook_account",
             ExternalAccountWithVerificationObject::GoogleAccount => "google_account",
-            ExternalAccountWithVerificationObject::Unknown(other) => other,
+            ExternalAccountWithVerificationObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1170,7 +1222,11 @@ impl From<String> for ExternalAccountWithVerificationObject {
             "external_account" => ExternalAccountWithVerificationObject::ExternalAccount,
             "facebook_account" => ExternalAccountWithVerificationObject::FacebookAccount,
             "google_account" => ExternalAccountWithVerificationObject::GoogleAccount,
-            _ => ExternalAccountWithVerificationObject::Unknown(value),
+            _ => {
+                ExternalAccountWithVerificationObject::Unknown(
+                    crate::UnknownValue::new(value),
+                )
+            }
         }
     }
 }
@@ -1184,7 +1240,7 @@ impl std::fmt::Display for ExternalAccountWithVerificationObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/ExternalAccountWithVerification/properties/verification`.
+/// Field `verification` of [`ExternalAccountWithVerification`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ExternalAccountWithVerificationVerification {
@@ -1193,8 +1249,9 @@ pub enum ExternalAccountWithVerificationVerification {
     /// Selected by `verification_google_one_tap`.
     GoogleOneTap(super::types::VerificationGoogleOneTap),
     /// A value that matches no variant this version of the spec
-    /// lists (for instance a new kind Clerk added later), kept as sent.
-    Unknown(serde_json::Value),
+    /// lists (for instance a new kind Clerk added later), kept as
+    /// sent. Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownJson),
 }
 impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1237,9 +1294,9 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
                                 },
                             ],
                         )
-                        .unwrap_or_else(
-                            ExternalAccountWithVerificationVerification::Unknown,
-                        ),
+                        .unwrap_or_else(|value| ExternalAccountWithVerificationVerification::Unknown(
+                            crate::UnknownJson::new(value),
+                        )),
                 )
             }
         }
@@ -1247,6 +1304,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
 }
 /// Schema `#/components/schemas/IdentificationLink`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IdentificationLink {
     #[serde(rename = "type")]
     pub type_: String,
@@ -1254,6 +1312,7 @@ pub struct IdentificationLink {
 }
 /// Schema `#/components/schemas/Invitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Invitation {
     pub object: super::types::InvitationObject,
     pub id: String,
@@ -1273,7 +1332,7 @@ pub struct Invitation {
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
-/// Schema `#/components/schemas/Invitation/properties/object`.
+/// Field `object` of [`Invitation`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InvitationObject {
@@ -1281,14 +1340,15 @@ pub enum InvitationObject {
     Invitation,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl InvitationObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             InvitationObject::Invitation => "invitation",
-            InvitationObject::Unknown(other) => other,
+            InvitationObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1296,7 +1356,7 @@ impl From<String> for InvitationObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "invitation" => InvitationObject::Invitation,
-            _ => InvitationObject::Unknown(value),
+            _ => InvitationObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -1310,7 +1370,7 @@ impl std::fmt::Display for InvitationObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/Invitation/properties/status`.
+/// Field `status` of [`Invitation`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum InvitationStatus {
@@ -1324,7 +1384,8 @@ pub enum InvitationStatus {
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl InvitationStatus {
     /// The value on the wire.
@@ -1334,7 +1395,7 @@ impl InvitationStatus {
             InvitationStatus::Accepted => "accepted",
             InvitationStatus::Revoked => "revoked",
             InvitationStatus::Expired => "expired",
-            InvitationStatus::Unknown(other) => other,
+            InvitationStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1345,7 +1406,7 @@ impl From<String> for InvitationStatus {
             "accepted" => InvitationStatus::Accepted,
             "revoked" => InvitationStatus::Revoked,
             "expired" => InvitationStatus::Expired,
-            _ => InvitationStatus::Unknown(value),
+            _ => InvitationStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -1361,6 +1422,7 @@ impl std::fmt::Display for InvitationStatus {
 }
 /// Schema `#/components/schemas/Organization`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Organization {
     pub object: super::types::OrganizationObject,
     pub id: String,
@@ -1395,8 +1457,9 @@ pub struct Organization {
 }
 /// New organization was created
 ///
-/// Schema `#/x-webhooks/organization.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organization.created` event: [`Event::OrganizationCreated`](super::Event::OrganizationCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -1414,8 +1477,9 @@ pub struct OrganizationCreatedEvent {
 }
 /// Organization deleted
 ///
-/// Schema `#/x-webhooks/organization.deleted/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organization.deleted` event: [`Event::OrganizationDeleted`](super::Event::OrganizationDeleted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDeletedEvent {
     /// The object type (event)
     pub object: String,
@@ -1435,6 +1499,7 @@ pub struct OrganizationDeletedEvent {
 ///
 /// Schema `#/components/schemas/OrganizationDomain`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomain {
     /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
     pub object: super::types::OrganizationDomainObject,
@@ -1471,8 +1536,9 @@ pub struct OrganizationDomain {
 }
 /// Organization domain created
 ///
-/// Schema `#/x-webhooks/organizationDomain.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationDomain.created` event: [`Event::OrganizationDomainCreated`](super::Event::OrganizationDomainCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -1490,8 +1556,9 @@ pub struct OrganizationDomainCreatedEvent {
 }
 /// Organization domain deleted
 ///
-/// Schema `#/x-webhooks/organizationDomain.deleted/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationDomain.deleted` event: [`Event::OrganizationDomainDeleted`](super::Event::OrganizationDomainDeleted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainDeletedEvent {
     /// The object type (event)
     pub object: String,
@@ -1509,7 +1576,7 @@ pub struct OrganizationDomainDeletedEvent {
 }
 /// Mode of enrollment for the domain
 ///
-/// Schema `#/components/schemas/OrganizationDomain/properties/enrollment_mode`.
+/// Field `enrollment_mode` of [`OrganizationDomain`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationDomainEnrollmentMode {
@@ -1523,7 +1590,8 @@ pub enum OrganizationDomainEnrollmentMode {
     EnterpriseSso,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl OrganizationDomainEnrollmentMode {
     /// The value on the wire.
@@ -1537,7 +1605,7 @@ impl OrganizationDomainEnrollmentMode {
                 "automatic_suggestion"
             }
             OrganizationDomainEnrollmentMode::EnterpriseSso => "enterprise_sso",
-            OrganizationDomainEnrollmentMode::Unknown(other) => other,
+            OrganizationDomainEnrollmentMode::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1552,7 +1620,11 @@ impl From<String> for OrganizationDomainEnrollmentMode {
                 OrganizationDomainEnrollmentMode::AutomaticSuggestion
             }
             "enterprise_sso" => OrganizationDomainEnrollmentMode::EnterpriseSso,
-            _ => OrganizationDomainEnrollmentMode::Unknown(value),
+            _ => {
+                OrganizationDomainEnrollmentMode::Unknown(
+                    crate::UnknownValue::new(value),
+                )
+            }
         }
     }
 }
@@ -1568,7 +1640,7 @@ impl std::fmt::Display for OrganizationDomainEnrollmentMode {
 }
 /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
 ///
-/// Schema `#/components/schemas/OrganizationDomain/properties/object`.
+/// Field `object` of [`OrganizationDomain`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationDomainObject {
@@ -1576,14 +1648,15 @@ pub enum OrganizationDomainObject {
     OrganizationDomain,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl OrganizationDomainObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             OrganizationDomainObject::OrganizationDomain => "organization_domain",
-            OrganizationDomainObject::Unknown(other) => other,
+            OrganizationDomainObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1591,7 +1664,7 @@ impl From<String> for OrganizationDomainObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "organization_domain" => OrganizationDomainObject::OrganizationDomain,
-            _ => OrganizationDomainObject::Unknown(value),
+            _ => OrganizationDomainObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -1607,8 +1680,9 @@ impl std::fmt::Display for OrganizationDomainObject {
 }
 /// Organization domain updated
 ///
-/// Schema `#/x-webhooks/organizationDomain.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationDomain.updated` event: [`Event::OrganizationDomainUpdated`](super::Event::OrganizationDomainUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -1628,6 +1702,7 @@ pub struct OrganizationDomainUpdatedEvent {
 ///
 /// Schema `#/components/schemas/OrganizationDomainVerification`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// Status of the verification. It can be `unverified`, `verified`, `failed`, or `expired`.
     pub status: String,
@@ -1644,6 +1719,7 @@ pub struct OrganizationDomainVerification {
 ///
 /// Schema `#/components/schemas/OrganizationInvitation`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitation {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OrganizationInvitationObject,
@@ -1670,8 +1746,9 @@ pub struct OrganizationInvitation {
 }
 /// Organization invitation accepted
 ///
-/// Schema `#/x-webhooks/organizationInvitation.accepted/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationInvitation.accepted` event: [`Event::OrganizationInvitationAccepted`](super::Event::OrganizationInvitationAccepted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationAcceptedEvent {
     /// The object type (event)
     pub object: String,
@@ -1689,6 +1766,7 @@ pub struct OrganizationInvitationAcceptedEvent {
 }
 /// Schema `#/components/schemas/OrganizationInvitationAcceptedPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayload {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OrganizationInvitationObject,
@@ -1717,8 +1795,9 @@ pub struct OrganizationInvitationAcceptedPayload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<super::types::OrganizationInvitationAcceptedPayloadData>,
 }
-/// Schema `#/components/schemas/OrganizationInvitationAcceptedPayload/allOf/1/properties/data`.
+/// Field `data` of [`OrganizationInvitationAcceptedPayload`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayloadData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<
@@ -1727,8 +1806,9 @@ pub struct OrganizationInvitationAcceptedPayloadData {
 }
 /// Organization invitation created
 ///
-/// Schema `#/x-webhooks/organizationInvitation.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationInvitation.created` event: [`Event::OrganizationInvitationCreated`](super::Event::OrganizationInvitationCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -1744,8 +1824,9 @@ pub struct OrganizationInvitationCreatedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationInvitationCreatedEventData,
 }
-/// Schema `#/x-webhooks/organizationInvitation.created/post/requestBody/content/application~1json/schema/allOf/1/properties/data`.
+/// Field `data` of [`OrganizationInvitationCreatedEvent`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationCreatedEventData {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OrganizationInvitationObject,
@@ -1774,7 +1855,7 @@ pub struct OrganizationInvitationCreatedEventData {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/OrganizationInvitation/properties/object`.
+/// Field `object` of [`OrganizationInvitation`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationInvitationObject {
@@ -1782,7 +1863,8 @@ pub enum OrganizationInvitationObject {
     OrganizationInvitation,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl OrganizationInvitationObject {
     /// The value on the wire.
@@ -1791,7 +1873,7 @@ impl OrganizationInvitationObject {
             OrganizationInvitationObject::OrganizationInvitation => {
                 "organization_invitation"
             }
-            OrganizationInvitationObject::Unknown(other) => other,
+            OrganizationInvitationObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1801,7 +1883,7 @@ impl From<String> for OrganizationInvitationObject {
             "organization_invitation" => {
                 OrganizationInvitationObject::OrganizationInvitation
             }
-            _ => OrganizationInvitationObject::Unknown(value),
+            _ => OrganizationInvitationObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -1817,6 +1899,7 @@ impl std::fmt::Display for OrganizationInvitationObject {
 }
 /// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     pub id: String,
     pub name: String,
@@ -1829,6 +1912,7 @@ pub struct OrganizationInvitationPublicOrganizationData {
 ///
 /// Schema `#/components/schemas/OrganizationInvitationPublicUserData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     pub user_id: String,
     pub first_name: Option<String>,
@@ -1839,8 +1923,9 @@ pub struct OrganizationInvitationPublicUserData {
 }
 /// Organization invitation revoked
 ///
-/// Schema `#/x-webhooks/organizationInvitation.revoked/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationInvitation.revoked` event: [`Event::OrganizationInvitationRevoked`](super::Event::OrganizationInvitationRevoked).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationRevokedEvent {
     /// The object type (event)
     pub object: String,
@@ -1860,6 +1945,7 @@ pub struct OrganizationInvitationRevokedEvent {
 ///
 /// Schema `#/components/schemas/OrganizationMembership`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembership {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -1883,8 +1969,9 @@ pub struct OrganizationMembership {
 }
 /// Organization membership created
 ///
-/// Schema `#/x-webhooks/organizationMembership.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationMembership.created` event: [`Event::OrganizationMembershipCreated`](super::Event::OrganizationMembershipCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -1902,8 +1989,9 @@ pub struct OrganizationMembershipCreatedEvent {
 }
 /// Organization membership deleted
 ///
-/// Schema `#/x-webhooks/organizationMembership.deleted/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationMembership.deleted` event: [`Event::OrganizationMembershipDeleted`](super::Event::OrganizationMembershipDeleted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipDeletedEvent {
     /// The object type (event)
     pub object: String,
@@ -1921,7 +2009,7 @@ pub struct OrganizationMembershipDeletedEvent {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/OrganizationMembership/properties/object`.
+/// Field `object` of [`OrganizationMembership`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationMembershipObject {
@@ -1929,7 +2017,8 @@ pub enum OrganizationMembershipObject {
     OrganizationMembership,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl OrganizationMembershipObject {
     /// The value on the wire.
@@ -1938,7 +2027,7 @@ impl OrganizationMembershipObject {
             OrganizationMembershipObject::OrganizationMembership => {
                 "organization_membership"
             }
-            OrganizationMembershipObject::Unknown(other) => other,
+            OrganizationMembershipObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -1948,7 +2037,7 @@ impl From<String> for OrganizationMembershipObject {
             "organization_membership" => {
                 OrganizationMembershipObject::OrganizationMembership
             }
-            _ => OrganizationMembershipObject::Unknown(value),
+            _ => OrganizationMembershipObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -1966,6 +2055,7 @@ impl std::fmt::Display for OrganizationMembershipObject {
 ///
 /// Schema `#/components/schemas/OrganizationMembershipPublicUserData`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     pub user_id: String,
     pub first_name: Option<String>,
@@ -1985,8 +2075,9 @@ pub struct OrganizationMembershipPublicUserData {
 }
 /// Organization membership updated
 ///
-/// Schema `#/x-webhooks/organizationMembership.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organizationMembership.updated` event: [`Event::OrganizationMembershipUpdated`](super::Event::OrganizationMembershipUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2002,7 +2093,7 @@ pub struct OrganizationMembershipUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationMembership,
 }
-/// Schema `#/components/schemas/Organization/properties/object`.
+/// Field `object` of [`Organization`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum OrganizationObject {
@@ -2010,14 +2101,15 @@ pub enum OrganizationObject {
     Organization,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl OrganizationObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             OrganizationObject::Organization => "organization",
-            OrganizationObject::Unknown(other) => other,
+            OrganizationObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2025,7 +2117,7 @@ impl From<String> for OrganizationObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "organization" => OrganizationObject::Organization,
-            _ => OrganizationObject::Unknown(value),
+            _ => OrganizationObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -2041,8 +2133,9 @@ impl std::fmt::Display for OrganizationObject {
 }
 /// Organization updated
 ///
-/// Schema `#/x-webhooks/organization.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `organization.updated` event: [`Event::OrganizationUpdated`](super::Event::OrganizationUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2060,6 +2153,7 @@ pub struct OrganizationUpdatedEvent {
 }
 /// Schema `#/components/schemas/Passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Passkey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2072,8 +2166,9 @@ pub struct Passkey {
 }
 /// Payment Attempt Created
 ///
-/// Schema `#/x-webhooks/paymentAttempt.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `paymentAttempt.created` event: [`Event::PaymentAttemptCreated`](super::Event::PaymentAttemptCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentAttemptCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2091,6 +2186,7 @@ pub struct PaymentAttemptCreatedEvent {
 }
 /// Schema `#/components/schemas/PaymentAttemptEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentAttemptEventPayload {
     /// Unique identifier for the payment attempt
     pub id: String,
@@ -2131,7 +2227,7 @@ pub struct PaymentAttemptEventPayload {
 }
 /// The type of charge being processed
 ///
-/// Schema `#/components/schemas/PaymentAttemptEventPayload/properties/charge_type`.
+/// Field `charge_type` of [`PaymentAttemptEventPayload`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PaymentAttemptEventPayloadChargeType {
@@ -2141,7 +2237,8 @@ pub enum PaymentAttemptEventPayloadChargeType {
     Recurring,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl PaymentAttemptEventPayloadChargeType {
     /// The value on the wire.
@@ -2149,7 +2246,7 @@ impl PaymentAttemptEventPayloadChargeType {
         match self {
             PaymentAttemptEventPayloadChargeType::Checkout => "checkout",
             PaymentAttemptEventPayloadChargeType::Recurring => "recurring",
-            PaymentAttemptEventPayloadChargeType::Unknown(other) => other,
+            PaymentAttemptEventPayloadChargeType::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2158,7 +2255,11 @@ impl From<String> for PaymentAttemptEventPayloadChargeType {
         match value.as_str() {
             "checkout" => PaymentAttemptEventPayloadChargeType::Checkout,
             "recurring" => PaymentAttemptEventPayloadChargeType::Recurring,
-            _ => PaymentAttemptEventPayloadChargeType::Unknown(value),
+            _ => {
+                PaymentAttemptEventPayloadChargeType::Unknown(
+                    crate::UnknownValue::new(value),
+                )
+            }
         }
     }
 }
@@ -2174,7 +2275,7 @@ impl std::fmt::Display for PaymentAttemptEventPayloadChargeType {
 }
 /// Current status of the payment attempt (e.g., "pending", "paid", "failed")
 ///
-/// Schema `#/components/schemas/PaymentAttemptEventPayload/properties/status`.
+/// Field `status` of [`PaymentAttemptEventPayload`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PaymentAttemptEventPayloadStatus {
@@ -2186,7 +2287,8 @@ pub enum PaymentAttemptEventPayloadStatus {
     Failed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl PaymentAttemptEventPayloadStatus {
     /// The value on the wire.
@@ -2195,7 +2297,7 @@ impl PaymentAttemptEventPayloadStatus {
             PaymentAttemptEventPayloadStatus::Pending => "pending",
             PaymentAttemptEventPayloadStatus::Paid => "paid",
             PaymentAttemptEventPayloadStatus::Failed => "failed",
-            PaymentAttemptEventPayloadStatus::Unknown(other) => other,
+            PaymentAttemptEventPayloadStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2205,7 +2307,11 @@ impl From<String> for PaymentAttemptEventPayloadStatus {
             "pending" => PaymentAttemptEventPayloadStatus::Pending,
             "paid" => PaymentAttemptEventPayloadStatus::Paid,
             "failed" => PaymentAttemptEventPayloadStatus::Failed,
-            _ => PaymentAttemptEventPayloadStatus::Unknown(value),
+            _ => {
+                PaymentAttemptEventPayloadStatus::Unknown(
+                    crate::UnknownValue::new(value),
+                )
+            }
         }
     }
 }
@@ -2221,8 +2327,9 @@ impl std::fmt::Display for PaymentAttemptEventPayloadStatus {
 }
 /// Payment Attempt Updated
 ///
-/// Schema `#/x-webhooks/paymentAttempt.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `paymentAttempt.updated` event: [`Event::PaymentAttemptUpdated`](super::Event::PaymentAttemptUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentAttemptUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2240,6 +2347,7 @@ pub struct PaymentAttemptUpdatedEvent {
 }
 /// Schema `#/components/schemas/Permission`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Permission {
     pub object: super::types::PermissionObject,
     pub id: String,
@@ -2255,8 +2363,9 @@ pub struct Permission {
 }
 /// Permission created
 ///
-/// Schema `#/x-webhooks/permission.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `permission.created` event: [`Event::PermissionCreated`](super::Event::PermissionCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PermissionCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2274,8 +2383,9 @@ pub struct PermissionCreatedEvent {
 }
 /// Permission deleted
 ///
-/// Schema `#/x-webhooks/permission.deleted/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `permission.deleted` event: [`Event::PermissionDeleted`](super::Event::PermissionDeleted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PermissionDeletedEvent {
     /// The object type (event)
     pub object: String,
@@ -2291,7 +2401,7 @@ pub struct PermissionDeletedEvent {
     pub instance_id: String,
     pub data: super::types::DeletedObject,
 }
-/// Schema `#/components/schemas/Permission/properties/object`.
+/// Field `object` of [`Permission`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PermissionObject {
@@ -2299,14 +2409,15 @@ pub enum PermissionObject {
     Permission,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl PermissionObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             PermissionObject::Permission => "permission",
-            PermissionObject::Unknown(other) => other,
+            PermissionObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2314,7 +2425,7 @@ impl From<String> for PermissionObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "permission" => PermissionObject::Permission,
-            _ => PermissionObject::Unknown(value),
+            _ => PermissionObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -2330,8 +2441,9 @@ impl std::fmt::Display for PermissionObject {
 }
 /// Permission updated
 ///
-/// Schema `#/x-webhooks/permission.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `permission.updated` event: [`Event::PermissionUpdated`](super::Event::PermissionUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PermissionUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2349,6 +2461,7 @@ pub struct PermissionUpdatedEvent {
 }
 /// Schema `#/components/schemas/PhoneNumber`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -2371,7 +2484,7 @@ pub struct PhoneNumber {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/PhoneNumber/properties/object`.
+/// Field `object` of [`PhoneNumber`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum PhoneNumberObject {
@@ -2379,14 +2492,15 @@ pub enum PhoneNumberObject {
     PhoneNumber,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl PhoneNumberObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             PhoneNumberObject::PhoneNumber => "phone_number",
-            PhoneNumberObject::Unknown(other) => other,
+            PhoneNumberObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2394,7 +2508,7 @@ impl From<String> for PhoneNumberObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "phone_number" => PhoneNumberObject::PhoneNumber,
-            _ => PhoneNumberObject::Unknown(value),
+            _ => PhoneNumberObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -2408,7 +2522,7 @@ impl std::fmt::Display for PhoneNumberObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/PhoneNumber/properties/verification`.
+/// Field `verification` of [`PhoneNumber`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PhoneNumberVerification {
@@ -2417,8 +2531,9 @@ pub enum PhoneNumberVerification {
     /// Selected by `verification_admin`.
     Admin(super::types::VerificationAdmin),
     /// A value that matches no variant this version of the spec
-    /// lists (for instance a new kind Clerk added later), kept as sent.
-    Unknown(serde_json::Value),
+    /// lists (for instance a new kind Clerk added later), kept as
+    /// sent. Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownJson),
 }
 impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2459,7 +2574,9 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
                                 },
                             ],
                         )
-                        .unwrap_or_else(PhoneNumberVerification::Unknown),
+                        .unwrap_or_else(|value| PhoneNumberVerification::Unknown(
+                            crate::UnknownJson::new(value),
+                        )),
                 )
             }
         }
@@ -2467,6 +2584,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
 }
 /// Schema `#/components/schemas/Role`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Role {
     pub object: super::types::RoleObject,
     pub id: String,
@@ -2484,8 +2602,9 @@ pub struct Role {
 }
 /// Role created
 ///
-/// Schema `#/x-webhooks/role.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `role.created` event: [`Event::RoleCreated`](super::Event::RoleCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2503,8 +2622,9 @@ pub struct RoleCreatedEvent {
 }
 /// Role deleted
 ///
-/// Schema `#/x-webhooks/role.deleted/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `role.deleted` event: [`Event::RoleDeleted`](super::Event::RoleDeleted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleDeletedEvent {
     /// The object type (event)
     pub object: String,
@@ -2520,7 +2640,7 @@ pub struct RoleDeletedEvent {
     pub instance_id: String,
     pub data: super::types::DeletedObject,
 }
-/// Schema `#/components/schemas/Role/properties/object`.
+/// Field `object` of [`Role`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum RoleObject {
@@ -2528,14 +2648,15 @@ pub enum RoleObject {
     Role,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl RoleObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             RoleObject::Role => "role",
-            RoleObject::Unknown(other) => other,
+            RoleObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2543,7 +2664,7 @@ impl From<String> for RoleObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "role" => RoleObject::Role,
-            _ => RoleObject::Unknown(value),
+            _ => RoleObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -2559,8 +2680,9 @@ impl std::fmt::Display for RoleObject {
 }
 /// Role updated
 ///
-/// Schema `#/x-webhooks/role.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `role.updated` event: [`Event::RoleUpdated`](super::Event::RoleUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2578,6 +2700,7 @@ pub struct RoleUpdatedEvent {
 }
 /// Schema `#/components/schemas/SAMLAccount`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccount {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -2602,6 +2725,7 @@ pub struct SamlAccount {
 }
 /// Schema `#/components/schemas/SAMLAccountConnection`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccountConnection {
     pub id: String,
     pub name: String,
@@ -2626,7 +2750,7 @@ pub struct SamlAccountConnection {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/SAMLAccount/properties/object`.
+/// Field `object` of [`SamlAccount`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SamlAccountObject {
@@ -2634,14 +2758,15 @@ pub enum SamlAccountObject {
     SamlAccount,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl SamlAccountObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             SamlAccountObject::SamlAccount => "saml_account",
-            SamlAccountObject::Unknown(other) => other,
+            SamlAccountObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2649,7 +2774,7 @@ impl From<String> for SamlAccountObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "saml_account" => SamlAccountObject::SamlAccount,
-            _ => SamlAccountObject::Unknown(value),
+            _ => SamlAccountObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -2663,7 +2788,7 @@ impl std::fmt::Display for SamlAccountObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/SAMLAccount/properties/verification`.
+/// Field `verification` of [`SamlAccount`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SamlAccountVerification {
@@ -2672,8 +2797,9 @@ pub enum SamlAccountVerification {
     /// Selected by `verification_ticket`.
     Ticket(super::types::VerificationTicket),
     /// A value that matches no variant this version of the spec
-    /// lists (for instance a new kind Clerk added later), kept as sent.
-    Unknown(serde_json::Value),
+    /// lists (for instance a new kind Clerk added later), kept as
+    /// sent. Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownJson),
 }
 impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2714,7 +2840,9 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
                                 },
                             ],
                         )
-                        .unwrap_or_else(SamlAccountVerification::Unknown),
+                        .unwrap_or_else(|value| SamlAccountVerification::Unknown(
+                            crate::UnknownJson::new(value),
+                        )),
                 )
             }
         }
@@ -2724,6 +2852,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
 ///
 /// Schema `#/components/schemas/SCIMUserMetadata`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The ID of the directory the user is provisioned from.
     pub directory_id: String,
@@ -2735,6 +2864,7 @@ pub struct ScimUserMetadata {
 }
 /// Schema `#/components/schemas/Session`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Session {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::SessionObject,
@@ -2760,6 +2890,7 @@ pub struct Session {
 }
 /// Schema `#/components/schemas/SessionActivityResponse`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionActivityResponse {
     pub object: String,
     pub id: String,
@@ -2779,8 +2910,9 @@ pub struct SessionActivityResponse {
 }
 /// Session created
 ///
-/// Schema `#/x-webhooks/session.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `session.created` event: [`Event::SessionCreated`](super::Event::SessionCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -2798,8 +2930,9 @@ pub struct SessionCreatedEvent {
 }
 /// Session ended
 ///
-/// Schema `#/x-webhooks/session.ended/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `session.ended` event: [`Event::SessionEnded`](super::Event::SessionEnded).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionEndedEvent {
     /// The object type (event)
     pub object: String,
@@ -2817,6 +2950,7 @@ pub struct SessionEndedEvent {
 }
 /// Schema `#/components/schemas/SessionEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionEventPayload {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::SessionObject,
@@ -2843,7 +2977,7 @@ pub struct SessionEventPayload {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/Session/properties/object`.
+/// Field `object` of [`Session`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SessionObject {
@@ -2851,14 +2985,15 @@ pub enum SessionObject {
     Session,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl SessionObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             SessionObject::Session => "session",
-            SessionObject::Unknown(other) => other,
+            SessionObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2866,7 +3001,7 @@ impl From<String> for SessionObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "session" => SessionObject::Session,
-            _ => SessionObject::Unknown(value),
+            _ => SessionObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -2882,8 +3017,9 @@ impl std::fmt::Display for SessionObject {
 }
 /// Session pending
 ///
-/// Schema `#/x-webhooks/session.pending/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `session.pending` event: [`Event::SessionPending`](super::Event::SessionPending).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionPendingEvent {
     /// The object type (event)
     pub object: String,
@@ -2901,8 +3037,9 @@ pub struct SessionPendingEvent {
 }
 /// Session removed
 ///
-/// Schema `#/x-webhooks/session.removed/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `session.removed` event: [`Event::SessionRemoved`](super::Event::SessionRemoved).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionRemovedEvent {
     /// The object type (event)
     pub object: String,
@@ -2920,8 +3057,9 @@ pub struct SessionRemovedEvent {
 }
 /// Session revoked
 ///
-/// Schema `#/x-webhooks/session.revoked/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `session.revoked` event: [`Event::SessionRevoked`](super::Event::SessionRevoked).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SessionRevokedEvent {
     /// The object type (event)
     pub object: String,
@@ -2937,7 +3075,7 @@ pub struct SessionRevokedEvent {
     pub instance_id: String,
     pub data: super::types::SessionEventPayload,
 }
-/// Schema `#/components/schemas/Session/properties/status`.
+/// Field `status` of [`Session`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SessionStatus {
@@ -2957,7 +3095,8 @@ pub enum SessionStatus {
     Replaced,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl SessionStatus {
     /// The value on the wire.
@@ -2970,7 +3109,7 @@ impl SessionStatus {
             SessionStatus::Removed => "removed",
             SessionStatus::Abandoned => "abandoned",
             SessionStatus::Replaced => "replaced",
-            SessionStatus::Unknown(other) => other,
+            SessionStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -2984,7 +3123,7 @@ impl From<String> for SessionStatus {
             "removed" => SessionStatus::Removed,
             "abandoned" => SessionStatus::Abandoned,
             "replaced" => SessionStatus::Replaced,
-            _ => SessionStatus::Unknown(value),
+            _ => SessionStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3000,8 +3139,9 @@ impl std::fmt::Display for SessionStatus {
 }
 /// SMS created
 ///
-/// Schema `#/x-webhooks/sms.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `sms.created` event: [`Event::SmsCreated`](super::Event::SmsCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -3019,6 +3159,7 @@ pub struct SmsCreatedEvent {
 }
 /// Schema `#/components/schemas/SmsEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsEventPayload {
     /// The object type
     pub object: String,
@@ -3054,8 +3195,9 @@ pub struct SmsEventPayload {
 }
 /// Subscription Active
 ///
-/// Schema `#/x-webhooks/subscription.active/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscription.active` event: [`Event::SubscriptionActive`](super::Event::SubscriptionActive).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionActiveEvent {
     /// The object type (event)
     pub object: String,
@@ -3073,8 +3215,9 @@ pub struct SubscriptionActiveEvent {
 }
 /// Subscription Created
 ///
-/// Schema `#/x-webhooks/subscription.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscription.created` event: [`Event::SubscriptionCreated`](super::Event::SubscriptionCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -3092,6 +3235,7 @@ pub struct SubscriptionCreatedEvent {
 }
 /// Schema `#/components/schemas/SubscriptionEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionEventPayload {
     /// String representing the object's type
     pub object: super::types::SubscriptionEventPayloadObject,
@@ -3123,7 +3267,7 @@ pub struct SubscriptionEventPayload {
 }
 /// String representing the object's type
 ///
-/// Schema `#/components/schemas/SubscriptionEventPayload/properties/object`.
+/// Field `object` of [`SubscriptionEventPayload`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SubscriptionEventPayloadObject {
@@ -3131,7 +3275,8 @@ pub enum SubscriptionEventPayloadObject {
     CommerceSubscription,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl SubscriptionEventPayloadObject {
     /// The value on the wire.
@@ -3140,7 +3285,7 @@ impl SubscriptionEventPayloadObject {
             SubscriptionEventPayloadObject::CommerceSubscription => {
                 "commerce_subscription"
             }
-            SubscriptionEventPayloadObject::Unknown(other) => other,
+            SubscriptionEventPayloadObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3150,7 +3295,7 @@ impl From<String> for SubscriptionEventPayloadObject {
             "commerce_subscription" => {
                 SubscriptionEventPayloadObject::CommerceSubscription
             }
-            _ => SubscriptionEventPayloadObject::Unknown(value),
+            _ => SubscriptionEventPayloadObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3166,7 +3311,7 @@ impl std::fmt::Display for SubscriptionEventPayloadObject {
 }
 /// Current status of the subscription
 ///
-/// Schema `#/components/schemas/SubscriptionEventPayload/properties/status`.
+/// Field `status` of [`SubscriptionEventPayload`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum SubscriptionEventPayloadStatus {
@@ -3184,7 +3329,8 @@ pub enum SubscriptionEventPayloadStatus {
     Incomplete,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl SubscriptionEventPayloadStatus {
     /// The value on the wire.
@@ -3196,7 +3342,7 @@ impl SubscriptionEventPayloadStatus {
             SubscriptionEventPayloadStatus::PastDue => "past_due",
             SubscriptionEventPayloadStatus::Active => "active",
             SubscriptionEventPayloadStatus::Incomplete => "incomplete",
-            SubscriptionEventPayloadStatus::Unknown(other) => other,
+            SubscriptionEventPayloadStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3209,7 +3355,7 @@ impl From<String> for SubscriptionEventPayloadStatus {
             "past_due" => SubscriptionEventPayloadStatus::PastDue,
             "active" => SubscriptionEventPayloadStatus::Active,
             "incomplete" => SubscriptionEventPayloadStatus::Incomplete,
-            _ => SubscriptionEventPayloadStatus::Unknown(value),
+            _ => SubscriptionEventPayloadStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3225,8 +3371,9 @@ impl std::fmt::Display for SubscriptionEventPayloadStatus {
 }
 /// Subscription Item Abandoned
 ///
-/// Schema `#/x-webhooks/subscriptionItem.abandoned/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.abandoned` event: [`Event::SubscriptionItemAbandoned`](super::Event::SubscriptionItemAbandoned).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemAbandonedEvent {
     /// The object type (event)
     pub object: String,
@@ -3244,8 +3391,9 @@ pub struct SubscriptionItemAbandonedEvent {
 }
 /// Subscription Item Active
 ///
-/// Schema `#/x-webhooks/subscriptionItem.active/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.active` event: [`Event::SubscriptionItemActive`](super::Event::SubscriptionItemActive).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemActiveEvent {
     /// The object type (event)
     pub object: String,
@@ -3263,8 +3411,9 @@ pub struct SubscriptionItemActiveEvent {
 }
 /// Subscription Item Canceled
 ///
-/// Schema `#/x-webhooks/subscriptionItem.canceled/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.canceled` event: [`Event::SubscriptionItemCanceled`](super::Event::SubscriptionItemCanceled).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemCanceledEvent {
     /// The object type (event)
     pub object: String,
@@ -3282,8 +3431,9 @@ pub struct SubscriptionItemCanceledEvent {
 }
 /// Subscription Item Ended
 ///
-/// Schema `#/x-webhooks/subscriptionItem.ended/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.ended` event: [`Event::SubscriptionItemEnded`](super::Event::SubscriptionItemEnded).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemEndedEvent {
     /// The object type (event)
     pub object: String,
@@ -3301,8 +3451,9 @@ pub struct SubscriptionItemEndedEvent {
 }
 /// Subscription Item Free Trial Ending
 ///
-/// Schema `#/x-webhooks/subscriptionItem.freeTrialEnding/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.freeTrialEnding` event: [`Event::SubscriptionItemFreeTrialEnding`](super::Event::SubscriptionItemFreeTrialEnding).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemFreeTrialEndingEvent {
     /// The object type (event)
     pub object: String,
@@ -3320,8 +3471,9 @@ pub struct SubscriptionItemFreeTrialEndingEvent {
 }
 /// Subscription Item Incomplete
 ///
-/// Schema `#/x-webhooks/subscriptionItem.incomplete/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.incomplete` event: [`Event::SubscriptionItemIncomplete`](super::Event::SubscriptionItemIncomplete).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemIncompleteEvent {
     /// The object type (event)
     pub object: String,
@@ -3339,8 +3491,9 @@ pub struct SubscriptionItemIncompleteEvent {
 }
 /// Subscription Item Past Due
 ///
-/// Schema `#/x-webhooks/subscriptionItem.pastDue/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.pastDue` event: [`Event::SubscriptionItemPastDue`](super::Event::SubscriptionItemPastDue).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemPastDueEvent {
     /// The object type (event)
     pub object: String,
@@ -3358,8 +3511,9 @@ pub struct SubscriptionItemPastDueEvent {
 }
 /// Subscription Item Upcoming
 ///
-/// Schema `#/x-webhooks/subscriptionItem.upcoming/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.upcoming` event: [`Event::SubscriptionItemUpcoming`](super::Event::SubscriptionItemUpcoming).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemUpcomingEvent {
     /// The object type (event)
     pub object: String,
@@ -3377,8 +3531,9 @@ pub struct SubscriptionItemUpcomingEvent {
 }
 /// Subscription Item Updated
 ///
-/// Schema `#/x-webhooks/subscriptionItem.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscriptionItem.updated` event: [`Event::SubscriptionItemUpdated`](super::Event::SubscriptionItemUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionItemUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -3396,8 +3551,9 @@ pub struct SubscriptionItemUpdatedEvent {
 }
 /// Subscription Past Due
 ///
-/// Schema `#/x-webhooks/subscription.pastDue/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscription.pastDue` event: [`Event::SubscriptionPastDue`](super::Event::SubscriptionPastDue).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionPastDueEvent {
     /// The object type (event)
     pub object: String,
@@ -3415,8 +3571,9 @@ pub struct SubscriptionPastDueEvent {
 }
 /// Subscription Updated
 ///
-/// Schema `#/x-webhooks/subscription.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `subscription.updated` event: [`Event::SubscriptionUpdated`](super::Event::SubscriptionUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -3434,6 +3591,7 @@ pub struct SubscriptionUpdatedEvent {
 }
 /// Schema `#/components/schemas/User`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -3514,8 +3672,9 @@ pub struct User {
 }
 /// User created
 ///
-/// Schema `#/x-webhooks/user.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `user.created` event: [`Event::UserCreated`](super::Event::UserCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -3533,8 +3692,9 @@ pub struct UserCreatedEvent {
 }
 /// User deleted
 ///
-/// Schema `#/x-webhooks/user.deleted/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `user.deleted` event: [`Event::UserDeleted`](super::Event::UserDeleted).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserDeletedEvent {
     /// The object type (event)
     pub object: String,
@@ -3552,7 +3712,7 @@ pub struct UserDeletedEvent {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/User/properties/object`.
+/// Field `object` of [`User`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum UserObject {
@@ -3560,14 +3720,15 @@ pub enum UserObject {
     User,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl UserObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             UserObject::User => "user",
-            UserObject::Unknown(other) => other,
+            UserObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3575,7 +3736,7 @@ impl From<String> for UserObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "user" => UserObject::User,
-            _ => UserObject::Unknown(value),
+            _ => UserObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3591,8 +3752,9 @@ impl std::fmt::Display for UserObject {
 }
 /// User updated
 ///
-/// Schema `#/x-webhooks/user.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `user.updated` event: [`Event::UserUpdated`](super::Event::UserUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UserUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -3610,6 +3772,7 @@ pub struct UserUpdatedEvent {
 }
 /// Schema `#/components/schemas/verification_admin`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationAdminObject>,
@@ -3620,7 +3783,7 @@ pub struct VerificationAdmin {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_admin/properties/object`.
+/// Field `object` of [`VerificationAdmin`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationAdminObject {
@@ -3628,14 +3791,15 @@ pub enum VerificationAdminObject {
     VerificationAdmin,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationAdminObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationAdminObject::VerificationAdmin => "verification_admin",
-            VerificationAdminObject::Unknown(other) => other,
+            VerificationAdminObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3643,7 +3807,7 @@ impl From<String> for VerificationAdminObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_admin" => VerificationAdminObject::VerificationAdmin,
-            _ => VerificationAdminObject::Unknown(value),
+            _ => VerificationAdminObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3657,7 +3821,7 @@ impl std::fmt::Display for VerificationAdminObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_admin/properties/status`.
+/// Field `status` of [`VerificationAdmin`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationAdminStatus {
@@ -3665,14 +3829,15 @@ pub enum VerificationAdminStatus {
     Verified,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationAdminStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationAdminStatus::Verified => "verified",
-            VerificationAdminStatus::Unknown(other) => other,
+            VerificationAdminStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3680,7 +3845,7 @@ impl From<String> for VerificationAdminStatus {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verified" => VerificationAdminStatus::Verified,
-            _ => VerificationAdminStatus::Unknown(value),
+            _ => VerificationAdminStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3694,7 +3859,7 @@ impl std::fmt::Display for VerificationAdminStatus {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_admin/properties/strategy`.
+/// Field `strategy` of [`VerificationAdmin`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationAdminStrategy {
@@ -3702,14 +3867,15 @@ pub enum VerificationAdminStrategy {
     Admin,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationAdminStrategy {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationAdminStrategy::Admin => "admin",
-            VerificationAdminStrategy::Unknown(other) => other,
+            VerificationAdminStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3717,7 +3883,7 @@ impl From<String> for VerificationAdminStrategy {
     fn from(value: String) -> Self {
         match value.as_str() {
             "admin" => VerificationAdminStrategy::Admin,
-            _ => VerificationAdminStrategy::Unknown(value),
+            _ => VerificationAdminStrategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3733,6 +3899,7 @@ impl std::fmt::Display for VerificationAdminStrategy {
 }
 /// Schema `#/components/schemas/verification_email_link`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationEmailLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationEmailLinkObject>,
@@ -3743,7 +3910,7 @@ pub struct VerificationEmailLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_email_link/properties/object`.
+/// Field `object` of [`VerificationEmailLink`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationEmailLinkObject {
@@ -3751,7 +3918,8 @@ pub enum VerificationEmailLinkObject {
     VerificationEmailLink,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationEmailLinkObject {
     /// The value on the wire.
@@ -3760,7 +3928,7 @@ impl VerificationEmailLinkObject {
             VerificationEmailLinkObject::VerificationEmailLink => {
                 "verification_email_link"
             }
-            VerificationEmailLinkObject::Unknown(other) => other,
+            VerificationEmailLinkObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3770,7 +3938,7 @@ impl From<String> for VerificationEmailLinkObject {
             "verification_email_link" => {
                 VerificationEmailLinkObject::VerificationEmailLink
             }
-            _ => VerificationEmailLinkObject::Unknown(value),
+            _ => VerificationEmailLinkObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3784,7 +3952,7 @@ impl std::fmt::Display for VerificationEmailLinkObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_email_link/properties/strategy`.
+/// Field `strategy` of [`VerificationEmailLink`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationEmailLinkStrategy {
@@ -3792,14 +3960,15 @@ pub enum VerificationEmailLinkStrategy {
     EmailLink,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationEmailLinkStrategy {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationEmailLinkStrategy::EmailLink => "email_link",
-            VerificationEmailLinkStrategy::Unknown(other) => other,
+            VerificationEmailLinkStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3807,7 +3976,7 @@ impl From<String> for VerificationEmailLinkStrategy {
     fn from(value: String) -> Self {
         match value.as_str() {
             "email_link" => VerificationEmailLinkStrategy::EmailLink,
-            _ => VerificationEmailLinkStrategy::Unknown(value),
+            _ => VerificationEmailLinkStrategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3823,6 +3992,7 @@ impl std::fmt::Display for VerificationEmailLinkStrategy {
 }
 /// Schema `#/components/schemas/verification_from_oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationFromOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationFromOauthObject>,
@@ -3835,7 +4005,7 @@ pub struct VerificationFromOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_from_oauth/properties/object`.
+/// Field `object` of [`VerificationFromOauth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationFromOauthObject {
@@ -3843,7 +4013,8 @@ pub enum VerificationFromOauthObject {
     VerificationFromOauth,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationFromOauthObject {
     /// The value on the wire.
@@ -3852,7 +4023,7 @@ impl VerificationFromOauthObject {
             VerificationFromOauthObject::VerificationFromOauth => {
                 "verification_from_oauth"
             }
-            VerificationFromOauthObject::Unknown(other) => other,
+            VerificationFromOauthObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3862,7 +4033,7 @@ impl From<String> for VerificationFromOauthObject {
             "verification_from_oauth" => {
                 VerificationFromOauthObject::VerificationFromOauth
             }
-            _ => VerificationFromOauthObject::Unknown(value),
+            _ => VerificationFromOauthObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3876,7 +4047,7 @@ impl std::fmt::Display for VerificationFromOauthObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_from_oauth/properties/status`.
+/// Field `status` of [`VerificationFromOauth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationFromOauthStatus {
@@ -3886,7 +4057,8 @@ pub enum VerificationFromOauthStatus {
     Verified,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationFromOauthStatus {
     /// The value on the wire.
@@ -3894,7 +4066,7 @@ impl VerificationFromOauthStatus {
         match self {
             VerificationFromOauthStatus::Unverified => "unverified",
             VerificationFromOauthStatus::Verified => "verified",
-            VerificationFromOauthStatus::Unknown(other) => other,
+            VerificationFromOauthStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3903,7 +4075,7 @@ impl From<String> for VerificationFromOauthStatus {
         match value.as_str() {
             "unverified" => VerificationFromOauthStatus::Unverified,
             "verified" => VerificationFromOauthStatus::Verified,
-            _ => VerificationFromOauthStatus::Unknown(value),
+            _ => VerificationFromOauthStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3919,6 +4091,7 @@ impl std::fmt::Display for VerificationFromOauthStatus {
 }
 /// Schema `#/components/schemas/verification_google_one_tap`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationGoogleOneTap {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationGoogleOneTapObject>,
@@ -3931,7 +4104,7 @@ pub struct VerificationGoogleOneTap {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
 }
-/// Schema `#/components/schemas/verification_google_one_tap/properties/object`.
+/// Field `object` of [`VerificationGoogleOneTap`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationGoogleOneTapObject {
@@ -3939,7 +4112,8 @@ pub enum VerificationGoogleOneTapObject {
     VerificationGoogleOneTap,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationGoogleOneTapObject {
     /// The value on the wire.
@@ -3948,7 +4122,7 @@ impl VerificationGoogleOneTapObject {
             VerificationGoogleOneTapObject::VerificationGoogleOneTap => {
                 "verification_google_one_tap"
             }
-            VerificationGoogleOneTapObject::Unknown(other) => other,
+            VerificationGoogleOneTapObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3958,7 +4132,7 @@ impl From<String> for VerificationGoogleOneTapObject {
             "verification_google_one_tap" => {
                 VerificationGoogleOneTapObject::VerificationGoogleOneTap
             }
-            _ => VerificationGoogleOneTapObject::Unknown(value),
+            _ => VerificationGoogleOneTapObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -3972,7 +4146,7 @@ impl std::fmt::Display for VerificationGoogleOneTapObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_google_one_tap/properties/strategy`.
+/// Field `strategy` of [`VerificationGoogleOneTap`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationGoogleOneTapStrategy {
@@ -3980,14 +4154,15 @@ pub enum VerificationGoogleOneTapStrategy {
     GoogleOneTap,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationGoogleOneTapStrategy {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationGoogleOneTapStrategy::GoogleOneTap => "google_one_tap",
-            VerificationGoogleOneTapStrategy::Unknown(other) => other,
+            VerificationGoogleOneTapStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -3995,7 +4170,11 @@ impl From<String> for VerificationGoogleOneTapStrategy {
     fn from(value: String) -> Self {
         match value.as_str() {
             "google_one_tap" => VerificationGoogleOneTapStrategy::GoogleOneTap,
-            _ => VerificationGoogleOneTapStrategy::Unknown(value),
+            _ => {
+                VerificationGoogleOneTapStrategy::Unknown(
+                    crate::UnknownValue::new(value),
+                )
+            }
         }
     }
 }
@@ -4011,6 +4190,7 @@ impl std::fmt::Display for VerificationGoogleOneTapStrategy {
 }
 /// Schema `#/components/schemas/verification_oauth`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationOauthObject>,
@@ -4025,7 +4205,7 @@ pub struct VerificationOauth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_oauth/properties/object`.
+/// Field `object` of [`VerificationOauth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationOauthObject {
@@ -4033,14 +4213,15 @@ pub enum VerificationOauthObject {
     VerificationOauth,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationOauthObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationOauthObject::VerificationOauth => "verification_oauth",
-            VerificationOauthObject::Unknown(other) => other,
+            VerificationOauthObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4048,7 +4229,7 @@ impl From<String> for VerificationOauthObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_oauth" => VerificationOauthObject::VerificationOauth,
-            _ => VerificationOauthObject::Unknown(value),
+            _ => VerificationOauthObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4064,6 +4245,7 @@ impl std::fmt::Display for VerificationOauthObject {
 }
 /// Schema `#/components/schemas/verification_otp`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationOtp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationOtpObject>,
@@ -4077,7 +4259,7 @@ pub struct VerificationOtp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_otp/properties/object`.
+/// Field `object` of [`VerificationOtp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationOtpObject {
@@ -4085,14 +4267,15 @@ pub enum VerificationOtpObject {
     VerificationOtp,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationOtpObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationOtpObject::VerificationOtp => "verification_otp",
-            VerificationOtpObject::Unknown(other) => other,
+            VerificationOtpObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4100,7 +4283,7 @@ impl From<String> for VerificationOtpObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_otp" => VerificationOtpObject::VerificationOtp,
-            _ => VerificationOtpObject::Unknown(value),
+            _ => VerificationOtpObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4114,7 +4297,7 @@ impl std::fmt::Display for VerificationOtpObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_otp/properties/status`.
+/// Field `status` of [`VerificationOtp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationOtpStatus {
@@ -4128,7 +4311,8 @@ pub enum VerificationOtpStatus {
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationOtpStatus {
     /// The value on the wire.
@@ -4138,7 +4322,7 @@ impl VerificationOtpStatus {
             VerificationOtpStatus::Verified => "verified",
             VerificationOtpStatus::Failed => "failed",
             VerificationOtpStatus::Expired => "expired",
-            VerificationOtpStatus::Unknown(other) => other,
+            VerificationOtpStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4149,7 +4333,7 @@ impl From<String> for VerificationOtpStatus {
             "verified" => VerificationOtpStatus::Verified,
             "failed" => VerificationOtpStatus::Failed,
             "expired" => VerificationOtpStatus::Expired,
-            _ => VerificationOtpStatus::Unknown(value),
+            _ => VerificationOtpStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4163,7 +4347,7 @@ impl std::fmt::Display for VerificationOtpStatus {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_otp/properties/strategy`.
+/// Field `strategy` of [`VerificationOtp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationOtpStrategy {
@@ -4175,7 +4359,8 @@ pub enum VerificationOtpStrategy {
     ResetPasswordEmailCode,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationOtpStrategy {
     /// The value on the wire.
@@ -4186,7 +4371,7 @@ impl VerificationOtpStrategy {
             VerificationOtpStrategy::ResetPasswordEmailCode => {
                 "reset_password_email_code"
             }
-            VerificationOtpStrategy::Unknown(other) => other,
+            VerificationOtpStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4198,7 +4383,7 @@ impl From<String> for VerificationOtpStrategy {
             "reset_password_email_code" => {
                 VerificationOtpStrategy::ResetPasswordEmailCode
             }
-            _ => VerificationOtpStrategy::Unknown(value),
+            _ => VerificationOtpStrategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4214,6 +4399,7 @@ impl std::fmt::Display for VerificationOtpStrategy {
 }
 /// Schema `#/components/schemas/verification_passkey`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationPasskey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationPasskeyObject>,
@@ -4228,7 +4414,7 @@ pub struct VerificationPasskey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_passkey/properties/nonce`.
+/// Field `nonce` of [`VerificationPasskey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationPasskeyNonce {
@@ -4236,14 +4422,15 @@ pub enum VerificationPasskeyNonce {
     Nonce,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationPasskeyNonce {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationPasskeyNonce::Nonce => "nonce",
-            VerificationPasskeyNonce::Unknown(other) => other,
+            VerificationPasskeyNonce::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4251,7 +4438,7 @@ impl From<String> for VerificationPasskeyNonce {
     fn from(value: String) -> Self {
         match value.as_str() {
             "nonce" => VerificationPasskeyNonce::Nonce,
-            _ => VerificationPasskeyNonce::Unknown(value),
+            _ => VerificationPasskeyNonce::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4265,7 +4452,7 @@ impl std::fmt::Display for VerificationPasskeyNonce {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_passkey/properties/object`.
+/// Field `object` of [`VerificationPasskey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationPasskeyObject {
@@ -4273,14 +4460,15 @@ pub enum VerificationPasskeyObject {
     VerificationPasskey,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationPasskeyObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationPasskeyObject::VerificationPasskey => "verification_passkey",
-            VerificationPasskeyObject::Unknown(other) => other,
+            VerificationPasskeyObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4288,7 +4476,7 @@ impl From<String> for VerificationPasskeyObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_passkey" => VerificationPasskeyObject::VerificationPasskey,
-            _ => VerificationPasskeyObject::Unknown(value),
+            _ => VerificationPasskeyObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4302,7 +4490,7 @@ impl std::fmt::Display for VerificationPasskeyObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_passkey/properties/strategy`.
+/// Field `strategy` of [`VerificationPasskey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationPasskeyStrategy {
@@ -4310,14 +4498,15 @@ pub enum VerificationPasskeyStrategy {
     Passkey,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationPasskeyStrategy {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationPasskeyStrategy::Passkey => "passkey",
-            VerificationPasskeyStrategy::Unknown(other) => other,
+            VerificationPasskeyStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4325,7 +4514,7 @@ impl From<String> for VerificationPasskeyStrategy {
     fn from(value: String) -> Self {
         match value.as_str() {
             "passkey" => VerificationPasskeyStrategy::Passkey,
-            _ => VerificationPasskeyStrategy::Unknown(value),
+            _ => VerificationPasskeyStrategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4341,6 +4530,7 @@ impl std::fmt::Display for VerificationPasskeyStrategy {
 }
 /// Schema `#/components/schemas/verification_saml`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationSaml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationSamlObject>,
@@ -4356,7 +4546,7 @@ pub struct VerificationSaml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_saml/properties/object`.
+/// Field `object` of [`VerificationSaml`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationSamlObject {
@@ -4364,14 +4554,15 @@ pub enum VerificationSamlObject {
     VerificationSaml,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationSamlObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationSamlObject::VerificationSaml => "verification_saml",
-            VerificationSamlObject::Unknown(other) => other,
+            VerificationSamlObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4379,7 +4570,7 @@ impl From<String> for VerificationSamlObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_saml" => VerificationSamlObject::VerificationSaml,
-            _ => VerificationSamlObject::Unknown(value),
+            _ => VerificationSamlObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4393,7 +4584,7 @@ impl std::fmt::Display for VerificationSamlObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_saml/properties/status`.
+/// Field `status` of [`VerificationSaml`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationSamlStatus {
@@ -4409,7 +4600,8 @@ pub enum VerificationSamlStatus {
     Transferable,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationSamlStatus {
     /// The value on the wire.
@@ -4420,7 +4612,7 @@ impl VerificationSamlStatus {
             VerificationSamlStatus::Failed => "failed",
             VerificationSamlStatus::Expired => "expired",
             VerificationSamlStatus::Transferable => "transferable",
-            VerificationSamlStatus::Unknown(other) => other,
+            VerificationSamlStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4432,7 +4624,7 @@ impl From<String> for VerificationSamlStatus {
             "failed" => VerificationSamlStatus::Failed,
             "expired" => VerificationSamlStatus::Expired,
             "transferable" => VerificationSamlStatus::Transferable,
-            _ => VerificationSamlStatus::Unknown(value),
+            _ => VerificationSamlStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4446,7 +4638,7 @@ impl std::fmt::Display for VerificationSamlStatus {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_saml/properties/strategy`.
+/// Field `strategy` of [`VerificationSaml`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationSamlStrategy {
@@ -4454,14 +4646,15 @@ pub enum VerificationSamlStrategy {
     Saml,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationSamlStrategy {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationSamlStrategy::Saml => "saml",
-            VerificationSamlStrategy::Unknown(other) => other,
+            VerificationSamlStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4469,7 +4662,7 @@ impl From<String> for VerificationSamlStrategy {
     fn from(value: String) -> Self {
         match value.as_str() {
             "saml" => VerificationSamlStrategy::Saml,
-            _ => VerificationSamlStrategy::Unknown(value),
+            _ => VerificationSamlStrategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4485,6 +4678,7 @@ impl std::fmt::Display for VerificationSamlStrategy {
 }
 /// Schema `#/components/schemas/verification_scim`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationScim {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationScimObject>,
@@ -4493,7 +4687,7 @@ pub struct VerificationScim {
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
 }
-/// Schema `#/components/schemas/verification_scim/properties/object`.
+/// Field `object` of [`VerificationScim`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationScimObject {
@@ -4501,14 +4695,15 @@ pub enum VerificationScimObject {
     VerificationScim,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationScimObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationScimObject::VerificationScim => "verification_scim",
-            VerificationScimObject::Unknown(other) => other,
+            VerificationScimObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4516,7 +4711,7 @@ impl From<String> for VerificationScimObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_scim" => VerificationScimObject::VerificationScim,
-            _ => VerificationScimObject::Unknown(value),
+            _ => VerificationScimObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4530,7 +4725,7 @@ impl std::fmt::Display for VerificationScimObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_scim/properties/strategy`.
+/// Field `strategy` of [`VerificationScim`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationScimStrategy {
@@ -4538,14 +4733,15 @@ pub enum VerificationScimStrategy {
     Scim,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationScimStrategy {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationScimStrategy::Scim => "scim",
-            VerificationScimStrategy::Unknown(other) => other,
+            VerificationScimStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4553,7 +4749,7 @@ impl From<String> for VerificationScimStrategy {
     fn from(value: String) -> Self {
         match value.as_str() {
             "scim" => VerificationScimStrategy::Scim,
-            _ => VerificationScimStrategy::Unknown(value),
+            _ => VerificationScimStrategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4569,6 +4765,7 @@ impl std::fmt::Display for VerificationScimStrategy {
 }
 /// Schema `#/components/schemas/verification_ticket`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationTicketObject>,
@@ -4579,7 +4776,7 @@ pub struct VerificationTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_ticket/properties/object`.
+/// Field `object` of [`VerificationTicket`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationTicketObject {
@@ -4587,14 +4784,15 @@ pub enum VerificationTicketObject {
     VerificationTicket,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationTicketObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationTicketObject::VerificationTicket => "verification_ticket",
-            VerificationTicketObject::Unknown(other) => other,
+            VerificationTicketObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4602,7 +4800,7 @@ impl From<String> for VerificationTicketObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_ticket" => VerificationTicketObject::VerificationTicket,
-            _ => VerificationTicketObject::Unknown(value),
+            _ => VerificationTicketObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4616,7 +4814,7 @@ impl std::fmt::Display for VerificationTicketObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_ticket/properties/status`.
+/// Field `status` of [`VerificationTicket`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationTicketStatus {
@@ -4628,7 +4826,8 @@ pub enum VerificationTicketStatus {
     Expired,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationTicketStatus {
     /// The value on the wire.
@@ -4637,7 +4836,7 @@ impl VerificationTicketStatus {
             VerificationTicketStatus::Unverified => "unverified",
             VerificationTicketStatus::Verified => "verified",
             VerificationTicketStatus::Expired => "expired",
-            VerificationTicketStatus::Unknown(other) => other,
+            VerificationTicketStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4647,7 +4846,7 @@ impl From<String> for VerificationTicketStatus {
             "unverified" => VerificationTicketStatus::Unverified,
             "verified" => VerificationTicketStatus::Verified,
             "expired" => VerificationTicketStatus::Expired,
-            _ => VerificationTicketStatus::Unknown(value),
+            _ => VerificationTicketStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4661,7 +4860,7 @@ impl std::fmt::Display for VerificationTicketStatus {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_ticket/properties/strategy`.
+/// Field `strategy` of [`VerificationTicket`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationTicketStrategy {
@@ -4669,14 +4868,15 @@ pub enum VerificationTicketStrategy {
     Ticket,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationTicketStrategy {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationTicketStrategy::Ticket => "ticket",
-            VerificationTicketStrategy::Unknown(other) => other,
+            VerificationTicketStrategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4684,7 +4884,7 @@ impl From<String> for VerificationTicketStrategy {
     fn from(value: String) -> Self {
         match value.as_str() {
             "ticket" => VerificationTicketStrategy::Ticket,
-            _ => VerificationTicketStrategy::Unknown(value),
+            _ => VerificationTicketStrategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4700,6 +4900,7 @@ impl std::fmt::Display for VerificationTicketStrategy {
 }
 /// Schema `#/components/schemas/verification_web3`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationWeb3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationWeb3Object>,
@@ -4714,7 +4915,7 @@ pub struct VerificationWeb3 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
-/// Schema `#/components/schemas/verification_web3/properties/object`.
+/// Field `object` of [`VerificationWeb3`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationWeb3Object {
@@ -4722,14 +4923,15 @@ pub enum VerificationWeb3Object {
     VerificationWeb3,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationWeb3Object {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             VerificationWeb3Object::VerificationWeb3 => "verification_web3",
-            VerificationWeb3Object::Unknown(other) => other,
+            VerificationWeb3Object::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4737,7 +4939,7 @@ impl From<String> for VerificationWeb3Object {
     fn from(value: String) -> Self {
         match value.as_str() {
             "verification_web3" => VerificationWeb3Object::VerificationWeb3,
-            _ => VerificationWeb3Object::Unknown(value),
+            _ => VerificationWeb3Object::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4751,7 +4953,7 @@ impl std::fmt::Display for VerificationWeb3Object {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/verification_web3/properties/strategy`.
+/// Field `strategy` of [`VerificationWeb3`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum VerificationWeb3Strategy {
@@ -4767,7 +4969,8 @@ pub enum VerificationWeb3Strategy {
     Web3SolanaSignature,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl VerificationWeb3Strategy {
     /// The value on the wire.
@@ -4782,7 +4985,7 @@ impl VerificationWeb3Strategy {
                 "web3_okx_wallet_signature"
             }
             VerificationWeb3Strategy::Web3SolanaSignature => "web3_solana_signature",
-            VerificationWeb3Strategy::Unknown(other) => other,
+            VerificationWeb3Strategy::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4798,7 +5001,7 @@ impl From<String> for VerificationWeb3Strategy {
                 VerificationWeb3Strategy::Web3OkxWalletSignature
             }
             "web3_solana_signature" => VerificationWeb3Strategy::Web3SolanaSignature,
-            _ => VerificationWeb3Strategy::Unknown(value),
+            _ => VerificationWeb3Strategy::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4814,6 +5017,7 @@ impl std::fmt::Display for VerificationWeb3Strategy {
 }
 /// Schema `#/components/schemas/WaitlistEntry`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntry {
     pub object: super::types::WaitlistEntryObject,
     pub id: String,
@@ -4831,8 +5035,9 @@ pub struct WaitlistEntry {
 }
 /// Waitlist entry created
 ///
-/// Schema `#/x-webhooks/waitlistEntry.created/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `waitlistEntry.created` event: [`Event::WaitlistEntryCreated`](super::Event::WaitlistEntryCreated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntryCreatedEvent {
     /// The object type (event)
     pub object: String,
@@ -4848,7 +5053,7 @@ pub struct WaitlistEntryCreatedEvent {
     pub instance_id: String,
     pub data: super::types::WaitlistEntry,
 }
-/// Schema `#/components/schemas/WaitlistEntry/properties/object`.
+/// Field `object` of [`WaitlistEntry`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum WaitlistEntryObject {
@@ -4856,14 +5061,15 @@ pub enum WaitlistEntryObject {
     WaitlistEntry,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl WaitlistEntryObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             WaitlistEntryObject::WaitlistEntry => "waitlist_entry",
-            WaitlistEntryObject::Unknown(other) => other,
+            WaitlistEntryObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4871,7 +5077,7 @@ impl From<String> for WaitlistEntryObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "waitlist_entry" => WaitlistEntryObject::WaitlistEntry,
-            _ => WaitlistEntryObject::Unknown(value),
+            _ => WaitlistEntryObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4885,7 +5091,7 @@ impl std::fmt::Display for WaitlistEntryObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/WaitlistEntry/properties/status`.
+/// Field `status` of [`WaitlistEntry`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum WaitlistEntryStatus {
@@ -4899,7 +5105,8 @@ pub enum WaitlistEntryStatus {
     Completed,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl WaitlistEntryStatus {
     /// The value on the wire.
@@ -4909,7 +5116,7 @@ impl WaitlistEntryStatus {
             WaitlistEntryStatus::Invited => "invited",
             WaitlistEntryStatus::Rejected => "rejected",
             WaitlistEntryStatus::Completed => "completed",
-            WaitlistEntryStatus::Unknown(other) => other,
+            WaitlistEntryStatus::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4920,7 +5127,7 @@ impl From<String> for WaitlistEntryStatus {
             "invited" => WaitlistEntryStatus::Invited,
             "rejected" => WaitlistEntryStatus::Rejected,
             "completed" => WaitlistEntryStatus::Completed,
-            _ => WaitlistEntryStatus::Unknown(value),
+            _ => WaitlistEntryStatus::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -4936,8 +5143,9 @@ impl std::fmt::Display for WaitlistEntryStatus {
 }
 /// Waitlist entry updated
 ///
-/// Schema `#/x-webhooks/waitlistEntry.updated/post/requestBody/content/application~1json/schema`.
+/// The delivery of a `waitlistEntry.updated` event: [`Event::WaitlistEntryUpdated`](super::Event::WaitlistEntryUpdated).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntryUpdatedEvent {
     /// The object type (event)
     pub object: String,
@@ -4955,6 +5163,7 @@ pub struct WaitlistEntryUpdatedEvent {
 }
 /// Schema `#/components/schemas/Web3Wallet`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Web3wallet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -4969,7 +5178,7 @@ pub struct Web3wallet {
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
-/// Schema `#/components/schemas/Web3Wallet/properties/object`.
+/// Field `object` of [`Web3wallet`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
 #[serde(from = "String")]
 pub enum Web3walletObject {
@@ -4977,14 +5186,15 @@ pub enum Web3walletObject {
     Web3Wallet,
     /// A value this version of the spec does not list (Clerk added
     /// it later): kept as sent, so that decoding never fails on it.
-    Unknown(String),
+    /// Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownValue),
 }
 impl Web3walletObject {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Web3walletObject::Web3Wallet => "web3_wallet",
-            Web3walletObject::Unknown(other) => other,
+            Web3walletObject::Unknown(other) => other.as_str(),
         }
     }
 }
@@ -4992,7 +5202,7 @@ impl From<String> for Web3walletObject {
     fn from(value: String) -> Self {
         match value.as_str() {
             "web3_wallet" => Web3walletObject::Web3Wallet,
-            _ => Web3walletObject::Unknown(value),
+            _ => Web3walletObject::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -5006,7 +5216,7 @@ impl std::fmt::Display for Web3walletObject {
         f.write_str(self.as_str())
     }
 }
-/// Schema `#/components/schemas/Web3Wallet/properties/verification`.
+/// Field `verification` of [`Web3wallet`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum Web3walletVerification {
@@ -5015,8 +5225,9 @@ pub enum Web3walletVerification {
     /// Selected by `verification_admin`.
     Admin(super::types::VerificationAdmin),
     /// A value that matches no variant this version of the spec
-    /// lists (for instance a new kind Clerk added later), kept as sent.
-    Unknown(serde_json::Value),
+    /// lists (for instance a new kind Clerk added later), kept as
+    /// sent. Do not match on its contents: a newer version names it.
+    Unknown(crate::UnknownJson),
 }
 impl<'de> serde::Deserialize<'de> for Web3walletVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -5057,7 +5268,9 @@ impl<'de> serde::Deserialize<'de> for Web3walletVerification {
                                 },
                             ],
                         )
-                        .unwrap_or_else(Web3walletVerification::Unknown),
+                        .unwrap_or_else(|value| Web3walletVerification::Unknown(
+                            crate::UnknownJson::new(value),
+                        )),
                 )
             }
         }
@@ -5065,6 +5278,7 @@ impl<'de> serde::Deserialize<'de> for Web3walletVerification {
 }
 /// Schema `#/components/schemas/WebhookEventPayload`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventPayload {
     /// The object type (event)
     pub object: String,
@@ -5081,8 +5295,9 @@ pub struct WebhookEventPayload {
 }
 /// The event attributes
 ///
-/// Schema `#/components/schemas/WebhookEventPayload/properties/event_attributes`.
+/// Field `event_attributes` of [`WebhookEventPayload`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventPayloadEventAttributes {
     /// The HTTP request
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5092,8 +5307,9 @@ pub struct WebhookEventPayloadEventAttributes {
 }
 /// The HTTP request
 ///
-/// Schema `#/components/schemas/WebhookEventPayload/properties/event_attributes/properties/http_request`.
+/// Field `http_request` of [`WebhookEventPayloadEventAttributes`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventPayloadEventAttributesHttpRequest {
     /// The client IP address
     #[serde(default, skip_serializing_if = "Option::is_none")]
