@@ -14,7 +14,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use crate::config::{Config, Failure, Raw, header};
-use crate::error::{ApiError, DecodeError, Error, RequestError, excerpt};
+use crate::error::{ApiError, DecodeError, Error, RequestError};
 use crate::pages::{PageRule, Paged, Pages};
 use crate::request::Request;
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -292,6 +292,15 @@ impl<E> Error<E> {
         match failure {
             Failure::Transport(e) => Error::Transport(e),
             Failure::Request(e) => Error::Request(e),
+            Failure::TooLarge {
+                operation,
+                status,
+                limit,
+            } => Error::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            },
         }
     }
 }
@@ -318,13 +327,13 @@ pub(crate) fn finish<T: DeserializeOwned, E: DeserializeOwned>(
                 status,
                 path,
                 message,
-                body_excerpt: excerpt(&body),
+                raw_body: body,
                 operation,
             })),
         };
     }
     Err(Error::Api(Box::new(api_error(
-        status, headers, &body, operation,
+        status, headers, body, operation,
     ))))
 }
 
@@ -332,18 +341,18 @@ pub(crate) fn finish<T: DeserializeOwned, E: DeserializeOwned>(
 pub(crate) fn api_error<E: DeserializeOwned>(
     status: u16,
     headers: HeaderMap,
-    body: &[u8],
+    body: bytes::Bytes,
     operation: &'static str,
 ) -> ApiError<E> {
     let decoded: Option<E> = if body.iter().all(u8::is_ascii_whitespace) {
         None
     } else {
-        serde_json::from_slice(body).ok()
+        serde_json::from_slice(&body).ok()
     };
     ApiError {
         status,
         body: decoded,
-        body_excerpt: excerpt(body),
+        raw_body: body,
         retry_after: header(&headers, "retry-after").and_then(|v| parse_retry_after(&v)),
         headers,
         operation,

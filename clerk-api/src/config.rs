@@ -113,7 +113,11 @@ struct Inner {
     user_agent: reqwest::header::HeaderValue,
     retry: RetryPolicy,
     observer: Option<Observer>,
+    max_response_size: usize,
 }
+
+/// The default of [`ClientBuilder::max_response_size`]: 32 MiB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 32 * 1024 * 1024;
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -138,6 +142,7 @@ pub struct ClientBuilder<C = Config> {
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
     observer: Option<Observer>,
+    max_response_size: Option<usize>,
     _builds: PhantomData<fn() -> C>,
 }
 
@@ -152,6 +157,7 @@ impl<C> Default for ClientBuilder<C> {
             http: None,
             retry: None,
             observer: None,
+            max_response_size: None,
             _builds: PhantomData,
         }
     }
@@ -226,6 +232,16 @@ impl<C: From<Config>> ClientBuilder<C> {
         self
     }
 
+    /// The largest response body read, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`], 32 MiB; Clerk's largest pages are a
+    /// few MB). A larger body ends the call with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) instead
+    /// of growing memory without bound.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = Some(bytes);
+        self
+    }
+
     /// The client, or why it cannot be built (no key, a key that is not a
     /// secret key, a bad User-Agent).
     pub fn build(self) -> Result<C, ConfigError> {
@@ -267,6 +283,7 @@ impl<C: From<Config>> ClientBuilder<C> {
                 user_agent,
                 retry: self.retry.unwrap_or_default(),
                 observer: self.observer,
+                max_response_size: self.max_response_size.unwrap_or(DEFAULT_MAX_RESPONSE_SIZE),
             }),
         };
         Ok(C::from(config))
@@ -313,6 +330,11 @@ pub(crate) struct Raw {
 pub(crate) enum Failure {
     Transport(reqwest::Error),
     Request(RequestError),
+    TooLarge {
+        operation: &'static str,
+        status: u16,
+        limit: usize,
+    },
 }
 
 impl Config {
@@ -401,7 +423,7 @@ impl Config {
         options: &Options,
     ) -> Result<Raw, Failure> {
         let http_request = self.http_request(version, request, options)?;
-        let response = self
+        let mut response = self
             .inner
             .http
             .execute(http_request)
@@ -409,7 +431,27 @@ impl Config {
             .map_err(Failure::Transport)?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Failure::Transport)?;
+        let limit = self.inner.max_response_size;
+        let too_large = || Failure::TooLarge {
+            operation: request.operation,
+            status,
+            limit,
+        };
+        let body = match response.content_length() {
+            Some(length) if length > limit as u64 => return Err(too_large()),
+            // The length is known and hyper holds the server to it.
+            Some(_) => response.bytes().await.map_err(Failure::Transport)?,
+            None => {
+                let mut body = bytes::BytesMut::new();
+                while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+                    if body.len() + chunk.len() > limit {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                body.freeze()
+            }
+        };
         Ok(Raw {
             status,
             headers,

@@ -25,6 +25,13 @@ pub enum Error<E> {
     Transport(reqwest::Error),
     /// The request could not be built from the given values.
     Request(RequestError),
+    /// The response body is larger than the client's
+    /// `max_response_size` (32 MiB by default): reading stopped there.
+    ResponseTooLarge {
+        operation: &'static str,
+        status: u16,
+        limit: usize,
+    },
 }
 
 /// What an error body says, read the way its type declares
@@ -77,16 +84,30 @@ impl ErrorBody for () {
 pub struct ApiError<E> {
     pub status: u16,
     /// The body decoded into the declared error type; `None` when the body
-    /// is empty or does not match it (then `body_excerpt` shows it).
+    /// is empty or does not match it (`raw_body` has it either way).
     pub body: Option<E>,
-    /// The start of the raw body, for errors that are not Clerk's JSON.
-    pub body_excerpt: String,
+    /// The whole body as received (at most the client's
+    /// `max_response_size`): see [`ApiError::body_json`].
+    pub raw_body: bytes::Bytes,
     /// The response's headers.
     pub headers: HeaderMap,
     /// The `Retry-After` header, when present.
     pub retry_after: Option<Duration>,
     /// The operationId of the request.
     pub operation: &'static str,
+}
+
+impl<E> ApiError<E> {
+    /// The body as JSON, if it is JSON at all (also when it does not fit
+    /// the declared error type).
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.raw_body).ok()
+    }
+
+    /// The start of the body, as text, for messages.
+    pub fn body_excerpt(&self) -> String {
+        excerpt(&self.raw_body)
+    }
 }
 
 impl<E: ErrorBody> ApiError<E> {
@@ -118,9 +139,23 @@ pub struct DecodeError {
     /// Where decoding stopped, e.g. `data[3].email_addresses[0].verification`.
     pub path: String,
     pub message: String,
-    /// The start of the body.
-    pub body_excerpt: String,
+    /// The whole body as received (at most the client's
+    /// `max_response_size`): the request may have changed data (a `POST`
+    /// that created a user), so nothing the server said is dropped.
+    pub raw_body: bytes::Bytes,
     pub operation: &'static str,
+}
+
+impl DecodeError {
+    /// The body as JSON, if it is JSON at all.
+    pub fn body_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.raw_body).ok()
+    }
+
+    /// The start of the body, as text, for messages.
+    pub fn body_excerpt(&self) -> String {
+        excerpt(&self.raw_body)
+    }
 }
 
 /// A request value that cannot be encoded.
@@ -142,6 +177,7 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::Transport(e) => e.status().map(|s| s.as_u16()),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Request(_) => None,
         }
     }
@@ -164,7 +200,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(e) => e.status == 429 || e.status >= 500,
             Error::Transport(e) => e.is_connect() || e.is_timeout(),
-            Error::Decode(_) | Error::Request(_) => false,
+            Error::Decode(_) | Error::Request(_) | Error::ResponseTooLarge { .. } => false,
         }
     }
 
@@ -211,8 +247,8 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
                     (Some(code), Some(message)) => write!(f, " {code}: {message}")?,
                     (Some(code), None) => write!(f, " {code}")?,
                     (None, Some(message)) => write!(f, ": {message}")?,
-                    (None, None) if !e.body_excerpt.is_empty() => {
-                        write!(f, ": {}", e.body_excerpt)?
+                    (None, None) if !e.raw_body.is_empty() => {
+                        write!(f, ": {}", excerpt(&e.raw_body))?
                     }
                     (None, None) => {}
                 }
@@ -224,7 +260,19 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
             Error::Decode(e) => write!(
                 f,
                 "{}: the HTTP {} response does not match its type at `{}`: {} (body starts: {})",
-                e.operation, e.status, e.path, e.message, e.body_excerpt
+                e.operation,
+                e.status,
+                e.path,
+                e.message,
+                excerpt(&e.raw_body)
+            ),
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{operation}: the HTTP {status} response is larger than the client's limit of {limit} bytes (ClientBuilder::max_response_size)"
             ),
             Error::Transport(e) => write!(f, "request failed: {e}"),
             Error::Request(e) => write!(f, "invalid request: {}", e.message),

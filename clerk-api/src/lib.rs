@@ -72,7 +72,10 @@ mod unknown;
 mod upload;
 
 pub use call::{Call, JsonCall, Response, Single};
-pub use config::{ClientBuilder, Config, ConfigError, DEFAULT_BASE_URL, install_tls_provider};
+pub use config::{
+    ClientBuilder, Config, ConfigError, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_SIZE,
+    install_tls_provider,
+};
 pub use error::{ApiError, DecodeError, Error, ErrorBody, RequestError};
 pub use metadata::Metadata;
 pub use nullable::Nullable;

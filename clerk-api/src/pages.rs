@@ -16,7 +16,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visito
 
 use crate::call::{Options, api_error};
 use crate::config::Config;
-use crate::error::{DecodeError, Error, RequestError, excerpt};
+use crate::error::{DecodeError, Error, RequestError};
 use crate::request::Request;
 
 /// The page size when the call sets no `limit` (Clerk's default is 10,
@@ -379,7 +379,7 @@ async fn fetch_page<Item: DeserializeOwned, E: DeserializeOwned>(
         return Err(Error::Api(Box::new(api_error(
             raw.status,
             raw.headers,
-            &raw.body,
+            raw.body,
             request.operation,
         ))));
     }
@@ -388,7 +388,7 @@ async fn fetch_page<Item: DeserializeOwned, E: DeserializeOwned>(
             status: raw.status,
             path,
             message,
-            body_excerpt: excerpt(&raw.body),
+            raw_body: raw.body.clone(),
             operation: request.operation,
         })
     })

@@ -182,8 +182,8 @@ pub fn api_error(op: &str, api: &clerk_api::ApiError<Value>) -> String {
                 out.push('\n');
             }
         }
-        None if !api.body_excerpt.is_empty() => {
-            let _ = writeln!(out, "  {}", api.body_excerpt);
+        None if !api.raw_body.is_empty() => {
+            let _ = writeln!(out, "  {}", api.body_excerpt());
         }
         None => {}
     }

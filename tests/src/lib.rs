@@ -38,6 +38,12 @@ pub enum Reply {
     Status(u16),
     /// 200 declaring `declared` bytes, sending only `body`, then closing.
     Cut { declared: u64, body: Vec<u8> },
+    /// 200 with a chunked body (no `Content-Length`), in chunks of 64 KiB.
+    Chunked(Vec<u8>),
+    /// These bytes as they are (a whole response, or not), then closing.
+    Raw(Vec<u8>),
+    /// Nothing for this long (headers slower than a timeout), then closing.
+    Stall(std::time::Duration),
 }
 
 type Handler = dyn Fn(&str, usize) -> Reply + Send + Sync;
@@ -147,6 +153,12 @@ fn serve(stream: TcpStream, hits: &Mutex<HashMap<String, usize>>, handler: &Hand
         Reply::Cut { declared, body } => {
             respond(&mut stream, 200, "application/yaml", &body, Some(declared))
         }
+        Reply::Chunked(body) => respond_chunked(&mut stream, &body),
+        Reply::Raw(bytes) => stream.write_all(&bytes),
+        Reply::Stall(time) => {
+            std::thread::sleep(time);
+            Ok(())
+        }
     };
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Both);
@@ -165,6 +177,19 @@ fn respond(
         "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
     )?;
     stream.write_all(body)
+}
+
+fn respond_chunked(stream: &mut TcpStream, body: &[u8]) -> std::io::Result<()> {
+    write!(
+        stream,
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )?;
+    for chunk in body.chunks(64 * 1024) {
+        write!(stream, "{:x}\r\n", chunk.len())?;
+        stream.write_all(chunk)?;
+        stream.write_all(b"\r\n")?;
+    }
+    stream.write_all(b"0\r\n\r\n")
 }
 
 /// A file of `root` as a 200, a folder as an index page linking its

@@ -70,12 +70,12 @@ pub fn outcome<T, E>(result: Result<T, clerk_api::Error<E>>) -> Outcome {
         Err(clerk_api::Error::Api(api)) => Outcome::Api {
             status: api.status,
             decoded: api.body.is_some(),
-            excerpt: api.body_excerpt.clone(),
+            excerpt: api.body_excerpt(),
         },
         Err(clerk_api::Error::Decode(decode)) => Outcome::Decode {
             path: decode.path.clone(),
             message: decode.message.clone(),
-            excerpt: decode.body_excerpt.clone(),
+            excerpt: decode.body_excerpt(),
         },
         Err(clerk_api::Error::Transport(e)) => {
             // reqwest's Display leaves out the cause, which says what happened.
