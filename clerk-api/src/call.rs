@@ -70,7 +70,7 @@ pub struct Call<T, E, P = Single> {
     _types: PhantomData<fn() -> (T, E)>,
 }
 
-type SendFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, Error<E>>> + Send>>;
+type SendFuture<T, E> = Pin<Box<dyn Future<Output = Result<Response<T>, Error<E>>> + Send>>;
 
 impl<T, E, P: fmt::Debug> fmt::Debug for Call<T, E, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -211,9 +211,12 @@ where
                 in_flight: None,
                 _types: PhantomData,
             };
-            Box::pin(async move { call.send_with_response().await.map(Response::into_value) })
+            Box::pin(call.send_with_response())
         });
-        in_flight.as_mut().poll(cx)
+        in_flight
+            .as_mut()
+            .poll(cx)
+            .map(|result| result.map(Response::into_value))
     }
 }
 
