@@ -23,6 +23,22 @@ pub const WEBHOOKS: &str = "x-webhooks";
 
 /// Lowers a parsed spec into the model.
 pub fn lower(spec: &OpenAPI) -> Result<Api, Error> {
+    // The version names the module (`v2026_05_12`): letters, digits and
+    // `-`, `.`, `_` only. (Found by the `spec` fuzz target: anything else
+    // made an invalid identifier, and a panic.)
+    let version = &spec.info.version;
+    if version.is_empty()
+        || !version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+    {
+        return Err(Error::Unsupported {
+            pointer: "/info/version".into(),
+            message: format!(
+                "{version:?}: a version must be letters, digits, `-`, `.` or `_` (it names the module)"
+            ),
+        });
+    }
     let webhooks = webhooks(spec)?;
     let mut lowerer = Lowerer::new(spec, &webhooks);
     lowerer.components()?;
@@ -1229,6 +1245,11 @@ impl<'a> Lowerer<'a> {
             required: body.required,
             description: body.description.clone(),
             example: media_type.example.clone(),
+            constraints: media_type
+                .schema
+                .as_ref()
+                .map(|schema| constraints_of(schema.into()))
+                .unwrap_or_default(),
         })
     }
 

@@ -50,7 +50,7 @@ fn operation(api: &Api, op: &Operation) -> Sample {
     }
     let body = op.body.as_ref().map(|body| match &body.example {
         Some(example) => example.clone(),
-        None => value(api, &body.ty, &Constraints::default(), 0),
+        None => value(api, &body.ty, &body.constraints, 0),
     });
     Sample { args, body }
 }

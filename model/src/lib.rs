@@ -337,6 +337,9 @@ pub struct RequestBody {
     /// The media type's `example`, when the spec gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
+    /// The body schema's own bounds (an array body's `minItems`…).
+    #[serde(default, skip_serializing_if = "Constraints::is_empty")]
+    pub constraints: Constraints,
 }
 
 /// Which statuses a response covers.

@@ -2158,7 +2158,7 @@ mod calls {
                 super::super::outcome({
                     let body: Vec<super::types::CreateBulkInvitationsBodyItem> = super::super::sample::<
                         Vec<super::types::CreateBulkInvitationsBodyItem>,
-                    >("CreateBulkInvitations", "[]");
+                    >("CreateBulkInvitations", "[{\"email_address\":\"sample\"}]");
                     client.invitations().bulk_create(&body).await
                 })
             }
@@ -2406,7 +2406,10 @@ mod calls {
                 super::super::outcome({
                     let body: Vec<super::types::CreateOrganizationInvitationBody> = super::super::sample::<
                         Vec<super::types::CreateOrganizationInvitationBody>,
-                    >("CreateOrganizationInvitationBulk", "[]");
+                    >(
+                        "CreateOrganizationInvitationBulk",
+                        "[{\"email_address\":\"sample\",\"role\":\"sample\"}]",
+                    );
                     client.organization_invitations().bulk_create("sample", &body).await
                 })
             }

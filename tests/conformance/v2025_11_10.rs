@@ -2406,7 +2406,7 @@ mod calls {
                 super::super::outcome({
                     let body: Vec<super::types::CreateBulkInvitationsBodyItem> = super::super::sample::<
                         Vec<super::types::CreateBulkInvitationsBodyItem>,
-                    >("CreateBulkInvitations", "[]");
+                    >("CreateBulkInvitations", "[{\"email_address\":\"sample\"}]");
                     client.invitations().bulk_create(&body).await
                 })
             }
@@ -2654,7 +2654,10 @@ mod calls {
                 super::super::outcome({
                     let body: Vec<super::types::CreateOrganizationInvitationBody> = super::super::sample::<
                         Vec<super::types::CreateOrganizationInvitationBody>,
-                    >("CreateOrganizationInvitationBulk", "[]");
+                    >(
+                        "CreateOrganizationInvitationBulk",
+                        "[{\"email_address\":\"sample\",\"role\":\"sample\"}]",
+                    );
                     client.organization_invitations().bulk_create("sample", &body).await
                 })
             }
@@ -3386,7 +3389,10 @@ mod calls {
                 super::super::outcome({
                     let body: Vec<super::types::CreateBulkWaitlistEntriesBodyItem> = super::super::sample::<
                         Vec<super::types::CreateBulkWaitlistEntriesBodyItem>,
-                    >("CreateBulkWaitlistEntries", "[]");
+                    >(
+                        "CreateBulkWaitlistEntries",
+                        "[{\"email_address\":\"user@example.com\"}]",
+                    );
                     client.waitlist_entries().bulk_create(&body).await
                 })
             }
