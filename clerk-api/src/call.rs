@@ -173,14 +173,22 @@ impl<T: DeserializeOwned, E: DeserializeOwned, P> Call<T, E, P> {
     /// Sends the call and gives the status and headers beside the decoded
     /// value (rate-limit headers, the trace id of a success…).
     pub async fn send_with_response(self) -> Result<Response<T>, Error<E>> {
-        let request = self.request?;
-        let raw = self
-            .config
-            .execute(self.version, &request, &self.options)
-            .await
-            .map_err(Error::from_failure)?;
-        finish(raw, request.operation)
+        send(self.config, self.version, self.request, self.options).await
     }
+}
+
+async fn send<T: DeserializeOwned, E: DeserializeOwned>(
+    config: Config,
+    version: &'static str,
+    request: Result<Request, RequestError>,
+    options: Options,
+) -> Result<Response<T>, Error<E>> {
+    let request = request?;
+    let raw = config
+        .execute(version, &request, &options)
+        .await
+        .map_err(Error::from_failure)?;
+    finish(raw, request.operation)
 }
 
 /// Awaiting a call sends it: the request is sent when the call is first
@@ -199,19 +207,16 @@ where
     ) -> std::task::Poll<Self::Output> {
         let this = &mut *self;
         let in_flight = this.in_flight.get_or_insert_with(|| {
-            let call: Call<T, E> = Call {
-                config: this.config.clone(),
-                version: this.version,
-                request: std::mem::replace(
-                    &mut this.request,
-                    Err(RequestError::new("the call was sent already".into())),
-                ),
-                options: std::mem::take(&mut this.options),
-                pages: Single,
-                in_flight: None,
-                _types: PhantomData,
-            };
-            Box::pin(call.send_with_response())
+            let request = std::mem::replace(
+                &mut this.request,
+                Err(RequestError::new("the call was sent already".into())),
+            );
+            Box::pin(send(
+                this.config.clone(),
+                this.version,
+                request,
+                std::mem::take(&mut this.options),
+            ))
         });
         in_flight
             .as_mut()
