@@ -58,6 +58,7 @@ mod error;
 #[cfg(feature = "events")]
 #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
 pub mod events;
+mod fields;
 mod metadata;
 mod nullable;
 mod observe;
@@ -92,6 +93,7 @@ pub use upload::File;
 pub(crate) mod __private {
     pub(crate) use crate::call::Call;
     pub(crate) use crate::error::RequestError;
+    pub(crate) use crate::fields;
     pub(crate) use crate::pages::PageRule;
     pub(crate) use crate::request::{Multipart, Request, first_match, path_segment};
 }

@@ -115,8 +115,23 @@ fn required_optional_and_nullable_stay_apart() {
         "{types}"
     );
     // Optional: may be absent.
+    assert!(types.contains("pub username: Option<String>,"), "{types}");
+    // The written serde impls: required is an error when missing, the
+    // nullable one is always written, the optional one left out when unset.
     assert!(
-        types.contains(r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub username: Option<String>,"#),
+        types.contains(r#"id: required(slot_id, "id")?,"#),
+        "{types}"
+    );
+    assert!(
+        types.contains(r#"out.serialize_field("last_sign_in_at", &self.last_sign_in_at)?;"#),
+        "{types}"
+    );
+    assert!(
+        types.contains("last_sign_in_at: slot_last_sign_in_at.unwrap_or_default(),"),
+        "{types}"
+    );
+    assert!(
+        types.contains(r#"optional(&mut out, "username", &self.username)?;"#),
         "{types}"
     );
 }
@@ -173,9 +188,12 @@ fn request_bodies_keep_absent_null_and_value_apart() {
     assert!(body.in_request);
     let types = squash(file(&g, "types.rs"));
     assert!(
-        types.contains(
-            r#"#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")] pub first_name: crate::Nullable<String>,"#
-        ),
+        types.contains("pub first_name: crate::Nullable<String>,"),
+        "{types}"
+    );
+    // Absent is left out, null and a value are written.
+    assert!(
+        types.contains(r#"nullable(&mut out, "first_name", &self.first_name)?;"#),
         "{types}"
     );
     // Required fields come through a constructor, so none can be forgotten.

@@ -5,17 +5,86 @@
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
 /// Schema `#/components/schemas/AccountlessApplication`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountlessApplication {
     pub object: super::types::AccountlessApplicationObject,
     pub publishable_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_keys_url: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for AccountlessApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(self.secret_key.is_some())
+            + usize::from(self.claim_url.is_some())
+            + usize::from(self.api_keys_url.is_some());
+        let mut out = serializer.serialize_struct("AccountlessApplication", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("publishable_key", &self.publishable_key)?;
+        optional(&mut out, "secret_key", &self.secret_key)?;
+        optional(&mut out, "claim_url", &self.claim_url)?;
+        optional(&mut out, "api_keys_url", &self.api_keys_url)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for AccountlessApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AccountlessApplication;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccountlessApplication")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountlessApplication, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_publishable_key = None;
+                let mut slot_secret_key = None;
+                let mut slot_claim_url = None;
+                let mut slot_api_keys_url = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "publishable_key" => {
+                            field(
+                                &mut map,
+                                &mut slot_publishable_key,
+                                "publishable_key",
+                            )?
+                        }
+                        "secret_key" => {
+                            field(&mut map, &mut slot_secret_key, "secret_key")?
+                        }
+                        "claim_url" => field(&mut map, &mut slot_claim_url, "claim_url")?,
+                        "api_keys_url" => {
+                            field(&mut map, &mut slot_api_keys_url, "api_keys_url")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(AccountlessApplication {
+                    object: required(slot_object, "object")?,
+                    publishable_key: required(slot_publishable_key, "publishable_key")?,
+                    secret_key: slot_secret_key.unwrap_or_default(),
+                    claim_url: slot_claim_url.unwrap_or_default(),
+                    api_keys_url: slot_api_keys_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`AccountlessApplication`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -60,7 +129,7 @@ impl std::fmt::Display for AccountlessApplicationObject {
     }
 }
 /// Schema `#/components/schemas/ActorToken`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActorToken {
     pub object: super::types::ActorTokenObject,
@@ -68,14 +137,93 @@ pub struct ActorToken {
     pub status: super::types::ActorTokenStatus,
     pub user_id: String,
     pub actor: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ActorToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.token.is_some())
+            + usize::from(self.url.is_some());
+        let mut out = serializer.serialize_struct("ActorToken", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("actor", &self.actor)?;
+        optional(&mut out, "token", &self.token)?;
+        optional(&mut out, "url", &self.url)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ActorToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ActorToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActorToken")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ActorToken, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_status = None;
+                let mut slot_user_id = None;
+                let mut slot_actor = None;
+                let mut slot_token = None;
+                let mut slot_url = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
+                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ActorToken {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    status: required(slot_status, "status")?,
+                    user_id: required(slot_user_id, "user_id")?,
+                    actor: required(slot_actor, "actor")?,
+                    token: slot_token.unwrap_or_default(),
+                    url: slot_url.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`ActorToken`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -162,15 +310,68 @@ impl std::fmt::Display for ActorTokenStatus {
     }
 }
 /// Request body of [`Domains::add`](super::domains::Domains::add).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddDomainBody {
     /// The new domain name. Can contain the port for development instances.
     pub name: String,
     /// Marks the new domain as satellite. Only `true` is accepted at the moment.
     pub is_satellite: bool,
     /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. Applicable only to production instances.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proxy_url: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for AddDomainBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(!self.proxy_url.is_absent());
+        let mut out = serializer.serialize_struct("AddDomainBody", len)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("is_satellite", &self.is_satellite)?;
+        nullable(&mut out, "proxy_url", &self.proxy_url)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for AddDomainBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AddDomainBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddDomainBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddDomainBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_is_satellite = None;
+                let mut slot_proxy_url = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "is_satellite" => {
+                            field(&mut map, &mut slot_is_satellite, "is_satellite")?
+                        }
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(AddDomainBody {
+                    name: required(slot_name, "name")?,
+                    is_satellite: required(slot_is_satellite, "is_satellite")?,
+                    proxy_url: slot_proxy_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl AddDomainBody {
     /// A value with the required fields (`name`, `is_satellite`) set and every optional field absent.
@@ -191,15 +392,80 @@ impl AddDomainBody {
     }
 }
 /// Schema `#/components/schemas/Admin`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Admin {
     pub status: super::types::AdminStatus,
     pub strategy: super::types::AdminStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Admin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("Admin", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Admin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Admin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Admin")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Admin, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Admin {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `status` of [`Admin`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -278,29 +544,115 @@ impl std::fmt::Display for AdminStrategy {
     }
 }
 /// Schema `#/components/schemas/AllowlistIdentifier`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AllowlistIdentifier {
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::AllowlistIdentifierObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation_id: Option<String>,
     /// An email address or a phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<super::types::AllowlistIdentifierIdentifierType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Unix timestamp of creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp of last update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for AllowlistIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.object.is_some()) + usize::from(self.id.is_some())
+            + usize::from(self.invitation_id.is_some())
+            + usize::from(self.identifier.is_some())
+            + usize::from(self.identifier_type.is_some())
+            + usize::from(self.instance_id.is_some())
+            + usize::from(self.created_at.is_some())
+            + usize::from(self.updated_at.is_some());
+        let mut out = serializer.serialize_struct("AllowlistIdentifier", len)?;
+        optional(&mut out, "object", &self.object)?;
+        optional(&mut out, "id", &self.id)?;
+        optional(&mut out, "invitation_id", &self.invitation_id)?;
+        optional(&mut out, "identifier", &self.identifier)?;
+        optional(&mut out, "identifier_type", &self.identifier_type)?;
+        optional(&mut out, "instance_id", &self.instance_id)?;
+        optional(&mut out, "created_at", &self.created_at)?;
+        optional(&mut out, "updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = AllowlistIdentifier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AllowlistIdentifier")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AllowlistIdentifier, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_invitation_id = None;
+                let mut slot_identifier = None;
+                let mut slot_identifier_type = None;
+                let mut slot_instance_id = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "invitation_id" => {
+                            field(&mut map, &mut slot_invitation_id, "invitation_id")?
+                        }
+                        "identifier" => {
+                            field(&mut map, &mut slot_identifier, "identifier")?
+                        }
+                        "identifier_type" => {
+                            field(
+                                &mut map,
+                                &mut slot_identifier_type,
+                                "identifier_type",
+                            )?
+                        }
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(AllowlistIdentifier {
+                    object: slot_object.unwrap_or_default(),
+                    id: slot_id.unwrap_or_default(),
+                    invitation_id: slot_invitation_id.unwrap_or_default(),
+                    identifier: slot_identifier.unwrap_or_default(),
+                    identifier_type: slot_identifier_type.unwrap_or_default(),
+                    instance_id: slot_instance_id.unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                    updated_at: slot_updated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `identifier_type` of [`AllowlistIdentifier`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -393,27 +745,107 @@ impl std::fmt::Display for AllowlistIdentifierObject {
     }
 }
 /// Schema `#/components/schemas/BlocklistIdentifier`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::BlocklistIdentifierObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// An email address, email domain, phone number or web3 wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<super::types::AllowlistIdentifierIdentifierType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Unix timestamp of creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp of last update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for BlocklistIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.object.is_some()) + usize::from(self.id.is_some())
+            + usize::from(self.identifier.is_some())
+            + usize::from(self.identifier_type.is_some())
+            + usize::from(self.instance_id.is_some())
+            + usize::from(self.created_at.is_some())
+            + usize::from(self.updated_at.is_some());
+        let mut out = serializer.serialize_struct("BlocklistIdentifier", len)?;
+        optional(&mut out, "object", &self.object)?;
+        optional(&mut out, "id", &self.id)?;
+        optional(&mut out, "identifier", &self.identifier)?;
+        optional(&mut out, "identifier_type", &self.identifier_type)?;
+        optional(&mut out, "instance_id", &self.instance_id)?;
+        optional(&mut out, "created_at", &self.created_at)?;
+        optional(&mut out, "updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BlocklistIdentifier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BlocklistIdentifier")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BlocklistIdentifier, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_identifier = None;
+                let mut slot_identifier_type = None;
+                let mut slot_instance_id = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "identifier" => {
+                            field(&mut map, &mut slot_identifier, "identifier")?
+                        }
+                        "identifier_type" => {
+                            field(
+                                &mut map,
+                                &mut slot_identifier_type,
+                                "identifier_type",
+                            )?
+                        }
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BlocklistIdentifier {
+                    object: slot_object.unwrap_or_default(),
+                    id: slot_id.unwrap_or_default(),
+                    identifier: slot_identifier.unwrap_or_default(),
+                    identifier_type: slot_identifier_type.unwrap_or_default(),
+                    instance_id: slot_instance_id.unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                    updated_at: slot_updated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -456,15 +888,65 @@ impl std::fmt::Display for BlocklistIdentifierObject {
     }
 }
 /// Schema `#/components/schemas/BlocklistIdentifiers`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {
     pub data: Vec<super::types::BlocklistIdentifier>,
     /// Total number of blocklist identifiers
     pub total_count: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BlocklistIdentifiers {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("BlocklistIdentifiers", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BlocklistIdentifiers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BlocklistIdentifiers")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BlocklistIdentifiers, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BlocklistIdentifiers {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/CNameTarget`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CNameTarget {
     pub host: String,
@@ -472,18 +954,120 @@ pub struct CNameTarget {
     /// Denotes whether this CNAME target is required to be set in order for the domain to be considered deployed.
     pub required: bool,
 }
+#[allow(deprecated)]
+impl serde::Serialize for CNameTarget {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize;
+        let mut out = serializer.serialize_struct("CNameTarget", len)?;
+        out.serialize_field("host", &self.host)?;
+        out.serialize_field("value", &self.value)?;
+        out.serialize_field("required", &self.required)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CNameTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CNameTarget;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CNameTarget")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CNameTarget, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_host = None;
+                let mut slot_value = None;
+                let mut slot_required = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "host" => field(&mut map, &mut slot_host, "host")?,
+                        "value" => field(&mut map, &mut slot_value, "value")?,
+                        "required" => field(&mut map, &mut slot_required, "required")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CNameTarget {
+                    host: required(slot_host, "host")?,
+                    value: required(slot_value, "value")?,
+                    required: required(slot_required, "required")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body of [`InstanceSettings::change_domain`](super::instance_settings::InstanceSettings::change_domain).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct ChangeProductionInstanceDomainBody {
     /// The new home URL of the production instance e.g. https://www.example.com
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
     /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
     /// multiple secondaries) on the same root domain (eTLD+1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ChangeProductionInstanceDomainBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.home_url.is_some())
+            + usize::from(self.is_secondary.is_some());
+        let mut out = serializer
+            .serialize_struct("ChangeProductionInstanceDomainBody", len)?;
+        optional(&mut out, "home_url", &self.home_url)?;
+        optional(&mut out, "is_secondary", &self.is_secondary)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ChangeProductionInstanceDomainBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ChangeProductionInstanceDomainBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ChangeProductionInstanceDomainBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_home_url = None;
+                let mut slot_is_secondary = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "home_url" => field(&mut map, &mut slot_home_url, "home_url")?,
+                        "is_secondary" => {
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ChangeProductionInstanceDomainBody {
+                    home_url: slot_home_url.unwrap_or_default(),
+                    is_secondary: slot_is_secondary.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ChangeProductionInstanceDomainBody {
     /// Sets `home_url`.
@@ -498,30 +1082,144 @@ impl ChangeProductionInstanceDomainBody {
     }
 }
 /// Schema `#/components/schemas/ClerkError`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for ClerkError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.message.is_some())
+            + usize::from(self.long_message.is_some()) + usize::from(self.code.is_some())
+            + usize::from(self.meta.is_some())
+            + usize::from(self.clerk_trace_id.is_some());
+        let mut out = serializer.serialize_struct("ClerkError", len)?;
+        optional(&mut out, "message", &self.message)?;
+        optional(&mut out, "long_message", &self.long_message)?;
+        optional(&mut out, "code", &self.code)?;
+        optional(&mut out, "meta", &self.meta)?;
+        optional(&mut out, "clerk_trace_id", &self.clerk_trace_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ClerkError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClerkError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClerkError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClerkError, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_message = None;
+                let mut slot_long_message = None;
+                let mut slot_code = None;
+                let mut slot_meta = None;
+                let mut slot_clerk_trace_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "long_message" => {
+                            field(&mut map, &mut slot_long_message, "long_message")?
+                        }
+                        "code" => field(&mut map, &mut slot_code, "code")?,
+                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
+                        "clerk_trace_id" => {
+                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ClerkError {
+                    message: slot_message.unwrap_or_default(),
+                    long_message: slot_long_message.unwrap_or_default(),
+                    code: slot_code.unwrap_or_default(),
+                    meta: slot_meta.unwrap_or_default(),
+                    clerk_trace_id: slot_clerk_trace_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/ClerkErrors`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkErrors {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<super::types::ClerkError>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ClerkErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.errors.is_some()) + usize::from(self.meta.is_some())
+            + usize::from(self.clerk_trace_id.is_some());
+        let mut out = serializer.serialize_struct("ClerkErrors", len)?;
+        optional(&mut out, "errors", &self.errors)?;
+        optional(&mut out, "meta", &self.meta)?;
+        optional(&mut out, "clerk_trace_id", &self.clerk_trace_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ClerkErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClerkErrors;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClerkErrors")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClerkErrors, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_errors = None;
+                let mut slot_meta = None;
+                let mut slot_clerk_trace_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "errors" => field(&mut map, &mut slot_errors, "errors")?,
+                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
+                        "clerk_trace_id" => {
+                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ClerkErrors {
+                    errors: slot_errors.unwrap_or_default(),
+                    meta: slot_meta.unwrap_or_default(),
+                    clerk_trace_id: slot_clerk_trace_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl crate::ErrorBody for ClerkErrors {
     fn code(&self) -> Option<&str> {
@@ -548,7 +1246,7 @@ impl crate::ErrorBody for ClerkErrors {
     }
 }
 /// Schema `#/components/schemas/Client`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Client {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -565,6 +1263,99 @@ pub struct Client {
     pub updated_at: i64,
     /// Unix timestamp of creation.
     pub created_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Client {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 9usize;
+        let mut out = serializer.serialize_struct("Client", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("session_ids", &self.session_ids)?;
+        out.serialize_field("sessions", &self.sessions)?;
+        out.serialize_field("sign_in_id", &self.sign_in_id)?;
+        out.serialize_field("sign_up_id", &self.sign_up_id)?;
+        out.serialize_field("last_active_session_id", &self.last_active_session_id)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Client {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Client;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Client")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Client, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_session_ids = None;
+                let mut slot_sessions = None;
+                let mut slot_sign_in_id = None;
+                let mut slot_sign_up_id = None;
+                let mut slot_last_active_session_id = None;
+                let mut slot_updated_at = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "session_ids" => {
+                            field(&mut map, &mut slot_session_ids, "session_ids")?
+                        }
+                        "sessions" => field(&mut map, &mut slot_sessions, "sessions")?,
+                        "sign_in_id" => {
+                            field(&mut map, &mut slot_sign_in_id, "sign_in_id")?
+                        }
+                        "sign_up_id" => {
+                            field(&mut map, &mut slot_sign_up_id, "sign_up_id")?
+                        }
+                        "last_active_session_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_active_session_id,
+                                "last_active_session_id",
+                            )?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Client {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    session_ids: required(slot_session_ids, "session_ids")?,
+                    sessions: required(slot_sessions, "sessions")?,
+                    sign_in_id: slot_sign_in_id.unwrap_or_default(),
+                    sign_up_id: slot_sign_up_id.unwrap_or_default(),
+                    last_active_session_id: slot_last_active_session_id
+                        .unwrap_or_default(),
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -607,13 +1398,61 @@ impl std::fmt::Display for ClientObject {
     }
 }
 /// Schema `#/components/schemas/Cookies`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cookies {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::CookiesObject,
     /// Array of cookie directives.
     pub cookies: Vec<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Cookies {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("Cookies", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("cookies", &self.cookies)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Cookies {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Cookies;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Cookies")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Cookies, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_cookies = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "cookies" => field(&mut map, &mut slot_cookies, "cookies")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Cookies {
+                    object: required(slot_object, "object")?,
+                    cookies: required(slot_cookies, "cookies")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -656,7 +1495,7 @@ impl std::fmt::Display for CookiesObject {
     }
 }
 /// Request body of [`ActorTokens::create`](super::actor_tokens::ActorTokens::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateActorTokenBody {
     /// The ID of the user being impersonated.
     pub user_id: String,
@@ -665,12 +1504,84 @@ pub struct CreateActorTokenBody {
     pub actor: super::types::CreateActorTokenBodyActor,
     /// Optional parameter to specify the life duration of the actor token in seconds.
     /// By default, the duration is 1 hour.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
     /// The maximum duration that the session which will be created by the generated actor token should last.
     /// By default, the duration of a session created via an actor token, lasts 30 minutes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateActorTokenBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(self.expires_in_seconds.is_some())
+            + usize::from(self.session_max_duration_in_seconds.is_some());
+        let mut out = serializer.serialize_struct("CreateActorTokenBody", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("actor", &self.actor)?;
+        optional(&mut out, "expires_in_seconds", &self.expires_in_seconds)?;
+        optional(
+            &mut out,
+            "session_max_duration_in_seconds",
+            &self.session_max_duration_in_seconds,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateActorTokenBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateActorTokenBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateActorTokenBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_actor = None;
+                let mut slot_expires_in_seconds = None;
+                let mut slot_session_max_duration_in_seconds = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
+                        "expires_in_seconds" => {
+                            field(
+                                &mut map,
+                                &mut slot_expires_in_seconds,
+                                "expires_in_seconds",
+                            )?
+                        }
+                        "session_max_duration_in_seconds" => {
+                            field(
+                                &mut map,
+                                &mut slot_session_max_duration_in_seconds,
+                                "session_max_duration_in_seconds",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateActorTokenBody {
+                    user_id: required(slot_user_id, "user_id")?,
+                    actor: required(slot_actor, "actor")?,
+                    expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
+                    session_max_duration_in_seconds: slot_session_max_duration_in_seconds
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateActorTokenBody {
     /// A value with the required fields (`user_id`, `actor`) set and every optional field absent.
@@ -703,10 +1614,54 @@ impl CreateActorTokenBody {
 /// This whole payload will be also included in the JWT session token.
 ///
 /// Field `actor` of [`CreateActorTokenBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateActorTokenBodyActor {
     /// The ID of the actor.
     pub sub: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateActorTokenBodyActor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("CreateActorTokenBodyActor", len)?;
+        out.serialize_field("sub", &self.sub)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateActorTokenBodyActor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateActorTokenBodyActor")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateActorTokenBodyActor, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_sub = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "sub" => field(&mut map, &mut slot_sub, "sub")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateActorTokenBodyActor {
+                    sub: required(slot_sub, "sub")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateActorTokenBodyActor {
     /// A value with the required fields (`sub`) set and every optional field absent.
@@ -718,15 +1673,64 @@ impl CreateActorTokenBodyActor {
     }
 }
 /// Request body of [`AllowlistIdentifiers::create`](super::allowlist_identifiers::AllowlistIdentifiers::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAllowlistIdentifierBody {
     /// The identifier to be added in the allow-list.
     /// This can be an email address, a phone number or a web3 wallet.
     pub identifier: String,
     /// This flag denotes whether the given identifier will receive an invitation to join the application.
     /// Note that this only works for email address and phone number identifiers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateAllowlistIdentifierBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(self.notify.is_some());
+        let mut out = serializer.serialize_struct("CreateAllowlistIdentifierBody", len)?;
+        out.serialize_field("identifier", &self.identifier)?;
+        optional(&mut out, "notify", &self.notify)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateAllowlistIdentifierBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAllowlistIdentifierBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAllowlistIdentifierBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_identifier = None;
+                let mut slot_notify = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "identifier" => {
+                            field(&mut map, &mut slot_identifier, "identifier")?
+                        }
+                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAllowlistIdentifierBody {
+                    identifier: required(slot_identifier, "identifier")?,
+                    notify: slot_notify.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateAllowlistIdentifierBody {
     /// A value with the required fields (`identifier`) set and every optional field absent.
@@ -746,11 +1750,57 @@ impl CreateAllowlistIdentifierBody {
     }
 }
 /// Request body of [`BlocklistIdentifiers::create`](super::blocklist_identifiers::BlocklistIdentifiers::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateBlocklistIdentifierBody {
     /// The identifier to be added in the block-list.
     /// This can be an email address, a phone number or a web3 wallet.
     pub identifier: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateBlocklistIdentifierBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("CreateBlocklistIdentifierBody", len)?;
+        out.serialize_field("identifier", &self.identifier)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBlocklistIdentifierBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateBlocklistIdentifierBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBlocklistIdentifierBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_identifier = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "identifier" => {
+                            field(&mut map, &mut slot_identifier, "identifier")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateBlocklistIdentifierBody {
+                    identifier: required(slot_identifier, "identifier")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBlocklistIdentifierBody {
     /// A value with the required fields (`identifier`) set and every optional field absent.
@@ -762,32 +1812,123 @@ impl CreateBlocklistIdentifierBody {
     }
 }
 /// Request body of [`Invitations::bulk_create`](super::invitations::Invitations::bulk_create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateBulkInvitationsBodyItem {
     /// The email address the invitation will be sent to
     pub email_address: String,
     /// Metadata that will be attached to the newly created invitation.
     /// The value of this property should be a well-formed JSON object.
     /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<crate::Metadata>,
     /// The URL where the user is redirected upon visiting the invitation link, where they can accept the invitation. Required if you have implemented a [custom flow for handling application invitations](/docs/custom-flows/invitations).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_url: crate::Nullable<String>,
     /// Optional flag which denotes whether an email invitation should be sent to the given email address.
     /// Defaults to true.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify: crate::Nullable<bool>,
     /// Whether an invitation should be created if there is already an existing invitation for this email
     /// address, or it's claimed by another user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_existing: crate::Nullable<bool>,
     /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_days: crate::Nullable<i64>,
     /// The slug of the email template to use for the invitation email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<super::types::CreateInvitationBodyTemplateSlug>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateBulkInvitationsBodyItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(!self.public_metadata.is_absent())
+            + usize::from(!self.redirect_url.is_absent())
+            + usize::from(!self.notify.is_absent())
+            + usize::from(!self.ignore_existing.is_absent())
+            + usize::from(!self.expires_in_days.is_absent())
+            + usize::from(self.template_slug.is_some());
+        let mut out = serializer.serialize_struct("CreateBulkInvitationsBodyItem", len)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        nullable(&mut out, "public_metadata", &self.public_metadata)?;
+        nullable(&mut out, "redirect_url", &self.redirect_url)?;
+        nullable(&mut out, "notify", &self.notify)?;
+        nullable(&mut out, "ignore_existing", &self.ignore_existing)?;
+        nullable(&mut out, "expires_in_days", &self.expires_in_days)?;
+        optional(&mut out, "template_slug", &self.template_slug)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateBulkInvitationsBodyItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateBulkInvitationsBodyItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateBulkInvitationsBodyItem, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_email_address = None;
+                let mut slot_public_metadata = None;
+                let mut slot_redirect_url = None;
+                let mut slot_notify = None;
+                let mut slot_ignore_existing = None;
+                let mut slot_expires_in_days = None;
+                let mut slot_template_slug = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "redirect_url" => {
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                        }
+                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        "ignore_existing" => {
+                            field(
+                                &mut map,
+                                &mut slot_ignore_existing,
+                                "ignore_existing",
+                            )?
+                        }
+                        "expires_in_days" => {
+                            field(
+                                &mut map,
+                                &mut slot_expires_in_days,
+                                "expires_in_days",
+                            )?
+                        }
+                        "template_slug" => {
+                            field(&mut map, &mut slot_template_slug, "template_slug")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateBulkInvitationsBodyItem {
+                    email_address: required(slot_email_address, "email_address")?,
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    redirect_url: slot_redirect_url.unwrap_or_default(),
+                    notify: slot_notify.unwrap_or_default(),
+                    ignore_existing: slot_ignore_existing.unwrap_or_default(),
+                    expires_in_days: slot_expires_in_days.unwrap_or_default(),
+                    template_slug: slot_template_slug.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateBulkInvitationsBodyItem {
     /// A value with the required fields (`email_address`) set and every optional field absent.
@@ -843,19 +1984,76 @@ impl CreateBulkInvitationsBodyItem {
     }
 }
 /// Request body of [`EmailAddresses::create`](super::email_addresses::EmailAddresses::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateEmailAddressBody {
     /// The ID representing the user
     pub user_id: String,
     /// The new email address. Must adhere to the RFC 5322 specification for email address format.
     pub email_address: String,
     /// When created, the email address will be marked as verified.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
     /// Create this email address as the primary email address for the user.
     /// Default: false, unless it is the first email address.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateEmailAddressBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(!self.verified.is_absent())
+            + usize::from(!self.primary.is_absent());
+        let mut out = serializer.serialize_struct("CreateEmailAddressBody", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        nullable(&mut out, "verified", &self.verified)?;
+        nullable(&mut out, "primary", &self.primary)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateEmailAddressBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateEmailAddressBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEmailAddressBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_email_address = None;
+                let mut slot_verified = None;
+                let mut slot_primary = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateEmailAddressBody {
+                    user_id: required(slot_user_id, "user_id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    verified: slot_verified.unwrap_or_default(),
+                    primary: slot_primary.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateEmailAddressBody {
     /// A value with the required fields (`user_id`, `email_address`) set and every optional field absent.
@@ -882,32 +2080,123 @@ impl CreateEmailAddressBody {
     }
 }
 /// Request body of [`Invitations::create`](super::invitations::Invitations::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateInvitationBody {
     /// The email address the invitation will be sent to
     pub email_address: String,
     /// Metadata that will be attached to the newly created invitation.
     /// The value of this property should be a well-formed JSON object.
     /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<crate::Metadata>,
     /// Optional URL which specifies where to redirect the user once they click the invitation link.
     /// This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// Optional flag which denotes whether an email invitation should be sent to the given email address.
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify: crate::Nullable<bool>,
     /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_existing: crate::Nullable<bool>,
     /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_days: crate::Nullable<i64>,
     /// The slug of the email template to use for the invitation email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<super::types::CreateInvitationBodyTemplateSlug>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateInvitationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(self.public_metadata.is_some())
+            + usize::from(self.redirect_url.is_some())
+            + usize::from(!self.notify.is_absent())
+            + usize::from(!self.ignore_existing.is_absent())
+            + usize::from(!self.expires_in_days.is_absent())
+            + usize::from(self.template_slug.is_some());
+        let mut out = serializer.serialize_struct("CreateInvitationBody", len)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "redirect_url", &self.redirect_url)?;
+        nullable(&mut out, "notify", &self.notify)?;
+        nullable(&mut out, "ignore_existing", &self.ignore_existing)?;
+        nullable(&mut out, "expires_in_days", &self.expires_in_days)?;
+        optional(&mut out, "template_slug", &self.template_slug)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateInvitationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateInvitationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateInvitationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_email_address = None;
+                let mut slot_public_metadata = None;
+                let mut slot_redirect_url = None;
+                let mut slot_notify = None;
+                let mut slot_ignore_existing = None;
+                let mut slot_expires_in_days = None;
+                let mut slot_template_slug = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "redirect_url" => {
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                        }
+                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        "ignore_existing" => {
+                            field(
+                                &mut map,
+                                &mut slot_ignore_existing,
+                                "ignore_existing",
+                            )?
+                        }
+                        "expires_in_days" => {
+                            field(
+                                &mut map,
+                                &mut slot_expires_in_days,
+                                "expires_in_days",
+                            )?
+                        }
+                        "template_slug" => {
+                            field(&mut map, &mut slot_template_slug, "template_slug")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateInvitationBody {
+                    email_address: required(slot_email_address, "email_address")?,
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    redirect_url: slot_redirect_url.unwrap_or_default(),
+                    notify: slot_notify.unwrap_or_default(),
+                    ignore_existing: slot_ignore_existing.unwrap_or_default(),
+                    expires_in_days: slot_expires_in_days.unwrap_or_default(),
+                    template_slug: slot_template_slug.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateInvitationBody {
     /// A value with the required fields (`email_address`) set and every optional field absent.
@@ -1008,27 +2297,114 @@ impl std::fmt::Display for CreateInvitationBodyTemplateSlug {
     }
 }
 /// Request body of [`JwtTemplates::create`](super::jwt_templates::JwtTemplates::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateJwtTemplateBody {
     /// JWT template name
     pub name: String,
     /// JWT template claims in JSON format
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// JWT token lifetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub lifetime: crate::Nullable<i64>,
     /// JWT token allowed clock skew
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_clock_skew: crate::Nullable<i64>,
     /// Whether a custom signing key/algorithm is also provided for this template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_algorithm: crate::Nullable<String>,
     /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_key: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateJwtTemplateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(!self.lifetime.is_absent())
+            + usize::from(!self.allowed_clock_skew.is_absent())
+            + usize::from(self.custom_signing_key.is_some())
+            + usize::from(!self.signing_algorithm.is_absent())
+            + usize::from(!self.signing_key.is_absent());
+        let mut out = serializer.serialize_struct("CreateJwtTemplateBody", len)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("claims", &self.claims)?;
+        nullable(&mut out, "lifetime", &self.lifetime)?;
+        nullable(&mut out, "allowed_clock_skew", &self.allowed_clock_skew)?;
+        optional(&mut out, "custom_signing_key", &self.custom_signing_key)?;
+        nullable(&mut out, "signing_algorithm", &self.signing_algorithm)?;
+        nullable(&mut out, "signing_key", &self.signing_key)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateJwtTemplateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateJwtTemplateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateJwtTemplateBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_claims = None;
+                let mut slot_lifetime = None;
+                let mut slot_allowed_clock_skew = None;
+                let mut slot_custom_signing_key = None;
+                let mut slot_signing_algorithm = None;
+                let mut slot_signing_key = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "allowed_clock_skew" => {
+                            field(
+                                &mut map,
+                                &mut slot_allowed_clock_skew,
+                                "allowed_clock_skew",
+                            )?
+                        }
+                        "custom_signing_key" => {
+                            field(
+                                &mut map,
+                                &mut slot_custom_signing_key,
+                                "custom_signing_key",
+                            )?
+                        }
+                        "signing_algorithm" => {
+                            field(
+                                &mut map,
+                                &mut slot_signing_algorithm,
+                                "signing_algorithm",
+                            )?
+                        }
+                        "signing_key" => {
+                            field(&mut map, &mut slot_signing_key, "signing_key")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateJwtTemplateBody {
+                    name: required(slot_name, "name")?,
+                    claims: required(slot_claims, "claims")?,
+                    lifetime: slot_lifetime.unwrap_or_default(),
+                    allowed_clock_skew: slot_allowed_clock_skew.unwrap_or_default(),
+                    custom_signing_key: slot_custom_signing_key.unwrap_or_default(),
+                    signing_algorithm: slot_signing_algorithm.unwrap_or_default(),
+                    signing_key: slot_signing_key.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateJwtTemplateBody {
     /// A value with the required fields (`name`, `claims`) set and every optional field absent.
@@ -1079,24 +2455,87 @@ impl CreateJwtTemplateBody {
     }
 }
 /// Request body of [`OauthApplications::create`](super::oauth_applications::OauthApplications::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOAuthApplicationBody {
     /// The name of the new OAuth application.
     /// Max length: 256
     pub name: String,
     /// An array of redirect URIs of the new OAuth application
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_uris: crate::Nullable<Vec<String>>,
     /// The callback URL of the new OAuth application
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub callback_url: crate::Nullable<String>,
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub scopes: crate::Nullable<String>,
     /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateOAuthApplicationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(!self.redirect_uris.is_absent())
+            + usize::from(!self.callback_url.is_absent())
+            + usize::from(!self.scopes.is_absent())
+            + usize::from(!self.public.is_absent());
+        let mut out = serializer.serialize_struct("CreateOAuthApplicationBody", len)?;
+        out.serialize_field("name", &self.name)?;
+        nullable(&mut out, "redirect_uris", &self.redirect_uris)?;
+        nullable(&mut out, "callback_url", &self.callback_url)?;
+        nullable(&mut out, "scopes", &self.scopes)?;
+        nullable(&mut out, "public", &self.public)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOAuthApplicationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateOAuthApplicationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOAuthApplicationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_redirect_uris = None;
+                let mut slot_callback_url = None;
+                let mut slot_scopes = None;
+                let mut slot_public = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "redirect_uris" => {
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                        }
+                        "callback_url" => {
+                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                        }
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "public" => field(&mut map, &mut slot_public, "public")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateOAuthApplicationBody {
+                    name: required(slot_name, "name")?,
+                    redirect_uris: slot_redirect_uris.unwrap_or_default(),
+                    callback_url: slot_callback_url.unwrap_or_default(),
+                    scopes: slot_scopes.unwrap_or_default(),
+                    public: slot_public.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOAuthApplicationBody {
     /// A value with the required fields (`name`) set and every optional field absent.
@@ -1138,32 +2577,122 @@ impl CreateOAuthApplicationBody {
     }
 }
 /// Request body of [`Organizations::create`](super::organizations::Organizations::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationBody {
     /// The name of the new organization.
     /// May not contain URLs or HTML.
     /// Max length: 256
     pub name: String,
     /// The ID of the User who will become the administrator for the new organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_by: crate::Nullable<String>,
     /// Metadata saved on the organization, accessible only from the Backend API
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub private_metadata: crate::Nullable<crate::Metadata>,
     /// Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<crate::Metadata>,
     /// A slug for the new organization.
     /// Can contain only lowercase alphanumeric characters and the dash "-".
     /// Must be unique for the instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<String>,
     /// The maximum number of memberships allowed for this organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_allowed_memberships: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_at: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateOrganizationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(!self.created_by.is_absent())
+            + usize::from(!self.private_metadata.is_absent())
+            + usize::from(!self.public_metadata.is_absent())
+            + usize::from(!self.slug.is_absent())
+            + usize::from(!self.max_allowed_memberships.is_absent())
+            + usize::from(!self.created_at.is_absent());
+        let mut out = serializer.serialize_struct("CreateOrganizationBody", len)?;
+        out.serialize_field("name", &self.name)?;
+        nullable(&mut out, "created_by", &self.created_by)?;
+        nullable(&mut out, "private_metadata", &self.private_metadata)?;
+        nullable(&mut out, "public_metadata", &self.public_metadata)?;
+        nullable(&mut out, "slug", &self.slug)?;
+        nullable(&mut out, "max_allowed_memberships", &self.max_allowed_memberships)?;
+        nullable(&mut out, "created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrganizationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateOrganizationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_created_by = None;
+                let mut slot_private_metadata = None;
+                let mut slot_public_metadata = None;
+                let mut slot_slug = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "created_by" => {
+                            field(&mut map, &mut slot_created_by, "created_by")?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateOrganizationBody {
+                    name: required(slot_name, "name")?,
+                    created_by: slot_created_by.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    slug: slot_slug.unwrap_or_default(),
+                    max_allowed_memberships: slot_max_allowed_memberships
+                        .unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOrganizationBody {
     /// A value with the required fields (`name`) set and every optional field absent.
@@ -1222,18 +2751,75 @@ impl CreateOrganizationBody {
     }
 }
 /// Request body of [`OrganizationDomains::create`](super::organization_domains::OrganizationDomains::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateOrganizationDomainBody {
     /// The name of the new domain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion` or `manual_invitation`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<String>,
     /// The status of domain's verification. Defaults to true
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateOrganizationDomainBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.name.is_some())
+            + usize::from(self.enrollment_mode.is_some())
+            + usize::from(!self.verified.is_absent());
+        let mut out = serializer.serialize_struct("CreateOrganizationDomainBody", len)?;
+        optional(&mut out, "name", &self.name)?;
+        optional(&mut out, "enrollment_mode", &self.enrollment_mode)?;
+        nullable(&mut out, "verified", &self.verified)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrganizationDomainBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateOrganizationDomainBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationDomainBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_enrollment_mode = None;
+                let mut slot_verified = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "enrollment_mode" => {
+                            field(
+                                &mut map,
+                                &mut slot_enrollment_mode,
+                                "enrollment_mode",
+                            )?
+                        }
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateOrganizationDomainBody {
+                    name: slot_name.unwrap_or_default(),
+                    enrollment_mode: slot_enrollment_mode.unwrap_or_default(),
+                    verified: slot_verified.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOrganizationDomainBody {
     /// Sets `name`.
@@ -1253,30 +2839,126 @@ impl CreateOrganizationDomainBody {
     }
 }
 /// Request body of [`OrganizationInvitations::create`](super::organization_invitations::OrganizationInvitations::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationInvitationBody {
     /// The email address of the new member that is going to be invited to the organization
     pub email_address: String,
     /// The ID of the user that invites the new member to the organization.
     /// Must be an administrator in the organization.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub inviter_user_id: crate::Nullable<String>,
     /// The role of the new member in the organization
     pub role: String,
     /// Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<crate::Metadata>,
     /// Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub private_metadata: crate::Nullable<crate::Metadata>,
     /// Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_url: crate::Nullable<String>,
     /// The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_days: crate::Nullable<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateOrganizationInvitationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(!self.inviter_user_id.is_absent())
+            + usize::from(!self.public_metadata.is_absent())
+            + usize::from(!self.private_metadata.is_absent())
+            + usize::from(!self.redirect_url.is_absent())
+            + usize::from(!self.expires_in_days.is_absent());
+        let mut out = serializer
+            .serialize_struct("CreateOrganizationInvitationBody", len)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        nullable(&mut out, "inviter_user_id", &self.inviter_user_id)?;
+        out.serialize_field("role", &self.role)?;
+        nullable(&mut out, "public_metadata", &self.public_metadata)?;
+        nullable(&mut out, "private_metadata", &self.private_metadata)?;
+        nullable(&mut out, "redirect_url", &self.redirect_url)?;
+        nullable(&mut out, "expires_in_days", &self.expires_in_days)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrganizationInvitationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateOrganizationInvitationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationInvitationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_email_address = None;
+                let mut slot_inviter_user_id = None;
+                let mut slot_role = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_redirect_url = None;
+                let mut slot_expires_in_days = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "inviter_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_inviter_user_id,
+                                "inviter_user_id",
+                            )?
+                        }
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "redirect_url" => {
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                        }
+                        "expires_in_days" => {
+                            field(
+                                &mut map,
+                                &mut slot_expires_in_days,
+                                "expires_in_days",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateOrganizationInvitationBody {
+                    email_address: required(slot_email_address, "email_address")?,
+                    inviter_user_id: slot_inviter_user_id.unwrap_or_default(),
+                    role: required(slot_role, "role")?,
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    redirect_url: slot_redirect_url.unwrap_or_default(),
+                    expires_in_days: slot_expires_in_days.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOrganizationInvitationBody {
     /// A value with the required fields (`email_address`, `role`) set and every optional field absent.
@@ -1327,13 +3009,62 @@ impl CreateOrganizationInvitationBody {
     }
 }
 /// Request body of [`OrganizationMemberships::create`](super::organization_memberships::OrganizationMemberships::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationMembershipBody {
     /// The ID of the user that will be added as a member in the organization.
     /// The user needs to exist in the same instance as the organization and must not be a member of the given organization already.
     pub user_id: String,
     /// The role that the new member will have in the organization.
     pub role: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateOrganizationMembershipBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer
+            .serialize_struct("CreateOrganizationMembershipBody", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("role", &self.role)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrganizationMembershipBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateOrganizationMembershipBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationMembershipBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_role = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateOrganizationMembershipBody {
+                    user_id: required(slot_user_id, "user_id")?,
+                    role: required(slot_role, "role")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOrganizationMembershipBody {
     /// A value with the required fields (`user_id`, `role`) set and every optional field absent.
@@ -1346,22 +3077,94 @@ impl CreateOrganizationMembershipBody {
     }
 }
 /// Request body of [`PhoneNumbers::create`](super::phone_numbers::PhoneNumbers::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePhoneNumberBody {
     /// The ID representing the user
     pub user_id: String,
     /// The new phone number. Must adhere to the E.164 standard for phone number format.
     pub phone_number: String,
     /// When created, the phone number will be marked as verified.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
     /// Create this phone number as the primary phone number for the user. Default: false, unless it is the first phone number.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary: crate::Nullable<bool>,
     /// Create this phone number as reserved for multi-factor authentication. The phone number must also be verified.
     /// If there are no other reserved second factors, the phone number will be set as the default second factor.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub reserved_for_second_factor: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreatePhoneNumberBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(!self.verified.is_absent())
+            + usize::from(!self.primary.is_absent())
+            + usize::from(!self.reserved_for_second_factor.is_absent());
+        let mut out = serializer.serialize_struct("CreatePhoneNumberBody", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        nullable(&mut out, "verified", &self.verified)?;
+        nullable(&mut out, "primary", &self.primary)?;
+        nullable(
+            &mut out,
+            "reserved_for_second_factor",
+            &self.reserved_for_second_factor,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreatePhoneNumberBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePhoneNumberBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatePhoneNumberBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_phone_number = None;
+                let mut slot_verified = None;
+                let mut slot_primary = None;
+                let mut slot_reserved_for_second_factor = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "phone_number" => {
+                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                        }
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "reserved_for_second_factor" => {
+                            field(
+                                &mut map,
+                                &mut slot_reserved_for_second_factor,
+                                "reserved_for_second_factor",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreatePhoneNumberBody {
+                    user_id: required(slot_user_id, "user_id")?,
+                    phone_number: required(slot_phone_number, "phone_number")?,
+                    verified: slot_verified.unwrap_or_default(),
+                    primary: slot_primary.unwrap_or_default(),
+                    reserved_for_second_factor: slot_reserved_for_second_factor
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreatePhoneNumberBody {
     /// A value with the required fields (`user_id`, `phone_number`) set and every optional field absent.
@@ -1397,10 +3200,54 @@ impl CreatePhoneNumberBody {
     }
 }
 /// Request body of [`RedirectUrls::create`](super::redirect_urls::RedirectUrls::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateRedirectUrlBody {
     /// The full url value prefixed with `https://` or a custom scheme e.g. `"https://my-app.com/oauth-callback"` or `"my-app://oauth-callback"`
     pub url: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateRedirectUrlBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("CreateRedirectUrlBody", len)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateRedirectUrlBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateRedirectUrlBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRedirectUrlBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_url = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateRedirectUrlBody {
+                    url: required(slot_url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateRedirectUrlBody {
     /// A value with the required fields (`url`) set and every optional field absent.
@@ -1412,7 +3259,7 @@ impl CreateRedirectUrlBody {
     }
 }
 /// Request body of [`SamlConnections::create`](super::saml_connections::SamlConnections::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSamlConnectionBody {
     /// The name to use as a label for this SAML Connection
     pub name: String,
@@ -1421,28 +3268,137 @@ pub struct CreateSamlConnectionBody {
     /// The IdP provider of the connection.
     pub provider: super::types::CreateSamlConnectionBodyProvider,
     /// The Entity ID as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_entity_id: crate::Nullable<String>,
     /// The Single-Sign On URL as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_sso_url: crate::Nullable<String>,
     /// The X.509 certificate as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_certificate: crate::Nullable<String>,
     /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_metadata: crate::Nullable<String>,
     /// The ID of the organization to which users of this SAML Connection will be added
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<String>,
     /// Define the attribute name mapping between Identity Provider and Clerk's user properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub attribute_mapping: crate::Nullable<
         super::types::CreateSamlConnectionBodyAttributeMapping,
     >,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateSamlConnectionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize + usize::from(!self.idp_entity_id.is_absent())
+            + usize::from(!self.idp_sso_url.is_absent())
+            + usize::from(!self.idp_certificate.is_absent())
+            + usize::from(!self.idp_metadata_url.is_absent())
+            + usize::from(!self.idp_metadata.is_absent())
+            + usize::from(!self.organization_id.is_absent())
+            + usize::from(!self.attribute_mapping.is_absent());
+        let mut out = serializer.serialize_struct("CreateSamlConnectionBody", len)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("domain", &self.domain)?;
+        out.serialize_field("provider", &self.provider)?;
+        nullable(&mut out, "idp_entity_id", &self.idp_entity_id)?;
+        nullable(&mut out, "idp_sso_url", &self.idp_sso_url)?;
+        nullable(&mut out, "idp_certificate", &self.idp_certificate)?;
+        nullable(&mut out, "idp_metadata_url", &self.idp_metadata_url)?;
+        nullable(&mut out, "idp_metadata", &self.idp_metadata)?;
+        nullable(&mut out, "organization_id", &self.organization_id)?;
+        nullable(&mut out, "attribute_mapping", &self.attribute_mapping)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSamlConnectionBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSamlConnectionBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSamlConnectionBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_domain = None;
+                let mut slot_provider = None;
+                let mut slot_idp_entity_id = None;
+                let mut slot_idp_sso_url = None;
+                let mut slot_idp_certificate = None;
+                let mut slot_idp_metadata_url = None;
+                let mut slot_idp_metadata = None;
+                let mut slot_organization_id = None;
+                let mut slot_attribute_mapping = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "idp_entity_id" => {
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => {
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                        }
+                        "idp_certificate" => {
+                            field(
+                                &mut map,
+                                &mut slot_idp_certificate,
+                                "idp_certificate",
+                            )?
+                        }
+                        "idp_metadata_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_idp_metadata_url,
+                                "idp_metadata_url",
+                            )?
+                        }
+                        "idp_metadata" => {
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                        }
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "attribute_mapping" => {
+                            field(
+                                &mut map,
+                                &mut slot_attribute_mapping,
+                                "attribute_mapping",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSamlConnectionBody {
+                    name: required(slot_name, "name")?,
+                    domain: required(slot_domain, "domain")?,
+                    provider: required(slot_provider, "provider")?,
+                    idp_entity_id: slot_idp_entity_id.unwrap_or_default(),
+                    idp_sso_url: slot_idp_sso_url.unwrap_or_default(),
+                    idp_certificate: slot_idp_certificate.unwrap_or_default(),
+                    idp_metadata_url: slot_idp_metadata_url.unwrap_or_default(),
+                    idp_metadata: slot_idp_metadata.unwrap_or_default(),
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    attribute_mapping: slot_attribute_mapping.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSamlConnectionBody {
     /// A value with the required fields (`name`, `domain`, `provider`) set and every optional field absent.
@@ -1514,17 +3470,77 @@ impl CreateSamlConnectionBody {
 /// Define the attribute name mapping between Identity Provider and Clerk's user properties
 ///
 /// Field `attribute_mapping` of [`CreateSamlConnectionBody`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateSamlConnectionBodyAttributeMapping {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.user_id.is_some())
+            + usize::from(self.email_address.is_some())
+            + usize::from(self.first_name.is_some())
+            + usize::from(self.last_name.is_some());
+        let mut out = serializer
+            .serialize_struct("CreateSamlConnectionBodyAttributeMapping", len)?;
+        optional(&mut out, "user_id", &self.user_id)?;
+        optional(&mut out, "email_address", &self.email_address)?;
+        optional(&mut out, "first_name", &self.first_name)?;
+        optional(&mut out, "last_name", &self.last_name)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSamlConnectionBodyAttributeMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSamlConnectionBodyAttributeMapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSamlConnectionBodyAttributeMapping, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_email_address = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSamlConnectionBodyAttributeMapping {
+                    user_id: slot_user_id.unwrap_or_default(),
+                    email_address: slot_email_address.unwrap_or_default(),
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSamlConnectionBodyAttributeMapping {
     /// Sets `user_id`.
@@ -1605,10 +3621,54 @@ impl std::fmt::Display for CreateSamlConnectionBodyProvider {
     }
 }
 /// Request body of [`Sessions::create`](super::sessions::Sessions::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSessionBody {
     /// The ID representing the user
     pub user_id: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateSessionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("CreateSessionBody", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateSessionBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSessionBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSessionBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSessionBody {
+                    user_id: required(slot_user_id, "user_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSessionBody {
     /// A value with the required fields (`user_id`) set and every optional field absent.
@@ -1620,12 +3680,61 @@ impl CreateSessionBody {
     }
 }
 /// Request body of [`Sessions::create_token`](super::sessions::Sessions::create_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateSessionTokenBody {
     /// Use this parameter to override the default session token lifetime.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateSessionTokenBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.expires_in_seconds.is_absent());
+        let mut out = serializer.serialize_struct("CreateSessionTokenBody", len)?;
+        nullable(&mut out, "expires_in_seconds", &self.expires_in_seconds)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSessionTokenBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSessionTokenBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionTokenBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_expires_in_seconds = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "expires_in_seconds" => {
+                            field(
+                                &mut map,
+                                &mut slot_expires_in_seconds,
+                                "expires_in_seconds",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSessionTokenBody {
+                    expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSessionTokenBody {
     /// Sets `expires_in_seconds`: a value, or `None` to send `null` (which clears it).
@@ -1635,12 +3744,62 @@ impl CreateSessionTokenBody {
     }
 }
 /// Request body of [`Sessions::create_token_from_template`](super::sessions::Sessions::create_token_from_template).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateSessionTokenFromTemplateBody {
     /// Use this parameter to override the JWT token lifetime.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateSessionTokenFromTemplateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.expires_in_seconds.is_absent());
+        let mut out = serializer
+            .serialize_struct("CreateSessionTokenFromTemplateBody", len)?;
+        nullable(&mut out, "expires_in_seconds", &self.expires_in_seconds)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSessionTokenFromTemplateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSessionTokenFromTemplateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionTokenFromTemplateBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_expires_in_seconds = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "expires_in_seconds" => {
+                            field(
+                                &mut map,
+                                &mut slot_expires_in_seconds,
+                                "expires_in_seconds",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSessionTokenFromTemplateBody {
+                    expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSessionTokenFromTemplateBody {
     /// Sets `expires_in_seconds`: a value, or `None` to send `null` (which clears it).
@@ -1650,23 +3809,122 @@ impl CreateSessionTokenFromTemplateBody {
     }
 }
 /// Response 200 of [`Sessions::create_token`](super::sessions::Sessions::create_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionTokenResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::TokenObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for CreateSessionTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.object.is_some()) + usize::from(self.jwt.is_some());
+        let mut out = serializer.serialize_struct("CreateSessionTokenResponse", len)?;
+        optional(&mut out, "object", &self.object)?;
+        optional(&mut out, "jwt", &self.jwt)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSessionTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSessionTokenResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSessionTokenResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_jwt = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "jwt" => field(&mut map, &mut slot_jwt, "jwt")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSessionTokenResponse {
+                    object: slot_object.unwrap_or_default(),
+                    jwt: slot_jwt.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body of [`SignInTokens::create`](super::sign_in_tokens::SignInTokens::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSignInTokenBody {
     /// The ID of the user that can use the newly created sign in token
     pub user_id: String,
     /// Optional parameter to specify the life duration of the sign in token in seconds.
     /// By default, the duration is 30 days.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_in_seconds: crate::Nullable<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateSignInTokenBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(!self.expires_in_seconds.is_absent());
+        let mut out = serializer.serialize_struct("CreateSignInTokenBody", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        nullable(&mut out, "expires_in_seconds", &self.expires_in_seconds)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateSignInTokenBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateSignInTokenBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSignInTokenBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_expires_in_seconds = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "expires_in_seconds" => {
+                            field(
+                                &mut map,
+                                &mut slot_expires_in_seconds,
+                                "expires_in_seconds",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateSignInTokenBody {
+                    user_id: required(slot_user_id, "user_id")?,
+                    expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateSignInTokenBody {
     /// A value with the required fields (`user_id`) set and every optional field absent.
@@ -1686,99 +3944,333 @@ impl CreateSignInTokenBody {
     }
 }
 /// Request body of [`Users::create`](super::users::Users::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct CreateUserBody {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// The first name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub first_name: crate::Nullable<String>,
     /// The last name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<String>,
     /// Email addresses to add to the user.
     /// Must be unique across your instance.
     /// The first email address will be set as the user's primary email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
     /// Phone numbers to add to the user.
     /// Must be unique across your instance.
     /// The first phone number will be set as the user's primary phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// Web3 wallets to add to the user.
     /// Must be unique across your instance.
     /// The first wallet will be set as the user's primary wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
     /// The username to give to the user.
     /// It must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub username: crate::Nullable<String>,
     /// The plaintext password to give the user.
     /// Must be at least 8 characters long, and can not be in any list of hacked passwords.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password: crate::Nullable<String>,
     /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
     /// The digests should be generated with one of the supported algorithms.
     /// The hashing algorithm can be specified using the `password_hasher` property.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password_digest: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<super::types::PasswordHasher>,
     /// When set to `true` all password checks are skipped.
     /// It is recommended to use this method only when migrating plaintext passwords to Clerk.
     /// Upon migration the user base should be prompted to pick stronger password.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_password_checks: crate::Nullable<bool>,
     /// When set to `true`, `password` is not required anymore when creating the user and can be omitted.
     /// This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
     /// Please note that you cannot use this flag if password is the only way for a user to sign into your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_password_requirement: crate::Nullable<bool>,
     /// In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
     /// Please note that currently the supported options are:
     /// * Period: 30 seconds
     /// * Code length: 6 digits
     /// * Algorithm: SHA1
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub totp_secret: crate::Nullable<String>,
     /// If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
     /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<crate::Metadata>,
     /// Metadata saved on the user, that is only visible to your Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<crate::Metadata>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<crate::Metadata>,
     /// If enabled, user can delete themselves via FAPI.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub delete_self_enabled: crate::Nullable<bool>,
     /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub legal_accepted_at: crate::Nullable<String>,
     /// When set to `true` all legal checks are skipped.
     /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_legal_checks: crate::Nullable<bool>,
     /// If enabled, user can create organizations via FAPI.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub create_organization_enabled: crate::Nullable<bool>,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub create_organizations_limit: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_at: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateUserBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.external_id.is_absent())
+            + usize::from(!self.first_name.is_absent())
+            + usize::from(!self.last_name.is_absent())
+            + usize::from(self.email_address.is_some())
+            + usize::from(self.phone_number.is_some())
+            + usize::from(self.web3_wallet.is_some())
+            + usize::from(!self.username.is_absent())
+            + usize::from(!self.password.is_absent())
+            + usize::from(!self.password_digest.is_absent())
+            + usize::from(self.password_hasher.is_some())
+            + usize::from(!self.skip_password_checks.is_absent())
+            + usize::from(!self.skip_password_requirement.is_absent())
+            + usize::from(!self.totp_secret.is_absent())
+            + usize::from(self.backup_codes.is_some())
+            + usize::from(self.public_metadata.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.unsafe_metadata.is_some())
+            + usize::from(!self.delete_self_enabled.is_absent())
+            + usize::from(!self.legal_accepted_at.is_absent())
+            + usize::from(!self.skip_legal_checks.is_absent())
+            + usize::from(!self.create_organization_enabled.is_absent())
+            + usize::from(!self.create_organizations_limit.is_absent())
+            + usize::from(!self.created_at.is_absent());
+        let mut out = serializer.serialize_struct("CreateUserBody", len)?;
+        nullable(&mut out, "external_id", &self.external_id)?;
+        nullable(&mut out, "first_name", &self.first_name)?;
+        nullable(&mut out, "last_name", &self.last_name)?;
+        optional(&mut out, "email_address", &self.email_address)?;
+        optional(&mut out, "phone_number", &self.phone_number)?;
+        optional(&mut out, "web3_wallet", &self.web3_wallet)?;
+        nullable(&mut out, "username", &self.username)?;
+        nullable(&mut out, "password", &self.password)?;
+        nullable(&mut out, "password_digest", &self.password_digest)?;
+        optional(&mut out, "password_hasher", &self.password_hasher)?;
+        nullable(&mut out, "skip_password_checks", &self.skip_password_checks)?;
+        nullable(
+            &mut out,
+            "skip_password_requirement",
+            &self.skip_password_requirement,
+        )?;
+        nullable(&mut out, "totp_secret", &self.totp_secret)?;
+        optional(&mut out, "backup_codes", &self.backup_codes)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        optional(&mut out, "unsafe_metadata", &self.unsafe_metadata)?;
+        nullable(&mut out, "delete_self_enabled", &self.delete_self_enabled)?;
+        nullable(&mut out, "legal_accepted_at", &self.legal_accepted_at)?;
+        nullable(&mut out, "skip_legal_checks", &self.skip_legal_checks)?;
+        nullable(
+            &mut out,
+            "create_organization_enabled",
+            &self.create_organization_enabled,
+        )?;
+        nullable(
+            &mut out,
+            "create_organizations_limit",
+            &self.create_organizations_limit,
+        )?;
+        nullable(&mut out, "created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateUserBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateUserBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateUserBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUserBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_external_id = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_email_address = None;
+                let mut slot_phone_number = None;
+                let mut slot_web3_wallet = None;
+                let mut slot_username = None;
+                let mut slot_password = None;
+                let mut slot_password_digest = None;
+                let mut slot_password_hasher = None;
+                let mut slot_skip_password_checks = None;
+                let mut slot_skip_password_requirement = None;
+                let mut slot_totp_secret = None;
+                let mut slot_backup_codes = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_unsafe_metadata = None;
+                let mut slot_delete_self_enabled = None;
+                let mut slot_legal_accepted_at = None;
+                let mut slot_skip_legal_checks = None;
+                let mut slot_create_organization_enabled = None;
+                let mut slot_create_organizations_limit = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "phone_number" => {
+                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                        }
+                        "web3_wallet" => {
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                        }
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "password" => field(&mut map, &mut slot_password, "password")?,
+                        "password_digest" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_digest,
+                                "password_digest",
+                            )?
+                        }
+                        "password_hasher" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_hasher,
+                                "password_hasher",
+                            )?
+                        }
+                        "skip_password_checks" => {
+                            field(
+                                &mut map,
+                                &mut slot_skip_password_checks,
+                                "skip_password_checks",
+                            )?
+                        }
+                        "skip_password_requirement" => {
+                            field(
+                                &mut map,
+                                &mut slot_skip_password_requirement,
+                                "skip_password_requirement",
+                            )?
+                        }
+                        "totp_secret" => {
+                            field(&mut map, &mut slot_totp_secret, "totp_secret")?
+                        }
+                        "backup_codes" => {
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "unsafe_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_unsafe_metadata,
+                                "unsafe_metadata",
+                            )?
+                        }
+                        "delete_self_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_delete_self_enabled,
+                                "delete_self_enabled",
+                            )?
+                        }
+                        "legal_accepted_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_legal_accepted_at,
+                                "legal_accepted_at",
+                            )?
+                        }
+                        "skip_legal_checks" => {
+                            field(
+                                &mut map,
+                                &mut slot_skip_legal_checks,
+                                "skip_legal_checks",
+                            )?
+                        }
+                        "create_organization_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organization_enabled,
+                                "create_organization_enabled",
+                            )?
+                        }
+                        "create_organizations_limit" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organizations_limit,
+                                "create_organizations_limit",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateUserBody {
+                    external_id: slot_external_id.unwrap_or_default(),
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    email_address: slot_email_address.unwrap_or_default(),
+                    phone_number: slot_phone_number.unwrap_or_default(),
+                    web3_wallet: slot_web3_wallet.unwrap_or_default(),
+                    username: slot_username.unwrap_or_default(),
+                    password: slot_password.unwrap_or_default(),
+                    password_digest: slot_password_digest.unwrap_or_default(),
+                    password_hasher: slot_password_hasher.unwrap_or_default(),
+                    skip_password_checks: slot_skip_password_checks.unwrap_or_default(),
+                    skip_password_requirement: slot_skip_password_requirement
+                        .unwrap_or_default(),
+                    totp_secret: slot_totp_secret.unwrap_or_default(),
+                    backup_codes: slot_backup_codes.unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    unsafe_metadata: slot_unsafe_metadata.unwrap_or_default(),
+                    delete_self_enabled: slot_delete_self_enabled.unwrap_or_default(),
+                    legal_accepted_at: slot_legal_accepted_at.unwrap_or_default(),
+                    skip_legal_checks: slot_skip_legal_checks.unwrap_or_default(),
+                    create_organization_enabled: slot_create_organization_enabled
+                        .unwrap_or_default(),
+                    create_organizations_limit: slot_create_organizations_limit
+                        .unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateUserBody {
     /// Sets `external_id`: a value, or `None` to send `null` (which clears it).
@@ -1931,14 +4423,63 @@ impl CreateUserBody {
     }
 }
 /// Request body of [`WaitlistEntries::create`](super::waitlist_entries::WaitlistEntries::create).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateWaitlistEntryBody {
     /// The email address to add to the waitlist
     pub email_address: String,
     /// Optional flag which denotes whether a confirmation email should be sent to the given email address.
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateWaitlistEntryBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(!self.notify.is_absent());
+        let mut out = serializer.serialize_struct("CreateWaitlistEntryBody", len)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        nullable(&mut out, "notify", &self.notify)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateWaitlistEntryBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateWaitlistEntryBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateWaitlistEntryBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_email_address = None;
+                let mut slot_notify = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateWaitlistEntryBody {
+                    email_address: required(slot_email_address, "email_address")?,
+                    notify: slot_notify.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateWaitlistEntryBody {
     /// A value with the required fields (`email_address`) set and every optional field absent.
@@ -1958,25 +4499,123 @@ impl CreateWaitlistEntryBody {
     }
 }
 /// Schema `#/components/schemas/DeletedObject`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletedObject {
     pub object: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     pub deleted: bool,
 }
+#[allow(deprecated)]
+impl serde::Serialize for DeletedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(self.id.is_some())
+            + usize::from(self.slug.is_some());
+        let mut out = serializer.serialize_struct("DeletedObject", len)?;
+        out.serialize_field("object", &self.object)?;
+        optional(&mut out, "id", &self.id)?;
+        optional(&mut out, "slug", &self.slug)?;
+        out.serialize_field("deleted", &self.deleted)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for DeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeletedObject")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedObject, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_slug = None;
+                let mut slot_deleted = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(DeletedObject {
+                    object: required(slot_object, "object")?,
+                    id: slot_id.unwrap_or_default(),
+                    slug: slot_slug.unwrap_or_default(),
+                    deleted: required(slot_deleted, "deleted")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Response 200 of [`Users::disable_mfa`](super::users::Users::disable_mfa).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for DisableMfaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.user_id.is_some());
+        let mut out = serializer.serialize_struct("DisableMfaResponse", len)?;
+        optional(&mut out, "user_id", &self.user_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DisableMfaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DisableMfaResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DisableMfaResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(DisableMfaResponse {
+                    user_id: slot_user_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Domain`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Domain {
     pub object: super::types::DomainObject,
@@ -1985,13 +4624,116 @@ pub struct Domain {
     pub is_satellite: bool,
     pub frontend_api_url: String,
     /// Null for satellite domains.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accounts_portal_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     pub development_origin: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname_targets: Option<Vec<super::types::CNameTarget>>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Domain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.accounts_portal_url.is_some())
+            + usize::from(self.proxy_url.is_some())
+            + usize::from(self.cname_targets.is_some());
+        let mut out = serializer.serialize_struct("Domain", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("is_satellite", &self.is_satellite)?;
+        out.serialize_field("frontend_api_url", &self.frontend_api_url)?;
+        optional(&mut out, "accounts_portal_url", &self.accounts_portal_url)?;
+        optional(&mut out, "proxy_url", &self.proxy_url)?;
+        out.serialize_field("development_origin", &self.development_origin)?;
+        optional(&mut out, "cname_targets", &self.cname_targets)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Domain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Domain;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Domain")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Domain, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_is_satellite = None;
+                let mut slot_frontend_api_url = None;
+                let mut slot_accounts_portal_url = None;
+                let mut slot_proxy_url = None;
+                let mut slot_development_origin = None;
+                let mut slot_cname_targets = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "is_satellite" => {
+                            field(&mut map, &mut slot_is_satellite, "is_satellite")?
+                        }
+                        "frontend_api_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_frontend_api_url,
+                                "frontend_api_url",
+                            )?
+                        }
+                        "accounts_portal_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_accounts_portal_url,
+                                "accounts_portal_url",
+                            )?
+                        }
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "development_origin" => {
+                            field(
+                                &mut map,
+                                &mut slot_development_origin,
+                                "development_origin",
+                            )?
+                        }
+                        "cname_targets" => {
+                            field(&mut map, &mut slot_cname_targets, "cname_targets")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Domain {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    is_satellite: required(slot_is_satellite, "is_satellite")?,
+                    frontend_api_url: required(
+                        slot_frontend_api_url,
+                        "frontend_api_url",
+                    )?,
+                    accounts_portal_url: slot_accounts_portal_url.unwrap_or_default(),
+                    proxy_url: slot_proxy_url.unwrap_or_default(),
+                    development_origin: required(
+                        slot_development_origin,
+                        "development_origin",
+                    )?,
+                    cname_targets: slot_cname_targets.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Domain`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2032,18 +4774,67 @@ impl std::fmt::Display for DomainObject {
     }
 }
 /// Schema `#/components/schemas/Domains`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Domains {
     pub data: Vec<super::types::Domain>,
     /// Total number of domains
     pub total_count: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Domains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("Domains", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Domains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Domains;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Domains")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Domains, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Domains {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/EmailAddress`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::EmailAddressObject,
@@ -2052,12 +4843,103 @@ pub struct EmailAddress {
     pub verification: Option<super::types::EmailAddressVerification>,
     pub linked_to: Vec<super::types::IdentificationLink>,
     /// Indicates whether this email address domain matches an active enterprise connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for EmailAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.id.is_some())
+            + usize::from(self.matches_sso_connection.is_some());
+        let mut out = serializer.serialize_struct("EmailAddress", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("reserved", &self.reserved)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field("linked_to", &self.linked_to)?;
+        optional(&mut out, "matches_sso_connection", &self.matches_sso_connection)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for EmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmailAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailAddress")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailAddress, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_email_address = None;
+                let mut slot_reserved = None;
+                let mut slot_verification = None;
+                let mut slot_linked_to = None;
+                let mut slot_matches_sso_connection = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "matches_sso_connection" => {
+                            field(
+                                &mut map,
+                                &mut slot_matches_sso_connection,
+                                "matches_sso_connection",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(EmailAddress {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    reserved: required(slot_reserved, "reserved")?,
+                    verification: slot_verification.unwrap_or_default(),
+                    linked_to: required(slot_linked_to, "linked_to")?,
+                    matches_sso_connection: slot_matches_sso_connection
+                        .unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -2113,7 +4995,7 @@ pub enum EmailAddressVerification {
     Unknown(crate::UnknownJson),
 }
 /// Schema `#/components/schemas/ExternalAccountWithVerification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -2129,20 +5011,169 @@ pub struct ExternalAccountWithVerification {
     pub last_name: String,
     /// Please use `image_url` instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
     pub verification: Option<super::types::ExternalAccountWithVerificationVerification>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ExternalAccountWithVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 13usize + usize::from(self.avatar_url.is_some())
+            + usize::from(self.image_url.is_some())
+            + usize::from(self.username.is_some()) + usize::from(self.label.is_some());
+        let mut out = serializer
+            .serialize_struct("ExternalAccountWithVerification", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("identification_id", &self.identification_id)?;
+        out.serialize_field("provider_user_id", &self.provider_user_id)?;
+        out.serialize_field("approved_scopes", &self.approved_scopes)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        optional(&mut out, "avatar_url", &self.avatar_url)?;
+        optional(&mut out, "image_url", &self.image_url)?;
+        optional(&mut out, "username", &self.username)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "label", &self.label)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExternalAccountWithVerification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalAccountWithVerification")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalAccountWithVerification, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_provider = None;
+                let mut slot_identification_id = None;
+                let mut slot_provider_user_id = None;
+                let mut slot_approved_scopes = None;
+                let mut slot_email_address = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_avatar_url = None;
+                let mut slot_image_url = None;
+                let mut slot_username = None;
+                let mut slot_public_metadata = None;
+                let mut slot_label = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_verification = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "identification_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_identification_id,
+                                "identification_id",
+                            )?
+                        }
+                        "provider_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_provider_user_id,
+                                "provider_user_id",
+                            )?
+                        }
+                        "approved_scopes" => {
+                            field(
+                                &mut map,
+                                &mut slot_approved_scopes,
+                                "approved_scopes",
+                            )?
+                        }
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "avatar_url" => {
+                            field(&mut map, &mut slot_avatar_url, "avatar_url")?
+                        }
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "label" => field(&mut map, &mut slot_label, "label")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalAccountWithVerification {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    provider: required(slot_provider, "provider")?,
+                    identification_id: required(
+                        slot_identification_id,
+                        "identification_id",
+                    )?,
+                    provider_user_id: required(
+                        slot_provider_user_id,
+                        "provider_user_id",
+                    )?,
+                    approved_scopes: required(slot_approved_scopes, "approved_scopes")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    first_name: required(slot_first_name, "first_name")?,
+                    last_name: required(slot_last_name, "last_name")?,
+                    avatar_url: slot_avatar_url.unwrap_or_default(),
+                    image_url: slot_image_url.unwrap_or_default(),
+                    username: slot_username.unwrap_or_default(),
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    label: slot_label.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    verification: slot_verification.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -2208,17 +5239,86 @@ pub enum ExternalAccountWithVerificationVerification {
     Unknown(crate::UnknownJson),
 }
 /// Schema `#/components/schemas/FromOAuth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FromOAuth {
     pub status: super::types::FromOAuthStatus,
     pub strategy: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
     pub expire_at: Option<i64>,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for FromOAuth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.error.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("FromOAuth", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(&mut out, "error", &self.error)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for FromOAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = FromOAuth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FromOAuth")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FromOAuth, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_error = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(FromOAuth {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    error: slot_error.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `status` of [`FromOAuth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2441,17 +5541,86 @@ impl std::fmt::Display for GetUserListOrderBy {
     }
 }
 /// Schema `#/components/schemas/GoogleOneTap`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleOneTap {
     pub status: super::types::FromOAuthStatus,
     pub strategy: super::types::GoogleOneTapStrategy,
     pub expire_at: Option<i64>,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for GoogleOneTap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.verified_at_client.is_some())
+            + usize::from(self.error.is_some());
+        let mut out = serializer.serialize_struct("GoogleOneTap", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        optional(&mut out, "error", &self.error)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for GoogleOneTap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = GoogleOneTap;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GoogleOneTap")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<GoogleOneTap, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                let mut slot_error = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(GoogleOneTap {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                    error: slot_error.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `strategy` of [`GoogleOneTap`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2492,15 +5661,62 @@ impl std::fmt::Display for GoogleOneTapStrategy {
     }
 }
 /// Schema `#/components/schemas/IdentificationLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdentificationLink {
-    #[serde(rename = "type")]
     pub type_: String,
     pub id: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for IdentificationLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("IdentificationLink", len)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("id", &self.id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for IdentificationLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = IdentificationLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IdentificationLink")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IdentificationLink, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_type_ = None;
+                let mut slot_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(IdentificationLink {
+                    type_: required(slot_type_, "type")?,
+                    id: required(slot_id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Instance`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -2508,6 +5724,77 @@ pub struct Instance {
     pub id: String,
     pub environment_type: String,
     pub allowed_origins: Option<Vec<String>>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Instance {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer.serialize_struct("Instance", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("environment_type", &self.environment_type)?;
+        out.serialize_field("allowed_origins", &self.allowed_origins)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Instance {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Instance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Instance")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Instance, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_environment_type = None;
+                let mut slot_allowed_origins = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "environment_type" => {
+                            field(
+                                &mut map,
+                                &mut slot_environment_type,
+                                "environment_type",
+                            )?
+                        }
+                        "allowed_origins" => {
+                            field(
+                                &mut map,
+                                &mut slot_allowed_origins,
+                                "allowed_origins",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Instance {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    environment_type: required(
+                        slot_environment_type,
+                        "environment_type",
+                    )?,
+                    allowed_origins: slot_allowed_origins.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -2550,7 +5837,7 @@ impl std::fmt::Display for InstanceObject {
     }
 }
 /// Schema `#/components/schemas/InstanceRestrictions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceRestrictions {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -2560,6 +5847,103 @@ pub struct InstanceRestrictions {
     pub block_email_subaddresses: bool,
     pub block_disposable_email_domains: bool,
     pub ignore_dots_for_gmail_addresses: bool,
+}
+#[allow(deprecated)]
+impl serde::Serialize for InstanceRestrictions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize;
+        let mut out = serializer.serialize_struct("InstanceRestrictions", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("allowlist", &self.allowlist)?;
+        out.serialize_field("blocklist", &self.blocklist)?;
+        out.serialize_field("block_email_subaddresses", &self.block_email_subaddresses)?;
+        out.serialize_field(
+            "block_disposable_email_domains",
+            &self.block_disposable_email_domains,
+        )?;
+        out.serialize_field(
+            "ignore_dots_for_gmail_addresses",
+            &self.ignore_dots_for_gmail_addresses,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = InstanceRestrictions;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InstanceRestrictions")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InstanceRestrictions, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_allowlist = None;
+                let mut slot_blocklist = None;
+                let mut slot_block_email_subaddresses = None;
+                let mut slot_block_disposable_email_domains = None;
+                let mut slot_ignore_dots_for_gmail_addresses = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist")?,
+                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist")?,
+                        "block_email_subaddresses" => {
+                            field(
+                                &mut map,
+                                &mut slot_block_email_subaddresses,
+                                "block_email_subaddresses",
+                            )?
+                        }
+                        "block_disposable_email_domains" => {
+                            field(
+                                &mut map,
+                                &mut slot_block_disposable_email_domains,
+                                "block_disposable_email_domains",
+                            )?
+                        }
+                        "ignore_dots_for_gmail_addresses" => {
+                            field(
+                                &mut map,
+                                &mut slot_ignore_dots_for_gmail_addresses,
+                                "ignore_dots_for_gmail_addresses",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(InstanceRestrictions {
+                    object: required(slot_object, "object")?,
+                    allowlist: required(slot_allowlist, "allowlist")?,
+                    blocklist: required(slot_blocklist, "blocklist")?,
+                    block_email_subaddresses: required(
+                        slot_block_email_subaddresses,
+                        "block_email_subaddresses",
+                    )?,
+                    block_disposable_email_domains: required(
+                        slot_block_disposable_email_domains,
+                        "block_disposable_email_domains",
+                    )?,
+                    ignore_dots_for_gmail_addresses: required(
+                        slot_ignore_dots_for_gmail_addresses,
+                        "ignore_dots_for_gmail_addresses",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -2602,25 +5986,117 @@ impl std::fmt::Display for InstanceRestrictionsObject {
     }
 }
 /// Schema `#/components/schemas/Invitation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Invitation {
     pub object: super::types::InvitationObject,
     pub id: String,
     pub email_address: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: super::types::InvitationStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Invitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.revoked.is_some())
+            + usize::from(self.url.is_some()) + usize::from(self.expires_at.is_some());
+        let mut out = serializer.serialize_struct("Invitation", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "revoked", &self.revoked)?;
+        out.serialize_field("status", &self.status)?;
+        optional(&mut out, "url", &self.url)?;
+        optional(&mut out, "expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Invitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Invitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Invitation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Invitation, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_public_metadata = None;
+                let mut slot_revoked = None;
+                let mut slot_status = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Invitation {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    revoked: slot_revoked.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Invitation`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2711,54 +6187,263 @@ impl std::fmt::Display for InvitationStatus {
     }
 }
 /// Schema `#/components/schemas/JWKS`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Jwks {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<super::types::JwksKeysItem>>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Jwks {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.keys.is_some());
+        let mut out = serializer.serialize_struct("Jwks", len)?;
+        optional(&mut out, "keys", &self.keys)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Jwks {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Jwks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Jwks")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Jwks, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_keys = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "keys" => field(&mut map, &mut slot_keys, "keys")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Jwks {
+                    keys: slot_keys.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     pub kid: String,
     pub alg: String,
-    #[serde(rename = "use")]
     pub use_: String,
     pub kty: super::types::JwksEcdsaPublicKeyKty,
     pub crv: String,
     pub x: String,
     pub y: String,
     pub d: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for JwksEcdsaPrivateKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize + usize::from(self.x5c.is_some())
+            + usize::from(self.x5t.is_some()) + usize::from(self.x5t_s256.is_some())
+            + usize::from(self.x5u.is_some());
+        let mut out = serializer.serialize_struct("JwksEcdsaPrivateKey", len)?;
+        out.serialize_field("kid", &self.kid)?;
+        out.serialize_field("alg", &self.alg)?;
+        out.serialize_field("use", &self.use_)?;
+        out.serialize_field("kty", &self.kty)?;
+        out.serialize_field("crv", &self.crv)?;
+        out.serialize_field("x", &self.x)?;
+        out.serialize_field("y", &self.y)?;
+        out.serialize_field("d", &self.d)?;
+        optional(&mut out, "x5c", &self.x5c)?;
+        optional(&mut out, "x5t", &self.x5t)?;
+        optional(&mut out, "x5t#S256", &self.x5t_s256)?;
+        optional(&mut out, "x5u", &self.x5u)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwksEcdsaPrivateKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwksEcdsaPrivateKey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwksEcdsaPrivateKey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_kid = None;
+                let mut slot_alg = None;
+                let mut slot_use_ = None;
+                let mut slot_kty = None;
+                let mut slot_crv = None;
+                let mut slot_x = None;
+                let mut slot_y = None;
+                let mut slot_d = None;
+                let mut slot_x5c = None;
+                let mut slot_x5t = None;
+                let mut slot_x5t_s256 = None;
+                let mut slot_x5u = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
+                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
+                        "use" => field(&mut map, &mut slot_use_, "use")?,
+                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
+                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
+                        "x" => field(&mut map, &mut slot_x, "x")?,
+                        "y" => field(&mut map, &mut slot_y, "y")?,
+                        "d" => field(&mut map, &mut slot_d, "d")?,
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwksEcdsaPrivateKey {
+                    kid: required(slot_kid, "kid")?,
+                    alg: required(slot_alg, "alg")?,
+                    use_: required(slot_use_, "use")?,
+                    kty: required(slot_kty, "kty")?,
+                    crv: required(slot_crv, "crv")?,
+                    x: required(slot_x, "x")?,
+                    y: required(slot_y, "y")?,
+                    d: required(slot_d, "d")?,
+                    x5c: slot_x5c.unwrap_or_default(),
+                    x5t: slot_x5t.unwrap_or_default(),
+                    x5t_s256: slot_x5t_s256.unwrap_or_default(),
+                    x5u: slot_x5u.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEcdsaPublicKey {
     pub kid: String,
     pub alg: String,
-    #[serde(rename = "use")]
     pub use_: String,
     pub kty: super::types::JwksEcdsaPublicKeyKty,
     pub crv: String,
     pub x: String,
     pub y: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for JwksEcdsaPublicKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.x5c.is_some())
+            + usize::from(self.x5t.is_some()) + usize::from(self.x5t_s256.is_some())
+            + usize::from(self.x5u.is_some());
+        let mut out = serializer.serialize_struct("JwksEcdsaPublicKey", len)?;
+        out.serialize_field("kid", &self.kid)?;
+        out.serialize_field("alg", &self.alg)?;
+        out.serialize_field("use", &self.use_)?;
+        out.serialize_field("kty", &self.kty)?;
+        out.serialize_field("crv", &self.crv)?;
+        out.serialize_field("x", &self.x)?;
+        out.serialize_field("y", &self.y)?;
+        optional(&mut out, "x5c", &self.x5c)?;
+        optional(&mut out, "x5t", &self.x5t)?;
+        optional(&mut out, "x5t#S256", &self.x5t_s256)?;
+        optional(&mut out, "x5u", &self.x5u)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwksEcdsaPublicKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwksEcdsaPublicKey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwksEcdsaPublicKey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_kid = None;
+                let mut slot_alg = None;
+                let mut slot_use_ = None;
+                let mut slot_kty = None;
+                let mut slot_crv = None;
+                let mut slot_x = None;
+                let mut slot_y = None;
+                let mut slot_x5c = None;
+                let mut slot_x5t = None;
+                let mut slot_x5t_s256 = None;
+                let mut slot_x5u = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
+                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
+                        "use" => field(&mut map, &mut slot_use_, "use")?,
+                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
+                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
+                        "x" => field(&mut map, &mut slot_x, "x")?,
+                        "y" => field(&mut map, &mut slot_y, "y")?,
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwksEcdsaPublicKey {
+                    kid: required(slot_kid, "kid")?,
+                    alg: required(slot_alg, "alg")?,
+                    use_: required(slot_use_, "use")?,
+                    kty: required(slot_kty, "kty")?,
+                    crv: required(slot_crv, "crv")?,
+                    x: required(slot_x, "x")?,
+                    y: required(slot_y, "y")?,
+                    x5c: slot_x5c.unwrap_or_default(),
+                    x5t: slot_x5t.unwrap_or_default(),
+                    x5t_s256: slot_x5t_s256.unwrap_or_default(),
+                    x5u: slot_x5u.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `kty` of [`JwksEcdsaPublicKey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2799,45 +6484,203 @@ impl std::fmt::Display for JwksEcdsaPublicKeyKty {
     }
 }
 /// Schema `#/components/schemas/JWKS.ed25519.PrivateKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEd25519PrivateKey {
     pub kid: String,
     pub alg: String,
-    #[serde(rename = "use")]
     pub use_: String,
     pub kty: super::types::JwksEd25519PublicKeyKty,
     pub crv: super::types::JwksEd25519PublicKeyCrv,
     pub x: String,
     pub d: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for JwksEd25519PrivateKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.x5c.is_some())
+            + usize::from(self.x5t.is_some()) + usize::from(self.x5t_s256.is_some())
+            + usize::from(self.x5u.is_some());
+        let mut out = serializer.serialize_struct("JwksEd25519PrivateKey", len)?;
+        out.serialize_field("kid", &self.kid)?;
+        out.serialize_field("alg", &self.alg)?;
+        out.serialize_field("use", &self.use_)?;
+        out.serialize_field("kty", &self.kty)?;
+        out.serialize_field("crv", &self.crv)?;
+        out.serialize_field("x", &self.x)?;
+        out.serialize_field("d", &self.d)?;
+        optional(&mut out, "x5c", &self.x5c)?;
+        optional(&mut out, "x5t", &self.x5t)?;
+        optional(&mut out, "x5t#S256", &self.x5t_s256)?;
+        optional(&mut out, "x5u", &self.x5u)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwksEd25519PrivateKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwksEd25519PrivateKey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwksEd25519PrivateKey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_kid = None;
+                let mut slot_alg = None;
+                let mut slot_use_ = None;
+                let mut slot_kty = None;
+                let mut slot_crv = None;
+                let mut slot_x = None;
+                let mut slot_d = None;
+                let mut slot_x5c = None;
+                let mut slot_x5t = None;
+                let mut slot_x5t_s256 = None;
+                let mut slot_x5u = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
+                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
+                        "use" => field(&mut map, &mut slot_use_, "use")?,
+                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
+                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
+                        "x" => field(&mut map, &mut slot_x, "x")?,
+                        "d" => field(&mut map, &mut slot_d, "d")?,
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwksEd25519PrivateKey {
+                    kid: required(slot_kid, "kid")?,
+                    alg: required(slot_alg, "alg")?,
+                    use_: required(slot_use_, "use")?,
+                    kty: required(slot_kty, "kty")?,
+                    crv: required(slot_crv, "crv")?,
+                    x: required(slot_x, "x")?,
+                    d: required(slot_d, "d")?,
+                    x5c: slot_x5c.unwrap_or_default(),
+                    x5t: slot_x5t.unwrap_or_default(),
+                    x5t_s256: slot_x5t_s256.unwrap_or_default(),
+                    x5u: slot_x5u.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     pub kid: String,
     pub alg: String,
-    #[serde(rename = "use")]
     pub use_: String,
     pub kty: super::types::JwksEd25519PublicKeyKty,
     pub crv: super::types::JwksEd25519PublicKeyCrv,
     pub x: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for JwksEd25519PublicKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.x5c.is_some())
+            + usize::from(self.x5t.is_some()) + usize::from(self.x5t_s256.is_some())
+            + usize::from(self.x5u.is_some());
+        let mut out = serializer.serialize_struct("JwksEd25519PublicKey", len)?;
+        out.serialize_field("kid", &self.kid)?;
+        out.serialize_field("alg", &self.alg)?;
+        out.serialize_field("use", &self.use_)?;
+        out.serialize_field("kty", &self.kty)?;
+        out.serialize_field("crv", &self.crv)?;
+        out.serialize_field("x", &self.x)?;
+        optional(&mut out, "x5c", &self.x5c)?;
+        optional(&mut out, "x5t", &self.x5t)?;
+        optional(&mut out, "x5t#S256", &self.x5t_s256)?;
+        optional(&mut out, "x5u", &self.x5u)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwksEd25519PublicKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwksEd25519PublicKey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwksEd25519PublicKey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_kid = None;
+                let mut slot_alg = None;
+                let mut slot_use_ = None;
+                let mut slot_kty = None;
+                let mut slot_crv = None;
+                let mut slot_x = None;
+                let mut slot_x5c = None;
+                let mut slot_x5t = None;
+                let mut slot_x5t_s256 = None;
+                let mut slot_x5u = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
+                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
+                        "use" => field(&mut map, &mut slot_use_, "use")?,
+                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
+                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
+                        "x" => field(&mut map, &mut slot_x, "x")?,
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwksEd25519PublicKey {
+                    kid: required(slot_kid, "kid")?,
+                    alg: required(slot_alg, "alg")?,
+                    use_: required(slot_use_, "use")?,
+                    kty: required(slot_kty, "kty")?,
+                    crv: required(slot_crv, "crv")?,
+                    x: required(slot_x, "x")?,
+                    x5c: slot_x5c.unwrap_or_default(),
+                    x5t: slot_x5t.unwrap_or_default(),
+                    x5t_s256: slot_x5t_s256.unwrap_or_default(),
+                    x5u: slot_x5u.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `crv` of [`JwksEd25519PublicKey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2932,12 +6775,11 @@ pub enum JwksKeysItem {
     Unknown(crate::UnknownJson),
 }
 /// Schema `#/components/schemas/JWKS.rsa.PrivateKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     pub kid: String,
     pub alg: String,
-    #[serde(rename = "use")]
     pub use_: String,
     pub kty: super::types::JwksRsaPublicKeyKty,
     pub n: String,
@@ -2945,40 +6787,217 @@ pub struct JwksRsaPrivateKey {
     pub d: String,
     pub p: String,
     pub q: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for JwksRsaPrivateKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 9usize + usize::from(self.dp.is_some())
+            + usize::from(self.dq.is_some()) + usize::from(self.qi.is_some())
+            + usize::from(self.x5c.is_some()) + usize::from(self.x5t.is_some())
+            + usize::from(self.x5t_s256.is_some()) + usize::from(self.x5u.is_some());
+        let mut out = serializer.serialize_struct("JwksRsaPrivateKey", len)?;
+        out.serialize_field("kid", &self.kid)?;
+        out.serialize_field("alg", &self.alg)?;
+        out.serialize_field("use", &self.use_)?;
+        out.serialize_field("kty", &self.kty)?;
+        out.serialize_field("n", &self.n)?;
+        out.serialize_field("e", &self.e)?;
+        out.serialize_field("d", &self.d)?;
+        out.serialize_field("p", &self.p)?;
+        out.serialize_field("q", &self.q)?;
+        optional(&mut out, "dp", &self.dp)?;
+        optional(&mut out, "dq", &self.dq)?;
+        optional(&mut out, "qi", &self.qi)?;
+        optional(&mut out, "x5c", &self.x5c)?;
+        optional(&mut out, "x5t", &self.x5t)?;
+        optional(&mut out, "x5t#S256", &self.x5t_s256)?;
+        optional(&mut out, "x5u", &self.x5u)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwksRsaPrivateKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwksRsaPrivateKey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwksRsaPrivateKey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_kid = None;
+                let mut slot_alg = None;
+                let mut slot_use_ = None;
+                let mut slot_kty = None;
+                let mut slot_n = None;
+                let mut slot_e = None;
+                let mut slot_d = None;
+                let mut slot_p = None;
+                let mut slot_q = None;
+                let mut slot_dp = None;
+                let mut slot_dq = None;
+                let mut slot_qi = None;
+                let mut slot_x5c = None;
+                let mut slot_x5t = None;
+                let mut slot_x5t_s256 = None;
+                let mut slot_x5u = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
+                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
+                        "use" => field(&mut map, &mut slot_use_, "use")?,
+                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
+                        "n" => field(&mut map, &mut slot_n, "n")?,
+                        "e" => field(&mut map, &mut slot_e, "e")?,
+                        "d" => field(&mut map, &mut slot_d, "d")?,
+                        "p" => field(&mut map, &mut slot_p, "p")?,
+                        "q" => field(&mut map, &mut slot_q, "q")?,
+                        "dp" => field(&mut map, &mut slot_dp, "dp")?,
+                        "dq" => field(&mut map, &mut slot_dq, "dq")?,
+                        "qi" => field(&mut map, &mut slot_qi, "qi")?,
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwksRsaPrivateKey {
+                    kid: required(slot_kid, "kid")?,
+                    alg: required(slot_alg, "alg")?,
+                    use_: required(slot_use_, "use")?,
+                    kty: required(slot_kty, "kty")?,
+                    n: required(slot_n, "n")?,
+                    e: required(slot_e, "e")?,
+                    d: required(slot_d, "d")?,
+                    p: required(slot_p, "p")?,
+                    q: required(slot_q, "q")?,
+                    dp: slot_dp.unwrap_or_default(),
+                    dq: slot_dq.unwrap_or_default(),
+                    qi: slot_qi.unwrap_or_default(),
+                    x5c: slot_x5c.unwrap_or_default(),
+                    x5t: slot_x5t.unwrap_or_default(),
+                    x5t_s256: slot_x5t_s256.unwrap_or_default(),
+                    x5u: slot_x5u.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/JWKS.rsa.PublicKey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksRsaPublicKey {
     pub kid: String,
     pub alg: String,
-    #[serde(rename = "use")]
     pub use_: String,
     pub kty: super::types::JwksRsaPublicKeyKty,
     pub n: String,
     pub e: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for JwksRsaPublicKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.x5c.is_some())
+            + usize::from(self.x5t.is_some()) + usize::from(self.x5t_s256.is_some())
+            + usize::from(self.x5u.is_some());
+        let mut out = serializer.serialize_struct("JwksRsaPublicKey", len)?;
+        out.serialize_field("kid", &self.kid)?;
+        out.serialize_field("alg", &self.alg)?;
+        out.serialize_field("use", &self.use_)?;
+        out.serialize_field("kty", &self.kty)?;
+        out.serialize_field("n", &self.n)?;
+        out.serialize_field("e", &self.e)?;
+        optional(&mut out, "x5c", &self.x5c)?;
+        optional(&mut out, "x5t", &self.x5t)?;
+        optional(&mut out, "x5t#S256", &self.x5t_s256)?;
+        optional(&mut out, "x5u", &self.x5u)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwksRsaPublicKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwksRsaPublicKey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwksRsaPublicKey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_kid = None;
+                let mut slot_alg = None;
+                let mut slot_use_ = None;
+                let mut slot_kty = None;
+                let mut slot_n = None;
+                let mut slot_e = None;
+                let mut slot_x5c = None;
+                let mut slot_x5t = None;
+                let mut slot_x5t_s256 = None;
+                let mut slot_x5u = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
+                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
+                        "use" => field(&mut map, &mut slot_use_, "use")?,
+                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
+                        "n" => field(&mut map, &mut slot_n, "n")?,
+                        "e" => field(&mut map, &mut slot_e, "e")?,
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwksRsaPublicKey {
+                    kid: required(slot_kid, "kid")?,
+                    alg: required(slot_alg, "alg")?,
+                    use_: required(slot_use_, "use")?,
+                    kty: required(slot_kty, "kty")?,
+                    n: required(slot_n, "n")?,
+                    e: required(slot_e, "e")?,
+                    x5c: slot_x5c.unwrap_or_default(),
+                    x5t: slot_x5t.unwrap_or_default(),
+                    x5t_s256: slot_x5t_s256.unwrap_or_default(),
+                    x5u: slot_x5u.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `kty` of [`JwksRsaPublicKey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3019,23 +7038,96 @@ impl std::fmt::Display for JwksRsaPublicKeyKty {
     }
 }
 /// Schema `#/components/schemas/JWKS.symmetric.Key`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksSymmetricKey {
     pub kid: String,
     pub alg: String,
-    #[serde(rename = "use")]
     pub use_: String,
     pub kty: super::types::JwksSymmetricKeyKty,
     pub k: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for JwksSymmetricKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.x5c.is_some())
+            + usize::from(self.x5t.is_some()) + usize::from(self.x5t_s256.is_some())
+            + usize::from(self.x5u.is_some());
+        let mut out = serializer.serialize_struct("JwksSymmetricKey", len)?;
+        out.serialize_field("kid", &self.kid)?;
+        out.serialize_field("alg", &self.alg)?;
+        out.serialize_field("use", &self.use_)?;
+        out.serialize_field("kty", &self.kty)?;
+        out.serialize_field("k", &self.k)?;
+        optional(&mut out, "x5c", &self.x5c)?;
+        optional(&mut out, "x5t", &self.x5t)?;
+        optional(&mut out, "x5t#S256", &self.x5t_s256)?;
+        optional(&mut out, "x5u", &self.x5u)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwksSymmetricKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwksSymmetricKey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwksSymmetricKey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_kid = None;
+                let mut slot_alg = None;
+                let mut slot_use_ = None;
+                let mut slot_kty = None;
+                let mut slot_k = None;
+                let mut slot_x5c = None;
+                let mut slot_x5t = None;
+                let mut slot_x5t_s256 = None;
+                let mut slot_x5u = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
+                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
+                        "use" => field(&mut map, &mut slot_use_, "use")?,
+                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
+                        "k" => field(&mut map, &mut slot_k, "k")?,
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwksSymmetricKey {
+                    kid: required(slot_kid, "kid")?,
+                    alg: required(slot_alg, "alg")?,
+                    use_: required(slot_use_, "use")?,
+                    kty: required(slot_kty, "kty")?,
+                    k: required(slot_k, "k")?,
+                    x5c: slot_x5c.unwrap_or_default(),
+                    x5t: slot_x5t.unwrap_or_default(),
+                    x5t_s256: slot_x5t_s256.unwrap_or_default(),
+                    x5u: slot_x5u.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `kty` of [`JwksSymmetricKey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3076,7 +7168,7 @@ impl std::fmt::Display for JwksSymmetricKeyKty {
     }
 }
 /// Schema `#/components/schemas/JWTTemplate`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwtTemplate {
     pub object: super::types::JwtTemplateObject,
@@ -3091,6 +7183,117 @@ pub struct JwtTemplate {
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for JwtTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize;
+        let mut out = serializer.serialize_struct("JwtTemplate", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("claims", &self.claims)?;
+        out.serialize_field("lifetime", &self.lifetime)?;
+        out.serialize_field("allowed_clock_skew", &self.allowed_clock_skew)?;
+        out.serialize_field("custom_signing_key", &self.custom_signing_key)?;
+        out.serialize_field("signing_algorithm", &self.signing_algorithm)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for JwtTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JwtTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct JwtTemplate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JwtTemplate, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_claims = None;
+                let mut slot_lifetime = None;
+                let mut slot_allowed_clock_skew = None;
+                let mut slot_custom_signing_key = None;
+                let mut slot_signing_algorithm = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "allowed_clock_skew" => {
+                            field(
+                                &mut map,
+                                &mut slot_allowed_clock_skew,
+                                "allowed_clock_skew",
+                            )?
+                        }
+                        "custom_signing_key" => {
+                            field(
+                                &mut map,
+                                &mut slot_custom_signing_key,
+                                "custom_signing_key",
+                            )?
+                        }
+                        "signing_algorithm" => {
+                            field(
+                                &mut map,
+                                &mut slot_signing_algorithm,
+                                "signing_algorithm",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(JwtTemplate {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    claims: required(slot_claims, "claims")?,
+                    lifetime: required(slot_lifetime, "lifetime")?,
+                    allowed_clock_skew: required(
+                        slot_allowed_clock_skew,
+                        "allowed_clock_skew",
+                    )?,
+                    custom_signing_key: required(
+                        slot_custom_signing_key,
+                        "custom_signing_key",
+                    )?,
+                    signing_algorithm: required(
+                        slot_signing_algorithm,
+                        "signing_algorithm",
+                    )?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`JwtTemplate`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3377,12 +7580,62 @@ impl std::fmt::Display for ListWaitlistEntriesOrderBy {
     }
 }
 /// Schema `#/components/responses/WaitlistEntries/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListWaitlistEntriesResponse {
     pub data: Vec<super::types::WaitlistEntry>,
     /// Total number of waitlist entries
     pub total_count: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ListWaitlistEntriesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("ListWaitlistEntriesResponse", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListWaitlistEntriesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListWaitlistEntriesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListWaitlistEntriesResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ListWaitlistEntriesResponse {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Parameter `status` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3435,17 +7688,76 @@ impl std::fmt::Display for ListWaitlistEntriesStatus {
     }
 }
 /// Request body of [`Organizations::merge_metadata`](super::organizations::Organizations::merge_metadata).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct MergeOrganizationMetadataBody {
     /// Metadata saved on the organization, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<crate::Metadata>,
     /// Metadata saved on the organization that is only visible to your backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<crate::Metadata>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for MergeOrganizationMetadataBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.public_metadata.is_some())
+            + usize::from(self.private_metadata.is_some());
+        let mut out = serializer.serialize_struct("MergeOrganizationMetadataBody", len)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = MergeOrganizationMetadataBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MergeOrganizationMetadataBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MergeOrganizationMetadataBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(MergeOrganizationMetadataBody {
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl MergeOrganizationMetadataBody {
     /// Sets `public_metadata`.
@@ -3462,7 +7774,7 @@ impl MergeOrganizationMetadataBody {
 /// Schema `#/components/schemas/OAuthAccessToken`.
 pub type OAuthAccessToken = Vec<super::types::OAuthAccessTokenItem>;
 /// Items of [`OAuthAccessToken`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthAccessTokenItem {
     pub object: super::types::OAuthAccessTokenItemObject,
@@ -3479,11 +7791,118 @@ pub struct OAuthAccessTokenItem {
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     pub label: Option<String>,
     /// The list of scopes that the token is valid for. Only present for OAuth 2.0 tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The token secret. Only present for OAuth 1.0 tokens.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OAuthAccessTokenItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize + usize::from(self.scopes.is_some())
+            + usize::from(self.token_secret.is_some());
+        let mut out = serializer.serialize_struct("OAuthAccessTokenItem", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("external_account_id", &self.external_account_id)?;
+        out.serialize_field("provider_user_id", &self.provider_user_id)?;
+        out.serialize_field("token", &self.token)?;
+        out.serialize_field("expires_at", &self.expires_at)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        out.serialize_field("label", &self.label)?;
+        optional(&mut out, "scopes", &self.scopes)?;
+        optional(&mut out, "token_secret", &self.token_secret)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OAuthAccessTokenItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OAuthAccessTokenItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OAuthAccessTokenItem, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_external_account_id = None;
+                let mut slot_provider_user_id = None;
+                let mut slot_token = None;
+                let mut slot_expires_at = None;
+                let mut slot_provider = None;
+                let mut slot_public_metadata = None;
+                let mut slot_label = None;
+                let mut slot_scopes = None;
+                let mut slot_token_secret = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "external_account_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_account_id,
+                                "external_account_id",
+                            )?
+                        }
+                        "provider_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_provider_user_id,
+                                "provider_user_id",
+                            )?
+                        }
+                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "label" => field(&mut map, &mut slot_label, "label")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "token_secret" => {
+                            field(&mut map, &mut slot_token_secret, "token_secret")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OAuthAccessTokenItem {
+                    object: required(slot_object, "object")?,
+                    external_account_id: required(
+                        slot_external_account_id,
+                        "external_account_id",
+                    )?,
+                    provider_user_id: required(
+                        slot_provider_user_id,
+                        "provider_user_id",
+                    )?,
+                    token: required(slot_token, "token")?,
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    provider: required(slot_provider, "provider")?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    label: slot_label.unwrap_or_default(),
+                    scopes: slot_scopes.unwrap_or_default(),
+                    token_secret: slot_token_secret.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`OAuthAccessTokenItem`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3524,7 +7943,7 @@ impl std::fmt::Display for OAuthAccessTokenItemObject {
     }
 }
 /// Schema `#/components/schemas/OAuthApplication`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplication {
     pub object: super::types::OAuthApplicationObject,
@@ -3547,6 +7966,141 @@ pub struct OAuthApplication {
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OAuthApplication {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 16usize;
+        let mut out = serializer.serialize_struct("OAuthApplication", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("client_id", &self.client_id)?;
+        out.serialize_field("public", &self.public)?;
+        out.serialize_field("scopes", &self.scopes)?;
+        out.serialize_field("redirect_uris", &self.redirect_uris)?;
+        out.serialize_field("callback_url", &self.callback_url)?;
+        out.serialize_field("authorize_url", &self.authorize_url)?;
+        out.serialize_field("token_fetch_url", &self.token_fetch_url)?;
+        out.serialize_field("user_info_url", &self.user_info_url)?;
+        out.serialize_field("discovery_url", &self.discovery_url)?;
+        out.serialize_field("token_introspection_url", &self.token_introspection_url)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OAuthApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OAuthApplication;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OAuthApplication")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OAuthApplication, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_instance_id = None;
+                let mut slot_name = None;
+                let mut slot_client_id = None;
+                let mut slot_public = None;
+                let mut slot_scopes = None;
+                let mut slot_redirect_uris = None;
+                let mut slot_callback_url = None;
+                let mut slot_authorize_url = None;
+                let mut slot_token_fetch_url = None;
+                let mut slot_user_info_url = None;
+                let mut slot_discovery_url = None;
+                let mut slot_token_introspection_url = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "public" => field(&mut map, &mut slot_public, "public")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "redirect_uris" => {
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                        }
+                        "callback_url" => {
+                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                        }
+                        "authorize_url" => {
+                            field(&mut map, &mut slot_authorize_url, "authorize_url")?
+                        }
+                        "token_fetch_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_token_fetch_url,
+                                "token_fetch_url",
+                            )?
+                        }
+                        "user_info_url" => {
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                        }
+                        "discovery_url" => {
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                        }
+                        "token_introspection_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_token_introspection_url,
+                                "token_introspection_url",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OAuthApplication {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    name: required(slot_name, "name")?,
+                    client_id: required(slot_client_id, "client_id")?,
+                    public: required(slot_public, "public")?,
+                    scopes: required(slot_scopes, "scopes")?,
+                    redirect_uris: required(slot_redirect_uris, "redirect_uris")?,
+                    callback_url: required(slot_callback_url, "callback_url")?,
+                    authorize_url: required(slot_authorize_url, "authorize_url")?,
+                    token_fetch_url: required(slot_token_fetch_url, "token_fetch_url")?,
+                    user_info_url: required(slot_user_info_url, "user_info_url")?,
+                    discovery_url: required(slot_discovery_url, "discovery_url")?,
+                    token_introspection_url: required(
+                        slot_token_introspection_url,
+                        "token_introspection_url",
+                    )?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`OAuthApplication`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3587,7 +8141,7 @@ impl std::fmt::Display for OAuthApplicationObject {
     }
 }
 /// Schema `#/components/schemas/OAuthApplicationWithSecret`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     pub object: super::types::OAuthApplicationObject,
@@ -3611,31 +8165,305 @@ pub struct OAuthApplicationWithSecret {
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// Empty if public client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OAuthApplicationWithSecret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 16usize + usize::from(self.client_secret.is_some());
+        let mut out = serializer.serialize_struct("OAuthApplicationWithSecret", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("client_id", &self.client_id)?;
+        out.serialize_field("public", &self.public)?;
+        out.serialize_field("scopes", &self.scopes)?;
+        out.serialize_field("redirect_uris", &self.redirect_uris)?;
+        out.serialize_field("callback_url", &self.callback_url)?;
+        out.serialize_field("authorize_url", &self.authorize_url)?;
+        out.serialize_field("token_fetch_url", &self.token_fetch_url)?;
+        out.serialize_field("user_info_url", &self.user_info_url)?;
+        out.serialize_field("discovery_url", &self.discovery_url)?;
+        out.serialize_field("token_introspection_url", &self.token_introspection_url)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "client_secret", &self.client_secret)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OAuthApplicationWithSecret;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OAuthApplicationWithSecret")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OAuthApplicationWithSecret, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_instance_id = None;
+                let mut slot_name = None;
+                let mut slot_client_id = None;
+                let mut slot_public = None;
+                let mut slot_scopes = None;
+                let mut slot_redirect_uris = None;
+                let mut slot_callback_url = None;
+                let mut slot_authorize_url = None;
+                let mut slot_token_fetch_url = None;
+                let mut slot_user_info_url = None;
+                let mut slot_discovery_url = None;
+                let mut slot_token_introspection_url = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_client_secret = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "public" => field(&mut map, &mut slot_public, "public")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "redirect_uris" => {
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                        }
+                        "callback_url" => {
+                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                        }
+                        "authorize_url" => {
+                            field(&mut map, &mut slot_authorize_url, "authorize_url")?
+                        }
+                        "token_fetch_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_token_fetch_url,
+                                "token_fetch_url",
+                            )?
+                        }
+                        "user_info_url" => {
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                        }
+                        "discovery_url" => {
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                        }
+                        "token_introspection_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_token_introspection_url,
+                                "token_introspection_url",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "client_secret" => {
+                            field(&mut map, &mut slot_client_secret, "client_secret")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OAuthApplicationWithSecret {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    name: required(slot_name, "name")?,
+                    client_id: required(slot_client_id, "client_id")?,
+                    public: required(slot_public, "public")?,
+                    scopes: required(slot_scopes, "scopes")?,
+                    redirect_uris: required(slot_redirect_uris, "redirect_uris")?,
+                    callback_url: required(slot_callback_url, "callback_url")?,
+                    authorize_url: required(slot_authorize_url, "authorize_url")?,
+                    token_fetch_url: required(slot_token_fetch_url, "token_fetch_url")?,
+                    user_info_url: required(slot_user_info_url, "user_info_url")?,
+                    discovery_url: required(slot_discovery_url, "discovery_url")?,
+                    token_introspection_url: required(
+                        slot_token_introspection_url,
+                        "token_introspection_url",
+                    )?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    client_secret: slot_client_secret.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/OAuthApplications`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplications {
     pub data: Vec<super::types::OAuthApplication>,
     /// Total number of OAuth applications
     pub total_count: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OAuthApplications {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("OAuthApplications", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OAuthApplications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OAuthApplications;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OAuthApplications")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OAuthApplications, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OAuthApplications {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Oauth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Oauth {
     pub status: super::types::OauthStatus,
     pub strategy: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
     pub expire_at: i64,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Oauth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.external_verification_redirect_url.is_some())
+            + usize::from(self.error.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("Oauth", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(
+            &mut out,
+            "external_verification_redirect_url",
+            &self.external_verification_redirect_url,
+        )?;
+        optional(&mut out, "error", &self.error)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Oauth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Oauth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Oauth")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Oauth, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_external_verification_redirect_url = None;
+                let mut slot_error = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "external_verification_redirect_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_verification_redirect_url,
+                                "external_verification_redirect_url",
+                            )?
+                        }
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Oauth {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    external_verification_redirect_url: slot_external_verification_redirect_url
+                        .unwrap_or_default(),
+                    error: slot_error.unwrap_or_default(),
+                    expire_at: required(slot_expire_at, "expire_at")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `status` of [`Oauth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3692,34 +8520,192 @@ impl std::fmt::Display for OauthStatus {
     }
 }
 /// Schema `#/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     pub object: super::types::OrganizationObject,
     pub id: String,
     pub name: String,
     pub slug: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     pub max_allowed_memberships: i64,
     pub admin_delete_enabled: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     pub private_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize + usize::from(self.members_count.is_some())
+            + usize::from(self.missing_member_with_elevated_permissions.is_some())
+            + usize::from(self.pending_invitations_count.is_some())
+            + usize::from(self.created_by.is_some());
+        let mut out = serializer.serialize_struct("Organization", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("slug", &self.slug)?;
+        optional(&mut out, "members_count", &self.members_count)?;
+        optional(
+            &mut out,
+            "missing_member_with_elevated_permissions",
+            &self.missing_member_with_elevated_permissions,
+        )?;
+        optional(
+            &mut out,
+            "pending_invitations_count",
+            &self.pending_invitations_count,
+        )?;
+        out.serialize_field("max_allowed_memberships", &self.max_allowed_memberships)?;
+        out.serialize_field("admin_delete_enabled", &self.admin_delete_enabled)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        out.serialize_field("private_metadata", &self.private_metadata)?;
+        optional(&mut out, "created_by", &self.created_by)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Organization")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organization, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_slug = None;
+                let mut slot_members_count = None;
+                let mut slot_missing_member_with_elevated_permissions = None;
+                let mut slot_pending_invitations_count = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_admin_delete_enabled = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_created_by = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "members_count" => {
+                            field(&mut map, &mut slot_members_count, "members_count")?
+                        }
+                        "missing_member_with_elevated_permissions" => {
+                            field(
+                                &mut map,
+                                &mut slot_missing_member_with_elevated_permissions,
+                                "missing_member_with_elevated_permissions",
+                            )?
+                        }
+                        "pending_invitations_count" => {
+                            field(
+                                &mut map,
+                                &mut slot_pending_invitations_count,
+                                "pending_invitations_count",
+                            )?
+                        }
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "admin_delete_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_admin_delete_enabled,
+                                "admin_delete_enabled",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "created_by" => {
+                            field(&mut map, &mut slot_created_by, "created_by")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Organization {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    slug: required(slot_slug, "slug")?,
+                    members_count: slot_members_count.unwrap_or_default(),
+                    missing_member_with_elevated_permissions: slot_missing_member_with_elevated_permissions
+                        .unwrap_or_default(),
+                    pending_invitations_count: slot_pending_invitations_count
+                        .unwrap_or_default(),
+                    max_allowed_memberships: required(
+                        slot_max_allowed_memberships,
+                        "max_allowed_memberships",
+                    )?,
+                    admin_delete_enabled: required(
+                        slot_admin_delete_enabled,
+                        "admin_delete_enabled",
+                    )?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: required(
+                        slot_private_metadata,
+                        "private_metadata",
+                    )?,
+                    created_by: slot_created_by.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An organization domain
 ///
 /// Schema `#/components/schemas/OrganizationDomain`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
@@ -3744,6 +8730,142 @@ pub struct OrganizationDomain {
     pub created_at: i64,
     /// Unix timestamp of the last update to the domain
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 11usize;
+        let mut out = serializer.serialize_struct("OrganizationDomain", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("organization_id", &self.organization_id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("enrollment_mode", &self.enrollment_mode)?;
+        out.serialize_field(
+            "affiliation_email_address",
+            &self.affiliation_email_address,
+        )?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field(
+            "total_pending_invitations",
+            &self.total_pending_invitations,
+        )?;
+        out.serialize_field(
+            "total_pending_suggestions",
+            &self.total_pending_suggestions,
+        )?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomain;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomain")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomain, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_organization_id = None;
+                let mut slot_name = None;
+                let mut slot_enrollment_mode = None;
+                let mut slot_affiliation_email_address = None;
+                let mut slot_verification = None;
+                let mut slot_total_pending_invitations = None;
+                let mut slot_total_pending_suggestions = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "enrollment_mode" => {
+                            field(
+                                &mut map,
+                                &mut slot_enrollment_mode,
+                                "enrollment_mode",
+                            )?
+                        }
+                        "affiliation_email_address" => {
+                            field(
+                                &mut map,
+                                &mut slot_affiliation_email_address,
+                                "affiliation_email_address",
+                            )?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "total_pending_invitations" => {
+                            field(
+                                &mut map,
+                                &mut slot_total_pending_invitations,
+                                "total_pending_invitations",
+                            )?
+                        }
+                        "total_pending_suggestions" => {
+                            field(
+                                &mut map,
+                                &mut slot_total_pending_suggestions,
+                                "total_pending_suggestions",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomain {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    organization_id: required(slot_organization_id, "organization_id")?,
+                    name: required(slot_name, "name")?,
+                    enrollment_mode: required(slot_enrollment_mode, "enrollment_mode")?,
+                    affiliation_email_address: slot_affiliation_email_address
+                        .unwrap_or_default(),
+                    verification: slot_verification.unwrap_or_default(),
+                    total_pending_invitations: required(
+                        slot_total_pending_invitations,
+                        "total_pending_invitations",
+                    )?,
+                    total_pending_suggestions: required(
+                        slot_total_pending_suggestions,
+                        "total_pending_suggestions",
+                    )?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
 ///
@@ -3788,7 +8910,7 @@ impl std::fmt::Display for OrganizationDomainObject {
 /// The verification object from an organization domain
 ///
 /// Schema `#/components/schemas/OrganizationDomainVerification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// Status of the verification. It can be `unverified` or `verified`
@@ -3800,18 +8922,125 @@ pub struct OrganizationDomainVerification {
     /// Unix timestamp of when the verification will expire
     pub expire_at: Option<i64>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomainVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer
+            .serialize_struct("OrganizationDomainVerification", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomainVerification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomainVerification")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomainVerification, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomainVerification {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/OrganizationDomains`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomains {
     pub data: Vec<super::types::OrganizationDomain>,
     /// Total number of organization domains
     pub total_count: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomains {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("OrganizationDomains", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomains {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomains;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomains")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomains, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomains {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An organization invitation
 ///
 /// Schema `#/components/schemas/OrganizationInvitation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -3820,12 +9049,9 @@ pub struct OrganizationInvitation {
     pub email_address: String,
     pub role: String,
     pub role_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
     /// Unix timestamp of expiration.
@@ -3835,21 +9061,201 @@ pub struct OrganizationInvitation {
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize + usize::from(self.organization_id.is_some())
+            + usize::from(self.status.is_some())
+            + usize::from(self.private_metadata.is_some());
+        let mut out = serializer.serialize_struct("OrganizationInvitation", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("role", &self.role)?;
+        out.serialize_field("role_name", &self.role_name)?;
+        optional(&mut out, "organization_id", &self.organization_id)?;
+        optional(&mut out, "status", &self.status)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitation, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_role = None;
+                let mut slot_role_name = None;
+                let mut slot_organization_id = None;
+                let mut slot_status = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitation {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    role: required(slot_role, "role")?,
+                    role_name: required(slot_role_name, "role_name")?,
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    status: slot_status.unwrap_or_default(),
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     pub id: String,
     pub name: String,
     pub slug: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub has_image: bool,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.image_url.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationPublicOrganizationData", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("slug", &self.slug)?;
+        optional(&mut out, "image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationPublicOrganizationData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationPublicOrganizationData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_slug = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationPublicOrganizationData {
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    slug: required(slot_slug, "slug")?,
+                    image_url: slot_image_url.unwrap_or_default(),
+                    has_image: required(slot_has_image, "has_image")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// An organization invitation with public organization data populated
 ///
 /// Schema `#/components/schemas/OrganizationInvitationWithPublicOrganizationData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationWithPublicOrganizationData {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -3858,12 +9264,9 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     pub email_address: String,
     pub role: String,
     pub role_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
     /// Unix timestamp of expiration.
@@ -3872,10 +9275,142 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<
         super::types::OrganizationInvitationPublicOrganizationData,
     >,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize + usize::from(self.organization_id.is_some())
+            + usize::from(self.status.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.public_organization_data.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationWithPublicOrganizationData", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("role", &self.role)?;
+        out.serialize_field("role_name", &self.role_name)?;
+        optional(&mut out, "organization_id", &self.organization_id)?;
+        optional(&mut out, "status", &self.status)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "public_organization_data", &self.public_organization_data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationWithPublicOrganizationData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationWithPublicOrganizationData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationWithPublicOrganizationData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_role = None;
+                let mut slot_role_name = None;
+                let mut slot_organization_id = None;
+                let mut slot_status = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_public_organization_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "public_organization_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_organization_data,
+                                "public_organization_data",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationWithPublicOrganizationData {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    role: required(slot_role, "role")?,
+                    role_name: required(slot_role_name, "role_name")?,
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    status: slot_status.unwrap_or_default(),
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    public_organization_data: slot_public_organization_data
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -3928,46 +9463,256 @@ impl std::fmt::Display for OrganizationInvitationWithPublicOrganizationDataObjec
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitations`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {
     pub data: Vec<super::types::OrganizationInvitation>,
     /// Total number of organization invitations
     pub total_count: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("OrganizationInvitations", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitations")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitations, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitations {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub data: Vec<super::types::OrganizationInvitationWithPublicOrganizationData>,
     /// Total number of organization invitations
     pub total_count: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationsWithPublicOrganizationData", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationsWithPublicOrganizationData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationsWithPublicOrganizationData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationsWithPublicOrganizationData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationsWithPublicOrganizationData {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Hello world
 ///
 /// Schema `#/components/schemas/OrganizationMembership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OrganizationMembershipObject,
     pub role: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     pub permissions: Vec<String>,
     /// Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// Metadata saved on the organization membership, accessible only from the Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub organization: super::types::Organization,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<super::types::OrganizationMembershipPublicUserData>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize + usize::from(self.role_name.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.public_user_data.is_some());
+        let mut out = serializer.serialize_struct("OrganizationMembership", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("role", &self.role)?;
+        optional(&mut out, "role_name", &self.role_name)?;
+        out.serialize_field("permissions", &self.permissions)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.serialize_field("organization", &self.organization)?;
+        optional(&mut out, "public_user_data", &self.public_user_data)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMembership;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMembership")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembership, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_role = None;
+                let mut slot_role_name = None;
+                let mut slot_permissions = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_organization = None;
+                let mut slot_public_user_data = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "permissions" => {
+                            field(&mut map, &mut slot_permissions, "permissions")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "organization" => {
+                            field(&mut map, &mut slot_organization, "organization")?
+                        }
+                        "public_user_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_user_data,
+                                "public_user_data",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMembership {
+                    id: required(slot_id, "id")?,
+                    object: required(slot_object, "object")?,
+                    role: required(slot_role, "role")?,
+                    role_name: slot_role_name.unwrap_or_default(),
+                    permissions: required(slot_permissions, "permissions")?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    organization: required(slot_organization, "organization")?,
+                    public_user_data: slot_public_user_data.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -4016,7 +9761,7 @@ impl std::fmt::Display for OrganizationMembershipObject {
 /// An organization membership with public user data populated
 ///
 /// Schema `#/components/schemas/OrganizationMembershipPublicUserData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     pub user_id: String,
@@ -4026,16 +9771,144 @@ pub struct OrganizationMembershipPublicUserData {
     pub profile_image_url: Option<String>,
     pub image_url: String,
     pub has_image: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMembershipPublicUserData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.identifier.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationMembershipPublicUserData", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        out.serialize_field("profile_image_url", &self.profile_image_url)?;
+        out.serialize_field("image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        optional(&mut out, "identifier", &self.identifier)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMembershipPublicUserData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMembershipPublicUserData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_profile_image_url = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                let mut slot_identifier = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "profile_image_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_profile_image_url,
+                                "profile_image_url",
+                            )?
+                        }
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "identifier" => {
+                            field(&mut map, &mut slot_identifier, "identifier")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMembershipPublicUserData {
+                    user_id: required(slot_user_id, "user_id")?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    profile_image_url: slot_profile_image_url.unwrap_or_default(),
+                    image_url: required(slot_image_url, "image_url")?,
+                    has_image: required(slot_has_image, "has_image")?,
+                    identifier: slot_identifier.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/OrganizationMemberships`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     pub data: Vec<super::types::OrganizationMembership>,
     /// Total number of organization memberships
     pub total_count: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMemberships {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("OrganizationMemberships", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMemberships;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMemberships")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMemberships, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMemberships {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Organization`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4076,7 +9949,7 @@ impl std::fmt::Display for OrganizationObject {
     }
 }
 /// Schema `#/components/schemas/OrganizationSettings`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationSettings {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -4095,6 +9968,148 @@ pub struct OrganizationSettings {
     >,
     /// The role key that it will be used in order to create an organization invitation or suggestion.
     pub domains_default_role: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize;
+        let mut out = serializer.serialize_struct("OrganizationSettings", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("enabled", &self.enabled)?;
+        out.serialize_field("max_allowed_memberships", &self.max_allowed_memberships)?;
+        out.serialize_field("max_allowed_roles", &self.max_allowed_roles)?;
+        out.serialize_field("max_allowed_permissions", &self.max_allowed_permissions)?;
+        out.serialize_field("creator_role", &self.creator_role)?;
+        out.serialize_field("admin_delete_enabled", &self.admin_delete_enabled)?;
+        out.serialize_field("domains_enabled", &self.domains_enabled)?;
+        out.serialize_field("domains_enrollment_modes", &self.domains_enrollment_modes)?;
+        out.serialize_field("domains_default_role", &self.domains_default_role)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationSettings")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationSettings, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_enabled = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_max_allowed_roles = None;
+                let mut slot_max_allowed_permissions = None;
+                let mut slot_creator_role = None;
+                let mut slot_admin_delete_enabled = None;
+                let mut slot_domains_enabled = None;
+                let mut slot_domains_enrollment_modes = None;
+                let mut slot_domains_default_role = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "max_allowed_roles" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_roles,
+                                "max_allowed_roles",
+                            )?
+                        }
+                        "max_allowed_permissions" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_permissions,
+                                "max_allowed_permissions",
+                            )?
+                        }
+                        "creator_role" => {
+                            field(&mut map, &mut slot_creator_role, "creator_role")?
+                        }
+                        "admin_delete_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_admin_delete_enabled,
+                                "admin_delete_enabled",
+                            )?
+                        }
+                        "domains_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_domains_enabled,
+                                "domains_enabled",
+                            )?
+                        }
+                        "domains_enrollment_modes" => {
+                            field(
+                                &mut map,
+                                &mut slot_domains_enrollment_modes,
+                                "domains_enrollment_modes",
+                            )?
+                        }
+                        "domains_default_role" => {
+                            field(
+                                &mut map,
+                                &mut slot_domains_default_role,
+                                "domains_default_role",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationSettings {
+                    object: required(slot_object, "object")?,
+                    enabled: required(slot_enabled, "enabled")?,
+                    max_allowed_memberships: required(
+                        slot_max_allowed_memberships,
+                        "max_allowed_memberships",
+                    )?,
+                    max_allowed_roles: required(
+                        slot_max_allowed_roles,
+                        "max_allowed_roles",
+                    )?,
+                    max_allowed_permissions: required(
+                        slot_max_allowed_permissions,
+                        "max_allowed_permissions",
+                    )?,
+                    creator_role: required(slot_creator_role, "creator_role")?,
+                    admin_delete_enabled: required(
+                        slot_admin_delete_enabled,
+                        "admin_delete_enabled",
+                    )?,
+                    domains_enabled: required(slot_domains_enabled, "domains_enabled")?,
+                    domains_enrollment_modes: required(
+                        slot_domains_enrollment_modes,
+                        "domains_enrollment_modes",
+                    )?,
+                    domains_default_role: required(
+                        slot_domains_default_role,
+                        "domains_default_role",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Items of field `domains_enrollment_modes` of [`OrganizationSettings`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4201,53 +10216,338 @@ impl std::fmt::Display for OrganizationSettingsObject {
     }
 }
 /// Schema `#/components/schemas/OrganizationWithLogo`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
     pub object: super::types::OrganizationObject,
     pub id: String,
     pub name: String,
     pub slug: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     pub max_allowed_memberships: i64,
     pub admin_delete_enabled: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     pub private_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     pub image_url: String,
     pub has_image: bool,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationWithLogo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 12usize + usize::from(self.members_count.is_some())
+            + usize::from(self.missing_member_with_elevated_permissions.is_some())
+            + usize::from(self.pending_invitations_count.is_some())
+            + usize::from(self.created_by.is_some())
+            + usize::from(self.logo_url.is_some());
+        let mut out = serializer.serialize_struct("OrganizationWithLogo", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("slug", &self.slug)?;
+        optional(&mut out, "members_count", &self.members_count)?;
+        optional(
+            &mut out,
+            "missing_member_with_elevated_permissions",
+            &self.missing_member_with_elevated_permissions,
+        )?;
+        optional(
+            &mut out,
+            "pending_invitations_count",
+            &self.pending_invitations_count,
+        )?;
+        out.serialize_field("max_allowed_memberships", &self.max_allowed_memberships)?;
+        out.serialize_field("admin_delete_enabled", &self.admin_delete_enabled)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        out.serialize_field("private_metadata", &self.private_metadata)?;
+        optional(&mut out, "created_by", &self.created_by)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "logo_url", &self.logo_url)?;
+        out.serialize_field("image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationWithLogo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationWithLogo")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationWithLogo, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_slug = None;
+                let mut slot_members_count = None;
+                let mut slot_missing_member_with_elevated_permissions = None;
+                let mut slot_pending_invitations_count = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_admin_delete_enabled = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_created_by = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_logo_url = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "members_count" => {
+                            field(&mut map, &mut slot_members_count, "members_count")?
+                        }
+                        "missing_member_with_elevated_permissions" => {
+                            field(
+                                &mut map,
+                                &mut slot_missing_member_with_elevated_permissions,
+                                "missing_member_with_elevated_permissions",
+                            )?
+                        }
+                        "pending_invitations_count" => {
+                            field(
+                                &mut map,
+                                &mut slot_pending_invitations_count,
+                                "pending_invitations_count",
+                            )?
+                        }
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "admin_delete_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_admin_delete_enabled,
+                                "admin_delete_enabled",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "created_by" => {
+                            field(&mut map, &mut slot_created_by, "created_by")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "logo_url" => field(&mut map, &mut slot_logo_url, "logo_url")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationWithLogo {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    slug: required(slot_slug, "slug")?,
+                    members_count: slot_members_count.unwrap_or_default(),
+                    missing_member_with_elevated_permissions: slot_missing_member_with_elevated_permissions
+                        .unwrap_or_default(),
+                    pending_invitations_count: slot_pending_invitations_count
+                        .unwrap_or_default(),
+                    max_allowed_memberships: required(
+                        slot_max_allowed_memberships,
+                        "max_allowed_memberships",
+                    )?,
+                    admin_delete_enabled: required(
+                        slot_admin_delete_enabled,
+                        "admin_delete_enabled",
+                    )?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: required(
+                        slot_private_metadata,
+                        "private_metadata",
+                    )?,
+                    created_by: slot_created_by.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    logo_url: slot_logo_url.unwrap_or_default(),
+                    image_url: required(slot_image_url, "image_url")?,
+                    has_image: required(slot_has_image, "has_image")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Organizations`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organizations {
     pub data: Vec<super::types::Organization>,
     /// Total number of organizations
     pub total_count: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Organizations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("Organizations", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Organizations {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Organizations;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Organizations")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organizations, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Organizations {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/OTP`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Otp {
     pub status: super::types::OtpStatus,
     pub strategy: super::types::OtpStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Otp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("Otp", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Otp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Otp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Otp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Otp, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Otp {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `status` of [`Otp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4346,19 +10646,92 @@ impl std::fmt::Display for OtpStrategy {
     }
 }
 /// Schema `#/components/schemas/Passkey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Passkey {
     pub status: super::types::AdminStatus,
     pub strategy: super::types::PasskeyStrategy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<super::types::PasskeyNonce>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Passkey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.nonce.is_some())
+            + usize::from(self.message.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("Passkey", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(&mut out, "nonce", &self.nonce)?;
+        optional(&mut out, "message", &self.message)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Passkey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Passkey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Passkey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Passkey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_nonce = None;
+                let mut slot_message = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Passkey {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    nonce: slot_nonce.unwrap_or_default(),
+                    message: slot_message.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `nonce` of [`Passkey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4448,27 +10821,138 @@ impl std::fmt::Display for PasskeyStrategy {
 /// Schema `#/components/schemas/PasswordHasher`.
 pub type PasswordHasher = String;
 /// Schema `#/components/schemas/PhoneNumber`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneNumber {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::PhoneNumberObject,
     pub phone_number: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
     pub reserved: bool,
     pub verification: Option<super::types::PhoneNumberVerification>,
     pub linked_to: Vec<super::types::IdentificationLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for PhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.id.is_some())
+            + usize::from(self.reserved_for_second_factor.is_some())
+            + usize::from(self.default_second_factor.is_some())
+            + usize::from(self.backup_codes.is_some());
+        let mut out = serializer.serialize_struct("PhoneNumber", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        optional(
+            &mut out,
+            "reserved_for_second_factor",
+            &self.reserved_for_second_factor,
+        )?;
+        optional(&mut out, "default_second_factor", &self.default_second_factor)?;
+        out.serialize_field("reserved", &self.reserved)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field("linked_to", &self.linked_to)?;
+        optional(&mut out, "backup_codes", &self.backup_codes)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumber, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_phone_number = None;
+                let mut slot_reserved_for_second_factor = None;
+                let mut slot_default_second_factor = None;
+                let mut slot_reserved = None;
+                let mut slot_verification = None;
+                let mut slot_linked_to = None;
+                let mut slot_backup_codes = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "phone_number" => {
+                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                        }
+                        "reserved_for_second_factor" => {
+                            field(
+                                &mut map,
+                                &mut slot_reserved_for_second_factor,
+                                "reserved_for_second_factor",
+                            )?
+                        }
+                        "default_second_factor" => {
+                            field(
+                                &mut map,
+                                &mut slot_default_second_factor,
+                                "default_second_factor",
+                            )?
+                        }
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "backup_codes" => {
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumber {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    phone_number: required(slot_phone_number, "phone_number")?,
+                    reserved_for_second_factor: slot_reserved_for_second_factor
+                        .unwrap_or_default(),
+                    default_second_factor: slot_default_second_factor
+                        .unwrap_or_default(),
+                    reserved: required(slot_reserved, "reserved")?,
+                    verification: slot_verification.unwrap_or_default(),
+                    linked_to: required(slot_linked_to, "linked_to")?,
+                    backup_codes: slot_backup_codes.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -4522,26 +11006,93 @@ pub enum PhoneNumberVerification {
     Unknown(crate::UnknownJson),
 }
 /// Request body of [`Templates::preview`](super::templates::Templates::preview).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct PreviewTemplateBody {
     /// The email subject.
     /// Applicable only to email templates.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub subject: crate::Nullable<String>,
     /// The template body before variable interpolation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The local part of the From email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The local part of the Reply To email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for PreviewTemplateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.subject.is_absent())
+            + usize::from(self.body.is_some())
+            + usize::from(self.from_email_name.is_some())
+            + usize::from(self.reply_to_email_name.is_some());
+        let mut out = serializer.serialize_struct("PreviewTemplateBody", len)?;
+        nullable(&mut out, "subject", &self.subject)?;
+        optional(&mut out, "body", &self.body)?;
+        optional(&mut out, "from_email_name", &self.from_email_name)?;
+        optional(&mut out, "reply_to_email_name", &self.reply_to_email_name)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PreviewTemplateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PreviewTemplateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PreviewTemplateBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_subject = None;
+                let mut slot_body = None;
+                let mut slot_from_email_name = None;
+                let mut slot_reply_to_email_name = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
+                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "from_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_from_email_name,
+                                "from_email_name",
+                            )?
+                        }
+                        "reply_to_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_reply_to_email_name,
+                                "reply_to_email_name",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PreviewTemplateBody {
+                    subject: slot_subject.unwrap_or_default(),
+                    body: slot_body.unwrap_or_default(),
+                    from_email_name: slot_from_email_name.unwrap_or_default(),
+                    reply_to_email_name: slot_reply_to_email_name.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl PreviewTemplateBody {
     /// Sets `subject`: a value, or `None` to send `null` (which clears it).
@@ -4566,7 +11117,7 @@ impl PreviewTemplateBody {
     }
 }
 /// Schema `#/components/schemas/ProxyCheck`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyCheck {
     pub object: super::types::ProxyCheckObject,
@@ -4580,6 +11131,86 @@ pub struct ProxyCheck {
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ProxyCheck {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize;
+        let mut out = serializer.serialize_struct("ProxyCheck", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("domain_id", &self.domain_id)?;
+        out.serialize_field("last_run_at", &self.last_run_at)?;
+        out.serialize_field("proxy_url", &self.proxy_url)?;
+        out.serialize_field("successful", &self.successful)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ProxyCheck {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ProxyCheck;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ProxyCheck")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ProxyCheck, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_domain_id = None;
+                let mut slot_last_run_at = None;
+                let mut slot_proxy_url = None;
+                let mut slot_successful = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id")?,
+                        "last_run_at" => {
+                            field(&mut map, &mut slot_last_run_at, "last_run_at")?
+                        }
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "successful" => {
+                            field(&mut map, &mut slot_successful, "successful")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ProxyCheck {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    domain_id: required(slot_domain_id, "domain_id")?,
+                    last_run_at: slot_last_run_at.unwrap_or_default(),
+                    proxy_url: required(slot_proxy_url, "proxy_url")?,
+                    successful: required(slot_successful, "successful")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`ProxyCheck`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4620,7 +11251,7 @@ impl std::fmt::Display for ProxyCheckObject {
     }
 }
 /// Schema `#/components/schemas/RedirectURL`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedirectUrl {
     pub object: super::types::RedirectUrlObject,
@@ -4630,6 +11261,70 @@ pub struct RedirectUrl {
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for RedirectUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize;
+        let mut out = serializer.serialize_struct("RedirectUrl", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for RedirectUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RedirectUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RedirectUrl")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RedirectUrl, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_url = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(RedirectUrl {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    url: required(slot_url, "url")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`RedirectUrl`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4670,7 +11365,7 @@ impl std::fmt::Display for RedirectUrlObject {
     }
 }
 /// Request body of [`Sessions::refresh`](super::sessions::Sessions::refresh).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefreshSessionBody {
     /// The JWT that is sent via the `__session` cookie from your frontend.
     /// Note: this JWT must be associated with the supplied session ID.
@@ -4680,14 +11375,96 @@ pub struct RefreshSessionBody {
     /// The origin of the request.
     pub request_origin: String,
     /// The headers of the request.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub request_headers: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
     /// The format of the response.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub format: crate::Nullable<super::types::RefreshSessionBodyFormat>,
     /// The IP address of the request.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub request_originating_ip: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for RefreshSessionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize + usize::from(!self.request_headers.is_absent())
+            + usize::from(!self.format.is_absent())
+            + usize::from(!self.request_originating_ip.is_absent());
+        let mut out = serializer.serialize_struct("RefreshSessionBody", len)?;
+        out.serialize_field("expired_token", &self.expired_token)?;
+        out.serialize_field("refresh_token", &self.refresh_token)?;
+        out.serialize_field("request_origin", &self.request_origin)?;
+        nullable(&mut out, "request_headers", &self.request_headers)?;
+        nullable(&mut out, "format", &self.format)?;
+        nullable(&mut out, "request_originating_ip", &self.request_originating_ip)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RefreshSessionBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefreshSessionBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RefreshSessionBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_expired_token = None;
+                let mut slot_refresh_token = None;
+                let mut slot_request_origin = None;
+                let mut slot_request_headers = None;
+                let mut slot_format = None;
+                let mut slot_request_originating_ip = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "expired_token" => {
+                            field(&mut map, &mut slot_expired_token, "expired_token")?
+                        }
+                        "refresh_token" => {
+                            field(&mut map, &mut slot_refresh_token, "refresh_token")?
+                        }
+                        "request_origin" => {
+                            field(&mut map, &mut slot_request_origin, "request_origin")?
+                        }
+                        "request_headers" => {
+                            field(
+                                &mut map,
+                                &mut slot_request_headers,
+                                "request_headers",
+                            )?
+                        }
+                        "format" => field(&mut map, &mut slot_format, "format")?,
+                        "request_originating_ip" => {
+                            field(
+                                &mut map,
+                                &mut slot_request_originating_ip,
+                                "request_originating_ip",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(RefreshSessionBody {
+                    expired_token: required(slot_expired_token, "expired_token")?,
+                    refresh_token: required(slot_refresh_token, "refresh_token")?,
+                    request_origin: required(slot_request_origin, "request_origin")?,
+                    request_headers: slot_request_headers.unwrap_or_default(),
+                    format: slot_format.unwrap_or_default(),
+                    request_originating_ip: slot_request_originating_ip
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RefreshSessionBody {
     /// A value with the required fields (`expired_token`, `refresh_token`, `request_origin`) set and every optional field absent.
@@ -4778,25 +11555,118 @@ impl std::fmt::Display for RefreshSessionBodyFormat {
     }
 }
 /// Schema `#/components/responses/Invitation.Revoked/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeInvitationResponse {
     pub object: super::types::InvitationObject,
     pub id: String,
     pub email_address: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: super::types::RevokeInvitationResponseStatus,
+}
+#[allow(deprecated)]
+impl serde::Serialize for RevokeInvitationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.url.is_some())
+            + usize::from(self.expires_at.is_some())
+            + usize::from(self.revoked.is_some());
+        let mut out = serializer.serialize_struct("RevokeInvitationResponse", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "url", &self.url)?;
+        optional(&mut out, "expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "revoked", &self.revoked)?;
+        out.serialize_field("status", &self.status)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RevokeInvitationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RevokeInvitationResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevokeInvitationResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_public_metadata = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_revoked = None;
+                let mut slot_status = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(RevokeInvitationResponse {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    revoked: slot_revoked.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `status` of [`RevokeInvitationResponse`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4837,13 +11707,63 @@ impl std::fmt::Display for RevokeInvitationResponseStatus {
     }
 }
 /// Request body of [`OrganizationInvitations::revoke`](super::organization_invitations::OrganizationInvitations::revoke).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct RevokeOrganizationInvitationBody {
     /// The ID of the user that revokes the invitation.
     /// Must be an administrator in the organization.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub requesting_user_id: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for RevokeOrganizationInvitationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.requesting_user_id.is_absent());
+        let mut out = serializer
+            .serialize_struct("RevokeOrganizationInvitationBody", len)?;
+        nullable(&mut out, "requesting_user_id", &self.requesting_user_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RevokeOrganizationInvitationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RevokeOrganizationInvitationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RevokeOrganizationInvitationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_requesting_user_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "requesting_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_requesting_user_id,
+                                "requesting_user_id",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(RevokeOrganizationInvitationBody {
+                    requesting_user_id: slot_requesting_user_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl RevokeOrganizationInvitationBody {
     /// Sets `requesting_user_id`: a value, or `None` to send `null` (which clears it).
@@ -4856,21 +11776,104 @@ impl RevokeOrganizationInvitationBody {
     }
 }
 /// Schema `#/components/schemas/SAML`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Saml {
     pub status: super::types::OauthStatus,
     pub strategy: super::types::SamlStrategy,
     pub external_verification_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
     pub expire_at: i64,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Saml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.error.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("Saml", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field(
+            "external_verification_redirect_url",
+            &self.external_verification_redirect_url,
+        )?;
+        optional(&mut out, "error", &self.error)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Saml {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Saml;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Saml")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Saml, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_external_verification_redirect_url = None;
+                let mut slot_error = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "external_verification_redirect_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_verification_redirect_url,
+                                "external_verification_redirect_url",
+                            )?
+                        }
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Saml {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    external_verification_redirect_url: slot_external_verification_redirect_url
+                        .unwrap_or_default(),
+                    error: slot_error.unwrap_or_default(),
+                    expire_at: required(slot_expire_at, "expire_at")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SAMLAccount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAccount {
     pub id: String,
@@ -4879,17 +11882,124 @@ pub struct SamlAccount {
     pub provider: String,
     pub active: bool,
     pub email_address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub verification: Option<super::types::SamlAccountVerification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<super::types::SamlConnection>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SamlAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.first_name.is_some())
+            + usize::from(self.last_name.is_some())
+            + usize::from(self.provider_user_id.is_some())
+            + usize::from(self.public_metadata.is_some())
+            + usize::from(self.saml_connection.is_some());
+        let mut out = serializer.serialize_struct("SamlAccount", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("active", &self.active)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        optional(&mut out, "first_name", &self.first_name)?;
+        optional(&mut out, "last_name", &self.last_name)?;
+        optional(&mut out, "provider_user_id", &self.provider_user_id)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        out.serialize_field("verification", &self.verification)?;
+        optional(&mut out, "saml_connection", &self.saml_connection)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SamlAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SamlAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SamlAccount")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SamlAccount, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_provider = None;
+                let mut slot_active = None;
+                let mut slot_email_address = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_provider_user_id = None;
+                let mut slot_public_metadata = None;
+                let mut slot_verification = None;
+                let mut slot_saml_connection = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "provider_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_provider_user_id,
+                                "provider_user_id",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "saml_connection" => {
+                            field(
+                                &mut map,
+                                &mut slot_saml_connection,
+                                "saml_connection",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SamlAccount {
+                    id: required(slot_id, "id")?,
+                    object: required(slot_object, "object")?,
+                    provider: required(slot_provider, "provider")?,
+                    active: required(slot_active, "active")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    provider_user_id: slot_provider_user_id.unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    verification: slot_verification.unwrap_or_default(),
+                    saml_connection: slot_saml_connection.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -4943,7 +12053,7 @@ pub enum SamlAccountVerification {
     Unknown(crate::UnknownJson),
 }
 /// Schema `#/components/schemas/SAMLConnection`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnection {
     pub id: String,
@@ -4952,19 +12062,138 @@ pub struct SamlConnection {
     pub active: bool,
     pub provider: String,
     pub sync_user_attributes: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SamlConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize + usize::from(self.allow_subdomains.is_some())
+            + usize::from(self.allow_idp_initiated.is_some())
+            + usize::from(self.disable_additional_identifications.is_some());
+        let mut out = serializer.serialize_struct("SamlConnection", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("domain", &self.domain)?;
+        out.serialize_field("active", &self.active)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("sync_user_attributes", &self.sync_user_attributes)?;
+        optional(&mut out, "allow_subdomains", &self.allow_subdomains)?;
+        optional(&mut out, "allow_idp_initiated", &self.allow_idp_initiated)?;
+        optional(
+            &mut out,
+            "disable_additional_identifications",
+            &self.disable_additional_identifications,
+        )?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SamlConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SamlConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SamlConnection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SamlConnection, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_domain = None;
+                let mut slot_active = None;
+                let mut slot_provider = None;
+                let mut slot_sync_user_attributes = None;
+                let mut slot_allow_subdomains = None;
+                let mut slot_allow_idp_initiated = None;
+                let mut slot_disable_additional_identifications = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "sync_user_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_sync_user_attributes,
+                                "sync_user_attributes",
+                            )?
+                        }
+                        "allow_subdomains" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_subdomains,
+                                "allow_subdomains",
+                            )?
+                        }
+                        "allow_idp_initiated" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_idp_initiated,
+                                "allow_idp_initiated",
+                            )?
+                        }
+                        "disable_additional_identifications" => {
+                            field(
+                                &mut map,
+                                &mut slot_disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SamlConnection {
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    domain: required(slot_domain, "domain")?,
+                    active: required(slot_active, "active")?,
+                    provider: required(slot_provider, "provider")?,
+                    sync_user_attributes: required(
+                        slot_sync_user_attributes,
+                        "sync_user_attributes",
+                    )?,
+                    allow_subdomains: slot_allow_subdomains.unwrap_or_default(),
+                    allow_idp_initiated: slot_allow_idp_initiated.unwrap_or_default(),
+                    disable_additional_identifications: slot_disable_additional_identifications
+                        .unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     pub user_id: String,
@@ -4972,13 +12201,124 @@ pub struct SamlConnectionAttributeMapping {
     pub first_name: String,
     pub last_name: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SamlConnectionAttributeMapping {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer
+            .serialize_struct("SamlConnectionAttributeMapping", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SamlConnectionAttributeMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SamlConnectionAttributeMapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SamlConnectionAttributeMapping, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_email_address = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SamlConnectionAttributeMapping {
+                    user_id: required(slot_user_id, "user_id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    first_name: required(slot_first_name, "first_name")?,
+                    last_name: required(slot_last_name, "last_name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SAMLConnections`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnections {
     pub data: Vec<super::types::SchemasSamlConnection>,
     /// Total number of SAML Connections
     pub total_count: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SamlConnections {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("SamlConnections", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SamlConnections {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SamlConnections;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SamlConnections")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SamlConnections, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SamlConnections {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `strategy` of [`Saml`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5019,10 +12359,9 @@ impl std::fmt::Display for SamlStrategy {
     }
 }
 /// Schema `#/components/schemas/schemas-Passkey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SchemasPasskey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::PasskeyStrategy,
@@ -5031,8 +12370,72 @@ pub struct SchemasPasskey {
     pub last_used_at: i64,
     pub verification: Option<super::types::Passkey>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SchemasPasskey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.id.is_some());
+        let mut out = serializer.serialize_struct("SchemasPasskey", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("last_used_at", &self.last_used_at)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SchemasPasskey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SchemasPasskey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SchemasPasskey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SchemasPasskey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_name = None;
+                let mut slot_last_used_at = None;
+                let mut slot_verification = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "last_used_at" => {
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SchemasPasskey {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    name: required(slot_name, "name")?,
+                    last_used_at: required(slot_last_used_at, "last_used_at")?,
+                    verification: slot_verification.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/schemas-SAMLConnection`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SchemasSamlConnection {
     pub object: super::types::SchemasSamlConnectionObject,
@@ -5042,31 +12445,238 @@ pub struct SchemasSamlConnection {
     pub idp_entity_id: Option<String>,
     pub idp_sso_url: Option<String>,
     pub idp_certificate: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
     pub acs_url: String,
     pub sp_entity_id: String,
     pub sp_metadata_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<super::types::SamlConnectionAttributeMapping>,
     pub active: bool,
     pub provider: String,
     pub user_count: i64,
     pub sync_user_attributes: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SchemasSamlConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 16usize + usize::from(self.idp_metadata_url.is_some())
+            + usize::from(self.idp_metadata.is_some())
+            + usize::from(self.organization_id.is_some())
+            + usize::from(self.attribute_mapping.is_some())
+            + usize::from(self.allow_subdomains.is_some())
+            + usize::from(self.allow_idp_initiated.is_some())
+            + usize::from(self.disable_additional_identifications.is_some());
+        let mut out = serializer.serialize_struct("SchemasSamlConnection", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("domain", &self.domain)?;
+        out.serialize_field("idp_entity_id", &self.idp_entity_id)?;
+        out.serialize_field("idp_sso_url", &self.idp_sso_url)?;
+        out.serialize_field("idp_certificate", &self.idp_certificate)?;
+        optional(&mut out, "idp_metadata_url", &self.idp_metadata_url)?;
+        optional(&mut out, "idp_metadata", &self.idp_metadata)?;
+        out.serialize_field("acs_url", &self.acs_url)?;
+        out.serialize_field("sp_entity_id", &self.sp_entity_id)?;
+        out.serialize_field("sp_metadata_url", &self.sp_metadata_url)?;
+        optional(&mut out, "organization_id", &self.organization_id)?;
+        optional(&mut out, "attribute_mapping", &self.attribute_mapping)?;
+        out.serialize_field("active", &self.active)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("user_count", &self.user_count)?;
+        out.serialize_field("sync_user_attributes", &self.sync_user_attributes)?;
+        optional(&mut out, "allow_subdomains", &self.allow_subdomains)?;
+        optional(&mut out, "allow_idp_initiated", &self.allow_idp_initiated)?;
+        optional(
+            &mut out,
+            "disable_additional_identifications",
+            &self.disable_additional_identifications,
+        )?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SchemasSamlConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SchemasSamlConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SchemasSamlConnection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SchemasSamlConnection, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_domain = None;
+                let mut slot_idp_entity_id = None;
+                let mut slot_idp_sso_url = None;
+                let mut slot_idp_certificate = None;
+                let mut slot_idp_metadata_url = None;
+                let mut slot_idp_metadata = None;
+                let mut slot_acs_url = None;
+                let mut slot_sp_entity_id = None;
+                let mut slot_sp_metadata_url = None;
+                let mut slot_organization_id = None;
+                let mut slot_attribute_mapping = None;
+                let mut slot_active = None;
+                let mut slot_provider = None;
+                let mut slot_user_count = None;
+                let mut slot_sync_user_attributes = None;
+                let mut slot_allow_subdomains = None;
+                let mut slot_allow_idp_initiated = None;
+                let mut slot_disable_additional_identifications = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "idp_entity_id" => {
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => {
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                        }
+                        "idp_certificate" => {
+                            field(
+                                &mut map,
+                                &mut slot_idp_certificate,
+                                "idp_certificate",
+                            )?
+                        }
+                        "idp_metadata_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_idp_metadata_url,
+                                "idp_metadata_url",
+                            )?
+                        }
+                        "idp_metadata" => {
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                        }
+                        "acs_url" => field(&mut map, &mut slot_acs_url, "acs_url")?,
+                        "sp_entity_id" => {
+                            field(&mut map, &mut slot_sp_entity_id, "sp_entity_id")?
+                        }
+                        "sp_metadata_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_sp_metadata_url,
+                                "sp_metadata_url",
+                            )?
+                        }
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "attribute_mapping" => {
+                            field(
+                                &mut map,
+                                &mut slot_attribute_mapping,
+                                "attribute_mapping",
+                            )?
+                        }
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "user_count" => {
+                            field(&mut map, &mut slot_user_count, "user_count")?
+                        }
+                        "sync_user_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_sync_user_attributes,
+                                "sync_user_attributes",
+                            )?
+                        }
+                        "allow_subdomains" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_subdomains,
+                                "allow_subdomains",
+                            )?
+                        }
+                        "allow_idp_initiated" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_idp_initiated,
+                                "allow_idp_initiated",
+                            )?
+                        }
+                        "disable_additional_identifications" => {
+                            field(
+                                &mut map,
+                                &mut slot_disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SchemasSamlConnection {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    domain: required(slot_domain, "domain")?,
+                    idp_entity_id: slot_idp_entity_id.unwrap_or_default(),
+                    idp_sso_url: slot_idp_sso_url.unwrap_or_default(),
+                    idp_certificate: slot_idp_certificate.unwrap_or_default(),
+                    idp_metadata_url: slot_idp_metadata_url.unwrap_or_default(),
+                    idp_metadata: slot_idp_metadata.unwrap_or_default(),
+                    acs_url: required(slot_acs_url, "acs_url")?,
+                    sp_entity_id: required(slot_sp_entity_id, "sp_entity_id")?,
+                    sp_metadata_url: required(slot_sp_metadata_url, "sp_metadata_url")?,
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    attribute_mapping: slot_attribute_mapping.unwrap_or_default(),
+                    active: required(slot_active, "active")?,
+                    provider: required(slot_provider, "provider")?,
+                    user_count: required(slot_user_count, "user_count")?,
+                    sync_user_attributes: required(
+                        slot_sync_user_attributes,
+                        "sync_user_attributes",
+                    )?,
+                    allow_subdomains: slot_allow_subdomains.unwrap_or_default(),
+                    allow_idp_initiated: slot_allow_idp_initiated.unwrap_or_default(),
+                    disable_additional_identifications: slot_disable_additional_identifications
+                        .unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`SchemasSamlConnection`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5107,7 +12717,7 @@ impl std::fmt::Display for SchemasSamlConnectionObject {
     }
 }
 /// Schema `#/components/schemas/Session`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -5115,13 +12725,10 @@ pub struct Session {
     pub id: String,
     pub user_id: String,
     pub client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     pub status: super::types::SessionStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     pub last_active_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<super::types::SessionActivityResponse>,
     /// Unix timestamp of expiration.
     pub expire_at: i64,
@@ -5131,28 +12738,237 @@ pub struct Session {
     pub updated_at: i64,
     /// Unix timestamp of creation.
     pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<super::types::SessionTask>>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize + usize::from(self.actor.is_some())
+            + usize::from(self.last_active_organization_id.is_some())
+            + usize::from(self.latest_activity.is_some())
+            + usize::from(self.tasks.is_some());
+        let mut out = serializer.serialize_struct("Session", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("client_id", &self.client_id)?;
+        optional(&mut out, "actor", &self.actor)?;
+        out.serialize_field("status", &self.status)?;
+        optional(
+            &mut out,
+            "last_active_organization_id",
+            &self.last_active_organization_id,
+        )?;
+        out.serialize_field("last_active_at", &self.last_active_at)?;
+        optional(&mut out, "latest_activity", &self.latest_activity)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("abandon_at", &self.abandon_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        optional(&mut out, "tasks", &self.tasks)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Session;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Session")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Session, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_user_id = None;
+                let mut slot_client_id = None;
+                let mut slot_actor = None;
+                let mut slot_status = None;
+                let mut slot_last_active_organization_id = None;
+                let mut slot_last_active_at = None;
+                let mut slot_latest_activity = None;
+                let mut slot_expire_at = None;
+                let mut slot_abandon_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_created_at = None;
+                let mut slot_tasks = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "last_active_organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_active_organization_id,
+                                "last_active_organization_id",
+                            )?
+                        }
+                        "last_active_at" => {
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                        }
+                        "latest_activity" => {
+                            field(
+                                &mut map,
+                                &mut slot_latest_activity,
+                                "latest_activity",
+                            )?
+                        }
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "abandon_at" => {
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "tasks" => field(&mut map, &mut slot_tasks, "tasks")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Session {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    user_id: required(slot_user_id, "user_id")?,
+                    client_id: required(slot_client_id, "client_id")?,
+                    actor: slot_actor.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    last_active_organization_id: slot_last_active_organization_id
+                        .unwrap_or_default(),
+                    last_active_at: required(slot_last_active_at, "last_active_at")?,
+                    latest_activity: slot_latest_activity.unwrap_or_default(),
+                    expire_at: required(slot_expire_at, "expire_at")?,
+                    abandon_at: required(slot_abandon_at, "abandon_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    tasks: slot_tasks.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SessionActivityResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionActivityResponse {
     pub object: String,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     pub is_mobile: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SessionActivityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize + usize::from(self.device_type.is_some())
+            + usize::from(self.browser_name.is_some())
+            + usize::from(self.browser_version.is_some())
+            + usize::from(self.ip_address.is_some()) + usize::from(self.city.is_some())
+            + usize::from(self.country.is_some());
+        let mut out = serializer.serialize_struct("SessionActivityResponse", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        optional(&mut out, "device_type", &self.device_type)?;
+        out.serialize_field("is_mobile", &self.is_mobile)?;
+        optional(&mut out, "browser_name", &self.browser_name)?;
+        optional(&mut out, "browser_version", &self.browser_version)?;
+        optional(&mut out, "ip_address", &self.ip_address)?;
+        optional(&mut out, "city", &self.city)?;
+        optional(&mut out, "country", &self.country)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionActivityResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionActivityResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionActivityResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_device_type = None;
+                let mut slot_is_mobile = None;
+                let mut slot_browser_name = None;
+                let mut slot_browser_version = None;
+                let mut slot_ip_address = None;
+                let mut slot_city = None;
+                let mut slot_country = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "device_type" => {
+                            field(&mut map, &mut slot_device_type, "device_type")?
+                        }
+                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile")?,
+                        "browser_name" => {
+                            field(&mut map, &mut slot_browser_name, "browser_name")?
+                        }
+                        "browser_version" => {
+                            field(
+                                &mut map,
+                                &mut slot_browser_version,
+                                "browser_version",
+                            )?
+                        }
+                        "ip_address" => {
+                            field(&mut map, &mut slot_ip_address, "ip_address")?
+                        }
+                        "city" => field(&mut map, &mut slot_city, "city")?,
+                        "country" => field(&mut map, &mut slot_country, "country")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionActivityResponse {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    device_type: slot_device_type.unwrap_or_default(),
+                    is_mobile: required(slot_is_mobile, "is_mobile")?,
+                    browser_name: slot_browser_name.unwrap_or_default(),
+                    browser_version: slot_browser_version.unwrap_or_default(),
+                    ip_address: slot_ip_address.unwrap_or_default(),
+                    city: slot_city.unwrap_or_default(),
+                    country: slot_country.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -5272,10 +13088,54 @@ impl std::fmt::Display for SessionStatus {
     }
 }
 /// Schema `#/components/schemas/SessionTask`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionTask {
     pub key: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SessionTask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("SessionTask", len)?;
+        out.serialize_field("key", &self.key)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionTask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionTask;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionTask")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionTask, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_key = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionTask {
+                    key: required(slot_key, "key")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Request body of [`Users::set_profile_image`](super::users::Users::set_profile_image).
 #[derive(Debug, Clone, PartialEq)]
@@ -5291,21 +13151,96 @@ impl SetUserProfileImageBody {
     }
 }
 /// Schema `#/components/schemas/SignInToken`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SignInToken {
     pub object: super::types::SignInTokenObject,
     pub id: String,
     pub status: super::types::ActorTokenStatus,
     pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SignInToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.token.is_some())
+            + usize::from(self.url.is_some());
+        let mut out = serializer.serialize_struct("SignInToken", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        optional(&mut out, "token", &self.token)?;
+        optional(&mut out, "url", &self.url)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SignInToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SignInToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SignInToken")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SignInToken, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_status = None;
+                let mut slot_user_id = None;
+                let mut slot_token = None;
+                let mut slot_url = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SignInToken {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    status: required(slot_status, "status")?,
+                    user_id: required(slot_user_id, "user_id")?,
+                    token: slot_token.unwrap_or_default(),
+                    url: slot_url.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`SignInToken`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5346,7 +13281,7 @@ impl std::fmt::Display for SignInTokenObject {
     }
 }
 /// Schema `#/components/schemas/SignUp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SignUp {
     pub object: super::types::SignUpObject,
@@ -5364,9 +13299,7 @@ pub struct SignUp {
     pub password_enabled: bool,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub custom_action: bool,
     pub external_id: Option<String>,
@@ -5377,8 +13310,229 @@ pub struct SignUp {
     /// Unix timestamp at which the user accepted the legal requirements.
     pub legal_accepted_at: Option<i64>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SignUp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 21usize + usize::from(self.unsafe_metadata.is_some())
+            + usize::from(self.public_metadata.is_some())
+            + usize::from(self.external_account.is_some());
+        let mut out = serializer.serialize_struct("SignUp", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("required_fields", &self.required_fields)?;
+        out.serialize_field("optional_fields", &self.optional_fields)?;
+        out.serialize_field("missing_fields", &self.missing_fields)?;
+        out.serialize_field("unverified_fields", &self.unverified_fields)?;
+        out.serialize_field("verifications", &self.verifications)?;
+        out.serialize_field("username", &self.username)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        out.serialize_field("web3_wallet", &self.web3_wallet)?;
+        out.serialize_field("password_enabled", &self.password_enabled)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        optional(&mut out, "unsafe_metadata", &self.unsafe_metadata)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        out.serialize_field("custom_action", &self.custom_action)?;
+        out.serialize_field("external_id", &self.external_id)?;
+        out.serialize_field("created_session_id", &self.created_session_id)?;
+        out.serialize_field("created_user_id", &self.created_user_id)?;
+        out.serialize_field("abandon_at", &self.abandon_at)?;
+        out.serialize_field("legal_accepted_at", &self.legal_accepted_at)?;
+        optional(&mut out, "external_account", &self.external_account)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SignUp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SignUp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SignUp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SignUp, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_status = None;
+                let mut slot_required_fields = None;
+                let mut slot_optional_fields = None;
+                let mut slot_missing_fields = None;
+                let mut slot_unverified_fields = None;
+                let mut slot_verifications = None;
+                let mut slot_username = None;
+                let mut slot_email_address = None;
+                let mut slot_phone_number = None;
+                let mut slot_web3_wallet = None;
+                let mut slot_password_enabled = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_unsafe_metadata = None;
+                let mut slot_public_metadata = None;
+                let mut slot_custom_action = None;
+                let mut slot_external_id = None;
+                let mut slot_created_session_id = None;
+                let mut slot_created_user_id = None;
+                let mut slot_abandon_at = None;
+                let mut slot_legal_accepted_at = None;
+                let mut slot_external_account = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "required_fields" => {
+                            field(
+                                &mut map,
+                                &mut slot_required_fields,
+                                "required_fields",
+                            )?
+                        }
+                        "optional_fields" => {
+                            field(
+                                &mut map,
+                                &mut slot_optional_fields,
+                                "optional_fields",
+                            )?
+                        }
+                        "missing_fields" => {
+                            field(&mut map, &mut slot_missing_fields, "missing_fields")?
+                        }
+                        "unverified_fields" => {
+                            field(
+                                &mut map,
+                                &mut slot_unverified_fields,
+                                "unverified_fields",
+                            )?
+                        }
+                        "verifications" => {
+                            field(&mut map, &mut slot_verifications, "verifications")?
+                        }
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "phone_number" => {
+                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                        }
+                        "web3_wallet" => {
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                        }
+                        "password_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_enabled,
+                                "password_enabled",
+                            )?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "unsafe_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_unsafe_metadata,
+                                "unsafe_metadata",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "custom_action" => {
+                            field(&mut map, &mut slot_custom_action, "custom_action")?
+                        }
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        "created_session_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_created_session_id,
+                                "created_session_id",
+                            )?
+                        }
+                        "created_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_created_user_id,
+                                "created_user_id",
+                            )?
+                        }
+                        "abandon_at" => {
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                        }
+                        "legal_accepted_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_legal_accepted_at,
+                                "legal_accepted_at",
+                            )?
+                        }
+                        "external_account" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_account,
+                                "external_account",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SignUp {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    status: required(slot_status, "status")?,
+                    required_fields: required(slot_required_fields, "required_fields")?,
+                    optional_fields: required(slot_optional_fields, "optional_fields")?,
+                    missing_fields: required(slot_missing_fields, "missing_fields")?,
+                    unverified_fields: required(
+                        slot_unverified_fields,
+                        "unverified_fields",
+                    )?,
+                    verifications: required(slot_verifications, "verifications")?,
+                    username: slot_username.unwrap_or_default(),
+                    email_address: slot_email_address.unwrap_or_default(),
+                    phone_number: slot_phone_number.unwrap_or_default(),
+                    web3_wallet: slot_web3_wallet.unwrap_or_default(),
+                    password_enabled: required(
+                        slot_password_enabled,
+                        "password_enabled",
+                    )?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    unsafe_metadata: slot_unsafe_metadata.unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    custom_action: required(slot_custom_action, "custom_action")?,
+                    external_id: slot_external_id.unwrap_or_default(),
+                    created_session_id: slot_created_session_id.unwrap_or_default(),
+                    created_user_id: slot_created_user_id.unwrap_or_default(),
+                    abandon_at: required(slot_abandon_at, "abandon_at")?,
+                    legal_accepted_at: slot_legal_accepted_at.unwrap_or_default(),
+                    external_account: slot_external_account.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`SignUp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5465,13 +13619,68 @@ impl std::fmt::Display for SignUpStatus {
     }
 }
 /// Schema `#/components/schemas/SignUpVerification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SignUpVerification {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_action: Option<super::types::SignUpVerificationNextAction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SignUpVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.next_action.is_some())
+            + usize::from(self.supported_strategies.is_some());
+        let mut out = serializer.serialize_struct("SignUpVerification", len)?;
+        optional(&mut out, "next_action", &self.next_action)?;
+        optional(&mut out, "supported_strategies", &self.supported_strategies)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SignUpVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SignUpVerification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SignUpVerification")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SignUpVerification, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_next_action = None;
+                let mut slot_supported_strategies = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "next_action" => {
+                            field(&mut map, &mut slot_next_action, "next_action")?
+                        }
+                        "supported_strategies" => {
+                            field(
+                                &mut map,
+                                &mut slot_supported_strategies,
+                                "supported_strategies",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SignUpVerification {
+                    next_action: slot_next_action.unwrap_or_default(),
+                    supported_strategies: slot_supported_strategies.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `next_action` of [`SignUpVerification`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5520,7 +13729,7 @@ impl std::fmt::Display for SignUpVerificationNextAction {
     }
 }
 /// Schema `#/components/schemas/SignUpVerifications`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
     pub email_address: Option<super::types::SignUpVerification>,
@@ -5528,77 +13737,359 @@ pub struct SignUpVerifications {
     pub web3_wallet: Option<super::types::SignUpVerification>,
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SignUpVerifications {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer.serialize_struct("SignUpVerifications", len)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        out.serialize_field("web3_wallet", &self.web3_wallet)?;
+        out.serialize_field("external_account", &self.external_account)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SignUpVerifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SignUpVerifications;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SignUpVerifications")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SignUpVerifications, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_email_address = None;
+                let mut slot_phone_number = None;
+                let mut slot_web3_wallet = None;
+                let mut slot_external_account = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "phone_number" => {
+                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                        }
+                        "web3_wallet" => {
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                        }
+                        "external_account" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_account,
+                                "external_account",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SignUpVerifications {
+                    email_address: slot_email_address.unwrap_or_default(),
+                    phone_number: slot_phone_number.unwrap_or_default(),
+                    web3_wallet: slot_web3_wallet.unwrap_or_default(),
+                    external_account: slot_external_account.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SvixURL`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SvixUrl {
     pub svix_url: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SvixUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("SvixUrl", len)?;
+        out.serialize_field("svix_url", &self.svix_url)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SvixUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SvixUrl;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SvixUrl")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SvixUrl, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_svix_url = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SvixUrl {
+                    svix_url: required(slot_svix_url, "svix_url")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Template`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::TemplateObject>,
     /// the id of the instance the template belongs to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// whether this is a system (default) or user overridden) template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// whether this is an email or SMS template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
     /// user-friendly name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// machine-friendly name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// position with the listing of templates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// whether this template can be reverted to the corresponding system default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_revert: Option<bool>,
     /// whether this template can be deleted
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<bool>,
     /// whether this template can be enabled or disabled, true only for notification SMS templates
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_toggle: Option<bool>,
     /// email subject
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// the editor markup used to generate the body of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub markup: Option<String>,
     /// the template body before variable interpolation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// list of variables that are available for use in the template body
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_variables: Option<Vec<String>>,
     /// list of variables that must be contained in the template body
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_variables: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Unix timestamp of last update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Unix timestamp of creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Template {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.id.is_some()) + usize::from(self.object.is_some())
+            + usize::from(self.instance_id.is_some())
+            + usize::from(self.resource_type.is_some())
+            + usize::from(self.template_type.is_some())
+            + usize::from(self.name.is_some()) + usize::from(self.slug.is_some())
+            + usize::from(self.position.is_some())
+            + usize::from(self.can_revert.is_some())
+            + usize::from(self.can_delete.is_some())
+            + usize::from(self.can_toggle.is_some())
+            + usize::from(self.subject.is_some()) + usize::from(self.markup.is_some())
+            + usize::from(self.body.is_some())
+            + usize::from(self.available_variables.is_some())
+            + usize::from(self.required_variables.is_some())
+            + usize::from(self.from_email_name.is_some())
+            + usize::from(self.reply_to_email_name.is_some())
+            + usize::from(self.delivered_by_clerk.is_some())
+            + usize::from(self.enabled.is_some())
+            + usize::from(self.updated_at.is_some())
+            + usize::from(self.created_at.is_some());
+        let mut out = serializer.serialize_struct("Template", len)?;
+        optional(&mut out, "id", &self.id)?;
+        optional(&mut out, "object", &self.object)?;
+        optional(&mut out, "instance_id", &self.instance_id)?;
+        optional(&mut out, "resource_type", &self.resource_type)?;
+        optional(&mut out, "template_type", &self.template_type)?;
+        optional(&mut out, "name", &self.name)?;
+        optional(&mut out, "slug", &self.slug)?;
+        optional(&mut out, "position", &self.position)?;
+        optional(&mut out, "can_revert", &self.can_revert)?;
+        optional(&mut out, "can_delete", &self.can_delete)?;
+        optional(&mut out, "can_toggle", &self.can_toggle)?;
+        optional(&mut out, "subject", &self.subject)?;
+        optional(&mut out, "markup", &self.markup)?;
+        optional(&mut out, "body", &self.body)?;
+        optional(&mut out, "available_variables", &self.available_variables)?;
+        optional(&mut out, "required_variables", &self.required_variables)?;
+        optional(&mut out, "from_email_name", &self.from_email_name)?;
+        optional(&mut out, "reply_to_email_name", &self.reply_to_email_name)?;
+        optional(&mut out, "delivered_by_clerk", &self.delivered_by_clerk)?;
+        optional(&mut out, "enabled", &self.enabled)?;
+        optional(&mut out, "updated_at", &self.updated_at)?;
+        optional(&mut out, "created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Template {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Template;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Template")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Template, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_instance_id = None;
+                let mut slot_resource_type = None;
+                let mut slot_template_type = None;
+                let mut slot_name = None;
+                let mut slot_slug = None;
+                let mut slot_position = None;
+                let mut slot_can_revert = None;
+                let mut slot_can_delete = None;
+                let mut slot_can_toggle = None;
+                let mut slot_subject = None;
+                let mut slot_markup = None;
+                let mut slot_body = None;
+                let mut slot_available_variables = None;
+                let mut slot_required_variables = None;
+                let mut slot_from_email_name = None;
+                let mut slot_reply_to_email_name = None;
+                let mut slot_delivered_by_clerk = None;
+                let mut slot_enabled = None;
+                let mut slot_updated_at = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "resource_type" => {
+                            field(&mut map, &mut slot_resource_type, "resource_type")?
+                        }
+                        "template_type" => {
+                            field(&mut map, &mut slot_template_type, "template_type")?
+                        }
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "position" => field(&mut map, &mut slot_position, "position")?,
+                        "can_revert" => {
+                            field(&mut map, &mut slot_can_revert, "can_revert")?
+                        }
+                        "can_delete" => {
+                            field(&mut map, &mut slot_can_delete, "can_delete")?
+                        }
+                        "can_toggle" => {
+                            field(&mut map, &mut slot_can_toggle, "can_toggle")?
+                        }
+                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
+                        "markup" => field(&mut map, &mut slot_markup, "markup")?,
+                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "available_variables" => {
+                            field(
+                                &mut map,
+                                &mut slot_available_variables,
+                                "available_variables",
+                            )?
+                        }
+                        "required_variables" => {
+                            field(
+                                &mut map,
+                                &mut slot_required_variables,
+                                "required_variables",
+                            )?
+                        }
+                        "from_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_from_email_name,
+                                "from_email_name",
+                            )?
+                        }
+                        "reply_to_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_reply_to_email_name,
+                                "reply_to_email_name",
+                            )?
+                        }
+                        "delivered_by_clerk" => {
+                            field(
+                                &mut map,
+                                &mut slot_delivered_by_clerk,
+                                "delivered_by_clerk",
+                            )?
+                        }
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Template {
+                    id: slot_id.unwrap_or_default(),
+                    object: slot_object.unwrap_or_default(),
+                    instance_id: slot_instance_id.unwrap_or_default(),
+                    resource_type: slot_resource_type.unwrap_or_default(),
+                    template_type: slot_template_type.unwrap_or_default(),
+                    name: slot_name.unwrap_or_default(),
+                    slug: slot_slug.unwrap_or_default(),
+                    position: slot_position.unwrap_or_default(),
+                    can_revert: slot_can_revert.unwrap_or_default(),
+                    can_delete: slot_can_delete.unwrap_or_default(),
+                    can_toggle: slot_can_toggle.unwrap_or_default(),
+                    subject: slot_subject.unwrap_or_default(),
+                    markup: slot_markup.unwrap_or_default(),
+                    body: slot_body.unwrap_or_default(),
+                    available_variables: slot_available_variables.unwrap_or_default(),
+                    required_variables: slot_required_variables.unwrap_or_default(),
+                    from_email_name: slot_from_email_name.unwrap_or_default(),
+                    reply_to_email_name: slot_reply_to_email_name.unwrap_or_default(),
+                    delivered_by_clerk: slot_delivered_by_clerk.unwrap_or_default(),
+                    enabled: slot_enabled.unwrap_or_default(),
+                    updated_at: slot_updated_at.unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -5641,7 +14132,7 @@ impl std::fmt::Display for TemplateObject {
     }
 }
 /// Schema `#/components/schemas/TestingToken`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TestingToken {
     pub object: super::types::TestingTokenObject,
@@ -5649,6 +14140,60 @@ pub struct TestingToken {
     pub token: String,
     /// Unix timestamp of the token's expiration time.
     pub expires_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for TestingToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize;
+        let mut out = serializer.serialize_struct("TestingToken", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("token", &self.token)?;
+        out.serialize_field("expires_at", &self.expires_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for TestingToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TestingToken;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TestingToken")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TestingToken, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_token = None;
+                let mut slot_expires_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(TestingToken {
+                    object: required(slot_object, "object")?,
+                    token: required(slot_token, "token")?,
+                    expires_at: required(slot_expires_at, "expires_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`TestingToken`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5689,15 +14234,80 @@ impl std::fmt::Display for TestingTokenObject {
     }
 }
 /// Schema `#/components/schemas/Ticket`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Ticket {
     pub status: super::types::TicketStatus,
     pub strategy: super::types::TicketStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Ticket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("Ticket", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Ticket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Ticket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Ticket")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ticket, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Ticket {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `status` of [`Ticket`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5784,12 +14394,61 @@ impl std::fmt::Display for TicketStrategy {
     }
 }
 /// Request body of [`EmailSmsTemplates::toggle_template_delivery`](super::email_sms_templates::EmailSmsTemplates::toggle_template_delivery).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct ToggleTemplateDeliveryBody {
     /// Whether Clerk should deliver emails or SMS messages based on the current template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ToggleTemplateDeliveryBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.delivered_by_clerk.is_some());
+        let mut out = serializer.serialize_struct("ToggleTemplateDeliveryBody", len)?;
+        optional(&mut out, "delivered_by_clerk", &self.delivered_by_clerk)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ToggleTemplateDeliveryBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ToggleTemplateDeliveryBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ToggleTemplateDeliveryBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_delivered_by_clerk = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "delivered_by_clerk" => {
+                            field(
+                                &mut map,
+                                &mut slot_delivered_by_clerk,
+                                "delivered_by_clerk",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ToggleTemplateDeliveryBody {
+                    delivered_by_clerk: slot_delivered_by_clerk.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl ToggleTemplateDeliveryBody {
     /// Sets `delivered_by_clerk`.
@@ -5799,13 +14458,61 @@ impl ToggleTemplateDeliveryBody {
     }
 }
 /// Schema `#/components/schemas/Token`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Token {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::TokenObject,
     /// String representing the encoded jwt value.
     pub jwt: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Token {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("Token", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("jwt", &self.jwt)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Token {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Token;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Token")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Token, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_jwt = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "jwt" => field(&mut map, &mut slot_jwt, "jwt")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Token {
+                    object: required(slot_object, "object")?,
+                    jwt: required(slot_jwt, "jwt")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -5848,12 +14555,62 @@ impl std::fmt::Display for TokenObject {
     }
 }
 /// Schema `#/components/schemas/TotalCount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TotalCount {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::TotalCountObject,
     pub total_count: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for TotalCount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("TotalCount", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for TotalCount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TotalCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TotalCount")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TotalCount, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(TotalCount {
+                    object: required(slot_object, "object")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -5896,23 +14653,76 @@ impl std::fmt::Display for TotalCountObject {
     }
 }
 /// Request body of [`Domains::update`](super::domains::Domains::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateDomainBody {
     /// The new domain name. For development instances, can contain the port,
     /// i.e `myhostname:3000`. For production instances, must be a valid FQDN,
     /// i.e `mysite.com`. Cannot contain protocol scheme.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The full URL of the proxy that will forward requests to Clerk's Frontend API.
     /// Can only be updated for production instances.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proxy_url: crate::Nullable<String>,
     /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
     /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
     /// multiple secondaries) on the same root domain (eTLD+1).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_secondary: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateDomainBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.name.is_absent())
+            + usize::from(!self.proxy_url.is_absent())
+            + usize::from(!self.is_secondary.is_absent());
+        let mut out = serializer.serialize_struct("UpdateDomainBody", len)?;
+        nullable(&mut out, "name", &self.name)?;
+        nullable(&mut out, "proxy_url", &self.proxy_url)?;
+        nullable(&mut out, "is_secondary", &self.is_secondary)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateDomainBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateDomainBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateDomainBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_proxy_url = None;
+                let mut slot_is_secondary = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "is_secondary" => {
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateDomainBody {
+                    name: slot_name.unwrap_or_default(),
+                    proxy_url: slot_proxy_url.unwrap_or_default(),
+                    is_secondary: slot_is_secondary.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateDomainBody {
     /// Sets `name`: a value, or `None` to send `null` (which clears it).
@@ -5932,15 +14742,62 @@ impl UpdateDomainBody {
     }
 }
 /// Request body of [`EmailAddresses::update`](super::email_addresses::EmailAddresses::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateEmailAddressBody {
     /// The email address will be marked as verified.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
     /// Set this email address as the primary email address for the user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateEmailAddressBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.verified.is_absent())
+            + usize::from(!self.primary.is_absent());
+        let mut out = serializer.serialize_struct("UpdateEmailAddressBody", len)?;
+        nullable(&mut out, "verified", &self.verified)?;
+        nullable(&mut out, "primary", &self.primary)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateEmailAddressBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateEmailAddressBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateEmailAddressBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_verified = None;
+                let mut slot_primary = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateEmailAddressBody {
+                    verified: slot_verified.unwrap_or_default(),
+                    primary: slot_primary.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateEmailAddressBody {
     /// Sets `verified`: a value, or `None` to send `null` (which clears it).
@@ -5955,28 +14812,117 @@ impl UpdateEmailAddressBody {
     }
 }
 /// Request body of [`BetaFeatures::update_instance_settings`](super::beta_features::BetaFeatures::update_instance_settings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateInstanceAuthConfigBody {
     /// Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub restricted_to_allowlist: crate::Nullable<bool>,
     /// The local part of the email address from which authentication-related emails (e.g. OTP code, magic links) will be sent.
     /// Only alphanumeric values are allowed.
     /// Note that this value should contain only the local part of the address (e.g. `foo` for `foo@example.com`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub from_email_address: crate::Nullable<String>,
     /// Enable the Progressive Sign Up algorithm. Refer to the [docs](https://clerk.com/docs/upgrade-guides/progressive-sign-up) for more info.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub progressive_sign_up: crate::Nullable<bool>,
     /// The "enhanced_email_deliverability" feature will send emails from "verifications@clerk.dev" instead of your domain.
     /// This can be helpful if you do not have a high domain reputation.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
     /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
     /// Defaults to true for development instances.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub test_mode: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateInstanceAuthConfigBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.restricted_to_allowlist.is_absent())
+            + usize::from(!self.from_email_address.is_absent())
+            + usize::from(!self.progressive_sign_up.is_absent())
+            + usize::from(!self.enhanced_email_deliverability.is_absent())
+            + usize::from(!self.test_mode.is_absent());
+        let mut out = serializer.serialize_struct("UpdateInstanceAuthConfigBody", len)?;
+        nullable(&mut out, "restricted_to_allowlist", &self.restricted_to_allowlist)?;
+        nullable(&mut out, "from_email_address", &self.from_email_address)?;
+        nullable(&mut out, "progressive_sign_up", &self.progressive_sign_up)?;
+        nullable(
+            &mut out,
+            "enhanced_email_deliverability",
+            &self.enhanced_email_deliverability,
+        )?;
+        nullable(&mut out, "test_mode", &self.test_mode)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateInstanceAuthConfigBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInstanceAuthConfigBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInstanceAuthConfigBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_restricted_to_allowlist = None;
+                let mut slot_from_email_address = None;
+                let mut slot_progressive_sign_up = None;
+                let mut slot_enhanced_email_deliverability = None;
+                let mut slot_test_mode = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "restricted_to_allowlist" => {
+                            field(
+                                &mut map,
+                                &mut slot_restricted_to_allowlist,
+                                "restricted_to_allowlist",
+                            )?
+                        }
+                        "from_email_address" => {
+                            field(
+                                &mut map,
+                                &mut slot_from_email_address,
+                                "from_email_address",
+                            )?
+                        }
+                        "progressive_sign_up" => {
+                            field(
+                                &mut map,
+                                &mut slot_progressive_sign_up,
+                                "progressive_sign_up",
+                            )?
+                        }
+                        "enhanced_email_deliverability" => {
+                            field(
+                                &mut map,
+                                &mut slot_enhanced_email_deliverability,
+                                "enhanced_email_deliverability",
+                            )?
+                        }
+                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateInstanceAuthConfigBody {
+                    restricted_to_allowlist: slot_restricted_to_allowlist
+                        .unwrap_or_default(),
+                    from_email_address: slot_from_email_address.unwrap_or_default(),
+                    progressive_sign_up: slot_progressive_sign_up.unwrap_or_default(),
+                    enhanced_email_deliverability: slot_enhanced_email_deliverability
+                        .unwrap_or_default(),
+                    test_mode: slot_test_mode.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateInstanceAuthConfigBody {
     /// Sets `restricted_to_allowlist`: a value, or `None` to send `null` (which clears it).
@@ -6018,22 +14964,115 @@ impl UpdateInstanceAuthConfigBody {
     }
 }
 /// Schema `#/components/responses/InstanceSettings/content/application~1json/schema`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigResponse {
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::UpdateInstanceAuthConfigResponseObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progressive_sign_up: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enhanced_email_deliverability: Option<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateInstanceAuthConfigResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.object.is_some()) + usize::from(self.id.is_some())
+            + usize::from(self.restricted_to_allowlist.is_some())
+            + usize::from(self.from_email_address.is_some())
+            + usize::from(self.progressive_sign_up.is_some())
+            + usize::from(self.enhanced_email_deliverability.is_some());
+        let mut out = serializer
+            .serialize_struct("UpdateInstanceAuthConfigResponse", len)?;
+        optional(&mut out, "object", &self.object)?;
+        optional(&mut out, "id", &self.id)?;
+        optional(&mut out, "restricted_to_allowlist", &self.restricted_to_allowlist)?;
+        optional(&mut out, "from_email_address", &self.from_email_address)?;
+        optional(&mut out, "progressive_sign_up", &self.progressive_sign_up)?;
+        optional(
+            &mut out,
+            "enhanced_email_deliverability",
+            &self.enhanced_email_deliverability,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateInstanceAuthConfigResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInstanceAuthConfigResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInstanceAuthConfigResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_restricted_to_allowlist = None;
+                let mut slot_from_email_address = None;
+                let mut slot_progressive_sign_up = None;
+                let mut slot_enhanced_email_deliverability = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "restricted_to_allowlist" => {
+                            field(
+                                &mut map,
+                                &mut slot_restricted_to_allowlist,
+                                "restricted_to_allowlist",
+                            )?
+                        }
+                        "from_email_address" => {
+                            field(
+                                &mut map,
+                                &mut slot_from_email_address,
+                                "from_email_address",
+                            )?
+                        }
+                        "progressive_sign_up" => {
+                            field(
+                                &mut map,
+                                &mut slot_progressive_sign_up,
+                                "progressive_sign_up",
+                            )?
+                        }
+                        "enhanced_email_deliverability" => {
+                            field(
+                                &mut map,
+                                &mut slot_enhanced_email_deliverability,
+                                "enhanced_email_deliverability",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateInstanceAuthConfigResponse {
+                    object: slot_object.unwrap_or_default(),
+                    id: slot_id.unwrap_or_default(),
+                    restricted_to_allowlist: slot_restricted_to_allowlist
+                        .unwrap_or_default(),
+                    from_email_address: slot_from_email_address.unwrap_or_default(),
+                    progressive_sign_up: slot_progressive_sign_up.unwrap_or_default(),
+                    enhanced_email_deliverability: slot_enhanced_email_deliverability
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -6084,38 +15123,157 @@ impl std::fmt::Display for UpdateInstanceAuthConfigResponseObject {
     }
 }
 /// Request body of [`InstanceSettings::update`](super::instance_settings::InstanceSettings::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateInstanceBody {
     /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
     /// Defaults to true for development instances.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub test_mode: crate::Nullable<bool>,
     /// Whether the instance should be using the HIBP service to check passwords for breaches
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub hibp: crate::Nullable<bool>,
     /// The "enhanced_email_deliverability" feature will send emails from "verifications@clerk.dev" instead of your domain.
     /// This can be helpful if you do not have a high domain reputation.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enhanced_email_deliverability: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub support_email: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub clerk_js_version: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub development_origin: crate::Nullable<String>,
     /// For browser-like stacks such as browser extensions, Electron, or Capacitor.js the instance allowed origins need to be updated with the request origin value.
     /// For Chrome extensions popup, background, or service worker pages the origin is chrome-extension://extension_uiid. For Electron apps the default origin is http://localhost:3000. For Capacitor, the origin is capacitor://localhost.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     /// Whether the instance should operate in cookieless development mode (i.e. without third-party cookies).
     /// Deprecated: Please use `url_based_session_syncing` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub cookieless_dev: crate::Nullable<bool>,
     /// Whether the instance should use URL-based session syncing in development mode (i.e. without third-party cookies).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub url_based_session_syncing: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateInstanceBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.test_mode.is_absent())
+            + usize::from(!self.hibp.is_absent())
+            + usize::from(!self.enhanced_email_deliverability.is_absent())
+            + usize::from(!self.support_email.is_absent())
+            + usize::from(!self.clerk_js_version.is_absent())
+            + usize::from(!self.development_origin.is_absent())
+            + usize::from(self.allowed_origins.is_some())
+            + usize::from(!self.cookieless_dev.is_absent())
+            + usize::from(!self.url_based_session_syncing.is_absent());
+        let mut out = serializer.serialize_struct("UpdateInstanceBody", len)?;
+        nullable(&mut out, "test_mode", &self.test_mode)?;
+        nullable(&mut out, "hibp", &self.hibp)?;
+        nullable(
+            &mut out,
+            "enhanced_email_deliverability",
+            &self.enhanced_email_deliverability,
+        )?;
+        nullable(&mut out, "support_email", &self.support_email)?;
+        nullable(&mut out, "clerk_js_version", &self.clerk_js_version)?;
+        nullable(&mut out, "development_origin", &self.development_origin)?;
+        optional(&mut out, "allowed_origins", &self.allowed_origins)?;
+        nullable(&mut out, "cookieless_dev", &self.cookieless_dev)?;
+        nullable(
+            &mut out,
+            "url_based_session_syncing",
+            &self.url_based_session_syncing,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateInstanceBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInstanceBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInstanceBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_test_mode = None;
+                let mut slot_hibp = None;
+                let mut slot_enhanced_email_deliverability = None;
+                let mut slot_support_email = None;
+                let mut slot_clerk_js_version = None;
+                let mut slot_development_origin = None;
+                let mut slot_allowed_origins = None;
+                let mut slot_cookieless_dev = None;
+                let mut slot_url_based_session_syncing = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode")?,
+                        "hibp" => field(&mut map, &mut slot_hibp, "hibp")?,
+                        "enhanced_email_deliverability" => {
+                            field(
+                                &mut map,
+                                &mut slot_enhanced_email_deliverability,
+                                "enhanced_email_deliverability",
+                            )?
+                        }
+                        "support_email" => {
+                            field(&mut map, &mut slot_support_email, "support_email")?
+                        }
+                        "clerk_js_version" => {
+                            field(
+                                &mut map,
+                                &mut slot_clerk_js_version,
+                                "clerk_js_version",
+                            )?
+                        }
+                        "development_origin" => {
+                            field(
+                                &mut map,
+                                &mut slot_development_origin,
+                                "development_origin",
+                            )?
+                        }
+                        "allowed_origins" => {
+                            field(
+                                &mut map,
+                                &mut slot_allowed_origins,
+                                "allowed_origins",
+                            )?
+                        }
+                        "cookieless_dev" => {
+                            field(&mut map, &mut slot_cookieless_dev, "cookieless_dev")?
+                        }
+                        "url_based_session_syncing" => {
+                            field(
+                                &mut map,
+                                &mut slot_url_based_session_syncing,
+                                "url_based_session_syncing",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateInstanceBody {
+                    test_mode: slot_test_mode.unwrap_or_default(),
+                    hibp: slot_hibp.unwrap_or_default(),
+                    enhanced_email_deliverability: slot_enhanced_email_deliverability
+                        .unwrap_or_default(),
+                    support_email: slot_support_email.unwrap_or_default(),
+                    clerk_js_version: slot_clerk_js_version.unwrap_or_default(),
+                    development_origin: slot_development_origin.unwrap_or_default(),
+                    allowed_origins: slot_allowed_origins.unwrap_or_default(),
+                    cookieless_dev: slot_cookieless_dev.unwrap_or_default(),
+                    url_based_session_syncing: slot_url_based_session_syncing
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateInstanceBody {
     /// Sets `test_mode`: a value, or `None` to send `null` (which clears it).
@@ -6181,27 +15339,134 @@ impl UpdateInstanceBody {
     }
 }
 /// Request body of [`InstanceSettings::update_organization_settings`](super::instance_settings::InstanceSettings::update_organization_settings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateInstanceOrganizationSettingsBody {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enabled: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_allowed_memberships: crate::Nullable<i64>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub admin_delete_enabled: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domains_enabled: crate::Nullable<bool>,
     /// Specify which enrollment modes to enable for your Organization Domains.
     /// Supported modes are 'automatic_invitation' & 'automatic_suggestion'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains_enrollment_modes: Option<Vec<String>>,
     /// Specify what the default organization role is for an organization creator.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub creator_role_id: crate::Nullable<String>,
     /// Specify what the default organization role is for the organization domains.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domains_default_role_id: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.enabled.is_absent())
+            + usize::from(!self.max_allowed_memberships.is_absent())
+            + usize::from(!self.admin_delete_enabled.is_absent())
+            + usize::from(!self.domains_enabled.is_absent())
+            + usize::from(self.domains_enrollment_modes.is_some())
+            + usize::from(!self.creator_role_id.is_absent())
+            + usize::from(!self.domains_default_role_id.is_absent());
+        let mut out = serializer
+            .serialize_struct("UpdateInstanceOrganizationSettingsBody", len)?;
+        nullable(&mut out, "enabled", &self.enabled)?;
+        nullable(&mut out, "max_allowed_memberships", &self.max_allowed_memberships)?;
+        nullable(&mut out, "admin_delete_enabled", &self.admin_delete_enabled)?;
+        nullable(&mut out, "domains_enabled", &self.domains_enabled)?;
+        optional(&mut out, "domains_enrollment_modes", &self.domains_enrollment_modes)?;
+        nullable(&mut out, "creator_role_id", &self.creator_role_id)?;
+        nullable(&mut out, "domains_default_role_id", &self.domains_default_role_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateInstanceOrganizationSettingsBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInstanceOrganizationSettingsBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInstanceOrganizationSettingsBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_enabled = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_admin_delete_enabled = None;
+                let mut slot_domains_enabled = None;
+                let mut slot_domains_enrollment_modes = None;
+                let mut slot_creator_role_id = None;
+                let mut slot_domains_default_role_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "admin_delete_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_admin_delete_enabled,
+                                "admin_delete_enabled",
+                            )?
+                        }
+                        "domains_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_domains_enabled,
+                                "domains_enabled",
+                            )?
+                        }
+                        "domains_enrollment_modes" => {
+                            field(
+                                &mut map,
+                                &mut slot_domains_enrollment_modes,
+                                "domains_enrollment_modes",
+                            )?
+                        }
+                        "creator_role_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_creator_role_id,
+                                "creator_role_id",
+                            )?
+                        }
+                        "domains_default_role_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_domains_default_role_id,
+                                "domains_default_role_id",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateInstanceOrganizationSettingsBody {
+                    enabled: slot_enabled.unwrap_or_default(),
+                    max_allowed_memberships: slot_max_allowed_memberships
+                        .unwrap_or_default(),
+                    admin_delete_enabled: slot_admin_delete_enabled.unwrap_or_default(),
+                    domains_enabled: slot_domains_enabled.unwrap_or_default(),
+                    domains_enrollment_modes: slot_domains_enrollment_modes
+                        .unwrap_or_default(),
+                    creator_role_id: slot_creator_role_id.unwrap_or_default(),
+                    domains_default_role_id: slot_domains_default_role_id
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateInstanceOrganizationSettingsBody {
     /// Sets `enabled`: a value, or `None` to send `null` (which clears it).
@@ -6255,19 +15520,108 @@ impl UpdateInstanceOrganizationSettingsBody {
     }
 }
 /// Request body of [`InstanceSettings::update_restrictions`](super::instance_settings::InstanceSettings::update_restrictions).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateInstanceRestrictionsBody {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowlist: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub blocklist: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub block_email_subaddresses: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub block_disposable_email_domains: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub ignore_dots_for_gmail_addresses: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateInstanceRestrictionsBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.allowlist.is_absent())
+            + usize::from(!self.blocklist.is_absent())
+            + usize::from(!self.block_email_subaddresses.is_absent())
+            + usize::from(!self.block_disposable_email_domains.is_absent())
+            + usize::from(!self.ignore_dots_for_gmail_addresses.is_absent());
+        let mut out = serializer
+            .serialize_struct("UpdateInstanceRestrictionsBody", len)?;
+        nullable(&mut out, "allowlist", &self.allowlist)?;
+        nullable(&mut out, "blocklist", &self.blocklist)?;
+        nullable(&mut out, "block_email_subaddresses", &self.block_email_subaddresses)?;
+        nullable(
+            &mut out,
+            "block_disposable_email_domains",
+            &self.block_disposable_email_domains,
+        )?;
+        nullable(
+            &mut out,
+            "ignore_dots_for_gmail_addresses",
+            &self.ignore_dots_for_gmail_addresses,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateInstanceRestrictionsBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInstanceRestrictionsBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateInstanceRestrictionsBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_allowlist = None;
+                let mut slot_blocklist = None;
+                let mut slot_block_email_subaddresses = None;
+                let mut slot_block_disposable_email_domains = None;
+                let mut slot_ignore_dots_for_gmail_addresses = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist")?,
+                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist")?,
+                        "block_email_subaddresses" => {
+                            field(
+                                &mut map,
+                                &mut slot_block_email_subaddresses,
+                                "block_email_subaddresses",
+                            )?
+                        }
+                        "block_disposable_email_domains" => {
+                            field(
+                                &mut map,
+                                &mut slot_block_disposable_email_domains,
+                                "block_disposable_email_domains",
+                            )?
+                        }
+                        "ignore_dots_for_gmail_addresses" => {
+                            field(
+                                &mut map,
+                                &mut slot_ignore_dots_for_gmail_addresses,
+                                "ignore_dots_for_gmail_addresses",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateInstanceRestrictionsBody {
+                    allowlist: slot_allowlist.unwrap_or_default(),
+                    blocklist: slot_blocklist.unwrap_or_default(),
+                    block_email_subaddresses: slot_block_email_subaddresses
+                        .unwrap_or_default(),
+                    block_disposable_email_domains: slot_block_disposable_email_domains
+                        .unwrap_or_default(),
+                    ignore_dots_for_gmail_addresses: slot_ignore_dots_for_gmail_addresses
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateInstanceRestrictionsBody {
     /// Sets `allowlist`: a value, or `None` to send `null` (which clears it).
@@ -6306,27 +15660,114 @@ impl UpdateInstanceRestrictionsBody {
     }
 }
 /// Request body of [`JwtTemplates::update`](super::jwt_templates::JwtTemplates::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateJwtTemplateBody {
     /// JWT template name
     pub name: String,
     /// JWT template claims in JSON format
     pub claims: serde_json::Map<String, serde_json::Value>,
     /// JWT token lifetime
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub lifetime: crate::Nullable<i64>,
     /// JWT token allowed clock skew
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allowed_clock_skew: crate::Nullable<i64>,
     /// Whether a custom signing key/algorithm is also provided for this template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_algorithm: crate::Nullable<String>,
     /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signing_key: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateJwtTemplateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(!self.lifetime.is_absent())
+            + usize::from(!self.allowed_clock_skew.is_absent())
+            + usize::from(self.custom_signing_key.is_some())
+            + usize::from(!self.signing_algorithm.is_absent())
+            + usize::from(!self.signing_key.is_absent());
+        let mut out = serializer.serialize_struct("UpdateJwtTemplateBody", len)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("claims", &self.claims)?;
+        nullable(&mut out, "lifetime", &self.lifetime)?;
+        nullable(&mut out, "allowed_clock_skew", &self.allowed_clock_skew)?;
+        optional(&mut out, "custom_signing_key", &self.custom_signing_key)?;
+        nullable(&mut out, "signing_algorithm", &self.signing_algorithm)?;
+        nullable(&mut out, "signing_key", &self.signing_key)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateJwtTemplateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateJwtTemplateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateJwtTemplateBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_claims = None;
+                let mut slot_lifetime = None;
+                let mut slot_allowed_clock_skew = None;
+                let mut slot_custom_signing_key = None;
+                let mut slot_signing_algorithm = None;
+                let mut slot_signing_key = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "allowed_clock_skew" => {
+                            field(
+                                &mut map,
+                                &mut slot_allowed_clock_skew,
+                                "allowed_clock_skew",
+                            )?
+                        }
+                        "custom_signing_key" => {
+                            field(
+                                &mut map,
+                                &mut slot_custom_signing_key,
+                                "custom_signing_key",
+                            )?
+                        }
+                        "signing_algorithm" => {
+                            field(
+                                &mut map,
+                                &mut slot_signing_algorithm,
+                                "signing_algorithm",
+                            )?
+                        }
+                        "signing_key" => {
+                            field(&mut map, &mut slot_signing_key, "signing_key")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateJwtTemplateBody {
+                    name: required(slot_name, "name")?,
+                    claims: required(slot_claims, "claims")?,
+                    lifetime: slot_lifetime.unwrap_or_default(),
+                    allowed_clock_skew: slot_allowed_clock_skew.unwrap_or_default(),
+                    custom_signing_key: slot_custom_signing_key.unwrap_or_default(),
+                    signing_algorithm: slot_signing_algorithm.unwrap_or_default(),
+                    signing_key: slot_signing_key.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateJwtTemplateBody {
     /// A value with the required fields (`name`, `claims`) set and every optional field absent.
@@ -6377,26 +15818,89 @@ impl UpdateJwtTemplateBody {
     }
 }
 /// Request body of [`OauthApplications::update`](super::oauth_applications::OauthApplications::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateOAuthApplicationBody {
     /// The new name of the OAuth application.
     /// Max length: 256
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// An array of redirect URIs of the new OAuth application
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub redirect_uris: crate::Nullable<Vec<String>>,
     /// The new callback URL of the OAuth application
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub callback_url: crate::Nullable<String>,
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub scopes: crate::Nullable<String>,
     /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateOAuthApplicationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.name.is_absent())
+            + usize::from(!self.redirect_uris.is_absent())
+            + usize::from(!self.callback_url.is_absent())
+            + usize::from(!self.scopes.is_absent())
+            + usize::from(!self.public.is_absent());
+        let mut out = serializer.serialize_struct("UpdateOAuthApplicationBody", len)?;
+        nullable(&mut out, "name", &self.name)?;
+        nullable(&mut out, "redirect_uris", &self.redirect_uris)?;
+        nullable(&mut out, "callback_url", &self.callback_url)?;
+        nullable(&mut out, "scopes", &self.scopes)?;
+        nullable(&mut out, "public", &self.public)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateOAuthApplicationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateOAuthApplicationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOAuthApplicationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_redirect_uris = None;
+                let mut slot_callback_url = None;
+                let mut slot_scopes = None;
+                let mut slot_public = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "redirect_uris" => {
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                        }
+                        "callback_url" => {
+                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                        }
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "public" => field(&mut map, &mut slot_public, "public")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateOAuthApplicationBody {
+                    name: slot_name.unwrap_or_default(),
+                    redirect_uris: slot_redirect_uris.unwrap_or_default(),
+                    callback_url: slot_callback_url.unwrap_or_default(),
+                    scopes: slot_scopes.unwrap_or_default(),
+                    public: slot_public.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateOAuthApplicationBody {
     /// Sets `name`: a value, or `None` to send `null` (which clears it).
@@ -6430,32 +15934,125 @@ impl UpdateOAuthApplicationBody {
     }
 }
 /// Request body of [`Organizations::update`](super::organizations::Organizations::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateOrganizationBody {
     /// Metadata saved on the organization, that is visible to both your frontend and backend.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<crate::Metadata>,
     /// Metadata saved on the organization that is only visible to your backend.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub private_metadata: crate::Nullable<crate::Metadata>,
     /// The new name of the organization.
     /// May not contain URLs or HTML.
     /// Max length: 256
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The new slug of the organization, which needs to be unique in the instance
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<String>,
     /// The maximum number of memberships allowed for this organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_allowed_memberships: crate::Nullable<i64>,
     /// If true, an admin can delete this organization with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub admin_delete_enabled: crate::Nullable<bool>,
     /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_at: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateOrganizationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.public_metadata.is_absent())
+            + usize::from(!self.private_metadata.is_absent())
+            + usize::from(!self.name.is_absent()) + usize::from(!self.slug.is_absent())
+            + usize::from(!self.max_allowed_memberships.is_absent())
+            + usize::from(!self.admin_delete_enabled.is_absent())
+            + usize::from(!self.created_at.is_absent());
+        let mut out = serializer.serialize_struct("UpdateOrganizationBody", len)?;
+        nullable(&mut out, "public_metadata", &self.public_metadata)?;
+        nullable(&mut out, "private_metadata", &self.private_metadata)?;
+        nullable(&mut out, "name", &self.name)?;
+        nullable(&mut out, "slug", &self.slug)?;
+        nullable(&mut out, "max_allowed_memberships", &self.max_allowed_memberships)?;
+        nullable(&mut out, "admin_delete_enabled", &self.admin_delete_enabled)?;
+        nullable(&mut out, "created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateOrganizationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateOrganizationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_name = None;
+                let mut slot_slug = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_admin_delete_enabled = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "admin_delete_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_admin_delete_enabled,
+                                "admin_delete_enabled",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateOrganizationBody {
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    name: slot_name.unwrap_or_default(),
+                    slug: slot_slug.unwrap_or_default(),
+                    max_allowed_memberships: slot_max_allowed_memberships
+                        .unwrap_or_default(),
+                    admin_delete_enabled: slot_admin_delete_enabled.unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateOrganizationBody {
     /// Sets `public_metadata`: a value, or `None` to send `null` (which clears it).
@@ -6507,15 +16104,68 @@ impl UpdateOrganizationBody {
     }
 }
 /// Request body of [`OrganizationDomains::update`](super::organization_domains::OrganizationDomains::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateOrganizationDomainBody {
     /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion` or `manual_invitation`
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub enrollment_mode: crate::Nullable<String>,
     /// The status of the domain's verification
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateOrganizationDomainBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.enrollment_mode.is_absent())
+            + usize::from(!self.verified.is_absent());
+        let mut out = serializer.serialize_struct("UpdateOrganizationDomainBody", len)?;
+        nullable(&mut out, "enrollment_mode", &self.enrollment_mode)?;
+        nullable(&mut out, "verified", &self.verified)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateOrganizationDomainBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateOrganizationDomainBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationDomainBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_enrollment_mode = None;
+                let mut slot_verified = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "enrollment_mode" => {
+                            field(
+                                &mut map,
+                                &mut slot_enrollment_mode,
+                                "enrollment_mode",
+                            )?
+                        }
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateOrganizationDomainBody {
+                    enrollment_mode: slot_enrollment_mode.unwrap_or_default(),
+                    verified: slot_verified.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateOrganizationDomainBody {
     /// Sets `enrollment_mode`: a value, or `None` to send `null` (which clears it).
@@ -6530,10 +16180,55 @@ impl UpdateOrganizationDomainBody {
     }
 }
 /// Request body of [`OrganizationMemberships::update`](super::organization_memberships::OrganizationMemberships::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateOrganizationMembershipBody {
     /// The new role of the given membership.
     pub role: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateOrganizationMembershipBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer
+            .serialize_struct("UpdateOrganizationMembershipBody", len)?;
+        out.serialize_field("role", &self.role)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateOrganizationMembershipBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateOrganizationMembershipBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationMembershipBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_role = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateOrganizationMembershipBody {
+                    role: required(slot_role, "role")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateOrganizationMembershipBody {
     /// A value with the required fields (`role`) set and every optional field absent.
@@ -6545,17 +16240,77 @@ impl UpdateOrganizationMembershipBody {
     }
 }
 /// Request body of [`OrganizationMemberships::merge_metadata`](super::organization_memberships::OrganizationMemberships::merge_metadata).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateOrganizationMembershipMetadataBody {
     /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<crate::Metadata>,
     /// Metadata saved on the organization membership that is only visible to your backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<crate::Metadata>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.public_metadata.is_some())
+            + usize::from(self.private_metadata.is_some());
+        let mut out = serializer
+            .serialize_struct("UpdateOrganizationMembershipMetadataBody", len)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateOrganizationMembershipMetadataBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateOrganizationMembershipMetadataBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationMembershipMetadataBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateOrganizationMembershipMetadataBody {
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateOrganizationMembershipMetadataBody {
     /// Sets `public_metadata`.
@@ -6570,20 +16325,82 @@ impl UpdateOrganizationMembershipMetadataBody {
     }
 }
 /// Request body of [`PhoneNumbers::update`](super::phone_numbers::PhoneNumbers::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdatePhoneNumberBody {
     /// The phone number will be marked as verified.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub verified: crate::Nullable<bool>,
     /// Set this phone number as the primary phone number for the user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary: crate::Nullable<bool>,
     /// Set this phone number as reserved for multi-factor authentication.
     /// The phone number must also be verified.
     /// If there are no other reserved second factors, the phone number will be set as the default second factor.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub reserved_for_second_factor: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdatePhoneNumberBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.verified.is_absent())
+            + usize::from(!self.primary.is_absent())
+            + usize::from(!self.reserved_for_second_factor.is_absent());
+        let mut out = serializer.serialize_struct("UpdatePhoneNumberBody", len)?;
+        nullable(&mut out, "verified", &self.verified)?;
+        nullable(&mut out, "primary", &self.primary)?;
+        nullable(
+            &mut out,
+            "reserved_for_second_factor",
+            &self.reserved_for_second_factor,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdatePhoneNumberBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdatePhoneNumberBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdatePhoneNumberBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_verified = None;
+                let mut slot_primary = None;
+                let mut slot_reserved_for_second_factor = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "reserved_for_second_factor" => {
+                            field(
+                                &mut map,
+                                &mut slot_reserved_for_second_factor,
+                                "reserved_for_second_factor",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdatePhoneNumberBody {
+                    verified: slot_verified.unwrap_or_default(),
+                    primary: slot_primary.unwrap_or_default(),
+                    reserved_for_second_factor: slot_reserved_for_second_factor
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdatePhoneNumberBody {
     /// Sets `verified`: a value, or `None` to send `null` (which clears it).
@@ -6606,15 +16423,65 @@ impl UpdatePhoneNumberBody {
     }
 }
 /// Request body of [`BetaFeatures::update_production_instance_domain`](super::beta_features::BetaFeatures::update_production_instance_domain).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateProductionInstanceDomainBody {
     /// The new home URL of the production instance e.g. https://www.example.com
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// Whether the domain is a secondary app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateProductionInstanceDomainBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.home_url.is_some())
+            + usize::from(self.is_secondary.is_some());
+        let mut out = serializer
+            .serialize_struct("UpdateProductionInstanceDomainBody", len)?;
+        optional(&mut out, "home_url", &self.home_url)?;
+        optional(&mut out, "is_secondary", &self.is_secondary)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateProductionInstanceDomainBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateProductionInstanceDomainBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateProductionInstanceDomainBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_home_url = None;
+                let mut slot_is_secondary = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "home_url" => field(&mut map, &mut slot_home_url, "home_url")?,
+                        "is_secondary" => {
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateProductionInstanceDomainBody {
+                    home_url: slot_home_url.unwrap_or_default(),
+                    is_secondary: slot_is_secondary.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateProductionInstanceDomainBody {
     /// Sets `home_url`.
@@ -6629,53 +16496,207 @@ impl UpdateProductionInstanceDomainBody {
     }
 }
 /// Request body of [`SamlConnections::update`](super::saml_connections::SamlConnections::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateSamlConnectionBody {
     /// The name of the new SAML Connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The domain to use for the new SAML Connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub domain: crate::Nullable<String>,
     /// The entity id as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_entity_id: crate::Nullable<String>,
     /// The SSO url as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_sso_url: crate::Nullable<String>,
     /// The x509 certificated as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_certificate: crate::Nullable<String>,
     /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub idp_metadata: crate::Nullable<String>,
     /// The ID of the organization to which users of this SAML Connection will be added
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<String>,
     /// Define the atrtibute name mapping between Identity Provider and Clerk's user properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub attribute_mapping: crate::Nullable<
         super::types::CreateSamlConnectionBodyAttributeMapping,
     >,
     /// Activate or de-activate the SAML Connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub active: crate::Nullable<bool>,
     /// Controls whether to update the user's attributes in each sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub sync_user_attributes: crate::Nullable<bool>,
     /// Allow users with an email address subdomain to use this connection in order to authenticate
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_subdomains: crate::Nullable<bool>,
     /// Enable or deactivate IdP-initiated flows
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_idp_initiated: crate::Nullable<bool>,
     /// Enable or deactivate additional identifications
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub disable_additional_identifications: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateSamlConnectionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.name.is_absent())
+            + usize::from(!self.domain.is_absent())
+            + usize::from(!self.idp_entity_id.is_absent())
+            + usize::from(!self.idp_sso_url.is_absent())
+            + usize::from(!self.idp_certificate.is_absent())
+            + usize::from(!self.idp_metadata_url.is_absent())
+            + usize::from(!self.idp_metadata.is_absent())
+            + usize::from(!self.organization_id.is_absent())
+            + usize::from(!self.attribute_mapping.is_absent())
+            + usize::from(!self.active.is_absent())
+            + usize::from(!self.sync_user_attributes.is_absent())
+            + usize::from(!self.allow_subdomains.is_absent())
+            + usize::from(!self.allow_idp_initiated.is_absent())
+            + usize::from(!self.disable_additional_identifications.is_absent());
+        let mut out = serializer.serialize_struct("UpdateSamlConnectionBody", len)?;
+        nullable(&mut out, "name", &self.name)?;
+        nullable(&mut out, "domain", &self.domain)?;
+        nullable(&mut out, "idp_entity_id", &self.idp_entity_id)?;
+        nullable(&mut out, "idp_sso_url", &self.idp_sso_url)?;
+        nullable(&mut out, "idp_certificate", &self.idp_certificate)?;
+        nullable(&mut out, "idp_metadata_url", &self.idp_metadata_url)?;
+        nullable(&mut out, "idp_metadata", &self.idp_metadata)?;
+        nullable(&mut out, "organization_id", &self.organization_id)?;
+        nullable(&mut out, "attribute_mapping", &self.attribute_mapping)?;
+        nullable(&mut out, "active", &self.active)?;
+        nullable(&mut out, "sync_user_attributes", &self.sync_user_attributes)?;
+        nullable(&mut out, "allow_subdomains", &self.allow_subdomains)?;
+        nullable(&mut out, "allow_idp_initiated", &self.allow_idp_initiated)?;
+        nullable(
+            &mut out,
+            "disable_additional_identifications",
+            &self.disable_additional_identifications,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSamlConnectionBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSamlConnectionBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSamlConnectionBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_domain = None;
+                let mut slot_idp_entity_id = None;
+                let mut slot_idp_sso_url = None;
+                let mut slot_idp_certificate = None;
+                let mut slot_idp_metadata_url = None;
+                let mut slot_idp_metadata = None;
+                let mut slot_organization_id = None;
+                let mut slot_attribute_mapping = None;
+                let mut slot_active = None;
+                let mut slot_sync_user_attributes = None;
+                let mut slot_allow_subdomains = None;
+                let mut slot_allow_idp_initiated = None;
+                let mut slot_disable_additional_identifications = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "idp_entity_id" => {
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => {
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                        }
+                        "idp_certificate" => {
+                            field(
+                                &mut map,
+                                &mut slot_idp_certificate,
+                                "idp_certificate",
+                            )?
+                        }
+                        "idp_metadata_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_idp_metadata_url,
+                                "idp_metadata_url",
+                            )?
+                        }
+                        "idp_metadata" => {
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                        }
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "attribute_mapping" => {
+                            field(
+                                &mut map,
+                                &mut slot_attribute_mapping,
+                                "attribute_mapping",
+                            )?
+                        }
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "sync_user_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_sync_user_attributes,
+                                "sync_user_attributes",
+                            )?
+                        }
+                        "allow_subdomains" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_subdomains,
+                                "allow_subdomains",
+                            )?
+                        }
+                        "allow_idp_initiated" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_idp_initiated,
+                                "allow_idp_initiated",
+                            )?
+                        }
+                        "disable_additional_identifications" => {
+                            field(
+                                &mut map,
+                                &mut slot_disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateSamlConnectionBody {
+                    name: slot_name.unwrap_or_default(),
+                    domain: slot_domain.unwrap_or_default(),
+                    idp_entity_id: slot_idp_entity_id.unwrap_or_default(),
+                    idp_sso_url: slot_idp_sso_url.unwrap_or_default(),
+                    idp_certificate: slot_idp_certificate.unwrap_or_default(),
+                    idp_metadata_url: slot_idp_metadata_url.unwrap_or_default(),
+                    idp_metadata: slot_idp_metadata.unwrap_or_default(),
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    attribute_mapping: slot_attribute_mapping.unwrap_or_default(),
+                    active: slot_active.unwrap_or_default(),
+                    sync_user_attributes: slot_sync_user_attributes.unwrap_or_default(),
+                    allow_subdomains: slot_allow_subdomains.unwrap_or_default(),
+                    allow_idp_initiated: slot_allow_idp_initiated.unwrap_or_default(),
+                    disable_additional_identifications: slot_disable_additional_identifications
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSamlConnectionBody {
     /// Sets `name`: a value, or `None` to send `null` (which clears it).
@@ -6767,16 +16788,67 @@ impl UpdateSamlConnectionBody {
     }
 }
 /// Request body of [`SignUps::update`](super::sign_ups::SignUps::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateSignUpBody {
     /// The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
     /// This will be copied to the resulting user when the sign-up is completed.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// If true, the sign-up will be marked as a custom action.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_action: crate::Nullable<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateSignUpBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.external_id.is_absent())
+            + usize::from(!self.custom_action.is_absent());
+        let mut out = serializer.serialize_struct("UpdateSignUpBody", len)?;
+        nullable(&mut out, "external_id", &self.external_id)?;
+        nullable(&mut out, "custom_action", &self.custom_action)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateSignUpBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSignUpBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSignUpBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_external_id = None;
+                let mut slot_custom_action = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        "custom_action" => {
+                            field(&mut map, &mut slot_custom_action, "custom_action")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateSignUpBody {
+                    external_id: slot_external_id.unwrap_or_default(),
+                    custom_action: slot_custom_action.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateSignUpBody {
     /// Sets `external_id`: a value, or `None` to send `null` (which clears it).
@@ -6791,99 +16863,373 @@ impl UpdateSignUpBody {
     }
 }
 /// Request body of [`Users::update`](super::users::Users::update).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateUserBody {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// The first name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub first_name: crate::Nullable<String>,
     /// The last name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub last_name: crate::Nullable<String>,
     /// The ID of the email address to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary_email_address_id: crate::Nullable<String>,
     /// If set to `true`, the user will be notified that their primary email address has changed.
     /// By default, no notification is sent.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
     /// The ID of the phone number to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary_phone_number_id: crate::Nullable<String>,
     /// The ID of the web3 wallets to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub primary_web3_wallet_id: crate::Nullable<String>,
     /// The username to give to the user.
     /// It must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub username: crate::Nullable<String>,
     /// The ID of the image to set as the user's profile image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub profile_image_id: crate::Nullable<String>,
     /// The plaintext password to give the user.
     /// Must be at least 8 characters long, and can not be in any list of hacked passwords.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub password: crate::Nullable<String>,
     /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
     /// The digests should be generated with one of the supported algorithms.
     /// The hashing algorithm can be specified using the `password_hasher` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<super::types::PasswordHasher>,
     /// Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_password_checks: crate::Nullable<bool>,
     /// Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub sign_out_of_other_sessions: crate::Nullable<bool>,
     /// In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
     /// Please note that currently the supported options are:
     /// * Period: 30 seconds
     /// * Code length: 6 digits
     /// * Algorithm: SHA1
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub totp_secret: crate::Nullable<String>,
     /// If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
     /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub public_metadata: crate::Nullable<crate::Metadata>,
     /// Metadata saved on the user, that is only visible to your Backend API
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub private_metadata: crate::Nullable<crate::Metadata>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsafe_metadata: crate::Nullable<crate::Metadata>,
     /// If true, the user can delete themselves with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub delete_self_enabled: crate::Nullable<bool>,
     /// If true, the user can create organizations with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub create_organization_enabled: crate::Nullable<bool>,
     /// A custom timestamps denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub legal_accepted_at: crate::Nullable<String>,
     /// When set to `true` all legal checks are skipped.
     /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub skip_legal_checks: crate::Nullable<bool>,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub create_organizations_limit: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_at: crate::Nullable<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateUserBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(!self.external_id.is_absent())
+            + usize::from(!self.first_name.is_absent())
+            + usize::from(!self.last_name.is_absent())
+            + usize::from(!self.primary_email_address_id.is_absent())
+            + usize::from(!self.notify_primary_email_address_changed.is_absent())
+            + usize::from(!self.primary_phone_number_id.is_absent())
+            + usize::from(!self.primary_web3_wallet_id.is_absent())
+            + usize::from(!self.username.is_absent())
+            + usize::from(!self.profile_image_id.is_absent())
+            + usize::from(!self.password.is_absent())
+            + usize::from(self.password_digest.is_some())
+            + usize::from(self.password_hasher.is_some())
+            + usize::from(!self.skip_password_checks.is_absent())
+            + usize::from(!self.sign_out_of_other_sessions.is_absent())
+            + usize::from(!self.totp_secret.is_absent())
+            + usize::from(self.backup_codes.is_some())
+            + usize::from(!self.public_metadata.is_absent())
+            + usize::from(!self.private_metadata.is_absent())
+            + usize::from(!self.unsafe_metadata.is_absent())
+            + usize::from(!self.delete_self_enabled.is_absent())
+            + usize::from(!self.create_organization_enabled.is_absent())
+            + usize::from(!self.legal_accepted_at.is_absent())
+            + usize::from(!self.skip_legal_checks.is_absent())
+            + usize::from(!self.create_organizations_limit.is_absent())
+            + usize::from(!self.created_at.is_absent());
+        let mut out = serializer.serialize_struct("UpdateUserBody", len)?;
+        nullable(&mut out, "external_id", &self.external_id)?;
+        nullable(&mut out, "first_name", &self.first_name)?;
+        nullable(&mut out, "last_name", &self.last_name)?;
+        nullable(&mut out, "primary_email_address_id", &self.primary_email_address_id)?;
+        nullable(
+            &mut out,
+            "notify_primary_email_address_changed",
+            &self.notify_primary_email_address_changed,
+        )?;
+        nullable(&mut out, "primary_phone_number_id", &self.primary_phone_number_id)?;
+        nullable(&mut out, "primary_web3_wallet_id", &self.primary_web3_wallet_id)?;
+        nullable(&mut out, "username", &self.username)?;
+        nullable(&mut out, "profile_image_id", &self.profile_image_id)?;
+        nullable(&mut out, "password", &self.password)?;
+        optional(&mut out, "password_digest", &self.password_digest)?;
+        optional(&mut out, "password_hasher", &self.password_hasher)?;
+        nullable(&mut out, "skip_password_checks", &self.skip_password_checks)?;
+        nullable(
+            &mut out,
+            "sign_out_of_other_sessions",
+            &self.sign_out_of_other_sessions,
+        )?;
+        nullable(&mut out, "totp_secret", &self.totp_secret)?;
+        optional(&mut out, "backup_codes", &self.backup_codes)?;
+        nullable(&mut out, "public_metadata", &self.public_metadata)?;
+        nullable(&mut out, "private_metadata", &self.private_metadata)?;
+        nullable(&mut out, "unsafe_metadata", &self.unsafe_metadata)?;
+        nullable(&mut out, "delete_self_enabled", &self.delete_self_enabled)?;
+        nullable(
+            &mut out,
+            "create_organization_enabled",
+            &self.create_organization_enabled,
+        )?;
+        nullable(&mut out, "legal_accepted_at", &self.legal_accepted_at)?;
+        nullable(&mut out, "skip_legal_checks", &self.skip_legal_checks)?;
+        nullable(
+            &mut out,
+            "create_organizations_limit",
+            &self.create_organizations_limit,
+        )?;
+        nullable(&mut out, "created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateUserBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateUserBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateUserBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateUserBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_external_id = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_primary_email_address_id = None;
+                let mut slot_notify_primary_email_address_changed = None;
+                let mut slot_primary_phone_number_id = None;
+                let mut slot_primary_web3_wallet_id = None;
+                let mut slot_username = None;
+                let mut slot_profile_image_id = None;
+                let mut slot_password = None;
+                let mut slot_password_digest = None;
+                let mut slot_password_hasher = None;
+                let mut slot_skip_password_checks = None;
+                let mut slot_sign_out_of_other_sessions = None;
+                let mut slot_totp_secret = None;
+                let mut slot_backup_codes = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_unsafe_metadata = None;
+                let mut slot_delete_self_enabled = None;
+                let mut slot_create_organization_enabled = None;
+                let mut slot_legal_accepted_at = None;
+                let mut slot_skip_legal_checks = None;
+                let mut slot_create_organizations_limit = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "primary_email_address_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_email_address_id,
+                                "primary_email_address_id",
+                            )?
+                        }
+                        "notify_primary_email_address_changed" => {
+                            field(
+                                &mut map,
+                                &mut slot_notify_primary_email_address_changed,
+                                "notify_primary_email_address_changed",
+                            )?
+                        }
+                        "primary_phone_number_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_phone_number_id,
+                                "primary_phone_number_id",
+                            )?
+                        }
+                        "primary_web3_wallet_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_web3_wallet_id,
+                                "primary_web3_wallet_id",
+                            )?
+                        }
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "profile_image_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_profile_image_id,
+                                "profile_image_id",
+                            )?
+                        }
+                        "password" => field(&mut map, &mut slot_password, "password")?,
+                        "password_digest" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_digest,
+                                "password_digest",
+                            )?
+                        }
+                        "password_hasher" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_hasher,
+                                "password_hasher",
+                            )?
+                        }
+                        "skip_password_checks" => {
+                            field(
+                                &mut map,
+                                &mut slot_skip_password_checks,
+                                "skip_password_checks",
+                            )?
+                        }
+                        "sign_out_of_other_sessions" => {
+                            field(
+                                &mut map,
+                                &mut slot_sign_out_of_other_sessions,
+                                "sign_out_of_other_sessions",
+                            )?
+                        }
+                        "totp_secret" => {
+                            field(&mut map, &mut slot_totp_secret, "totp_secret")?
+                        }
+                        "backup_codes" => {
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "unsafe_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_unsafe_metadata,
+                                "unsafe_metadata",
+                            )?
+                        }
+                        "delete_self_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_delete_self_enabled,
+                                "delete_self_enabled",
+                            )?
+                        }
+                        "create_organization_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organization_enabled,
+                                "create_organization_enabled",
+                            )?
+                        }
+                        "legal_accepted_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_legal_accepted_at,
+                                "legal_accepted_at",
+                            )?
+                        }
+                        "skip_legal_checks" => {
+                            field(
+                                &mut map,
+                                &mut slot_skip_legal_checks,
+                                "skip_legal_checks",
+                            )?
+                        }
+                        "create_organizations_limit" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organizations_limit,
+                                "create_organizations_limit",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateUserBody {
+                    external_id: slot_external_id.unwrap_or_default(),
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    primary_email_address_id: slot_primary_email_address_id
+                        .unwrap_or_default(),
+                    notify_primary_email_address_changed: slot_notify_primary_email_address_changed
+                        .unwrap_or_default(),
+                    primary_phone_number_id: slot_primary_phone_number_id
+                        .unwrap_or_default(),
+                    primary_web3_wallet_id: slot_primary_web3_wallet_id
+                        .unwrap_or_default(),
+                    username: slot_username.unwrap_or_default(),
+                    profile_image_id: slot_profile_image_id.unwrap_or_default(),
+                    password: slot_password.unwrap_or_default(),
+                    password_digest: slot_password_digest.unwrap_or_default(),
+                    password_hasher: slot_password_hasher.unwrap_or_default(),
+                    skip_password_checks: slot_skip_password_checks.unwrap_or_default(),
+                    sign_out_of_other_sessions: slot_sign_out_of_other_sessions
+                        .unwrap_or_default(),
+                    totp_secret: slot_totp_secret.unwrap_or_default(),
+                    backup_codes: slot_backup_codes.unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    unsafe_metadata: slot_unsafe_metadata.unwrap_or_default(),
+                    delete_self_enabled: slot_delete_self_enabled.unwrap_or_default(),
+                    create_organization_enabled: slot_create_organization_enabled
+                        .unwrap_or_default(),
+                    legal_accepted_at: slot_legal_accepted_at.unwrap_or_default(),
+                    skip_legal_checks: slot_skip_legal_checks.unwrap_or_default(),
+                    create_organizations_limit: slot_create_organizations_limit
+                        .unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateUserBody {
     /// Sets `external_id`: a value, or `None` to send `null` (which clears it).
@@ -7061,23 +17407,92 @@ impl UpdateUserBody {
     }
 }
 /// Request body of [`Users::merge_metadata`](super::users::Users::merge_metadata).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateUserMetadataBody {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<crate::Metadata>,
     /// Metadata saved on the user that is only visible to your backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<crate::Metadata>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// The new object will be merged with the existing value.
     ///
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<crate::Metadata>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateUserMetadataBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.public_metadata.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.unsafe_metadata.is_some());
+        let mut out = serializer.serialize_struct("UpdateUserMetadataBody", len)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        optional(&mut out, "unsafe_metadata", &self.unsafe_metadata)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateUserMetadataBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateUserMetadataBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateUserMetadataBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_unsafe_metadata = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "unsafe_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_unsafe_metadata,
+                                "unsafe_metadata",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateUserMetadataBody {
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    unsafe_metadata: slot_unsafe_metadata.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateUserMetadataBody {
     /// Sets `public_metadata`.
@@ -7121,35 +17536,119 @@ impl UploadOrganizationLogoBody {
     }
 }
 /// Request body of [`EmailAndSmsTemplates::upsert`](super::email_and_sms_templates::EmailAndSmsTemplates::upsert).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpsertTemplateBody {
     /// The user-friendly name of the template
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email subject.
     /// Applicable only to email templates.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub subject: crate::Nullable<String>,
     /// The editor markup used to generate the body of the template
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub markup: crate::Nullable<String>,
     /// The template body before variable interpolation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Whether Clerk should deliver emails or SMS messages based on the current template
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub delivered_by_clerk: crate::Nullable<bool>,
     /// The local part of the From email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The local part of the Reply To email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpsertTemplateBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.name.is_some())
+            + usize::from(!self.subject.is_absent())
+            + usize::from(!self.markup.is_absent()) + usize::from(self.body.is_some())
+            + usize::from(!self.delivered_by_clerk.is_absent())
+            + usize::from(self.from_email_name.is_some())
+            + usize::from(self.reply_to_email_name.is_some());
+        let mut out = serializer.serialize_struct("UpsertTemplateBody", len)?;
+        optional(&mut out, "name", &self.name)?;
+        nullable(&mut out, "subject", &self.subject)?;
+        nullable(&mut out, "markup", &self.markup)?;
+        optional(&mut out, "body", &self.body)?;
+        nullable(&mut out, "delivered_by_clerk", &self.delivered_by_clerk)?;
+        optional(&mut out, "from_email_name", &self.from_email_name)?;
+        optional(&mut out, "reply_to_email_name", &self.reply_to_email_name)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpsertTemplateBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpsertTemplateBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpsertTemplateBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_subject = None;
+                let mut slot_markup = None;
+                let mut slot_body = None;
+                let mut slot_delivered_by_clerk = None;
+                let mut slot_from_email_name = None;
+                let mut slot_reply_to_email_name = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
+                        "markup" => field(&mut map, &mut slot_markup, "markup")?,
+                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "delivered_by_clerk" => {
+                            field(
+                                &mut map,
+                                &mut slot_delivered_by_clerk,
+                                "delivered_by_clerk",
+                            )?
+                        }
+                        "from_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_from_email_name,
+                                "from_email_name",
+                            )?
+                        }
+                        "reply_to_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_reply_to_email_name,
+                                "reply_to_email_name",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpsertTemplateBody {
+                    name: slot_name.unwrap_or_default(),
+                    subject: slot_subject.unwrap_or_default(),
+                    markup: slot_markup.unwrap_or_default(),
+                    body: slot_body.unwrap_or_default(),
+                    delivered_by_clerk: slot_delivered_by_clerk.unwrap_or_default(),
+                    from_email_name: slot_from_email_name.unwrap_or_default(),
+                    reply_to_email_name: slot_reply_to_email_name.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpsertTemplateBody {
     /// Sets `name`.
@@ -7192,103 +17691,459 @@ impl UpsertTemplateBody {
     }
 }
 /// Schema `#/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::UserObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_email_address_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_phone_number_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_web3_wallet_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_image: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_addresses: Option<Vec<super::types::EmailAddress>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<super::types::PhoneNumber>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web3_wallets: Option<Vec<super::types::Web3wallet>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passkeys: Option<Vec<super::types::SchemasPasskey>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub two_factor_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totp_enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_code_enabled: Option<bool>,
     /// Unix timestamp of when MFA was last enabled for this user. It should be noted that this field is not nullified if MFA is disabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_enabled_at: Option<i64>,
     /// Unix timestamp of when MFA was last disabled for this user. It should be noted that this field is not nullified if MFA is enabled again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mfa_disabled_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_accounts: Option<Vec<super::types::ExternalAccountWithVerification>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_accounts: Option<Vec<super::types::SamlAccount>>,
     /// Unix timestamp of last sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<i64>,
     /// Flag to denote whether user is banned or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
     /// Flag to denote whether user is currently locked, i.e. restricted from signing in or not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
     /// The number of seconds remaining until the lockout period expires for a locked user. A null value for a locked user indicates that lockout never expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lockout_expires_in_seconds: Option<i64>,
     /// The number of verification attempts remaining until the user is locked. Null if account lockout is not enabled. Note: if a user is locked explicitly via the Backend API, they may still have verification attempts remaining.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification_attempts_remaining: Option<i64>,
     /// Unix timestamp of last update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Unix timestamp of creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// If enabled, user can delete themselves via FAPI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_self_enabled: Option<bool>,
     /// If enabled, user can create organizations via FAPI.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_organization_enabled: Option<bool>,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_organizations_limit: Option<i64>,
     /// Unix timestamp of the latest session activity, with day precision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// Unix timestamp of when the user accepted the legal requirements.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_accepted_at: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.id.is_some()) + usize::from(self.object.is_some())
+            + usize::from(self.external_id.is_some())
+            + usize::from(self.primary_email_address_id.is_some())
+            + usize::from(self.primary_phone_number_id.is_some())
+            + usize::from(self.primary_web3_wallet_id.is_some())
+            + usize::from(self.username.is_some())
+            + usize::from(self.first_name.is_some())
+            + usize::from(self.last_name.is_some())
+            + usize::from(self.profile_image_url.is_some())
+            + usize::from(self.image_url.is_some())
+            + usize::from(self.has_image.is_some())
+            + usize::from(self.public_metadata.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.unsafe_metadata.is_some())
+            + usize::from(self.email_addresses.is_some())
+            + usize::from(self.phone_numbers.is_some())
+            + usize::from(self.web3_wallets.is_some())
+            + usize::from(self.passkeys.is_some())
+            + usize::from(self.password_enabled.is_some())
+            + usize::from(self.two_factor_enabled.is_some())
+            + usize::from(self.totp_enabled.is_some())
+            + usize::from(self.backup_code_enabled.is_some())
+            + usize::from(self.mfa_enabled_at.is_some())
+            + usize::from(self.mfa_disabled_at.is_some())
+            + usize::from(self.external_accounts.is_some())
+            + usize::from(self.saml_accounts.is_some())
+            + usize::from(self.last_sign_in_at.is_some())
+            + usize::from(self.banned.is_some()) + usize::from(self.locked.is_some())
+            + usize::from(self.lockout_expires_in_seconds.is_some())
+            + usize::from(self.verification_attempts_remaining.is_some())
+            + usize::from(self.updated_at.is_some())
+            + usize::from(self.created_at.is_some())
+            + usize::from(self.delete_self_enabled.is_some())
+            + usize::from(self.create_organization_enabled.is_some())
+            + usize::from(self.create_organizations_limit.is_some())
+            + usize::from(self.last_active_at.is_some())
+            + usize::from(self.legal_accepted_at.is_some());
+        let mut out = serializer.serialize_struct("User", len)?;
+        optional(&mut out, "id", &self.id)?;
+        optional(&mut out, "object", &self.object)?;
+        optional(&mut out, "external_id", &self.external_id)?;
+        optional(&mut out, "primary_email_address_id", &self.primary_email_address_id)?;
+        optional(&mut out, "primary_phone_number_id", &self.primary_phone_number_id)?;
+        optional(&mut out, "primary_web3_wallet_id", &self.primary_web3_wallet_id)?;
+        optional(&mut out, "username", &self.username)?;
+        optional(&mut out, "first_name", &self.first_name)?;
+        optional(&mut out, "last_name", &self.last_name)?;
+        optional(&mut out, "profile_image_url", &self.profile_image_url)?;
+        optional(&mut out, "image_url", &self.image_url)?;
+        optional(&mut out, "has_image", &self.has_image)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        optional(&mut out, "unsafe_metadata", &self.unsafe_metadata)?;
+        optional(&mut out, "email_addresses", &self.email_addresses)?;
+        optional(&mut out, "phone_numbers", &self.phone_numbers)?;
+        optional(&mut out, "web3_wallets", &self.web3_wallets)?;
+        optional(&mut out, "passkeys", &self.passkeys)?;
+        optional(&mut out, "password_enabled", &self.password_enabled)?;
+        optional(&mut out, "two_factor_enabled", &self.two_factor_enabled)?;
+        optional(&mut out, "totp_enabled", &self.totp_enabled)?;
+        optional(&mut out, "backup_code_enabled", &self.backup_code_enabled)?;
+        optional(&mut out, "mfa_enabled_at", &self.mfa_enabled_at)?;
+        optional(&mut out, "mfa_disabled_at", &self.mfa_disabled_at)?;
+        optional(&mut out, "external_accounts", &self.external_accounts)?;
+        optional(&mut out, "saml_accounts", &self.saml_accounts)?;
+        optional(&mut out, "last_sign_in_at", &self.last_sign_in_at)?;
+        optional(&mut out, "banned", &self.banned)?;
+        optional(&mut out, "locked", &self.locked)?;
+        optional(
+            &mut out,
+            "lockout_expires_in_seconds",
+            &self.lockout_expires_in_seconds,
+        )?;
+        optional(
+            &mut out,
+            "verification_attempts_remaining",
+            &self.verification_attempts_remaining,
+        )?;
+        optional(&mut out, "updated_at", &self.updated_at)?;
+        optional(&mut out, "created_at", &self.created_at)?;
+        optional(&mut out, "delete_self_enabled", &self.delete_self_enabled)?;
+        optional(
+            &mut out,
+            "create_organization_enabled",
+            &self.create_organization_enabled,
+        )?;
+        optional(
+            &mut out,
+            "create_organizations_limit",
+            &self.create_organizations_limit,
+        )?;
+        optional(&mut out, "last_active_at", &self.last_active_at)?;
+        optional(&mut out, "legal_accepted_at", &self.legal_accepted_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_external_id = None;
+                let mut slot_primary_email_address_id = None;
+                let mut slot_primary_phone_number_id = None;
+                let mut slot_primary_web3_wallet_id = None;
+                let mut slot_username = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_profile_image_url = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_unsafe_metadata = None;
+                let mut slot_email_addresses = None;
+                let mut slot_phone_numbers = None;
+                let mut slot_web3_wallets = None;
+                let mut slot_passkeys = None;
+                let mut slot_password_enabled = None;
+                let mut slot_two_factor_enabled = None;
+                let mut slot_totp_enabled = None;
+                let mut slot_backup_code_enabled = None;
+                let mut slot_mfa_enabled_at = None;
+                let mut slot_mfa_disabled_at = None;
+                let mut slot_external_accounts = None;
+                let mut slot_saml_accounts = None;
+                let mut slot_last_sign_in_at = None;
+                let mut slot_banned = None;
+                let mut slot_locked = None;
+                let mut slot_lockout_expires_in_seconds = None;
+                let mut slot_verification_attempts_remaining = None;
+                let mut slot_updated_at = None;
+                let mut slot_created_at = None;
+                let mut slot_delete_self_enabled = None;
+                let mut slot_create_organization_enabled = None;
+                let mut slot_create_organizations_limit = None;
+                let mut slot_last_active_at = None;
+                let mut slot_legal_accepted_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        "primary_email_address_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_email_address_id,
+                                "primary_email_address_id",
+                            )?
+                        }
+                        "primary_phone_number_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_phone_number_id,
+                                "primary_phone_number_id",
+                            )?
+                        }
+                        "primary_web3_wallet_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_web3_wallet_id,
+                                "primary_web3_wallet_id",
+                            )?
+                        }
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "profile_image_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_profile_image_url,
+                                "profile_image_url",
+                            )?
+                        }
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "unsafe_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_unsafe_metadata,
+                                "unsafe_metadata",
+                            )?
+                        }
+                        "email_addresses" => {
+                            field(
+                                &mut map,
+                                &mut slot_email_addresses,
+                                "email_addresses",
+                            )?
+                        }
+                        "phone_numbers" => {
+                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")?
+                        }
+                        "web3_wallets" => {
+                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")?
+                        }
+                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys")?,
+                        "password_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_enabled,
+                                "password_enabled",
+                            )?
+                        }
+                        "two_factor_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_two_factor_enabled,
+                                "two_factor_enabled",
+                            )?
+                        }
+                        "totp_enabled" => {
+                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")?
+                        }
+                        "backup_code_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_backup_code_enabled,
+                                "backup_code_enabled",
+                            )?
+                        }
+                        "mfa_enabled_at" => {
+                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")?
+                        }
+                        "mfa_disabled_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_mfa_disabled_at,
+                                "mfa_disabled_at",
+                            )?
+                        }
+                        "external_accounts" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_accounts,
+                                "external_accounts",
+                            )?
+                        }
+                        "saml_accounts" => {
+                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")?
+                        }
+                        "last_sign_in_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_sign_in_at,
+                                "last_sign_in_at",
+                            )?
+                        }
+                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
+                        "locked" => field(&mut map, &mut slot_locked, "locked")?,
+                        "lockout_expires_in_seconds" => {
+                            field(
+                                &mut map,
+                                &mut slot_lockout_expires_in_seconds,
+                                "lockout_expires_in_seconds",
+                            )?
+                        }
+                        "verification_attempts_remaining" => {
+                            field(
+                                &mut map,
+                                &mut slot_verification_attempts_remaining,
+                                "verification_attempts_remaining",
+                            )?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "delete_self_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_delete_self_enabled,
+                                "delete_self_enabled",
+                            )?
+                        }
+                        "create_organization_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organization_enabled,
+                                "create_organization_enabled",
+                            )?
+                        }
+                        "create_organizations_limit" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organizations_limit,
+                                "create_organizations_limit",
+                            )?
+                        }
+                        "last_active_at" => {
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                        }
+                        "legal_accepted_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_legal_accepted_at,
+                                "legal_accepted_at",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(User {
+                    id: slot_id.unwrap_or_default(),
+                    object: slot_object.unwrap_or_default(),
+                    external_id: slot_external_id.unwrap_or_default(),
+                    primary_email_address_id: slot_primary_email_address_id
+                        .unwrap_or_default(),
+                    primary_phone_number_id: slot_primary_phone_number_id
+                        .unwrap_or_default(),
+                    primary_web3_wallet_id: slot_primary_web3_wallet_id
+                        .unwrap_or_default(),
+                    username: slot_username.unwrap_or_default(),
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    profile_image_url: slot_profile_image_url.unwrap_or_default(),
+                    image_url: slot_image_url.unwrap_or_default(),
+                    has_image: slot_has_image.unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    unsafe_metadata: slot_unsafe_metadata.unwrap_or_default(),
+                    email_addresses: slot_email_addresses.unwrap_or_default(),
+                    phone_numbers: slot_phone_numbers.unwrap_or_default(),
+                    web3_wallets: slot_web3_wallets.unwrap_or_default(),
+                    passkeys: slot_passkeys.unwrap_or_default(),
+                    password_enabled: slot_password_enabled.unwrap_or_default(),
+                    two_factor_enabled: slot_two_factor_enabled.unwrap_or_default(),
+                    totp_enabled: slot_totp_enabled.unwrap_or_default(),
+                    backup_code_enabled: slot_backup_code_enabled.unwrap_or_default(),
+                    mfa_enabled_at: slot_mfa_enabled_at.unwrap_or_default(),
+                    mfa_disabled_at: slot_mfa_disabled_at.unwrap_or_default(),
+                    external_accounts: slot_external_accounts.unwrap_or_default(),
+                    saml_accounts: slot_saml_accounts.unwrap_or_default(),
+                    last_sign_in_at: slot_last_sign_in_at.unwrap_or_default(),
+                    banned: slot_banned.unwrap_or_default(),
+                    locked: slot_locked.unwrap_or_default(),
+                    lockout_expires_in_seconds: slot_lockout_expires_in_seconds
+                        .unwrap_or_default(),
+                    verification_attempts_remaining: slot_verification_attempts_remaining
+                        .unwrap_or_default(),
+                    updated_at: slot_updated_at.unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                    delete_self_enabled: slot_delete_self_enabled.unwrap_or_default(),
+                    create_organization_enabled: slot_create_organization_enabled
+                        .unwrap_or_default(),
+                    create_organizations_limit: slot_create_organizations_limit
+                        .unwrap_or_default(),
+                    last_active_at: slot_last_active_at.unwrap_or_default(),
+                    legal_accepted_at: slot_legal_accepted_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl User {
     /// The entry of `email_addresses` whose id is `primary_email_address_id`, if there is one (declared by `x-clerk-primary`).
@@ -7357,10 +18212,54 @@ impl std::fmt::Display for UserObject {
     }
 }
 /// Request body of [`Clients::verify`](super::clients::Clients::verify).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyClientBody {
     /// A JWT that represents the active client.
     pub token: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerifyClientBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("VerifyClientBody", len)?;
+        out.serialize_field("token", &self.token)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerifyClientBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyClientBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyClientBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyClientBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_token = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyClientBody {
+                    token: required(slot_token, "token")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VerifyClientBody {
     /// A value with the required fields (`token`) set and every optional field absent.
@@ -7372,15 +18271,62 @@ impl VerifyClientBody {
     }
 }
 /// Request body of [`ProxyChecks::verify`](super::proxy_checks::ProxyChecks::verify).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct VerifyDomainProxyBody {
     /// The ID of the domain that will be updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. https://example.com/__clerk
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerifyDomainProxyBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.domain_id.is_some())
+            + usize::from(self.proxy_url.is_some());
+        let mut out = serializer.serialize_struct("VerifyDomainProxyBody", len)?;
+        optional(&mut out, "domain_id", &self.domain_id)?;
+        optional(&mut out, "proxy_url", &self.proxy_url)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyDomainProxyBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyDomainProxyBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyDomainProxyBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_domain_id = None;
+                let mut slot_proxy_url = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id")?,
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyDomainProxyBody {
+                    domain_id: slot_domain_id.unwrap_or_default(),
+                    proxy_url: slot_proxy_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VerifyDomainProxyBody {
     /// Sets `domain_id`.
@@ -7395,10 +18341,54 @@ impl VerifyDomainProxyBody {
     }
 }
 /// Request body of [`Users::verify_password`](super::users::Users::verify_password).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyPasswordBody {
     /// The user password to verify
     pub password: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerifyPasswordBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("VerifyPasswordBody", len)?;
+        out.serialize_field("password", &self.password)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyPasswordBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyPasswordBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyPasswordBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_password = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "password" => field(&mut map, &mut slot_password, "password")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyPasswordBody {
+                    password: required(slot_password, "password")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VerifyPasswordBody {
     /// A value with the required fields (`password`) set and every optional field absent.
@@ -7410,20 +18400,106 @@ impl VerifyPasswordBody {
     }
 }
 /// Response 200 of [`Users::verify_password`](super::users::Users::verify_password).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for VerifyPasswordResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.verified.is_some());
+        let mut out = serializer.serialize_struct("VerifyPasswordResponse", len)?;
+        optional(&mut out, "verified", &self.verified)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyPasswordResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyPasswordResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyPasswordResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_verified = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyPasswordResponse {
+                    verified: slot_verified.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body of [`Sessions::verify`](super::sessions::Sessions::verify).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct VerifySessionBody {
     /// The JWT that is sent via the `__session` cookie from your frontend.
     /// Note: this JWT must be associated with the supplied session ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerifySessionBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.token.is_some());
+        let mut out = serializer.serialize_struct("VerifySessionBody", len)?;
+        optional(&mut out, "token", &self.token)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerifySessionBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifySessionBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifySessionBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifySessionBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_token = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerifySessionBody {
+                    token: slot_token.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VerifySessionBody {
     /// Sets `token`.
@@ -7433,10 +18509,54 @@ impl VerifySessionBody {
     }
 }
 /// Request body of [`Users::verify_totp`](super::users::Users::verify_totp).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifyTotpBody {
     /// The TOTP or backup code to verify
     pub code: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerifyTotpBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("VerifyTotpBody", len)?;
+        out.serialize_field("code", &self.code)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyTotpBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyTotpBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyTotpBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_code = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "code" => field(&mut map, &mut slot_code, "code")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyTotpBody {
+                    code: required(slot_code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl VerifyTotpBody {
     /// A value with the required fields (`code`) set and every optional field absent.
@@ -7448,13 +18568,60 @@ impl VerifyTotpBody {
     }
 }
 /// Response 200 of [`Users::verify_totp`](super::users::Users::verify_totp).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_type: Option<super::types::VerifyTotpResponseCodeType>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerifyTotpResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.verified.is_some())
+            + usize::from(self.code_type.is_some());
+        let mut out = serializer.serialize_struct("VerifyTotpResponse", len)?;
+        optional(&mut out, "verified", &self.verified)?;
+        optional(&mut out, "code_type", &self.code_type)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerifyTotpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyTotpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyTotpResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_verified = None;
+                let mut slot_code_type = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
+                        "code_type" => field(&mut map, &mut slot_code_type, "code_type")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerifyTotpResponse {
+                    verified: slot_verified.unwrap_or_default(),
+                    code_type: slot_code_type.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `code_type` of [`VerifyTotpResponse`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -7499,7 +18666,7 @@ impl std::fmt::Display for VerifyTotpResponseCodeType {
     }
 }
 /// Schema `#/components/schemas/WaitlistEntry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     pub object: super::types::WaitlistEntryObject,
@@ -7507,14 +18674,93 @@ pub struct WaitlistEntry {
     pub email_address: String,
     pub status: super::types::WaitlistEntryStatus,
     /// Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<super::types::Invitation>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for WaitlistEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.is_locked.is_some())
+            + usize::from(self.invitation.is_some());
+        let mut out = serializer.serialize_struct("WaitlistEntry", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("status", &self.status)?;
+        optional(&mut out, "is_locked", &self.is_locked)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "invitation", &self.invitation)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for WaitlistEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WaitlistEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WaitlistEntry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WaitlistEntry, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_status = None;
+                let mut slot_is_locked = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_invitation = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "invitation" => {
+                            field(&mut map, &mut slot_invitation, "invitation")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(WaitlistEntry {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    status: required(slot_status, "status")?,
+                    is_locked: slot_is_locked.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    invitation: slot_invitation.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`WaitlistEntry`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -7605,19 +18851,92 @@ impl std::fmt::Display for WaitlistEntryStatus {
     }
 }
 /// Schema `#/components/schemas/Web3Signature`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Web3signature {
     pub status: super::types::OtpStatus,
     pub strategy: super::types::Web3signatureStrategy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Web3signature {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.nonce.is_some())
+            + usize::from(self.message.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("Web3signature", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(&mut out, "nonce", &self.nonce)?;
+        optional(&mut out, "message", &self.message)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Web3signature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Web3signature;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Web3signature")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Web3signature, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_nonce = None;
+                let mut slot_message = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Web3signature {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    nonce: slot_nonce.unwrap_or_default(),
+                    message: slot_message.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `strategy` of [`Web3signature`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -7670,10 +18989,9 @@ impl std::fmt::Display for Web3signatureStrategy {
     }
 }
 /// Schema `#/components/schemas/Web3Wallet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Web3wallet {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::Web3walletObject,
@@ -7683,6 +19001,78 @@ pub struct Web3wallet {
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Web3wallet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.id.is_some());
+        let mut out = serializer.serialize_struct("Web3wallet", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("web3_wallet", &self.web3_wallet)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Web3wallet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Web3wallet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Web3wallet")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Web3wallet, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_web3_wallet = None;
+                let mut slot_verification = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "web3_wallet" => {
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Web3wallet {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    web3_wallet: required(slot_web3_wallet, "web3_wallet")?,
+                    verification: slot_verification.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///

@@ -162,21 +162,15 @@ fn structure(
     let name = ident(&t.name);
     // A multipart body holds files, which are not JSON.
     let has_file = s.fields.iter().any(|f| f.ty == TypeRef::Binary);
-    let derives = if has_file {
-        quote! { #[derive(Debug, Clone, PartialEq)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)] }
-    };
     let all_optional = s.fields.iter().all(|f| !f.required);
     let default = (s.in_request && all_optional).then(|| quote! { #[derive(Default)] });
     // A field Clerk adds to a response is not a breaking change for code
     // that builds the struct (in tests, say): it cannot.
     let non_exhaustive = (!s.in_request).then(|| quote! { #[non_exhaustive] });
     let is_boxed = |f: &Field| boxed.contains(&(t.name.clone(), f.name.clone()));
-    let fields = s
-        .fields
-        .iter()
-        .map(|f| field(f, s.in_request, is_boxed(f), has_file));
+    let deserialize = (!has_file).then(|| deserialize_impl(&name, s));
+    let serialize = (!has_file).then(|| serialize_impl(&name, s));
+    let fields = s.fields.iter().map(|f| field(f, s.in_request, is_boxed(f)));
     let constructor =
         (s.in_request && !all_optional).then(|| constructor(&name, s, boxed, &t.name));
     let setters: Vec<TokenStream> = if s.in_request {
@@ -212,16 +206,127 @@ fn structure(
     let lookups = (!s.lookups.is_empty()).then(|| lookups(api, &name, s));
     let error_body = s.error_body.as_ref().map(|e| error_body(api, &name, s, e));
     quote! {
-        #derives
+        #[derive(Debug, Clone, PartialEq)]
         #default
         #non_exhaustive
         pub struct #name {
             #(#fields)*
         }
+        #serialize
+        #deserialize
         #constructor
         #setters
         #lookups
         #error_body
+    }
+}
+
+/// A struct's `Serialize`, written out for the same reason as its
+/// `Deserialize`: fields in order, optional ones left out when unset.
+fn serialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let mut always = 0usize;
+    let mut sometimes = Vec::new();
+    let fields: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let field = ident(&f.rust_name);
+            let wire = &f.name;
+            match presence(f, s.in_request) {
+                Presence::Required | Presence::Option { skip_none: false } => {
+                    always += 1;
+                    quote! { out.serialize_field(#wire, &self.#field)?; }
+                }
+                Presence::Option { skip_none: true } => {
+                    sometimes.push(quote! { self.#field.is_some() });
+                    quote! { optional(&mut out, #wire, &self.#field)?; }
+                }
+                Presence::Nullable => {
+                    sometimes.push(quote! { !self.#field.is_absent() });
+                    quote! { nullable(&mut out, #wire, &self.#field)?; }
+                }
+            }
+        })
+        .collect();
+    let type_name = name.to_string();
+    let len = match (always, sometimes.as_slice()) {
+        (0, []) => quote! { 0 },
+        (0, [first, rest @ ..]) => quote! { usize::from(#first) #(+ usize::from(#rest))* },
+        (always, _) => quote! { #always #(+ usize::from(#sometimes))* },
+    };
+    quote! {
+        #[allow(deprecated)]
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                #[allow(unused_imports)]
+                use crate::__private::fields::{nullable, optional};
+                let len = #len;
+                let mut out = serializer.serialize_struct(#type_name, len)?;
+                #(#fields)*
+                out.end()
+            }
+        }
+    }
+}
+
+/// A struct's `Deserialize`, written out rather than derived: it reads a
+/// JSON object only, through the runtime's helpers
+/// (`clerk_api::fields`), which keeps the crate's build time about half
+/// of what serde's derive costs.
+fn deserialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+    let slot = |f: &Field| ident(&format!("slot_{}", f.rust_name.trim_start_matches("r#")));
+    // Each slot's type is inferred from the field it fills.
+    let slots = s.fields.iter().map(|f| {
+        let slot = slot(f);
+        quote! { let mut #slot = None; }
+    });
+    let arms = s.fields.iter().map(|f| {
+        let slot = slot(f);
+        let wire = &f.name;
+        quote! { #wire => field(&mut map, &mut #slot, #wire)?, }
+    });
+    let values = s.fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let slot = slot(f);
+        let wire = &f.name;
+        match presence(f, s.in_request) {
+            Presence::Required => {
+                quote! { #field: required(#slot, #wire)?, }
+            }
+            // Absent is `None` (or `Nullable::Absent`), as with the derive.
+            Presence::Option { .. } | Presence::Nullable => {
+                quote! { #field: #slot.unwrap_or_default(), }
+            }
+        }
+    });
+    let expecting = format!("struct {name}");
+    quote! {
+        #[allow(deprecated)]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Fields;
+                impl<'de> serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #[allow(unused_imports)]
+                        use crate::__private::fields::{FieldName, field, required, skip};
+                        #(#slots)*
+                        while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => skip(&mut map)?,
+                            }
+                        }
+                        Ok(#name { #(#values)* })
+                    }
+                }
+                deserializer.deserialize_map(Fields)
+            }
+        }
     }
 }
 
@@ -384,9 +489,8 @@ fn field_type(f: &Field, in_request: bool, is_boxed: bool) -> TokenStream {
     }
 }
 
-fn field(f: &Field, in_request: bool, is_boxed: bool, no_serde: bool) -> TokenStream {
+fn field(f: &Field, in_request: bool, is_boxed: bool) -> TokenStream {
     let rust_name = ident(&f.rust_name);
-    let wire = &f.name;
     let ty = field_type(f, in_request, is_boxed);
     let doc = f
         .description
@@ -395,26 +499,9 @@ fn field(f: &Field, in_request: bool, is_boxed: bool, no_serde: bool) -> TokenSt
         .filter(|d| !d.is_empty())
         .map(doc);
     let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
-    let rename = (!no_serde && *wire != f.rust_name).then(|| quote! { rename = #wire, });
-    let serde = if no_serde {
-        None
-    } else {
-        match presence(f, in_request) {
-            Presence::Required | Presence::Option { skip_none: false } => {
-                rename.map(|r| quote! { #[serde(#r)] })
-            }
-            Presence::Option { skip_none: true } => {
-                Some(quote! { #[serde(#rename default, skip_serializing_if = "Option::is_none")] })
-            }
-            Presence::Nullable => Some(
-                quote! { #[serde(#rename default, skip_serializing_if = "crate::Nullable::is_absent")] },
-            ),
-        }
-    };
     quote! {
         #doc
         #deprecated
-        #serde
         pub #rust_name: #ty,
     }
 }

@@ -5,7 +5,7 @@
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
 /// Schema `#/components/schemas/BillingAmount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingAmount {
     /// Amount in the smallest denomination of the currency (e.g., cents for USD)
@@ -17,8 +17,79 @@ pub struct BillingAmount {
     /// Currency symbol for display (e.g., "$")
     pub currency_symbol: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer.serialize_struct("BillingAmount", len)?;
+        out.serialize_field("amount", &self.amount)?;
+        out.serialize_field("amount_formatted", &self.amount_formatted)?;
+        out.serialize_field("currency", &self.currency)?;
+        out.serialize_field("currency_symbol", &self.currency_symbol)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingAmount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingAmount")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingAmount, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_amount = None;
+                let mut slot_amount_formatted = None;
+                let mut slot_currency = None;
+                let mut slot_currency_symbol = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount_formatted" => {
+                            field(
+                                &mut map,
+                                &mut slot_amount_formatted,
+                                "amount_formatted",
+                            )?
+                        }
+                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "currency_symbol" => {
+                            field(
+                                &mut map,
+                                &mut slot_currency_symbol,
+                                "currency_symbol",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingAmount {
+                    amount: required(slot_amount, "amount")?,
+                    amount_formatted: required(
+                        slot_amount_formatted,
+                        "amount_formatted",
+                    )?,
+                    currency: required(slot_currency, "currency")?,
+                    currency_symbol: required(slot_currency_symbol, "currency_symbol")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingPayee`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPayee {
     /// Unique identifier for the payee
@@ -30,12 +101,80 @@ pub struct BillingPayee {
     /// Current status of the payee in the payment gateway
     pub gateway_status: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingPayee {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer.serialize_struct("BillingPayee", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("gateway_type", &self.gateway_type)?;
+        out.serialize_field("gateway_external_id", &self.gateway_external_id)?;
+        out.serialize_field("gateway_status", &self.gateway_status)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingPayee {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingPayee;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingPayee")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingPayee, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_gateway_type = None;
+                let mut slot_gateway_external_id = None;
+                let mut slot_gateway_status = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "gateway_type" => {
+                            field(&mut map, &mut slot_gateway_type, "gateway_type")?
+                        }
+                        "gateway_external_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_gateway_external_id,
+                                "gateway_external_id",
+                            )?
+                        }
+                        "gateway_status" => {
+                            field(&mut map, &mut slot_gateway_status, "gateway_status")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingPayee {
+                    id: required(slot_id, "id")?,
+                    gateway_type: required(slot_gateway_type, "gateway_type")?,
+                    gateway_external_id: required(
+                        slot_gateway_external_id,
+                        "gateway_external_id",
+                    )?,
+                    gateway_status: required(slot_gateway_status, "gateway_status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingPayerEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPayerEventPayload {
     /// String representing the object's type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::BillingPayerEventPayloadObject>,
     /// Unique identifier for the payer
     pub id: String,
@@ -48,19 +187,121 @@ pub struct BillingPayerEventPayload {
     /// Email address of the payer
     pub email: String,
     /// Unique identifier for the organization (only populated for organization payers)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Name of the organization (only populated for organization payers)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// URL of the profile image for the payer (user avatar or organization logo)
     pub image_url: String,
     /// Unix timestamp in milliseconds when the payer was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the payer was last modified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for BillingPayerEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.object.is_some())
+            + usize::from(self.organization_id.is_some())
+            + usize::from(self.organization_name.is_some())
+            + usize::from(self.created_at.is_some())
+            + usize::from(self.updated_at.is_some());
+        let mut out = serializer.serialize_struct("BillingPayerEventPayload", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        out.serialize_field("email", &self.email)?;
+        optional(&mut out, "organization_id", &self.organization_id)?;
+        optional(&mut out, "organization_name", &self.organization_name)?;
+        out.serialize_field("image_url", &self.image_url)?;
+        optional(&mut out, "created_at", &self.created_at)?;
+        optional(&mut out, "updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingPayerEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingPayerEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingPayerEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_user_id = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_email = None;
+                let mut slot_organization_id = None;
+                let mut slot_organization_name = None;
+                let mut slot_image_url = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "email" => field(&mut map, &mut slot_email, "email")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "organization_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_name,
+                                "organization_name",
+                            )?
+                        }
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingPayerEventPayload {
+                    object: slot_object.unwrap_or_default(),
+                    id: required(slot_id, "id")?,
+                    user_id: required(slot_user_id, "user_id")?,
+                    first_name: required(slot_first_name, "first_name")?,
+                    last_name: required(slot_last_name, "last_name")?,
+                    email: required(slot_email, "email")?,
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    organization_name: slot_organization_name.unwrap_or_default(),
+                    image_url: required(slot_image_url, "image_url")?,
+                    created_at: slot_created_at.unwrap_or_default(),
+                    updated_at: slot_updated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type
 ///
@@ -103,7 +344,7 @@ impl std::fmt::Display for BillingPayerEventPayloadObject {
     }
 }
 /// Schema `#/components/schemas/BillingPaymentFailedReason`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPaymentFailedReason {
     /// High-level error code categorizing the failure reason (e.g., "card_declined", "insufficient_funds")
@@ -111,8 +352,58 @@ pub struct BillingPaymentFailedReason {
     /// Specific decline code from the payment processor providing detailed failure information
     pub decline_code: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingPaymentFailedReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("BillingPaymentFailedReason", len)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("decline_code", &self.decline_code)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingPaymentFailedReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingPaymentFailedReason;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingPaymentFailedReason")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingPaymentFailedReason, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_code = None;
+                let mut slot_decline_code = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "code" => field(&mut map, &mut slot_code, "code")?,
+                        "decline_code" => {
+                            field(&mut map, &mut slot_decline_code, "decline_code")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingPaymentFailedReason {
+                    code: required(slot_code, "code")?,
+                    decline_code: required(slot_decline_code, "decline_code")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingPaymentSource`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPaymentSource {
     /// Unique identifier for the payment source
@@ -131,6 +422,99 @@ pub struct BillingPaymentSource {
     pub card_type: Option<String>,
     /// Last 4 digits of the card number when payment method is "card". Null for non-card payment methods.
     pub last4: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for BillingPaymentSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize;
+        let mut out = serializer.serialize_struct("BillingPaymentSource", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("gateway", &self.gateway)?;
+        out.serialize_field("gateway_external_id", &self.gateway_external_id)?;
+        out.serialize_field(
+            "gateway_external_account_id",
+            &self.gateway_external_account_id,
+        )?;
+        out.serialize_field("payment_method", &self.payment_method)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("card_type", &self.card_type)?;
+        out.serialize_field("last4", &self.last4)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingPaymentSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingPaymentSource")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingPaymentSource, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_gateway = None;
+                let mut slot_gateway_external_id = None;
+                let mut slot_gateway_external_account_id = None;
+                let mut slot_payment_method = None;
+                let mut slot_status = None;
+                let mut slot_card_type = None;
+                let mut slot_last4 = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "gateway" => field(&mut map, &mut slot_gateway, "gateway")?,
+                        "gateway_external_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_gateway_external_id,
+                                "gateway_external_id",
+                            )?
+                        }
+                        "gateway_external_account_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_gateway_external_account_id,
+                                "gateway_external_account_id",
+                            )?
+                        }
+                        "payment_method" => {
+                            field(&mut map, &mut slot_payment_method, "payment_method")?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "card_type" => field(&mut map, &mut slot_card_type, "card_type")?,
+                        "last4" => field(&mut map, &mut slot_last4, "last4")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingPaymentSource {
+                    id: required(slot_id, "id")?,
+                    gateway: required(slot_gateway, "gateway")?,
+                    gateway_external_id: required(
+                        slot_gateway_external_id,
+                        "gateway_external_id",
+                    )?,
+                    gateway_external_account_id: slot_gateway_external_account_id
+                        .unwrap_or_default(),
+                    payment_method: required(slot_payment_method, "payment_method")?,
+                    status: required(slot_status, "status")?,
+                    card_type: slot_card_type.unwrap_or_default(),
+                    last4: slot_last4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Type of payment method (e.g., "card")
 ///
@@ -225,7 +609,7 @@ impl std::fmt::Display for BillingPaymentSourceStatus {
     }
 }
 /// Schema `#/components/schemas/BillingPlan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPlan {
     /// Unique identifier for the plan
@@ -241,18 +625,128 @@ pub struct BillingPlan {
     /// Three-letter ISO 4217 currency code for this plan's pricing
     pub currency: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize;
+        let mut out = serializer.serialize_struct("BillingPlan", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("slug", &self.slug)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("is_recurring", &self.is_recurring)?;
+        out.serialize_field("amount", &self.amount)?;
+        out.serialize_field("currency", &self.currency)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingPlan")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingPlan, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_slug = None;
+                let mut slot_name = None;
+                let mut slot_is_recurring = None;
+                let mut slot_amount = None;
+                let mut slot_currency = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "is_recurring" => {
+                            field(&mut map, &mut slot_is_recurring, "is_recurring")?
+                        }
+                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingPlan {
+                    id: required(slot_id, "id")?,
+                    slug: required(slot_slug, "slug")?,
+                    name: required(slot_name, "name")?,
+                    is_recurring: required(slot_is_recurring, "is_recurring")?,
+                    amount: required(slot_amount, "amount")?,
+                    currency: required(slot_currency, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingSeats`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSeats {
     /// Number of seats available. null means unlimited
     pub quantity: Option<i64>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingSeats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize;
+        let mut out = serializer.serialize_struct("BillingSeats", len)?;
+        out.serialize_field("quantity", &self.quantity)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSeats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSeats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSeats")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSeats, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_quantity = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "quantity" => field(&mut map, &mut slot_quantity, "quantity")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSeats {
+                    quantity: slot_quantity.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Proration-only credit. Use BillingSubscriptionCredits instead.
 ///
 /// Schema `#/components/schemas/BillingSubscriptionCredit`.
 #[deprecated]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionCredit {
     pub amount: super::types::BillingAmount,
@@ -263,63 +757,304 @@ pub struct BillingSubscriptionCredit {
     /// Percentage of the billing cycle remaining (0.0 to 1.0)
     pub cycle_remaining_percent: f64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionCredit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer.serialize_struct("BillingSubscriptionCredit", len)?;
+        out.serialize_field("amount", &self.amount)?;
+        out.serialize_field("cycle_days_remaining", &self.cycle_days_remaining)?;
+        out.serialize_field("cycle_days_total", &self.cycle_days_total)?;
+        out.serialize_field("cycle_remaining_percent", &self.cycle_remaining_percent)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionCredit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionCredit")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionCredit, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_amount = None;
+                let mut slot_cycle_days_remaining = None;
+                let mut slot_cycle_days_total = None;
+                let mut slot_cycle_remaining_percent = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "cycle_days_remaining" => {
+                            field(
+                                &mut map,
+                                &mut slot_cycle_days_remaining,
+                                "cycle_days_remaining",
+                            )?
+                        }
+                        "cycle_days_total" => {
+                            field(
+                                &mut map,
+                                &mut slot_cycle_days_total,
+                                "cycle_days_total",
+                            )?
+                        }
+                        "cycle_remaining_percent" => {
+                            field(
+                                &mut map,
+                                &mut slot_cycle_remaining_percent,
+                                "cycle_remaining_percent",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionCredit {
+                    amount: required(slot_amount, "amount")?,
+                    cycle_days_remaining: required(
+                        slot_cycle_days_remaining,
+                        "cycle_days_remaining",
+                    )?,
+                    cycle_days_total: required(
+                        slot_cycle_days_total,
+                        "cycle_days_total",
+                    )?,
+                    cycle_remaining_percent: required(
+                        slot_cycle_remaining_percent,
+                        "cycle_remaining_percent",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Unified credits breakdown including proration and account credits
 ///
 /// Schema `#/components/schemas/BillingSubscriptionCredits`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionCredits {
     /// Proration credit details, present when switching plans mid-cycle
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proration: Option<super::types::BillingSubscriptionCredit>,
     /// Account credit details, present when the account has a credit balance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<super::types::BillingSubscriptionPayerCredit>,
     pub total: super::types::BillingAmount,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionCredits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(self.proration.is_some())
+            + usize::from(self.payer.is_some());
+        let mut out = serializer.serialize_struct("BillingSubscriptionCredits", len)?;
+        optional(&mut out, "proration", &self.proration)?;
+        optional(&mut out, "payer", &self.payer)?;
+        out.serialize_field("total", &self.total)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionCredits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionCredits")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionCredits, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_proration = None;
+                let mut slot_payer = None;
+                let mut slot_total = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "proration" => field(&mut map, &mut slot_proration, "proration")?,
+                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "total" => field(&mut map, &mut slot_total, "total")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionCredits {
+                    proration: slot_proration.unwrap_or_default(),
+                    payer: slot_payer.unwrap_or_default(),
+                    total: required(slot_total, "total")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingSubscriptionItem`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {
     /// Unique identifier for the subscription item
     pub id: String,
     /// String representing the object's type
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::BillingSubscriptionItemObject>,
     /// Current status of the subscription item
     pub status: super::types::BillingSubscriptionItemStatus,
     /// Unix timestamp in milliseconds when the subscription item was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item was most recently updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item period started
     pub period_start: i64,
     /// Unix timestamp in milliseconds when the subscription item period ended
     pub period_end: i64,
     /// How frequently the payer will be charged while this subscription item is active
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<super::types::BillingSubscriptionItemInterval>,
     /// Unique identifier for the plan associated with this subscription item
     pub plan_id: Option<String>,
     /// Details of the plan associated with this subscription item
     pub plan: Option<super::types::BillingPlan>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<super::types::BillingPayerEventPayload>,
     /// The identifier of the subscription this subscription item belongs to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Proration-only credit. Use credits instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<super::types::BillingSubscriptionCredit>,
     /// Unified credits breakdown including proration and account credits
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<super::types::BillingSubscriptionCredits>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.object.is_some())
+            + usize::from(self.created_at.is_some())
+            + usize::from(self.updated_at.is_some())
+            + usize::from(self.interval.is_some()) + usize::from(self.payer.is_some())
+            + usize::from(self.subscription_id.is_some())
+            + usize::from(self.credit.is_some()) + usize::from(self.credits.is_some());
+        let mut out = serializer.serialize_struct("BillingSubscriptionItem", len)?;
+        out.serialize_field("id", &self.id)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        optional(&mut out, "created_at", &self.created_at)?;
+        optional(&mut out, "updated_at", &self.updated_at)?;
+        out.serialize_field("period_start", &self.period_start)?;
+        out.serialize_field("period_end", &self.period_end)?;
+        optional(&mut out, "interval", &self.interval)?;
+        out.serialize_field("plan_id", &self.plan_id)?;
+        out.serialize_field("plan", &self.plan)?;
+        optional(&mut out, "payer", &self.payer)?;
+        optional(&mut out, "subscription_id", &self.subscription_id)?;
+        optional(&mut out, "credit", &self.credit)?;
+        optional(&mut out, "credits", &self.credits)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionItem, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_period_start = None;
+                let mut slot_period_end = None;
+                let mut slot_interval = None;
+                let mut slot_plan_id = None;
+                let mut slot_plan = None;
+                let mut slot_payer = None;
+                let mut slot_subscription_id = None;
+                let mut slot_credit = None;
+                let mut slot_credits = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "period_start" => {
+                            field(&mut map, &mut slot_period_start, "period_start")?
+                        }
+                        "period_end" => {
+                            field(&mut map, &mut slot_period_end, "period_end")?
+                        }
+                        "interval" => field(&mut map, &mut slot_interval, "interval")?,
+                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id")?,
+                        "plan" => field(&mut map, &mut slot_plan, "plan")?,
+                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "subscription_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_subscription_id,
+                                "subscription_id",
+                            )?
+                        }
+                        "credit" => field(&mut map, &mut slot_credit, "credit")?,
+                        "credits" => field(&mut map, &mut slot_credits, "credits")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionItem {
+                    id: required(slot_id, "id")?,
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    created_at: slot_created_at.unwrap_or_default(),
+                    updated_at: slot_updated_at.unwrap_or_default(),
+                    period_start: required(slot_period_start, "period_start")?,
+                    period_end: required(slot_period_end, "period_end")?,
+                    interval: slot_interval.unwrap_or_default(),
+                    plan_id: slot_plan_id.unwrap_or_default(),
+                    plan: slot_plan.unwrap_or_default(),
+                    payer: slot_payer.unwrap_or_default(),
+                    subscription_id: slot_subscription_id.unwrap_or_default(),
+                    credit: slot_credit.unwrap_or_default(),
+                    credits: slot_credits.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPayload {
     /// Object type identifier for webhook events
@@ -352,12 +1087,124 @@ pub struct BillingSubscriptionItemEventPayload {
     pub plan_id: Option<String>,
     /// Detailed information about the plan associated with this subscription item
     pub plan: Option<super::types::BillingSubscriptionItemEventPlan>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payer: Option<super::types::BillingPayerEventPayload>,
     /// Unique identifier for the parent subscription. Only populated when this item is sent as a standalone event, null when included within a subscription event.
     pub subscription_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<super::types::BillingSeats>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionItemEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 12usize + usize::from(self.payer.is_some())
+            + usize::from(self.seats.is_some());
+        let mut out = serializer
+            .serialize_struct("BillingSubscriptionItemEventPayload", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("is_free_trial", &self.is_free_trial)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("period_start", &self.period_start)?;
+        out.serialize_field("period_end", &self.period_end)?;
+        out.serialize_field("interval", &self.interval)?;
+        out.serialize_field("plan_id", &self.plan_id)?;
+        out.serialize_field("plan", &self.plan)?;
+        optional(&mut out, "payer", &self.payer)?;
+        out.serialize_field("subscription_id", &self.subscription_id)?;
+        optional(&mut out, "seats", &self.seats)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionItemEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionItemEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionItemEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_status = None;
+                let mut slot_is_free_trial = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_period_start = None;
+                let mut slot_period_end = None;
+                let mut slot_interval = None;
+                let mut slot_plan_id = None;
+                let mut slot_plan = None;
+                let mut slot_payer = None;
+                let mut slot_subscription_id = None;
+                let mut slot_seats = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "is_free_trial" => {
+                            field(&mut map, &mut slot_is_free_trial, "is_free_trial")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "period_start" => {
+                            field(&mut map, &mut slot_period_start, "period_start")?
+                        }
+                        "period_end" => {
+                            field(&mut map, &mut slot_period_end, "period_end")?
+                        }
+                        "interval" => field(&mut map, &mut slot_interval, "interval")?,
+                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id")?,
+                        "plan" => field(&mut map, &mut slot_plan, "plan")?,
+                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "subscription_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_subscription_id,
+                                "subscription_id",
+                            )?
+                        }
+                        "seats" => field(&mut map, &mut slot_seats, "seats")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionItemEventPayload {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    status: required(slot_status, "status")?,
+                    is_free_trial: required(slot_is_free_trial, "is_free_trial")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    period_start: required(slot_period_start, "period_start")?,
+                    period_end: slot_period_end.unwrap_or_default(),
+                    interval: required(slot_interval, "interval")?,
+                    plan_id: slot_plan_id.unwrap_or_default(),
+                    plan: slot_plan.unwrap_or_default(),
+                    payer: slot_payer.unwrap_or_default(),
+                    subscription_id: slot_subscription_id.unwrap_or_default(),
+                    seats: slot_seats.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Current status of the subscription item.
 ///
@@ -436,7 +1283,7 @@ impl std::fmt::Display for BillingSubscriptionItemEventPayloadStatus {
     }
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlan`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlan {
     /// Unique identifier for the plan
@@ -452,13 +1299,85 @@ pub struct BillingSubscriptionItemEventPlan {
     /// Three-letter ISO 4217 currency code for this plan's pricing (e.g., "USD")
     pub currency: String,
     /// Tiered unit pricing for this plan. Only present for plans with unit-based pricing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_prices: Option<
         Vec<super::types::BillingSubscriptionItemEventPlanUnitPrice>,
     >,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionItemEventPlan {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.unit_prices.is_some());
+        let mut out = serializer
+            .serialize_struct("BillingSubscriptionItemEventPlan", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("slug", &self.slug)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("is_recurring", &self.is_recurring)?;
+        out.serialize_field("amount", &self.amount)?;
+        out.serialize_field("currency", &self.currency)?;
+        optional(&mut out, "unit_prices", &self.unit_prices)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionItemEventPlan;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionItemEventPlan")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionItemEventPlan, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_slug = None;
+                let mut slot_name = None;
+                let mut slot_is_recurring = None;
+                let mut slot_amount = None;
+                let mut slot_currency = None;
+                let mut slot_unit_prices = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "is_recurring" => {
+                            field(&mut map, &mut slot_is_recurring, "is_recurring")?
+                        }
+                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "unit_prices" => {
+                            field(&mut map, &mut slot_unit_prices, "unit_prices")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionItemEventPlan {
+                    id: required(slot_id, "id")?,
+                    slug: required(slot_slug, "slug")?,
+                    name: required(slot_name, "name")?,
+                    is_recurring: required(slot_is_recurring, "is_recurring")?,
+                    amount: required(slot_amount, "amount")?,
+                    currency: required(slot_currency, "currency")?,
+                    unit_prices: slot_unit_prices.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlanUnitPrice`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPrice {
     /// Name of the unit being priced (e.g., "seats")
@@ -468,8 +1387,63 @@ pub struct BillingSubscriptionItemEventPlanUnitPrice {
     /// Pricing tiers sorted by starts_at_block
     pub tiers: Vec<super::types::BillingSubscriptionItemEventPlanUnitPriceTier>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionItemEventPlanUnitPrice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize;
+        let mut out = serializer
+            .serialize_struct("BillingSubscriptionItemEventPlanUnitPrice", len)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("block_size", &self.block_size)?;
+        out.serialize_field("tiers", &self.tiers)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionItemEventPlanUnitPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionItemEventPlanUnitPrice")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionItemEventPlanUnitPrice, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_block_size = None;
+                let mut slot_tiers = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "block_size" => {
+                            field(&mut map, &mut slot_block_size, "block_size")?
+                        }
+                        "tiers" => field(&mut map, &mut slot_tiers, "tiers")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionItemEventPlanUnitPrice {
+                    name: required(slot_name, "name")?,
+                    block_size: required(slot_block_size, "block_size")?,
+                    tiers: required(slot_tiers, "tiers")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlanUnitPriceTier`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
     /// The block number at which this tier begins
@@ -480,6 +1454,84 @@ pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
     pub amount_per_block: i64,
     /// Three letter ISO 4217 currency code for this tier's pricing (e.g., "USD")
     pub currency: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionItemEventPlanUnitPriceTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize;
+        let mut out = serializer
+            .serialize_struct("BillingSubscriptionItemEventPlanUnitPriceTier", len)?;
+        out.serialize_field("starts_at_block", &self.starts_at_block)?;
+        out.serialize_field("ends_after_block", &self.ends_after_block)?;
+        out.serialize_field("amount_per_block", &self.amount_per_block)?;
+        out.serialize_field("currency", &self.currency)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceTier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionItemEventPlanUnitPriceTier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionItemEventPlanUnitPriceTier")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionItemEventPlanUnitPriceTier, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_starts_at_block = None;
+                let mut slot_ends_after_block = None;
+                let mut slot_amount_per_block = None;
+                let mut slot_currency = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "starts_at_block" => {
+                            field(
+                                &mut map,
+                                &mut slot_starts_at_block,
+                                "starts_at_block",
+                            )?
+                        }
+                        "ends_after_block" => {
+                            field(
+                                &mut map,
+                                &mut slot_ends_after_block,
+                                "ends_after_block",
+                            )?
+                        }
+                        "amount_per_block" => {
+                            field(
+                                &mut map,
+                                &mut slot_amount_per_block,
+                                "amount_per_block",
+                            )?
+                        }
+                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionItemEventPlanUnitPriceTier {
+                    starts_at_block: required(slot_starts_at_block, "starts_at_block")?,
+                    ends_after_block: slot_ends_after_block.unwrap_or_default(),
+                    amount_per_block: required(
+                        slot_amount_per_block,
+                        "amount_per_block",
+                    )?,
+                    currency: required(slot_currency, "currency")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// How frequently the payer will be charged while this subscription item is active
 ///
@@ -642,70 +1694,366 @@ impl std::fmt::Display for BillingSubscriptionItemStatus {
 /// Account credit applied to a subscription item charge
 ///
 /// Schema `#/components/schemas/BillingSubscriptionPayerCredit`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionPayerCredit {
     pub applied_amount: super::types::BillingAmount,
     pub remaining_balance: super::types::BillingAmount,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingSubscriptionPayerCredit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer
+            .serialize_struct("BillingSubscriptionPayerCredit", len)?;
+        out.serialize_field("applied_amount", &self.applied_amount)?;
+        out.serialize_field("remaining_balance", &self.remaining_balance)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingSubscriptionPayerCredit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingSubscriptionPayerCredit")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionPayerCredit, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_applied_amount = None;
+                let mut slot_remaining_balance = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "applied_amount" => {
+                            field(&mut map, &mut slot_applied_amount, "applied_amount")?
+                        }
+                        "remaining_balance" => {
+                            field(
+                                &mut map,
+                                &mut slot_remaining_balance,
+                                "remaining_balance",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingSubscriptionPayerCredit {
+                    applied_amount: required(slot_applied_amount, "applied_amount")?,
+                    remaining_balance: required(
+                        slot_remaining_balance,
+                        "remaining_balance",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingTotals`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingTotals {
     pub subtotal: super::types::BillingAmount,
     pub tax_total: super::types::BillingAmount,
     pub grand_total: super::types::BillingAmount,
     /// Breakdown of per-unit charges
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<super::types::BillingUnitTotal>>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingTotals {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize + usize::from(self.per_unit_totals.is_some());
+        let mut out = serializer.serialize_struct("BillingTotals", len)?;
+        out.serialize_field("subtotal", &self.subtotal)?;
+        out.serialize_field("tax_total", &self.tax_total)?;
+        out.serialize_field("grand_total", &self.grand_total)?;
+        optional(&mut out, "per_unit_totals", &self.per_unit_totals)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingTotals {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingTotals;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingTotals")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingTotals, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_subtotal = None;
+                let mut slot_tax_total = None;
+                let mut slot_grand_total = None;
+                let mut slot_per_unit_totals = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal")?,
+                        "tax_total" => field(&mut map, &mut slot_tax_total, "tax_total")?,
+                        "grand_total" => {
+                            field(&mut map, &mut slot_grand_total, "grand_total")?
+                        }
+                        "per_unit_totals" => {
+                            field(
+                                &mut map,
+                                &mut slot_per_unit_totals,
+                                "per_unit_totals",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingTotals {
+                    subtotal: required(slot_subtotal, "subtotal")?,
+                    tax_total: required(slot_tax_total, "tax_total")?,
+                    grand_total: required(slot_grand_total, "grand_total")?,
+                    per_unit_totals: slot_per_unit_totals.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/BillingUnitTotal`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingUnitTotal {
     /// Type of unit charged (e.g "seats")
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Price per unit in smallest currency unit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Number of units at this price. Null indicates unlimited units.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Total charge for these units (amount x quantity)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for BillingUnitTotal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.name.is_some()) + usize::from(self.amount.is_some())
+            + usize::from(self.quantity.is_some()) + usize::from(self.total.is_some())
+            + usize::from(self.currency.is_some());
+        let mut out = serializer.serialize_struct("BillingUnitTotal", len)?;
+        optional(&mut out, "name", &self.name)?;
+        optional(&mut out, "amount", &self.amount)?;
+        optional(&mut out, "quantity", &self.quantity)?;
+        optional(&mut out, "total", &self.total)?;
+        optional(&mut out, "currency", &self.currency)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for BillingUnitTotal {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = BillingUnitTotal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingUnitTotal")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingUnitTotal, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_amount = None;
+                let mut slot_quantity = None;
+                let mut slot_total = None;
+                let mut slot_currency = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "quantity" => field(&mut map, &mut slot_quantity, "quantity")?,
+                        "total" => field(&mut map, &mut slot_total, "total")?,
+                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(BillingUnitTotal {
+                    name: slot_name.unwrap_or_default(),
+                    amount: slot_amount.unwrap_or_default(),
+                    quantity: slot_quantity.unwrap_or_default(),
+                    total: slot_total.unwrap_or_default(),
+                    currency: slot_currency.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/ClerkError`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkError {
     pub message: String,
     pub long_message: String,
     pub code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for ClerkError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize + usize::from(self.meta.is_some());
+        let mut out = serializer.serialize_struct("ClerkError", len)?;
+        out.serialize_field("message", &self.message)?;
+        out.serialize_field("long_message", &self.long_message)?;
+        out.serialize_field("code", &self.code)?;
+        optional(&mut out, "meta", &self.meta)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ClerkError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClerkError;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClerkError")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClerkError, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_message = None;
+                let mut slot_long_message = None;
+                let mut slot_code = None;
+                let mut slot_meta = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "long_message" => {
+                            field(&mut map, &mut slot_long_message, "long_message")?
+                        }
+                        "code" => field(&mut map, &mut slot_code, "code")?,
+                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ClerkError {
+                    message: required(slot_message, "message")?,
+                    long_message: required(slot_long_message, "long_message")?,
+                    code: required(slot_code, "code")?,
+                    meta: slot_meta.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/DeletedObject`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletedObject {
     pub object: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     pub deleted: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for DeletedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(self.id.is_some())
+            + usize::from(self.slug.is_some()) + usize::from(self.external_id.is_some());
+        let mut out = serializer.serialize_struct("DeletedObject", len)?;
+        out.serialize_field("object", &self.object)?;
+        optional(&mut out, "id", &self.id)?;
+        optional(&mut out, "slug", &self.slug)?;
+        out.serialize_field("deleted", &self.deleted)?;
+        optional(&mut out, "external_id", &self.external_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for DeletedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = DeletedObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeletedObject")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DeletedObject, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_slug = None;
+                let mut slot_deleted = None;
+                let mut slot_external_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(DeletedObject {
+                    object: required(slot_object, "object")?,
+                    id: slot_id.unwrap_or_default(),
+                    slug: slot_slug.unwrap_or_default(),
+                    deleted: required(slot_deleted, "deleted")?,
+                    external_id: slot_external_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/EmailAddress`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::EmailAddressObject,
@@ -714,12 +2062,103 @@ pub struct EmailAddress {
     pub verification: Option<super::types::EmailAddressVerification>,
     pub linked_to: Vec<super::types::IdentificationLink>,
     /// Indicates whether this email address domain matches an active enterprise connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for EmailAddress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.id.is_some())
+            + usize::from(self.matches_sso_connection.is_some());
+        let mut out = serializer.serialize_struct("EmailAddress", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("reserved", &self.reserved)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field("linked_to", &self.linked_to)?;
+        optional(&mut out, "matches_sso_connection", &self.matches_sso_connection)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for EmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmailAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailAddress")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailAddress, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_email_address = None;
+                let mut slot_reserved = None;
+                let mut slot_verification = None;
+                let mut slot_linked_to = None;
+                let mut slot_matches_sso_connection = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "matches_sso_connection" => {
+                            field(
+                                &mut map,
+                                &mut slot_matches_sso_connection,
+                                "matches_sso_connection",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(EmailAddress {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    reserved: required(slot_reserved, "reserved")?,
+                    verification: slot_verification.unwrap_or_default(),
+                    linked_to: required(slot_linked_to, "linked_to")?,
+                    matches_sso_connection: slot_matches_sso_connection
+                        .unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -884,16 +2323,14 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
 /// Email created
 ///
 /// The delivery of a `email.created` event: [`Event::EmailCreated`](super::Event::EmailCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -901,8 +2338,80 @@ pub struct EmailCreatedEvent {
     pub instance_id: String,
     pub data: super::types::EmailEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for EmailCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("EmailCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for EmailCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmailCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(EmailCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/EmailEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailEventPayload {
     /// The email ID
@@ -914,65 +2423,326 @@ pub struct EmailEventPayload {
     /// The email name
     pub from_email_name: String,
     /// The email reply to name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
     /// The email to address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The email subject
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The email body in HTML format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The email body in plain text format
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_plain: Option<String>,
     /// The email status
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The email data
     pub data: serde_json::Map<String, serde_json::Value>,
     /// Whether the email was delivered by Clerk
     pub delivered_by_clerk: bool,
 }
+#[allow(deprecated)]
+impl serde::Serialize for EmailEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.reply_to_email_name.is_some())
+            + usize::from(self.to_email_address.is_some())
+            + usize::from(self.email_address_id.is_some())
+            + usize::from(self.user_id.is_some()) + usize::from(self.subject.is_some())
+            + usize::from(self.body.is_some()) + usize::from(self.body_plain.is_some())
+            + usize::from(self.status.is_some());
+        let mut out = serializer.serialize_struct("EmailEventPayload", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("slug", &self.slug)?;
+        out.serialize_field("from_email_name", &self.from_email_name)?;
+        optional(&mut out, "reply_to_email_name", &self.reply_to_email_name)?;
+        optional(&mut out, "to_email_address", &self.to_email_address)?;
+        optional(&mut out, "email_address_id", &self.email_address_id)?;
+        optional(&mut out, "user_id", &self.user_id)?;
+        optional(&mut out, "subject", &self.subject)?;
+        optional(&mut out, "body", &self.body)?;
+        optional(&mut out, "body_plain", &self.body_plain)?;
+        optional(&mut out, "status", &self.status)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("delivered_by_clerk", &self.delivered_by_clerk)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for EmailEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EmailEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EmailEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_slug = None;
+                let mut slot_from_email_name = None;
+                let mut slot_reply_to_email_name = None;
+                let mut slot_to_email_address = None;
+                let mut slot_email_address_id = None;
+                let mut slot_user_id = None;
+                let mut slot_subject = None;
+                let mut slot_body = None;
+                let mut slot_body_plain = None;
+                let mut slot_status = None;
+                let mut slot_data = None;
+                let mut slot_delivered_by_clerk = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "from_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_from_email_name,
+                                "from_email_name",
+                            )?
+                        }
+                        "reply_to_email_name" => {
+                            field(
+                                &mut map,
+                                &mut slot_reply_to_email_name,
+                                "reply_to_email_name",
+                            )?
+                        }
+                        "to_email_address" => {
+                            field(
+                                &mut map,
+                                &mut slot_to_email_address,
+                                "to_email_address",
+                            )?
+                        }
+                        "email_address_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_email_address_id,
+                                "email_address_id",
+                            )?
+                        }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
+                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "body_plain" => {
+                            field(&mut map, &mut slot_body_plain, "body_plain")?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "delivered_by_clerk" => {
+                            field(
+                                &mut map,
+                                &mut slot_delivered_by_clerk,
+                                "delivered_by_clerk",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(EmailEventPayload {
+                    id: required(slot_id, "id")?,
+                    object: required(slot_object, "object")?,
+                    slug: slot_slug.unwrap_or_default(),
+                    from_email_name: required(slot_from_email_name, "from_email_name")?,
+                    reply_to_email_name: slot_reply_to_email_name.unwrap_or_default(),
+                    to_email_address: slot_to_email_address.unwrap_or_default(),
+                    email_address_id: slot_email_address_id.unwrap_or_default(),
+                    user_id: slot_user_id.unwrap_or_default(),
+                    subject: slot_subject.unwrap_or_default(),
+                    body: slot_body.unwrap_or_default(),
+                    body_plain: slot_body_plain.unwrap_or_default(),
+                    status: slot_status.unwrap_or_default(),
+                    data: required(slot_data, "data")?,
+                    delivered_by_clerk: required(
+                        slot_delivered_by_clerk,
+                        "delivered_by_clerk",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/EnterpriseAccount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::EnterpriseAccountObject,
     /// The authentication protocol used to sign in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<super::types::EnterpriseAccountProtocol>,
     pub provider: String,
     pub active: bool,
     pub email_address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The unique ID of the user in the external provider's system
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub verification: Option<super::types::EnterpriseAccountVerification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_connection: Option<super::types::EnterpriseAccountConnection>,
     /// Unix timestamp of last authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for EnterpriseAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.protocol.is_some())
+            + usize::from(self.first_name.is_some())
+            + usize::from(self.last_name.is_some())
+            + usize::from(self.provider_user_id.is_some())
+            + usize::from(self.enterprise_connection_id.is_some())
+            + usize::from(self.public_metadata.is_some())
+            + usize::from(self.enterprise_connection.is_some())
+            + usize::from(self.last_authenticated_at.is_some());
+        let mut out = serializer.serialize_struct("EnterpriseAccount", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        optional(&mut out, "protocol", &self.protocol)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("active", &self.active)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        optional(&mut out, "first_name", &self.first_name)?;
+        optional(&mut out, "last_name", &self.last_name)?;
+        optional(&mut out, "provider_user_id", &self.provider_user_id)?;
+        optional(&mut out, "enterprise_connection_id", &self.enterprise_connection_id)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        out.serialize_field("verification", &self.verification)?;
+        optional(&mut out, "enterprise_connection", &self.enterprise_connection)?;
+        optional(&mut out, "last_authenticated_at", &self.last_authenticated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EnterpriseAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EnterpriseAccount")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseAccount, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_protocol = None;
+                let mut slot_provider = None;
+                let mut slot_active = None;
+                let mut slot_email_address = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_provider_user_id = None;
+                let mut slot_enterprise_connection_id = None;
+                let mut slot_public_metadata = None;
+                let mut slot_verification = None;
+                let mut slot_enterprise_connection = None;
+                let mut slot_last_authenticated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "protocol" => field(&mut map, &mut slot_protocol, "protocol")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "provider_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_provider_user_id,
+                                "provider_user_id",
+                            )?
+                        }
+                        "enterprise_connection_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_enterprise_connection_id,
+                                "enterprise_connection_id",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "enterprise_connection" => {
+                            field(
+                                &mut map,
+                                &mut slot_enterprise_connection,
+                                "enterprise_connection",
+                            )?
+                        }
+                        "last_authenticated_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_authenticated_at,
+                                "last_authenticated_at",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(EnterpriseAccount {
+                    id: required(slot_id, "id")?,
+                    object: required(slot_object, "object")?,
+                    protocol: slot_protocol.unwrap_or_default(),
+                    provider: required(slot_provider, "provider")?,
+                    active: required(slot_active, "active")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    provider_user_id: slot_provider_user_id.unwrap_or_default(),
+                    enterprise_connection_id: slot_enterprise_connection_id
+                        .unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    verification: slot_verification.unwrap_or_default(),
+                    enterprise_connection: slot_enterprise_connection
+                        .unwrap_or_default(),
+                    last_authenticated_at: slot_last_authenticated_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/EnterpriseAccountConnection`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     pub id: String,
@@ -981,9 +2751,7 @@ pub struct EnterpriseAccountConnection {
     pub name: String,
     pub logo_public_url: Option<String>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     pub active: bool,
     pub sync_user_attributes: bool,
@@ -994,6 +2762,152 @@ pub struct EnterpriseAccountConnection {
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for EnterpriseAccountConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 12usize + usize::from(self.domain.is_some())
+            + usize::from(self.domains.is_some());
+        let mut out = serializer.serialize_struct("EnterpriseAccountConnection", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("protocol", &self.protocol)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("logo_public_url", &self.logo_public_url)?;
+        optional(&mut out, "domain", &self.domain)?;
+        optional(&mut out, "domains", &self.domains)?;
+        out.serialize_field("active", &self.active)?;
+        out.serialize_field("sync_user_attributes", &self.sync_user_attributes)?;
+        out.serialize_field("allow_subdomains", &self.allow_subdomains)?;
+        out.serialize_field("allow_idp_initiated", &self.allow_idp_initiated)?;
+        out.serialize_field(
+            "disable_additional_identifications",
+            &self.disable_additional_identifications,
+        )?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = EnterpriseAccountConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EnterpriseAccountConnection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseAccountConnection, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_protocol = None;
+                let mut slot_provider = None;
+                let mut slot_name = None;
+                let mut slot_logo_public_url = None;
+                let mut slot_domain = None;
+                let mut slot_domains = None;
+                let mut slot_active = None;
+                let mut slot_sync_user_attributes = None;
+                let mut slot_allow_subdomains = None;
+                let mut slot_allow_idp_initiated = None;
+                let mut slot_disable_additional_identifications = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "protocol" => field(&mut map, &mut slot_protocol, "protocol")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "logo_public_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_logo_public_url,
+                                "logo_public_url",
+                            )?
+                        }
+                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "sync_user_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_sync_user_attributes,
+                                "sync_user_attributes",
+                            )?
+                        }
+                        "allow_subdomains" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_subdomains,
+                                "allow_subdomains",
+                            )?
+                        }
+                        "allow_idp_initiated" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_idp_initiated,
+                                "allow_idp_initiated",
+                            )?
+                        }
+                        "disable_additional_identifications" => {
+                            field(
+                                &mut map,
+                                &mut slot_disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(EnterpriseAccountConnection {
+                    id: required(slot_id, "id")?,
+                    protocol: required(slot_protocol, "protocol")?,
+                    provider: required(slot_provider, "provider")?,
+                    name: required(slot_name, "name")?,
+                    logo_public_url: slot_logo_public_url.unwrap_or_default(),
+                    domain: slot_domain.unwrap_or_default(),
+                    domains: slot_domains.unwrap_or_default(),
+                    active: required(slot_active, "active")?,
+                    sync_user_attributes: required(
+                        slot_sync_user_attributes,
+                        "sync_user_attributes",
+                    )?,
+                    allow_subdomains: required(
+                        slot_allow_subdomains,
+                        "allow_subdomains",
+                    )?,
+                    allow_idp_initiated: required(
+                        slot_allow_idp_initiated,
+                        "allow_idp_initiated",
+                    )?,
+                    disable_additional_identifications: required(
+                        slot_disable_additional_identifications,
+                        "disable_additional_identifications",
+                    )?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -1152,7 +3066,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
     }
 }
 /// Schema `#/components/schemas/ExternalAccountWithVerification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -1165,28 +3079,195 @@ pub struct ExternalAccountWithVerification {
     pub approved_scopes: String,
     pub email_address: String,
     /// Whether the email was verified by the OAuth provider at creation time. null = unknown (pre-migration data or custom OAuth providers), true = provider confirmed email was verified, false = provider confirmed email was NOT verified
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_address_verified: Option<bool>,
     pub first_name: String,
     pub last_name: String,
     /// Please use `image_url` instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
     pub verification: Option<super::types::ExternalAccountWithVerificationVerification>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ExternalAccountWithVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 13usize + usize::from(self.email_address_verified.is_some())
+            + usize::from(self.avatar_url.is_some())
+            + usize::from(self.image_url.is_some())
+            + usize::from(self.username.is_some())
+            + usize::from(self.phone_number.is_some())
+            + usize::from(self.label.is_some());
+        let mut out = serializer
+            .serialize_struct("ExternalAccountWithVerification", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("identification_id", &self.identification_id)?;
+        out.serialize_field("provider_user_id", &self.provider_user_id)?;
+        out.serialize_field("approved_scopes", &self.approved_scopes)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        optional(&mut out, "email_address_verified", &self.email_address_verified)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        optional(&mut out, "avatar_url", &self.avatar_url)?;
+        optional(&mut out, "image_url", &self.image_url)?;
+        optional(&mut out, "username", &self.username)?;
+        optional(&mut out, "phone_number", &self.phone_number)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "label", &self.label)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ExternalAccountWithVerification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ExternalAccountWithVerification")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExternalAccountWithVerification, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_provider = None;
+                let mut slot_identification_id = None;
+                let mut slot_provider_user_id = None;
+                let mut slot_approved_scopes = None;
+                let mut slot_email_address = None;
+                let mut slot_email_address_verified = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_avatar_url = None;
+                let mut slot_image_url = None;
+                let mut slot_username = None;
+                let mut slot_phone_number = None;
+                let mut slot_public_metadata = None;
+                let mut slot_label = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_verification = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "identification_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_identification_id,
+                                "identification_id",
+                            )?
+                        }
+                        "provider_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_provider_user_id,
+                                "provider_user_id",
+                            )?
+                        }
+                        "approved_scopes" => {
+                            field(
+                                &mut map,
+                                &mut slot_approved_scopes,
+                                "approved_scopes",
+                            )?
+                        }
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "email_address_verified" => {
+                            field(
+                                &mut map,
+                                &mut slot_email_address_verified,
+                                "email_address_verified",
+                            )?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "avatar_url" => {
+                            field(&mut map, &mut slot_avatar_url, "avatar_url")?
+                        }
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "phone_number" => {
+                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "label" => field(&mut map, &mut slot_label, "label")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ExternalAccountWithVerification {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    provider: required(slot_provider, "provider")?,
+                    identification_id: required(
+                        slot_identification_id,
+                        "identification_id",
+                    )?,
+                    provider_user_id: required(
+                        slot_provider_user_id,
+                        "provider_user_id",
+                    )?,
+                    approved_scopes: required(slot_approved_scopes, "approved_scopes")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    email_address_verified: slot_email_address_verified
+                        .unwrap_or_default(),
+                    first_name: required(slot_first_name, "first_name")?,
+                    last_name: required(slot_last_name, "last_name")?,
+                    avatar_url: slot_avatar_url.unwrap_or_default(),
+                    image_url: slot_image_url.unwrap_or_default(),
+                    username: slot_username.unwrap_or_default(),
+                    phone_number: slot_phone_number.unwrap_or_default(),
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    label: slot_label.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    verification: slot_verification.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -1303,34 +3384,173 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
     }
 }
 /// Schema `#/components/schemas/IdentificationLink`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdentificationLink {
-    #[serde(rename = "type")]
     pub type_: String,
     pub id: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for IdentificationLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("IdentificationLink", len)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("id", &self.id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for IdentificationLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = IdentificationLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IdentificationLink")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<IdentificationLink, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_type_ = None;
+                let mut slot_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(IdentificationLink {
+                    type_: required(slot_type_, "type")?,
+                    id: required(slot_id, "id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Invitation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Invitation {
     pub object: super::types::InvitationObject,
     pub id: String,
     pub email_address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: super::types::InvitationStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Invitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.public_metadata.is_some())
+            + usize::from(self.revoked.is_some()) + usize::from(self.url.is_some())
+            + usize::from(self.expires_at.is_some());
+        let mut out = serializer.serialize_struct("Invitation", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "revoked", &self.revoked)?;
+        out.serialize_field("status", &self.status)?;
+        optional(&mut out, "url", &self.url)?;
+        optional(&mut out, "expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Invitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Invitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Invitation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Invitation, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_public_metadata = None;
+                let mut slot_revoked = None;
+                let mut slot_status = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Invitation {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    revoked: slot_revoked.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Invitation`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -1421,53 +3641,226 @@ impl std::fmt::Display for InvitationStatus {
     }
 }
 /// Schema `#/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     pub object: super::types::OrganizationObject,
     pub id: String,
     pub name: String,
     pub slug: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub has_image: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     pub max_allowed_memberships: i64,
     pub admin_delete_enabled: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// Unix timestamp of last activity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) assigned to this organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize + usize::from(self.image_url.is_some())
+            + usize::from(self.members_count.is_some())
+            + usize::from(self.missing_member_with_elevated_permissions.is_some())
+            + usize::from(self.pending_invitations_count.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.created_by.is_some())
+            + usize::from(self.last_active_at.is_some())
+            + usize::from(self.role_set_key.is_some());
+        let mut out = serializer.serialize_struct("Organization", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("slug", &self.slug)?;
+        optional(&mut out, "image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        optional(&mut out, "members_count", &self.members_count)?;
+        optional(
+            &mut out,
+            "missing_member_with_elevated_permissions",
+            &self.missing_member_with_elevated_permissions,
+        )?;
+        optional(
+            &mut out,
+            "pending_invitations_count",
+            &self.pending_invitations_count,
+        )?;
+        out.serialize_field("max_allowed_memberships", &self.max_allowed_memberships)?;
+        out.serialize_field("admin_delete_enabled", &self.admin_delete_enabled)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        optional(&mut out, "created_by", &self.created_by)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "last_active_at", &self.last_active_at)?;
+        optional(&mut out, "role_set_key", &self.role_set_key)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Organization")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organization, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_slug = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                let mut slot_members_count = None;
+                let mut slot_missing_member_with_elevated_permissions = None;
+                let mut slot_pending_invitations_count = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_admin_delete_enabled = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_created_by = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_last_active_at = None;
+                let mut slot_role_set_key = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "members_count" => {
+                            field(&mut map, &mut slot_members_count, "members_count")?
+                        }
+                        "missing_member_with_elevated_permissions" => {
+                            field(
+                                &mut map,
+                                &mut slot_missing_member_with_elevated_permissions,
+                                "missing_member_with_elevated_permissions",
+                            )?
+                        }
+                        "pending_invitations_count" => {
+                            field(
+                                &mut map,
+                                &mut slot_pending_invitations_count,
+                                "pending_invitations_count",
+                            )?
+                        }
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "admin_delete_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_admin_delete_enabled,
+                                "admin_delete_enabled",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "created_by" => {
+                            field(&mut map, &mut slot_created_by, "created_by")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "last_active_at" => {
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                        }
+                        "role_set_key" => {
+                            field(&mut map, &mut slot_role_set_key, "role_set_key")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Organization {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    slug: required(slot_slug, "slug")?,
+                    image_url: slot_image_url.unwrap_or_default(),
+                    has_image: required(slot_has_image, "has_image")?,
+                    members_count: slot_members_count.unwrap_or_default(),
+                    missing_member_with_elevated_permissions: slot_missing_member_with_elevated_permissions
+                        .unwrap_or_default(),
+                    pending_invitations_count: slot_pending_invitations_count
+                        .unwrap_or_default(),
+                    max_allowed_memberships: required(
+                        slot_max_allowed_memberships,
+                        "max_allowed_memberships",
+                    )?,
+                    admin_delete_enabled: required(
+                        slot_admin_delete_enabled,
+                        "admin_delete_enabled",
+                    )?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    created_by: slot_created_by.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    last_active_at: slot_last_active_at.unwrap_or_default(),
+                    role_set_key: slot_role_set_key.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// New organization was created
 ///
 /// The delivery of a `organization.created` event: [`Event::OrganizationCreated`](super::Event::OrganizationCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1475,19 +3868,89 @@ pub struct OrganizationCreatedEvent {
     pub instance_id: String,
     pub data: super::types::Organization,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("OrganizationCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization deleted
 ///
 /// The delivery of a `organization.deleted` event: [`Event::OrganizationDeleted`](super::Event::OrganizationDeleted).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDeletedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1495,10 +3958,82 @@ pub struct OrganizationDeletedEvent {
     pub instance_id: String,
     pub data: super::types::DeletedObject,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDeletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("OrganizationDeletedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDeletedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDeletedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDeletedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An organization domain
 ///
 /// Schema `#/components/schemas/OrganizationDomain`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
@@ -1525,7 +4060,6 @@ pub struct OrganizationDomain {
     /// Total number of pending suggestions associated with this domain
     pub total_pending_suggestions: i32,
     /// Public organization data associated with this domain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<
         super::types::OrganizationInvitationPublicOrganizationData,
     >,
@@ -1534,19 +4068,186 @@ pub struct OrganizationDomain {
     /// Unix timestamp of the last update to the domain
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomain {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 13usize + usize::from(self.public_organization_data.is_some());
+        let mut out = serializer.serialize_struct("OrganizationDomain", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("organization_id", &self.organization_id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("enrollment_mode", &self.enrollment_mode)?;
+        out.serialize_field(
+            "affiliation_email_address",
+            &self.affiliation_email_address,
+        )?;
+        out.serialize_field("affiliation_verification", &self.affiliation_verification)?;
+        out.serialize_field("ownership_verification", &self.ownership_verification)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field(
+            "total_pending_invitations",
+            &self.total_pending_invitations,
+        )?;
+        out.serialize_field(
+            "total_pending_suggestions",
+            &self.total_pending_suggestions,
+        )?;
+        optional(&mut out, "public_organization_data", &self.public_organization_data)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomain;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomain")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomain, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_organization_id = None;
+                let mut slot_name = None;
+                let mut slot_enrollment_mode = None;
+                let mut slot_affiliation_email_address = None;
+                let mut slot_affiliation_verification = None;
+                let mut slot_ownership_verification = None;
+                let mut slot_verification = None;
+                let mut slot_total_pending_invitations = None;
+                let mut slot_total_pending_suggestions = None;
+                let mut slot_public_organization_data = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "enrollment_mode" => {
+                            field(
+                                &mut map,
+                                &mut slot_enrollment_mode,
+                                "enrollment_mode",
+                            )?
+                        }
+                        "affiliation_email_address" => {
+                            field(
+                                &mut map,
+                                &mut slot_affiliation_email_address,
+                                "affiliation_email_address",
+                            )?
+                        }
+                        "affiliation_verification" => {
+                            field(
+                                &mut map,
+                                &mut slot_affiliation_verification,
+                                "affiliation_verification",
+                            )?
+                        }
+                        "ownership_verification" => {
+                            field(
+                                &mut map,
+                                &mut slot_ownership_verification,
+                                "ownership_verification",
+                            )?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "total_pending_invitations" => {
+                            field(
+                                &mut map,
+                                &mut slot_total_pending_invitations,
+                                "total_pending_invitations",
+                            )?
+                        }
+                        "total_pending_suggestions" => {
+                            field(
+                                &mut map,
+                                &mut slot_total_pending_suggestions,
+                                "total_pending_suggestions",
+                            )?
+                        }
+                        "public_organization_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_organization_data,
+                                "public_organization_data",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomain {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    organization_id: required(slot_organization_id, "organization_id")?,
+                    name: required(slot_name, "name")?,
+                    enrollment_mode: required(slot_enrollment_mode, "enrollment_mode")?,
+                    affiliation_email_address: slot_affiliation_email_address
+                        .unwrap_or_default(),
+                    affiliation_verification: slot_affiliation_verification
+                        .unwrap_or_default(),
+                    ownership_verification: slot_ownership_verification
+                        .unwrap_or_default(),
+                    verification: slot_verification.unwrap_or_default(),
+                    total_pending_invitations: required(
+                        slot_total_pending_invitations,
+                        "total_pending_invitations",
+                    )?,
+                    total_pending_suggestions: required(
+                        slot_total_pending_suggestions,
+                        "total_pending_suggestions",
+                    )?,
+                    public_organization_data: slot_public_organization_data
+                        .unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization domain created
 ///
 /// The delivery of a `organizationDomain.created` event: [`Event::OrganizationDomainCreated`](super::Event::OrganizationDomainCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomainCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1554,25 +4255,169 @@ pub struct OrganizationDomainCreatedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationDomain,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomainCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationDomainCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomainCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomainCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomainCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomainCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomainCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization domain deleted
 ///
 /// The delivery of a `organizationDomain.deleted` event: [`Event::OrganizationDomainDeleted`](super::Event::OrganizationDomainDeleted).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomainDeletedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::DeletedObject,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomainDeletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationDomainDeletedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomainDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomainDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomainDeletedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomainDeletedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomainDeletedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Mode of enrollment for the domain
 ///
@@ -1681,16 +4526,14 @@ impl std::fmt::Display for OrganizationDomainObject {
 /// Organization domain updated
 ///
 /// The delivery of a `organizationDomain.updated` event: [`Event::OrganizationDomainUpdated`](super::Event::OrganizationDomainUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomainUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1698,10 +4541,83 @@ pub struct OrganizationDomainUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationDomain,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomainUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationDomainUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomainUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomainUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomainUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomainUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomainUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The verification object from an organization domain
 ///
 /// Schema `#/components/schemas/OrganizationDomainVerification`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// Status of the verification. It can be `unverified`, `verified`, `failed`, or `expired`.
@@ -1715,10 +4631,73 @@ pub struct OrganizationDomainVerification {
     /// Unix timestamp of when ownership was verified. Only populated on `ownership_verification`; null on `affiliation_verification`.
     pub verified_at: Option<i64>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationDomainVerification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize;
+        let mut out = serializer
+            .serialize_struct("OrganizationDomainVerification", len)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("verified_at", &self.verified_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationDomainVerification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationDomainVerification")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomainVerification, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at" => {
+                            field(&mut map, &mut slot_verified_at, "verified_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationDomainVerification {
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at: slot_verified_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// An organization invitation
 ///
 /// Schema `#/components/schemas/OrganizationInvitation`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -1727,14 +4706,11 @@ pub struct OrganizationInvitation {
     pub email_address: String,
     pub role: String,
     pub role_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     pub inviter_id: Option<String>,
     pub public_inviter_data: Option<super::types::OrganizationInvitationPublicUserData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
     /// Unix timestamp of expiration.
@@ -1744,19 +4720,153 @@ pub struct OrganizationInvitation {
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 12usize + usize::from(self.organization_id.is_some())
+            + usize::from(self.status.is_some())
+            + usize::from(self.private_metadata.is_some());
+        let mut out = serializer.serialize_struct("OrganizationInvitation", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("role", &self.role)?;
+        out.serialize_field("role_name", &self.role_name)?;
+        optional(&mut out, "organization_id", &self.organization_id)?;
+        out.serialize_field("inviter_id", &self.inviter_id)?;
+        out.serialize_field("public_inviter_data", &self.public_inviter_data)?;
+        optional(&mut out, "status", &self.status)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitation")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitation, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_role = None;
+                let mut slot_role_name = None;
+                let mut slot_organization_id = None;
+                let mut slot_inviter_id = None;
+                let mut slot_public_inviter_data = None;
+                let mut slot_status = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "inviter_id" => {
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                        }
+                        "public_inviter_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_inviter_data,
+                                "public_inviter_data",
+                            )?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitation {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    role: required(slot_role, "role")?,
+                    role_name: required(slot_role_name, "role_name")?,
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    inviter_id: slot_inviter_id.unwrap_or_default(),
+                    public_inviter_data: slot_public_inviter_data.unwrap_or_default(),
+                    status: slot_status.unwrap_or_default(),
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization invitation accepted
 ///
 /// The delivery of a `organizationInvitation.accepted` event: [`Event::OrganizationInvitationAccepted`](super::Event::OrganizationInvitationAccepted).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1764,8 +4874,81 @@ pub struct OrganizationInvitationAcceptedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationInvitationAcceptedPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationAcceptedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationAcceptedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationAcceptedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationAcceptedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationAcceptedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationAcceptedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/OrganizationInvitationAcceptedPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayload {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -1774,14 +4957,11 @@ pub struct OrganizationInvitationAcceptedPayload {
     pub email_address: String,
     pub role: String,
     pub role_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     pub inviter_id: Option<String>,
     pub public_inviter_data: Option<super::types::OrganizationInvitationPublicUserData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
     /// Unix timestamp of expiration.
@@ -1792,31 +4972,225 @@ pub struct OrganizationInvitationAcceptedPayload {
     pub updated_at: i64,
     /// The ID of the user that accepted the invitation.
     pub user_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<super::types::OrganizationInvitationAcceptedPayloadData>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationAcceptedPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 13usize + usize::from(self.organization_id.is_some())
+            + usize::from(self.status.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.data.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationAcceptedPayload", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("role", &self.role)?;
+        out.serialize_field("role_name", &self.role_name)?;
+        optional(&mut out, "organization_id", &self.organization_id)?;
+        out.serialize_field("inviter_id", &self.inviter_id)?;
+        out.serialize_field("public_inviter_data", &self.public_inviter_data)?;
+        optional(&mut out, "status", &self.status)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        optional(&mut out, "data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationAcceptedPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationAcceptedPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationAcceptedPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_role = None;
+                let mut slot_role_name = None;
+                let mut slot_organization_id = None;
+                let mut slot_inviter_id = None;
+                let mut slot_public_inviter_data = None;
+                let mut slot_status = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_user_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "inviter_id" => {
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                        }
+                        "public_inviter_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_inviter_data,
+                                "public_inviter_data",
+                            )?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationAcceptedPayload {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    role: required(slot_role, "role")?,
+                    role_name: required(slot_role_name, "role_name")?,
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    inviter_id: slot_inviter_id.unwrap_or_default(),
+                    public_inviter_data: slot_public_inviter_data.unwrap_or_default(),
+                    status: slot_status.unwrap_or_default(),
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    user_id: required(slot_user_id, "user_id")?,
+                    data: slot_data.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Field `data` of [`OrganizationInvitationAcceptedPayload`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayloadData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<
         super::types::OrganizationInvitationPublicOrganizationData,
     >,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationAcceptedPayloadData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.public_organization_data.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationAcceptedPayloadData", len)?;
+        optional(&mut out, "public_organization_data", &self.public_organization_data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationAcceptedPayloadData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationAcceptedPayloadData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationAcceptedPayloadData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_public_organization_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "public_organization_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_organization_data,
+                                "public_organization_data",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationAcceptedPayloadData {
+                    public_organization_data: slot_public_organization_data
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization invitation created
 ///
 /// The delivery of a `organizationInvitation.created` event: [`Event::OrganizationInvitationCreated`](super::Event::OrganizationInvitationCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1824,8 +5198,81 @@ pub struct OrganizationInvitationCreatedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationInvitationCreatedEventData,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Field `data` of [`OrganizationInvitationCreatedEvent`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationCreatedEventData {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -1834,14 +5281,11 @@ pub struct OrganizationInvitationCreatedEventData {
     pub email_address: String,
     pub role: String,
     pub role_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     pub inviter_id: Option<String>,
     pub public_inviter_data: Option<super::types::OrganizationInvitationPublicUserData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub url: Option<String>,
     /// Unix timestamp of expiration.
@@ -1850,8 +5294,149 @@ pub struct OrganizationInvitationCreatedEventData {
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<super::types::OrganizationInvitationAcceptedPayloadData>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationCreatedEventData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 12usize + usize::from(self.organization_id.is_some())
+            + usize::from(self.status.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.data.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationCreatedEventData", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("role", &self.role)?;
+        out.serialize_field("role_name", &self.role_name)?;
+        optional(&mut out, "organization_id", &self.organization_id)?;
+        out.serialize_field("inviter_id", &self.inviter_id)?;
+        out.serialize_field("public_inviter_data", &self.public_inviter_data)?;
+        optional(&mut out, "status", &self.status)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("expires_at", &self.expires_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEventData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationCreatedEventData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationCreatedEventData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationCreatedEventData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_role = None;
+                let mut slot_role_name = None;
+                let mut slot_organization_id = None;
+                let mut slot_inviter_id = None;
+                let mut slot_public_inviter_data = None;
+                let mut slot_status = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_url = None;
+                let mut slot_expires_at = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_id,
+                                "organization_id",
+                            )?
+                        }
+                        "inviter_id" => {
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                        }
+                        "public_inviter_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_inviter_data,
+                                "public_inviter_data",
+                            )?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "expires_at" => {
+                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationCreatedEventData {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    role: required(slot_role, "role")?,
+                    role_name: required(slot_role_name, "role_name")?,
+                    organization_id: slot_organization_id.unwrap_or_default(),
+                    inviter_id: slot_inviter_id.unwrap_or_default(),
+                    public_inviter_data: slot_public_inviter_data.unwrap_or_default(),
+                    status: slot_status.unwrap_or_default(),
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    url: slot_url.unwrap_or_default(),
+                    expires_at: slot_expires_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    data: slot_data.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -1898,20 +5483,80 @@ impl std::fmt::Display for OrganizationInvitationObject {
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     pub id: String,
     pub name: String,
     pub slug: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub has_image: bool,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.image_url.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationPublicOrganizationData", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("slug", &self.slug)?;
+        optional(&mut out, "image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationPublicOrganizationData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationPublicOrganizationData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_slug = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationPublicOrganizationData {
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    slug: required(slot_slug, "slug")?,
+                    image_url: slot_image_url.unwrap_or_default(),
+                    has_image: required(slot_has_image, "has_image")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// An organization inviter's public user data
 ///
 /// Schema `#/components/schemas/OrganizationInvitationPublicUserData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     pub user_id: String,
@@ -1921,19 +5566,86 @@ pub struct OrganizationInvitationPublicUserData {
     pub has_image: bool,
     pub identifier: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationPublicUserData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize;
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationPublicUserData", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        out.serialize_field("image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        out.serialize_field("identifier", &self.identifier)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationPublicUserData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationPublicUserData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationPublicUserData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                let mut slot_identifier = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "identifier" => {
+                            field(&mut map, &mut slot_identifier, "identifier")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationPublicUserData {
+                    user_id: required(slot_user_id, "user_id")?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    image_url: required(slot_image_url, "image_url")?,
+                    has_image: required(slot_has_image, "has_image")?,
+                    identifier: required(slot_identifier, "identifier")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization invitation revoked
 ///
 /// The delivery of a `organizationInvitation.revoked` event: [`Event::OrganizationInvitationRevoked`](super::Event::OrganizationInvitationRevoked).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationRevokedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1941,45 +5653,225 @@ pub struct OrganizationInvitationRevokedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationInvitationCreatedEventData,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationInvitationRevokedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationInvitationRevokedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationInvitationRevokedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationInvitationRevokedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationInvitationRevokedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationInvitationRevokedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationInvitationRevokedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// A user's membership in an organization
 ///
 /// Schema `#/components/schemas/OrganizationMembership`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::OrganizationMembershipObject,
     pub role: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     pub permissions: Vec<String>,
     /// Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// Metadata saved on the organization membership, accessible only from the Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub organization: super::types::Organization,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<super::types::OrganizationMembershipPublicUserData>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMembership {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize + usize::from(self.role_name.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.public_user_data.is_some());
+        let mut out = serializer.serialize_struct("OrganizationMembership", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("role", &self.role)?;
+        optional(&mut out, "role_name", &self.role_name)?;
+        out.serialize_field("permissions", &self.permissions)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.serialize_field("organization", &self.organization)?;
+        optional(&mut out, "public_user_data", &self.public_user_data)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMembership;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMembership")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembership, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_role = None;
+                let mut slot_role_name = None;
+                let mut slot_permissions = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_organization = None;
+                let mut slot_public_user_data = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "permissions" => {
+                            field(&mut map, &mut slot_permissions, "permissions")?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "organization" => {
+                            field(&mut map, &mut slot_organization, "organization")?
+                        }
+                        "public_user_data" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_user_data,
+                                "public_user_data",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMembership {
+                    id: required(slot_id, "id")?,
+                    object: required(slot_object, "object")?,
+                    role: required(slot_role, "role")?,
+                    role_name: slot_role_name.unwrap_or_default(),
+                    permissions: required(slot_permissions, "permissions")?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    organization: required(slot_organization, "organization")?,
+                    public_user_data: slot_public_user_data.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization membership created
 ///
 /// The delivery of a `organizationMembership.created` event: [`Event::OrganizationMembershipCreated`](super::Event::OrganizationMembershipCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -1987,25 +5879,169 @@ pub struct OrganizationMembershipCreatedEvent {
     pub instance_id: String,
     pub data: super::types::OrganizationMembership,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMembershipCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationMembershipCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMembershipCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMembershipCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMembershipCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembershipCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMembershipCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Organization membership deleted
 ///
 /// The delivery of a `organizationMembership.deleted` event: [`Event::OrganizationMembershipDeleted`](super::Event::OrganizationMembershipDeleted).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipDeletedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::OrganizationMembership,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMembershipDeletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationMembershipDeletedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMembershipDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMembershipDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMembershipDeletedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembershipDeletedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMembershipDeletedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -2054,7 +6090,7 @@ impl std::fmt::Display for OrganizationMembershipObject {
 /// An organization membership with public user data populated
 ///
 /// Schema `#/components/schemas/OrganizationMembershipPublicUserData`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     pub user_id: String,
@@ -2064,34 +6100,196 @@ pub struct OrganizationMembershipPublicUserData {
     pub profile_image_url: Option<String>,
     pub image_url: String,
     pub has_image: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMembershipPublicUserData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.identifier.is_some())
+            + usize::from(self.username.is_some()) + usize::from(self.banned.is_some())
+            + usize::from(self.deprovisioned.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationMembershipPublicUserData", len)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        out.serialize_field("profile_image_url", &self.profile_image_url)?;
+        out.serialize_field("image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        optional(&mut out, "identifier", &self.identifier)?;
+        optional(&mut out, "username", &self.username)?;
+        optional(&mut out, "banned", &self.banned)?;
+        optional(&mut out, "deprovisioned", &self.deprovisioned)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMembershipPublicUserData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMembershipPublicUserData")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_user_id = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_profile_image_url = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                let mut slot_identifier = None;
+                let mut slot_username = None;
+                let mut slot_banned = None;
+                let mut slot_deprovisioned = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "profile_image_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_profile_image_url,
+                                "profile_image_url",
+                            )?
+                        }
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "identifier" => {
+                            field(&mut map, &mut slot_identifier, "identifier")?
+                        }
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
+                        "deprovisioned" => {
+                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMembershipPublicUserData {
+                    user_id: required(slot_user_id, "user_id")?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    profile_image_url: slot_profile_image_url.unwrap_or_default(),
+                    image_url: required(slot_image_url, "image_url")?,
+                    has_image: required(slot_has_image, "has_image")?,
+                    identifier: slot_identifier.unwrap_or_default(),
+                    username: slot_username.unwrap_or_default(),
+                    banned: slot_banned.unwrap_or_default(),
+                    deprovisioned: slot_deprovisioned.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Organization membership updated
 ///
 /// The delivery of a `organizationMembership.updated` event: [`Event::OrganizationMembershipUpdated`](super::Event::OrganizationMembershipUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::OrganizationMembership,
+}
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationMembershipUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("OrganizationMembershipUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationMembershipUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationMembershipUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationMembershipUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembershipUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationMembershipUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Organization`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2134,16 +6332,14 @@ impl std::fmt::Display for OrganizationObject {
 /// Organization updated
 ///
 /// The delivery of a `organization.updated` event: [`Event::OrganizationUpdated`](super::Event::OrganizationUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2151,11 +6347,82 @@ pub struct OrganizationUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::Organization,
 }
+#[allow(deprecated)]
+impl serde::Serialize for OrganizationUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("OrganizationUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for OrganizationUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = OrganizationUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrganizationUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(OrganizationUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Passkey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Passkey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::VerificationPasskeyStrategy,
@@ -2164,19 +6431,81 @@ pub struct Passkey {
     pub last_used_at: i64,
     pub verification: Option<super::types::VerificationPasskey>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Passkey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.id.is_some());
+        let mut out = serializer.serialize_struct("Passkey", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("last_used_at", &self.last_used_at)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Passkey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Passkey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Passkey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Passkey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_name = None;
+                let mut slot_last_used_at = None;
+                let mut slot_verification = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "last_used_at" => {
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Passkey {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    name: required(slot_name, "name")?,
+                    last_used_at: required(slot_last_used_at, "last_used_at")?,
+                    verification: slot_verification.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Payment Attempt Created
 ///
 /// The delivery of a `paymentAttempt.created` event: [`Event::PaymentAttemptCreated`](super::Event::PaymentAttemptCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentAttemptCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2184,8 +6513,80 @@ pub struct PaymentAttemptCreatedEvent {
     pub instance_id: String,
     pub data: super::types::PaymentAttemptEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for PaymentAttemptCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("PaymentAttemptCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PaymentAttemptCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentAttemptCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentAttemptCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentAttemptCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PaymentAttemptCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/PaymentAttemptEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentAttemptEventPayload {
     /// Unique identifier for the payment attempt
@@ -2196,7 +6597,6 @@ pub struct PaymentAttemptEventPayload {
     pub payment_id: String,
     /// Unique identifier for the invoice associated with this payment
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_id: Option<String>,
     /// Unique identifier for the statement associated with this payment
     pub statement_id: String,
@@ -2224,6 +6624,160 @@ pub struct PaymentAttemptEventPayload {
     pub payment_source: super::types::BillingPaymentSource,
     /// Array of subscription items associated with this payment attempt
     pub subscription_items: Vec<super::types::BillingSubscriptionItem>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for PaymentAttemptEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 18usize + usize::from(self.invoice_id.is_some());
+        let mut out = serializer.serialize_struct("PaymentAttemptEventPayload", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("payment_id", &self.payment_id)?;
+        optional(&mut out, "invoice_id", &self.invoice_id)?;
+        out.serialize_field("statement_id", &self.statement_id)?;
+        out.serialize_field("gateway_external_id", &self.gateway_external_id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("paid_at", &self.paid_at)?;
+        out.serialize_field("failed_at", &self.failed_at)?;
+        out.serialize_field("failed_reason", &self.failed_reason)?;
+        out.serialize_field("billing_date", &self.billing_date)?;
+        out.serialize_field("charge_type", &self.charge_type)?;
+        out.serialize_field("payee", &self.payee)?;
+        out.serialize_field("payer", &self.payer)?;
+        out.serialize_field("totals", &self.totals)?;
+        out.serialize_field("payment_source", &self.payment_source)?;
+        out.serialize_field("subscription_items", &self.subscription_items)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentAttemptEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentAttemptEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentAttemptEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_instance_id = None;
+                let mut slot_payment_id = None;
+                let mut slot_invoice_id = None;
+                let mut slot_statement_id = None;
+                let mut slot_gateway_external_id = None;
+                let mut slot_status = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_paid_at = None;
+                let mut slot_failed_at = None;
+                let mut slot_failed_reason = None;
+                let mut slot_billing_date = None;
+                let mut slot_charge_type = None;
+                let mut slot_payee = None;
+                let mut slot_payer = None;
+                let mut slot_totals = None;
+                let mut slot_payment_source = None;
+                let mut slot_subscription_items = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "payment_id" => {
+                            field(&mut map, &mut slot_payment_id, "payment_id")?
+                        }
+                        "invoice_id" => {
+                            field(&mut map, &mut slot_invoice_id, "invoice_id")?
+                        }
+                        "statement_id" => {
+                            field(&mut map, &mut slot_statement_id, "statement_id")?
+                        }
+                        "gateway_external_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_gateway_external_id,
+                                "gateway_external_id",
+                            )?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "paid_at" => field(&mut map, &mut slot_paid_at, "paid_at")?,
+                        "failed_at" => field(&mut map, &mut slot_failed_at, "failed_at")?,
+                        "failed_reason" => {
+                            field(&mut map, &mut slot_failed_reason, "failed_reason")?
+                        }
+                        "billing_date" => {
+                            field(&mut map, &mut slot_billing_date, "billing_date")?
+                        }
+                        "charge_type" => {
+                            field(&mut map, &mut slot_charge_type, "charge_type")?
+                        }
+                        "payee" => field(&mut map, &mut slot_payee, "payee")?,
+                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "totals" => field(&mut map, &mut slot_totals, "totals")?,
+                        "payment_source" => {
+                            field(&mut map, &mut slot_payment_source, "payment_source")?
+                        }
+                        "subscription_items" => {
+                            field(
+                                &mut map,
+                                &mut slot_subscription_items,
+                                "subscription_items",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PaymentAttemptEventPayload {
+                    id: required(slot_id, "id")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    payment_id: required(slot_payment_id, "payment_id")?,
+                    invoice_id: slot_invoice_id.unwrap_or_default(),
+                    statement_id: required(slot_statement_id, "statement_id")?,
+                    gateway_external_id: required(
+                        slot_gateway_external_id,
+                        "gateway_external_id",
+                    )?,
+                    status: required(slot_status, "status")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    paid_at: slot_paid_at.unwrap_or_default(),
+                    failed_at: slot_failed_at.unwrap_or_default(),
+                    failed_reason: slot_failed_reason.unwrap_or_default(),
+                    billing_date: required(slot_billing_date, "billing_date")?,
+                    charge_type: required(slot_charge_type, "charge_type")?,
+                    payee: required(slot_payee, "payee")?,
+                    payer: required(slot_payer, "payer")?,
+                    totals: required(slot_totals, "totals")?,
+                    payment_source: required(slot_payment_source, "payment_source")?,
+                    subscription_items: required(
+                        slot_subscription_items,
+                        "subscription_items",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// The type of charge being processed
 ///
@@ -2328,16 +6882,14 @@ impl std::fmt::Display for PaymentAttemptEventPayloadStatus {
 /// Payment Attempt Updated
 ///
 /// The delivery of a `paymentAttempt.updated` event: [`Event::PaymentAttemptUpdated`](super::Event::PaymentAttemptUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentAttemptUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2345,8 +6897,80 @@ pub struct PaymentAttemptUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::PaymentAttemptEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for PaymentAttemptUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("PaymentAttemptUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PaymentAttemptUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PaymentAttemptUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaymentAttemptUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PaymentAttemptUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PaymentAttemptUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Permission`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Permission {
     pub object: super::types::PermissionObject,
@@ -2354,26 +6978,101 @@ pub struct Permission {
     pub name: String,
     pub key: String,
     pub description: String,
-    #[serde(rename = "type")]
     pub type_: String,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize;
+        let mut out = serializer.serialize_struct("Permission", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("key", &self.key)?;
+        out.serialize_field("description", &self.description)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Permission;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Permission")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Permission, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_key = None;
+                let mut slot_description = None;
+                let mut slot_type_ = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "description" => {
+                            field(&mut map, &mut slot_description, "description")?
+                        }
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Permission {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    key: required(slot_key, "key")?,
+                    description: required(slot_description, "description")?,
+                    type_: required(slot_type_, "type")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Permission created
 ///
 /// The delivery of a `permission.created` event: [`Event::PermissionCreated`](super::Event::PermissionCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PermissionCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2381,25 +7080,167 @@ pub struct PermissionCreatedEvent {
     pub instance_id: String,
     pub data: super::types::Permission,
 }
+#[allow(deprecated)]
+impl serde::Serialize for PermissionCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("PermissionCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PermissionCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PermissionCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PermissionCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PermissionCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PermissionCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Permission deleted
 ///
 /// The delivery of a `permission.deleted` event: [`Event::PermissionDeleted`](super::Event::PermissionDeleted).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PermissionDeletedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::DeletedObject,
+}
+#[allow(deprecated)]
+impl serde::Serialize for PermissionDeletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("PermissionDeletedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PermissionDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PermissionDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PermissionDeletedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PermissionDeletedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PermissionDeletedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Permission`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2442,16 +7283,14 @@ impl std::fmt::Display for PermissionObject {
 /// Permission updated
 ///
 /// The delivery of a `permission.updated` event: [`Event::PermissionUpdated`](super::Event::PermissionUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PermissionUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2459,28 +7298,211 @@ pub struct PermissionUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::Permission,
 }
+#[allow(deprecated)]
+impl serde::Serialize for PermissionUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("PermissionUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PermissionUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PermissionUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PermissionUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PermissionUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PermissionUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/PhoneNumber`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneNumber {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::PhoneNumberObject,
     pub phone_number: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
     pub reserved: bool,
     pub verification: Option<super::types::PhoneNumberVerification>,
     pub linked_to: Vec<super::types::IdentificationLink>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for PhoneNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.id.is_some())
+            + usize::from(self.reserved_for_second_factor.is_some())
+            + usize::from(self.default_second_factor.is_some())
+            + usize::from(self.backup_codes.is_some());
+        let mut out = serializer.serialize_struct("PhoneNumber", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("phone_number", &self.phone_number)?;
+        optional(
+            &mut out,
+            "reserved_for_second_factor",
+            &self.reserved_for_second_factor,
+        )?;
+        optional(&mut out, "default_second_factor", &self.default_second_factor)?;
+        out.serialize_field("reserved", &self.reserved)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field("linked_to", &self.linked_to)?;
+        optional(&mut out, "backup_codes", &self.backup_codes)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = PhoneNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PhoneNumber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<PhoneNumber, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_phone_number = None;
+                let mut slot_reserved_for_second_factor = None;
+                let mut slot_default_second_factor = None;
+                let mut slot_reserved = None;
+                let mut slot_verification = None;
+                let mut slot_linked_to = None;
+                let mut slot_backup_codes = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "phone_number" => {
+                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                        }
+                        "reserved_for_second_factor" => {
+                            field(
+                                &mut map,
+                                &mut slot_reserved_for_second_factor,
+                                "reserved_for_second_factor",
+                            )?
+                        }
+                        "default_second_factor" => {
+                            field(
+                                &mut map,
+                                &mut slot_default_second_factor,
+                                "default_second_factor",
+                            )?
+                        }
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "backup_codes" => {
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(PhoneNumber {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    phone_number: required(slot_phone_number, "phone_number")?,
+                    reserved_for_second_factor: slot_reserved_for_second_factor
+                        .unwrap_or_default(),
+                    default_second_factor: slot_default_second_factor
+                        .unwrap_or_default(),
+                    reserved: required(slot_reserved, "reserved")?,
+                    verification: slot_verification.unwrap_or_default(),
+                    linked_to: required(slot_linked_to, "linked_to")?,
+                    backup_codes: slot_backup_codes.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -2583,7 +7605,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     }
 }
 /// Schema `#/components/schemas/Role`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Role {
     pub object: super::types::RoleObject,
@@ -2592,7 +7614,6 @@ pub struct Role {
     pub key: String,
     pub description: Option<String>,
     /// Whether this role is eligible to be an organization creator role
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_creator_eligible: Option<bool>,
     pub permissions: Vec<super::types::Permission>,
     /// Unix timestamp of creation.
@@ -2600,19 +7621,107 @@ pub struct Role {
     /// Unix timestamp of last update.
     pub updated_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize + usize::from(self.is_creator_eligible.is_some());
+        let mut out = serializer.serialize_struct("Role", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("key", &self.key)?;
+        out.serialize_field("description", &self.description)?;
+        optional(&mut out, "is_creator_eligible", &self.is_creator_eligible)?;
+        out.serialize_field("permissions", &self.permissions)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Role;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Role")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Role, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_key = None;
+                let mut slot_description = None;
+                let mut slot_is_creator_eligible = None;
+                let mut slot_permissions = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "description" => {
+                            field(&mut map, &mut slot_description, "description")?
+                        }
+                        "is_creator_eligible" => {
+                            field(
+                                &mut map,
+                                &mut slot_is_creator_eligible,
+                                "is_creator_eligible",
+                            )?
+                        }
+                        "permissions" => {
+                            field(&mut map, &mut slot_permissions, "permissions")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Role {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    key: required(slot_key, "key")?,
+                    description: slot_description.unwrap_or_default(),
+                    is_creator_eligible: slot_is_creator_eligible.unwrap_or_default(),
+                    permissions: required(slot_permissions, "permissions")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Role created
 ///
 /// The delivery of a `role.created` event: [`Event::RoleCreated`](super::Event::RoleCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2620,25 +7729,167 @@ pub struct RoleCreatedEvent {
     pub instance_id: String,
     pub data: super::types::Role,
 }
+#[allow(deprecated)]
+impl serde::Serialize for RoleCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("RoleCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for RoleCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RoleCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoleCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoleCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(RoleCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Role deleted
 ///
 /// The delivery of a `role.deleted` event: [`Event::RoleDeleted`](super::Event::RoleDeleted).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleDeletedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::DeletedObject,
+}
+#[allow(deprecated)]
+impl serde::Serialize for RoleDeletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("RoleDeletedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for RoleDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RoleDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoleDeletedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoleDeletedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(RoleDeletedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Role`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -2681,16 +7932,14 @@ impl std::fmt::Display for RoleObject {
 /// Role updated
 ///
 /// The delivery of a `role.updated` event: [`Event::RoleUpdated`](super::Event::RoleUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2698,8 +7947,80 @@ pub struct RoleUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::Role,
 }
+#[allow(deprecated)]
+impl serde::Serialize for RoleUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("RoleUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for RoleUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RoleUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RoleUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoleUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(RoleUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SAMLAccount`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAccount {
     pub id: String,
@@ -2708,45 +8029,286 @@ pub struct SamlAccount {
     pub provider: String,
     pub active: bool,
     pub email_address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// Unix timestamp of last authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub verification: Option<super::types::SamlAccountVerification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<super::types::SamlAccountConnection>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SamlAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.first_name.is_some())
+            + usize::from(self.last_name.is_some())
+            + usize::from(self.provider_user_id.is_some())
+            + usize::from(self.last_authenticated_at.is_some())
+            + usize::from(self.public_metadata.is_some())
+            + usize::from(self.saml_connection.is_some());
+        let mut out = serializer.serialize_struct("SamlAccount", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("active", &self.active)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        optional(&mut out, "first_name", &self.first_name)?;
+        optional(&mut out, "last_name", &self.last_name)?;
+        optional(&mut out, "provider_user_id", &self.provider_user_id)?;
+        optional(&mut out, "last_authenticated_at", &self.last_authenticated_at)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        out.serialize_field("verification", &self.verification)?;
+        optional(&mut out, "saml_connection", &self.saml_connection)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SamlAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SamlAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SamlAccount")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SamlAccount, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_provider = None;
+                let mut slot_active = None;
+                let mut slot_email_address = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_provider_user_id = None;
+                let mut slot_last_authenticated_at = None;
+                let mut slot_public_metadata = None;
+                let mut slot_verification = None;
+                let mut slot_saml_connection = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "provider_user_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_provider_user_id,
+                                "provider_user_id",
+                            )?
+                        }
+                        "last_authenticated_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_authenticated_at,
+                                "last_authenticated_at",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "saml_connection" => {
+                            field(
+                                &mut map,
+                                &mut slot_saml_connection,
+                                "saml_connection",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SamlAccount {
+                    id: required(slot_id, "id")?,
+                    object: required(slot_object, "object")?,
+                    provider: required(slot_provider, "provider")?,
+                    active: required(slot_active, "active")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    provider_user_id: slot_provider_user_id.unwrap_or_default(),
+                    last_authenticated_at: slot_last_authenticated_at
+                        .unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    verification: slot_verification.unwrap_or_default(),
+                    saml_connection: slot_saml_connection.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SAMLAccountConnection`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAccountConnection {
     pub id: String,
     pub name: String,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     pub active: bool,
     pub provider: String,
     pub sync_user_attributes: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SamlAccountConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 7usize + usize::from(self.domain.is_some())
+            + usize::from(self.domains.is_some())
+            + usize::from(self.allow_subdomains.is_some())
+            + usize::from(self.allow_idp_initiated.is_some())
+            + usize::from(self.disable_additional_identifications.is_some());
+        let mut out = serializer.serialize_struct("SamlAccountConnection", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        optional(&mut out, "domain", &self.domain)?;
+        optional(&mut out, "domains", &self.domains)?;
+        out.serialize_field("active", &self.active)?;
+        out.serialize_field("provider", &self.provider)?;
+        out.serialize_field("sync_user_attributes", &self.sync_user_attributes)?;
+        optional(&mut out, "allow_subdomains", &self.allow_subdomains)?;
+        optional(&mut out, "allow_idp_initiated", &self.allow_idp_initiated)?;
+        optional(
+            &mut out,
+            "disable_additional_identifications",
+            &self.disable_additional_identifications,
+        )?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SamlAccountConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SamlAccountConnection")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SamlAccountConnection, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_domain = None;
+                let mut slot_domains = None;
+                let mut slot_active = None;
+                let mut slot_provider = None;
+                let mut slot_sync_user_attributes = None;
+                let mut slot_allow_subdomains = None;
+                let mut slot_allow_idp_initiated = None;
+                let mut slot_disable_additional_identifications = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
+                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "sync_user_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_sync_user_attributes,
+                                "sync_user_attributes",
+                            )?
+                        }
+                        "allow_subdomains" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_subdomains,
+                                "allow_subdomains",
+                            )?
+                        }
+                        "allow_idp_initiated" => {
+                            field(
+                                &mut map,
+                                &mut slot_allow_idp_initiated,
+                                "allow_idp_initiated",
+                            )?
+                        }
+                        "disable_additional_identifications" => {
+                            field(
+                                &mut map,
+                                &mut slot_disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SamlAccountConnection {
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    domain: slot_domain.unwrap_or_default(),
+                    domains: slot_domains.unwrap_or_default(),
+                    active: required(slot_active, "active")?,
+                    provider: required(slot_provider, "provider")?,
+                    sync_user_attributes: required(
+                        slot_sync_user_attributes,
+                        "sync_user_attributes",
+                    )?,
+                    allow_subdomains: slot_allow_subdomains.unwrap_or_default(),
+                    allow_idp_initiated: slot_allow_idp_initiated.unwrap_or_default(),
+                    disable_additional_identifications: slot_disable_additional_identifications
+                        .unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -2851,19 +8413,80 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
 /// Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
 ///
 /// Schema `#/components/schemas/SCIMUserMetadata`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The ID of the directory the user is provisioned from.
     pub directory_id: String,
     /// Whether the directory is currently enabled. Omitted when false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_enabled: Option<bool>,
     /// The user's external ID as reported by the directory, if any.
     pub external_id: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for ScimUserMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(self.directory_enabled.is_some());
+        let mut out = serializer.serialize_struct("ScimUserMetadata", len)?;
+        out.serialize_field("directory_id", &self.directory_id)?;
+        optional(&mut out, "directory_enabled", &self.directory_enabled)?;
+        out.serialize_field("external_id", &self.external_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ScimUserMetadata;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScimUserMetadata")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScimUserMetadata, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_directory_id = None;
+                let mut slot_directory_enabled = None;
+                let mut slot_external_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "directory_id" => {
+                            field(&mut map, &mut slot_directory_id, "directory_id")?
+                        }
+                        "directory_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_directory_enabled,
+                                "directory_enabled",
+                            )?
+                        }
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ScimUserMetadata {
+                    directory_id: required(slot_directory_id, "directory_id")?,
+                    directory_enabled: slot_directory_enabled.unwrap_or_default(),
+                    external_id: slot_external_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Session`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -2871,13 +8494,10 @@ pub struct Session {
     pub id: String,
     pub user_id: String,
     pub client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     pub status: super::types::SessionStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     pub last_active_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<super::types::SessionActivityResponse>,
     /// Unix timestamp of expiration.
     pub expire_at: i64,
@@ -2888,39 +8508,242 @@ pub struct Session {
     /// Unix timestamp of creation.
     pub created_at: i64,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 10usize + usize::from(self.actor.is_some())
+            + usize::from(self.last_active_organization_id.is_some())
+            + usize::from(self.latest_activity.is_some());
+        let mut out = serializer.serialize_struct("Session", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("client_id", &self.client_id)?;
+        optional(&mut out, "actor", &self.actor)?;
+        out.serialize_field("status", &self.status)?;
+        optional(
+            &mut out,
+            "last_active_organization_id",
+            &self.last_active_organization_id,
+        )?;
+        out.serialize_field("last_active_at", &self.last_active_at)?;
+        optional(&mut out, "latest_activity", &self.latest_activity)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("abandon_at", &self.abandon_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Session;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Session")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Session, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_user_id = None;
+                let mut slot_client_id = None;
+                let mut slot_actor = None;
+                let mut slot_status = None;
+                let mut slot_last_active_organization_id = None;
+                let mut slot_last_active_at = None;
+                let mut slot_latest_activity = None;
+                let mut slot_expire_at = None;
+                let mut slot_abandon_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "last_active_organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_active_organization_id,
+                                "last_active_organization_id",
+                            )?
+                        }
+                        "last_active_at" => {
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                        }
+                        "latest_activity" => {
+                            field(
+                                &mut map,
+                                &mut slot_latest_activity,
+                                "latest_activity",
+                            )?
+                        }
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "abandon_at" => {
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Session {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    user_id: required(slot_user_id, "user_id")?,
+                    client_id: required(slot_client_id, "client_id")?,
+                    actor: slot_actor.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    last_active_organization_id: slot_last_active_organization_id
+                        .unwrap_or_default(),
+                    last_active_at: required(slot_last_active_at, "last_active_at")?,
+                    latest_activity: slot_latest_activity.unwrap_or_default(),
+                    expire_at: required(slot_expire_at, "expire_at")?,
+                    abandon_at: required(slot_abandon_at, "abandon_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SessionActivityResponse`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionActivityResponse {
     pub object: String,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     pub is_mobile: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SessionActivityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize + usize::from(self.device_type.is_some())
+            + usize::from(self.browser_name.is_some())
+            + usize::from(self.browser_version.is_some())
+            + usize::from(self.ip_address.is_some()) + usize::from(self.city.is_some())
+            + usize::from(self.country.is_some());
+        let mut out = serializer.serialize_struct("SessionActivityResponse", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        optional(&mut out, "device_type", &self.device_type)?;
+        out.serialize_field("is_mobile", &self.is_mobile)?;
+        optional(&mut out, "browser_name", &self.browser_name)?;
+        optional(&mut out, "browser_version", &self.browser_version)?;
+        optional(&mut out, "ip_address", &self.ip_address)?;
+        optional(&mut out, "city", &self.city)?;
+        optional(&mut out, "country", &self.country)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionActivityResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionActivityResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionActivityResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_device_type = None;
+                let mut slot_is_mobile = None;
+                let mut slot_browser_name = None;
+                let mut slot_browser_version = None;
+                let mut slot_ip_address = None;
+                let mut slot_city = None;
+                let mut slot_country = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "device_type" => {
+                            field(&mut map, &mut slot_device_type, "device_type")?
+                        }
+                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile")?,
+                        "browser_name" => {
+                            field(&mut map, &mut slot_browser_name, "browser_name")?
+                        }
+                        "browser_version" => {
+                            field(
+                                &mut map,
+                                &mut slot_browser_version,
+                                "browser_version",
+                            )?
+                        }
+                        "ip_address" => {
+                            field(&mut map, &mut slot_ip_address, "ip_address")?
+                        }
+                        "city" => field(&mut map, &mut slot_city, "city")?,
+                        "country" => field(&mut map, &mut slot_country, "country")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionActivityResponse {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    device_type: slot_device_type.unwrap_or_default(),
+                    is_mobile: required(slot_is_mobile, "is_mobile")?,
+                    browser_name: slot_browser_name.unwrap_or_default(),
+                    browser_version: slot_browser_version.unwrap_or_default(),
+                    ip_address: slot_ip_address.unwrap_or_default(),
+                    city: slot_city.unwrap_or_default(),
+                    country: slot_country.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Session created
 ///
 /// The delivery of a `session.created` event: [`Event::SessionCreated`](super::Event::SessionCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2928,19 +8751,89 @@ pub struct SessionCreatedEvent {
     pub instance_id: String,
     pub data: super::types::SessionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SessionCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SessionCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Session ended
 ///
 /// The delivery of a `session.ended` event: [`Event::SessionEnded`](super::Event::SessionEnded).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionEndedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -2948,8 +8841,80 @@ pub struct SessionEndedEvent {
     pub instance_id: String,
     pub data: super::types::SessionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SessionEndedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SessionEndedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionEndedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionEndedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionEndedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionEndedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionEndedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SessionEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionEventPayload {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -2957,13 +8922,10 @@ pub struct SessionEventPayload {
     pub id: String,
     pub user_id: String,
     pub client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     pub status: super::types::SessionStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     pub last_active_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<super::types::SessionActivityResponse>,
     /// Unix timestamp of expiration.
     pub expire_at: i64,
@@ -2974,6 +8936,129 @@ pub struct SessionEventPayload {
     /// Unix timestamp of creation.
     pub created_at: i64,
     pub user: super::types::User,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SessionEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 11usize + usize::from(self.actor.is_some())
+            + usize::from(self.last_active_organization_id.is_some())
+            + usize::from(self.latest_activity.is_some());
+        let mut out = serializer.serialize_struct("SessionEventPayload", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("user_id", &self.user_id)?;
+        out.serialize_field("client_id", &self.client_id)?;
+        optional(&mut out, "actor", &self.actor)?;
+        out.serialize_field("status", &self.status)?;
+        optional(
+            &mut out,
+            "last_active_organization_id",
+            &self.last_active_organization_id,
+        )?;
+        out.serialize_field("last_active_at", &self.last_active_at)?;
+        optional(&mut out, "latest_activity", &self.latest_activity)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("abandon_at", &self.abandon_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("user", &self.user)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_user_id = None;
+                let mut slot_client_id = None;
+                let mut slot_actor = None;
+                let mut slot_status = None;
+                let mut slot_last_active_organization_id = None;
+                let mut slot_last_active_at = None;
+                let mut slot_latest_activity = None;
+                let mut slot_expire_at = None;
+                let mut slot_abandon_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_created_at = None;
+                let mut slot_user = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "last_active_organization_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_active_organization_id,
+                                "last_active_organization_id",
+                            )?
+                        }
+                        "last_active_at" => {
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                        }
+                        "latest_activity" => {
+                            field(
+                                &mut map,
+                                &mut slot_latest_activity,
+                                "latest_activity",
+                            )?
+                        }
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "abandon_at" => {
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "user" => field(&mut map, &mut slot_user, "user")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionEventPayload {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    user_id: required(slot_user_id, "user_id")?,
+                    client_id: required(slot_client_id, "client_id")?,
+                    actor: slot_actor.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    last_active_organization_id: slot_last_active_organization_id
+                        .unwrap_or_default(),
+                    last_active_at: required(slot_last_active_at, "last_active_at")?,
+                    latest_activity: slot_latest_activity.unwrap_or_default(),
+                    expire_at: required(slot_expire_at, "expire_at")?,
+                    abandon_at: required(slot_abandon_at, "abandon_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    user: required(slot_user, "user")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -3018,16 +9103,14 @@ impl std::fmt::Display for SessionObject {
 /// Session pending
 ///
 /// The delivery of a `session.pending` event: [`Event::SessionPending`](super::Event::SessionPending).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionPendingEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3035,19 +9118,89 @@ pub struct SessionPendingEvent {
     pub instance_id: String,
     pub data: super::types::SessionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SessionPendingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SessionPendingEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionPendingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionPendingEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionPendingEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionPendingEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionPendingEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Session removed
 ///
 /// The delivery of a `session.removed` event: [`Event::SessionRemoved`](super::Event::SessionRemoved).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionRemovedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3055,25 +9208,167 @@ pub struct SessionRemovedEvent {
     pub instance_id: String,
     pub data: super::types::SessionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SessionRemovedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SessionRemovedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionRemovedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionRemovedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionRemovedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionRemovedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionRemovedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Session revoked
 ///
 /// The delivery of a `session.revoked` event: [`Event::SessionRevoked`](super::Event::SessionRevoked).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionRevokedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::SessionEventPayload,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SessionRevokedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SessionRevokedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SessionRevokedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SessionRevokedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SessionRevokedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SessionRevokedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SessionRevokedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `status` of [`Session`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3140,16 +9435,14 @@ impl std::fmt::Display for SessionStatus {
 /// SMS created
 ///
 /// The delivery of a `sms.created` event: [`Event::SmsCreated`](super::Event::SmsCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3157,8 +9450,80 @@ pub struct SmsCreatedEvent {
     pub instance_id: String,
     pub data: super::types::SmsEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SmsCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SmsCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SmsCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SmsCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SmsEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsEventPayload {
     /// The object type
@@ -3166,17 +9531,14 @@ pub struct SmsEventPayload {
     /// The SMS message ID
     pub id: String,
     /// The SMS message slug
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The SMS message from phone number
     pub from_phone_number: String,
     /// The SMS message to phone number
     pub to_phone_number: String,
     /// The phone number ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: Option<String>,
     /// The user ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The SMS message
     pub message: String,
@@ -3187,25 +9549,151 @@ pub struct SmsEventPayload {
     /// Whether the SMS message was delivered by Clerk
     pub delivered_by_clerk: bool,
     /// Unix timestamp of creation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at_ms: Option<i64>,
     /// Unix timestamp of creation, in milliseconds (as the sms.created example sends it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SmsEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 8usize + usize::from(self.slug.is_some())
+            + usize::from(self.phone_number_id.is_some())
+            + usize::from(self.user_id.is_some())
+            + usize::from(self.created_at_ms.is_some())
+            + usize::from(self.created_at.is_some());
+        let mut out = serializer.serialize_struct("SmsEventPayload", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        optional(&mut out, "slug", &self.slug)?;
+        out.serialize_field("from_phone_number", &self.from_phone_number)?;
+        out.serialize_field("to_phone_number", &self.to_phone_number)?;
+        optional(&mut out, "phone_number_id", &self.phone_number_id)?;
+        optional(&mut out, "user_id", &self.user_id)?;
+        out.serialize_field("message", &self.message)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("delivered_by_clerk", &self.delivered_by_clerk)?;
+        optional(&mut out, "created_at_ms", &self.created_at_ms)?;
+        optional(&mut out, "created_at", &self.created_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SmsEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SmsEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SmsEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_slug = None;
+                let mut slot_from_phone_number = None;
+                let mut slot_to_phone_number = None;
+                let mut slot_phone_number_id = None;
+                let mut slot_user_id = None;
+                let mut slot_message = None;
+                let mut slot_status = None;
+                let mut slot_data = None;
+                let mut slot_delivered_by_clerk = None;
+                let mut slot_created_at_ms = None;
+                let mut slot_created_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "from_phone_number" => {
+                            field(
+                                &mut map,
+                                &mut slot_from_phone_number,
+                                "from_phone_number",
+                            )?
+                        }
+                        "to_phone_number" => {
+                            field(
+                                &mut map,
+                                &mut slot_to_phone_number,
+                                "to_phone_number",
+                            )?
+                        }
+                        "phone_number_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_phone_number_id,
+                                "phone_number_id",
+                            )?
+                        }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "delivered_by_clerk" => {
+                            field(
+                                &mut map,
+                                &mut slot_delivered_by_clerk,
+                                "delivered_by_clerk",
+                            )?
+                        }
+                        "created_at_ms" => {
+                            field(&mut map, &mut slot_created_at_ms, "created_at_ms")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SmsEventPayload {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    slug: slot_slug.unwrap_or_default(),
+                    from_phone_number: required(
+                        slot_from_phone_number,
+                        "from_phone_number",
+                    )?,
+                    to_phone_number: required(slot_to_phone_number, "to_phone_number")?,
+                    phone_number_id: slot_phone_number_id.unwrap_or_default(),
+                    user_id: slot_user_id.unwrap_or_default(),
+                    message: required(slot_message, "message")?,
+                    status: required(slot_status, "status")?,
+                    data: required(slot_data, "data")?,
+                    delivered_by_clerk: required(
+                        slot_delivered_by_clerk,
+                        "delivered_by_clerk",
+                    )?,
+                    created_at_ms: slot_created_at_ms.unwrap_or_default(),
+                    created_at: slot_created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Subscription Active
 ///
 /// The delivery of a `subscription.active` event: [`Event::SubscriptionActive`](super::Event::SubscriptionActive).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionActiveEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3213,19 +9701,89 @@ pub struct SubscriptionActiveEvent {
     pub instance_id: String,
     pub data: super::types::SubscriptionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionActiveEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionActiveEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionActiveEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionActiveEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionActiveEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionActiveEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionActiveEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Created
 ///
 /// The delivery of a `subscription.created` event: [`Event::SubscriptionCreated`](super::Event::SubscriptionCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3233,8 +9791,80 @@ pub struct SubscriptionCreatedEvent {
     pub instance_id: String,
     pub data: super::types::SubscriptionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/SubscriptionEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionEventPayload {
     /// String representing the object's type
@@ -3264,6 +9894,122 @@ pub struct SubscriptionEventPayload {
     pub payment_source_id: Option<String>,
     /// Array of subscription items that make up this subscription, each representing the period of time a subscription was in a given state
     pub items: Vec<super::types::BillingSubscriptionItemEventPayload>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 14usize;
+        let mut out = serializer.serialize_struct("SubscriptionEventPayload", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("active_at", &self.active_at)?;
+        out.serialize_field("canceled_at", &self.canceled_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("ended_at", &self.ended_at)?;
+        out.serialize_field("past_due_at", &self.past_due_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("latest_payment_id", &self.latest_payment_id)?;
+        out.serialize_field("payer_id", &self.payer_id)?;
+        out.serialize_field("payer", &self.payer)?;
+        out.serialize_field("payment_source_id", &self.payment_source_id)?;
+        out.serialize_field("items", &self.items)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_status = None;
+                let mut slot_active_at = None;
+                let mut slot_canceled_at = None;
+                let mut slot_created_at = None;
+                let mut slot_ended_at = None;
+                let mut slot_past_due_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_latest_payment_id = None;
+                let mut slot_payer_id = None;
+                let mut slot_payer = None;
+                let mut slot_payment_source_id = None;
+                let mut slot_items = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "active_at" => field(&mut map, &mut slot_active_at, "active_at")?,
+                        "canceled_at" => {
+                            field(&mut map, &mut slot_canceled_at, "canceled_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "ended_at" => field(&mut map, &mut slot_ended_at, "ended_at")?,
+                        "past_due_at" => {
+                            field(&mut map, &mut slot_past_due_at, "past_due_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "latest_payment_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_latest_payment_id,
+                                "latest_payment_id",
+                            )?
+                        }
+                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id")?,
+                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "payment_source_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_payment_source_id,
+                                "payment_source_id",
+                            )?
+                        }
+                        "items" => field(&mut map, &mut slot_items, "items")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionEventPayload {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    status: required(slot_status, "status")?,
+                    active_at: slot_active_at.unwrap_or_default(),
+                    canceled_at: slot_canceled_at.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    ended_at: slot_ended_at.unwrap_or_default(),
+                    past_due_at: slot_past_due_at.unwrap_or_default(),
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    latest_payment_id: slot_latest_payment_id.unwrap_or_default(),
+                    payer_id: required(slot_payer_id, "payer_id")?,
+                    payer: required(slot_payer, "payer")?,
+                    payment_source_id: slot_payment_source_id.unwrap_or_default(),
+                    items: required(slot_items, "items")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type
 ///
@@ -3372,16 +10118,14 @@ impl std::fmt::Display for SubscriptionEventPayloadStatus {
 /// Subscription Item Abandoned
 ///
 /// The delivery of a `subscriptionItem.abandoned` event: [`Event::SubscriptionItemAbandoned`](super::Event::SubscriptionItemAbandoned).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemAbandonedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3389,19 +10133,90 @@ pub struct SubscriptionItemAbandonedEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemAbandonedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("SubscriptionItemAbandonedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemAbandonedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemAbandonedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemAbandonedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemAbandonedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemAbandonedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Active
 ///
 /// The delivery of a `subscriptionItem.active` event: [`Event::SubscriptionItemActive`](super::Event::SubscriptionItemActive).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemActiveEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3409,19 +10224,89 @@ pub struct SubscriptionItemActiveEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemActiveEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionItemActiveEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemActiveEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemActiveEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemActiveEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemActiveEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemActiveEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Canceled
 ///
 /// The delivery of a `subscriptionItem.canceled` event: [`Event::SubscriptionItemCanceled`](super::Event::SubscriptionItemCanceled).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemCanceledEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3429,19 +10314,89 @@ pub struct SubscriptionItemCanceledEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemCanceledEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionItemCanceledEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemCanceledEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemCanceledEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemCanceledEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemCanceledEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemCanceledEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Ended
 ///
 /// The delivery of a `subscriptionItem.ended` event: [`Event::SubscriptionItemEnded`](super::Event::SubscriptionItemEnded).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemEndedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3449,19 +10404,89 @@ pub struct SubscriptionItemEndedEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemEndedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionItemEndedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemEndedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemEndedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemEndedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemEndedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemEndedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Free Trial Ending
 ///
 /// The delivery of a `subscriptionItem.freeTrialEnding` event: [`Event::SubscriptionItemFreeTrialEnding`](super::Event::SubscriptionItemFreeTrialEnding).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemFreeTrialEndingEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3469,19 +10494,90 @@ pub struct SubscriptionItemFreeTrialEndingEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemFreeTrialEndingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("SubscriptionItemFreeTrialEndingEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemFreeTrialEndingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemFreeTrialEndingEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemFreeTrialEndingEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemFreeTrialEndingEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemFreeTrialEndingEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Incomplete
 ///
 /// The delivery of a `subscriptionItem.incomplete` event: [`Event::SubscriptionItemIncomplete`](super::Event::SubscriptionItemIncomplete).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemIncompleteEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3489,19 +10585,90 @@ pub struct SubscriptionItemIncompleteEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemIncompleteEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer
+            .serialize_struct("SubscriptionItemIncompleteEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemIncompleteEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemIncompleteEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemIncompleteEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemIncompleteEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemIncompleteEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Past Due
 ///
 /// The delivery of a `subscriptionItem.pastDue` event: [`Event::SubscriptionItemPastDue`](super::Event::SubscriptionItemPastDue).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemPastDueEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3509,19 +10676,89 @@ pub struct SubscriptionItemPastDueEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemPastDueEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionItemPastDueEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemPastDueEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemPastDueEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemPastDueEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemPastDueEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemPastDueEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Upcoming
 ///
 /// The delivery of a `subscriptionItem.upcoming` event: [`Event::SubscriptionItemUpcoming`](super::Event::SubscriptionItemUpcoming).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemUpcomingEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3529,19 +10766,89 @@ pub struct SubscriptionItemUpcomingEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemUpcomingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionItemUpcomingEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemUpcomingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemUpcomingEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemUpcomingEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemUpcomingEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemUpcomingEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Item Updated
 ///
 /// The delivery of a `subscriptionItem.updated` event: [`Event::SubscriptionItemUpdated`](super::Event::SubscriptionItemUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionItemUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3549,19 +10856,89 @@ pub struct SubscriptionItemUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::BillingSubscriptionItemEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionItemUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionItemUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionItemUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionItemUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionItemUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionItemUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionItemUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Past Due
 ///
 /// The delivery of a `subscription.pastDue` event: [`Event::SubscriptionPastDue`](super::Event::SubscriptionPastDue).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionPastDueEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3569,19 +10946,89 @@ pub struct SubscriptionPastDueEvent {
     pub instance_id: String,
     pub data: super::types::SubscriptionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionPastDueEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionPastDueEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionPastDueEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionPastDueEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionPastDueEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionPastDueEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionPastDueEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Subscription Updated
 ///
 /// The delivery of a `subscription.updated` event: [`Event::SubscriptionUpdated`](super::Event::SubscriptionUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3589,8 +11036,80 @@ pub struct SubscriptionUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::SubscriptionEventPayload,
 }
+#[allow(deprecated)]
+impl serde::Serialize for SubscriptionUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("SubscriptionUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for SubscriptionUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = SubscriptionUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(SubscriptionUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     pub id: String,
@@ -3603,18 +11122,13 @@ pub struct User {
     pub username: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub has_image: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub email_addresses: Vec<super::types::EmailAddress>,
     pub phone_numbers: Vec<super::types::PhoneNumber>,
@@ -3629,12 +11143,10 @@ pub struct User {
     /// Unix timestamp of when MFA was last disabled for this user. It should be noted that this field is not nullified if MFA is enabled again.
     pub mfa_disabled_at: Option<i64>,
     /// Unix timestamp of when the user's password was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password_last_updated_at: Option<i64>,
     pub external_accounts: Vec<super::types::ExternalAccountWithVerification>,
     pub saml_accounts: Vec<super::types::SamlAccount>,
     pub enterprise_accounts: Vec<super::types::EnterpriseAccount>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_memberships: Option<Vec<super::types::OrganizationMembership>>,
     /// Unix timestamp of last sign-in.
     pub last_sign_in_at: Option<i64>,
@@ -3643,7 +11155,6 @@ pub struct User {
     /// Flag to denote whether user is currently locked, i.e. restricted from signing in or not.
     pub locked: bool,
     /// Flag to denote whether user has been deprovisioned and is restricted from signing in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
     /// The number of seconds remaining until the lockout period expires for a locked user. A null value for a locked user indicates that lockout never expires.
     pub lockout_expires_in_seconds: Option<i64>,
@@ -3658,31 +11169,468 @@ pub struct User {
     /// If enabled, user can create organizations via FAPI.
     pub create_organization_enabled: bool,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_organizations_limit: Option<i64>,
     /// Unix timestamp of the latest session activity, with day precision.
     pub last_active_at: Option<i64>,
     /// Unix timestamp of when the user accepted the legal requirements.
     pub legal_accepted_at: Option<i64>,
     /// When set to `true`, the user will bypass Device Trust checks during sign-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bypass_client_trust: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<super::types::ScimUserMetadata>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 35usize + usize::from(self.locale.is_some())
+            + usize::from(self.profile_image_url.is_some())
+            + usize::from(self.image_url.is_some())
+            + usize::from(self.private_metadata.is_some())
+            + usize::from(self.unsafe_metadata.is_some())
+            + usize::from(self.password_last_updated_at.is_some())
+            + usize::from(self.organization_memberships.is_some())
+            + usize::from(self.deprovisioned.is_some())
+            + usize::from(self.create_organizations_limit.is_some())
+            + usize::from(self.bypass_client_trust.is_some())
+            + usize::from(self.scim.is_some());
+        let mut out = serializer.serialize_struct("User", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("external_id", &self.external_id)?;
+        out.serialize_field("primary_email_address_id", &self.primary_email_address_id)?;
+        out.serialize_field("primary_phone_number_id", &self.primary_phone_number_id)?;
+        out.serialize_field("primary_web3_wallet_id", &self.primary_web3_wallet_id)?;
+        out.serialize_field("username", &self.username)?;
+        out.serialize_field("first_name", &self.first_name)?;
+        out.serialize_field("last_name", &self.last_name)?;
+        optional(&mut out, "locale", &self.locale)?;
+        optional(&mut out, "profile_image_url", &self.profile_image_url)?;
+        optional(&mut out, "image_url", &self.image_url)?;
+        out.serialize_field("has_image", &self.has_image)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        optional(&mut out, "unsafe_metadata", &self.unsafe_metadata)?;
+        out.serialize_field("email_addresses", &self.email_addresses)?;
+        out.serialize_field("phone_numbers", &self.phone_numbers)?;
+        out.serialize_field("web3_wallets", &self.web3_wallets)?;
+        out.serialize_field("passkeys", &self.passkeys)?;
+        out.serialize_field("password_enabled", &self.password_enabled)?;
+        out.serialize_field("two_factor_enabled", &self.two_factor_enabled)?;
+        out.serialize_field("totp_enabled", &self.totp_enabled)?;
+        out.serialize_field("backup_code_enabled", &self.backup_code_enabled)?;
+        out.serialize_field("mfa_enabled_at", &self.mfa_enabled_at)?;
+        out.serialize_field("mfa_disabled_at", &self.mfa_disabled_at)?;
+        optional(&mut out, "password_last_updated_at", &self.password_last_updated_at)?;
+        out.serialize_field("external_accounts", &self.external_accounts)?;
+        out.serialize_field("saml_accounts", &self.saml_accounts)?;
+        out.serialize_field("enterprise_accounts", &self.enterprise_accounts)?;
+        optional(&mut out, "organization_memberships", &self.organization_memberships)?;
+        out.serialize_field("last_sign_in_at", &self.last_sign_in_at)?;
+        out.serialize_field("banned", &self.banned)?;
+        out.serialize_field("locked", &self.locked)?;
+        optional(&mut out, "deprovisioned", &self.deprovisioned)?;
+        out.serialize_field(
+            "lockout_expires_in_seconds",
+            &self.lockout_expires_in_seconds,
+        )?;
+        out.serialize_field(
+            "verification_attempts_remaining",
+            &self.verification_attempts_remaining,
+        )?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("delete_self_enabled", &self.delete_self_enabled)?;
+        out.serialize_field(
+            "create_organization_enabled",
+            &self.create_organization_enabled,
+        )?;
+        optional(
+            &mut out,
+            "create_organizations_limit",
+            &self.create_organizations_limit,
+        )?;
+        out.serialize_field("last_active_at", &self.last_active_at)?;
+        out.serialize_field("legal_accepted_at", &self.legal_accepted_at)?;
+        optional(&mut out, "bypass_client_trust", &self.bypass_client_trust)?;
+        optional(&mut out, "scim", &self.scim)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_external_id = None;
+                let mut slot_primary_email_address_id = None;
+                let mut slot_primary_phone_number_id = None;
+                let mut slot_primary_web3_wallet_id = None;
+                let mut slot_username = None;
+                let mut slot_first_name = None;
+                let mut slot_last_name = None;
+                let mut slot_locale = None;
+                let mut slot_profile_image_url = None;
+                let mut slot_image_url = None;
+                let mut slot_has_image = None;
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                let mut slot_unsafe_metadata = None;
+                let mut slot_email_addresses = None;
+                let mut slot_phone_numbers = None;
+                let mut slot_web3_wallets = None;
+                let mut slot_passkeys = None;
+                let mut slot_password_enabled = None;
+                let mut slot_two_factor_enabled = None;
+                let mut slot_totp_enabled = None;
+                let mut slot_backup_code_enabled = None;
+                let mut slot_mfa_enabled_at = None;
+                let mut slot_mfa_disabled_at = None;
+                let mut slot_password_last_updated_at = None;
+                let mut slot_external_accounts = None;
+                let mut slot_saml_accounts = None;
+                let mut slot_enterprise_accounts = None;
+                let mut slot_organization_memberships = None;
+                let mut slot_last_sign_in_at = None;
+                let mut slot_banned = None;
+                let mut slot_locked = None;
+                let mut slot_deprovisioned = None;
+                let mut slot_lockout_expires_in_seconds = None;
+                let mut slot_verification_attempts_remaining = None;
+                let mut slot_updated_at = None;
+                let mut slot_created_at = None;
+                let mut slot_delete_self_enabled = None;
+                let mut slot_create_organization_enabled = None;
+                let mut slot_create_organizations_limit = None;
+                let mut slot_last_active_at = None;
+                let mut slot_legal_accepted_at = None;
+                let mut slot_bypass_client_trust = None;
+                let mut slot_scim = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "external_id" => {
+                            field(&mut map, &mut slot_external_id, "external_id")?
+                        }
+                        "primary_email_address_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_email_address_id,
+                                "primary_email_address_id",
+                            )?
+                        }
+                        "primary_phone_number_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_phone_number_id,
+                                "primary_phone_number_id",
+                            )?
+                        }
+                        "primary_web3_wallet_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_web3_wallet_id,
+                                "primary_web3_wallet_id",
+                            )?
+                        }
+                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "locale" => field(&mut map, &mut slot_locale, "locale")?,
+                        "profile_image_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_profile_image_url,
+                                "profile_image_url",
+                            )?
+                        }
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        "unsafe_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_unsafe_metadata,
+                                "unsafe_metadata",
+                            )?
+                        }
+                        "email_addresses" => {
+                            field(
+                                &mut map,
+                                &mut slot_email_addresses,
+                                "email_addresses",
+                            )?
+                        }
+                        "phone_numbers" => {
+                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")?
+                        }
+                        "web3_wallets" => {
+                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")?
+                        }
+                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys")?,
+                        "password_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_enabled,
+                                "password_enabled",
+                            )?
+                        }
+                        "two_factor_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_two_factor_enabled,
+                                "two_factor_enabled",
+                            )?
+                        }
+                        "totp_enabled" => {
+                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")?
+                        }
+                        "backup_code_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_backup_code_enabled,
+                                "backup_code_enabled",
+                            )?
+                        }
+                        "mfa_enabled_at" => {
+                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")?
+                        }
+                        "mfa_disabled_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_mfa_disabled_at,
+                                "mfa_disabled_at",
+                            )?
+                        }
+                        "password_last_updated_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_password_last_updated_at,
+                                "password_last_updated_at",
+                            )?
+                        }
+                        "external_accounts" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_accounts,
+                                "external_accounts",
+                            )?
+                        }
+                        "saml_accounts" => {
+                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")?
+                        }
+                        "enterprise_accounts" => {
+                            field(
+                                &mut map,
+                                &mut slot_enterprise_accounts,
+                                "enterprise_accounts",
+                            )?
+                        }
+                        "organization_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_organization_memberships,
+                                "organization_memberships",
+                            )?
+                        }
+                        "last_sign_in_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_last_sign_in_at,
+                                "last_sign_in_at",
+                            )?
+                        }
+                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
+                        "locked" => field(&mut map, &mut slot_locked, "locked")?,
+                        "deprovisioned" => {
+                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")?
+                        }
+                        "lockout_expires_in_seconds" => {
+                            field(
+                                &mut map,
+                                &mut slot_lockout_expires_in_seconds,
+                                "lockout_expires_in_seconds",
+                            )?
+                        }
+                        "verification_attempts_remaining" => {
+                            field(
+                                &mut map,
+                                &mut slot_verification_attempts_remaining,
+                                "verification_attempts_remaining",
+                            )?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "delete_self_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_delete_self_enabled,
+                                "delete_self_enabled",
+                            )?
+                        }
+                        "create_organization_enabled" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organization_enabled,
+                                "create_organization_enabled",
+                            )?
+                        }
+                        "create_organizations_limit" => {
+                            field(
+                                &mut map,
+                                &mut slot_create_organizations_limit,
+                                "create_organizations_limit",
+                            )?
+                        }
+                        "last_active_at" => {
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                        }
+                        "legal_accepted_at" => {
+                            field(
+                                &mut map,
+                                &mut slot_legal_accepted_at,
+                                "legal_accepted_at",
+                            )?
+                        }
+                        "bypass_client_trust" => {
+                            field(
+                                &mut map,
+                                &mut slot_bypass_client_trust,
+                                "bypass_client_trust",
+                            )?
+                        }
+                        "scim" => field(&mut map, &mut slot_scim, "scim")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(User {
+                    id: required(slot_id, "id")?,
+                    object: required(slot_object, "object")?,
+                    external_id: slot_external_id.unwrap_or_default(),
+                    primary_email_address_id: slot_primary_email_address_id
+                        .unwrap_or_default(),
+                    primary_phone_number_id: slot_primary_phone_number_id
+                        .unwrap_or_default(),
+                    primary_web3_wallet_id: slot_primary_web3_wallet_id
+                        .unwrap_or_default(),
+                    username: slot_username.unwrap_or_default(),
+                    first_name: slot_first_name.unwrap_or_default(),
+                    last_name: slot_last_name.unwrap_or_default(),
+                    locale: slot_locale.unwrap_or_default(),
+                    profile_image_url: slot_profile_image_url.unwrap_or_default(),
+                    image_url: slot_image_url.unwrap_or_default(),
+                    has_image: required(slot_has_image, "has_image")?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                    unsafe_metadata: slot_unsafe_metadata.unwrap_or_default(),
+                    email_addresses: required(slot_email_addresses, "email_addresses")?,
+                    phone_numbers: required(slot_phone_numbers, "phone_numbers")?,
+                    web3_wallets: required(slot_web3_wallets, "web3_wallets")?,
+                    passkeys: required(slot_passkeys, "passkeys")?,
+                    password_enabled: required(
+                        slot_password_enabled,
+                        "password_enabled",
+                    )?,
+                    two_factor_enabled: required(
+                        slot_two_factor_enabled,
+                        "two_factor_enabled",
+                    )?,
+                    totp_enabled: required(slot_totp_enabled, "totp_enabled")?,
+                    backup_code_enabled: required(
+                        slot_backup_code_enabled,
+                        "backup_code_enabled",
+                    )?,
+                    mfa_enabled_at: slot_mfa_enabled_at.unwrap_or_default(),
+                    mfa_disabled_at: slot_mfa_disabled_at.unwrap_or_default(),
+                    password_last_updated_at: slot_password_last_updated_at
+                        .unwrap_or_default(),
+                    external_accounts: required(
+                        slot_external_accounts,
+                        "external_accounts",
+                    )?,
+                    saml_accounts: required(slot_saml_accounts, "saml_accounts")?,
+                    enterprise_accounts: required(
+                        slot_enterprise_accounts,
+                        "enterprise_accounts",
+                    )?,
+                    organization_memberships: slot_organization_memberships
+                        .unwrap_or_default(),
+                    last_sign_in_at: slot_last_sign_in_at.unwrap_or_default(),
+                    banned: required(slot_banned, "banned")?,
+                    locked: required(slot_locked, "locked")?,
+                    deprovisioned: slot_deprovisioned.unwrap_or_default(),
+                    lockout_expires_in_seconds: slot_lockout_expires_in_seconds
+                        .unwrap_or_default(),
+                    verification_attempts_remaining: slot_verification_attempts_remaining
+                        .unwrap_or_default(),
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    created_at: required(slot_created_at, "created_at")?,
+                    delete_self_enabled: required(
+                        slot_delete_self_enabled,
+                        "delete_self_enabled",
+                    )?,
+                    create_organization_enabled: required(
+                        slot_create_organization_enabled,
+                        "create_organization_enabled",
+                    )?,
+                    create_organizations_limit: slot_create_organizations_limit
+                        .unwrap_or_default(),
+                    last_active_at: slot_last_active_at.unwrap_or_default(),
+                    legal_accepted_at: slot_legal_accepted_at.unwrap_or_default(),
+                    bypass_client_trust: slot_bypass_client_trust.unwrap_or_default(),
+                    scim: slot_scim.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// User created
 ///
 /// The delivery of a `user.created` event: [`Event::UserCreated`](super::Event::UserCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3690,25 +11638,167 @@ pub struct UserCreatedEvent {
     pub instance_id: String,
     pub data: super::types::User,
 }
+#[allow(deprecated)]
+impl serde::Serialize for UserCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("UserCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UserCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UserCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// User deleted
 ///
 /// The delivery of a `user.deleted` event: [`Event::UserDeleted`](super::Event::UserDeleted).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserDeletedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::DeletedObject,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UserDeletedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("UserDeletedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserDeletedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserDeletedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserDeletedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UserDeletedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -3753,16 +11843,14 @@ impl std::fmt::Display for UserObject {
 /// User updated
 ///
 /// The delivery of a `user.updated` event: [`Event::UserUpdated`](super::Event::UserUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -3770,18 +11858,159 @@ pub struct UserUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::User,
 }
+#[allow(deprecated)]
+impl serde::Serialize for UserUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("UserUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UserUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/verification_admin`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationAdminObject>,
     pub status: super::types::VerificationAdminStatus,
     pub strategy: super::types::VerificationAdminStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationAdmin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationAdmin", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationAdmin {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationAdmin;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationAdmin")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationAdmin, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationAdmin {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationAdmin`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3898,17 +12127,86 @@ impl std::fmt::Display for VerificationAdminStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_email_link`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationEmailLink {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationEmailLinkObject>,
     pub status: super::types::VerificationOtpStatus,
     pub strategy: super::types::VerificationEmailLinkStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationEmailLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationEmailLink", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationEmailLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationEmailLink")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationEmailLink, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationEmailLink {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationEmailLink`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -3991,19 +12289,92 @@ impl std::fmt::Display for VerificationEmailLinkStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_from_oauth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationFromOauth {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationFromOauthObject>,
     pub status: super::types::VerificationFromOauthStatus,
     pub strategy: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
     pub expire_at: Option<i64>,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationFromOauth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.error.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationFromOauth", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(&mut out, "error", &self.error)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationFromOauth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationFromOauth")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationFromOauth, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_error = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationFromOauth {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    error: slot_error.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationFromOauth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4090,19 +12461,92 @@ impl std::fmt::Display for VerificationFromOauthStatus {
     }
 }
 /// Schema `#/components/schemas/verification_google_one_tap`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationGoogleOneTap {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationGoogleOneTapObject>,
     pub status: super::types::VerificationFromOauthStatus,
     pub strategy: super::types::VerificationGoogleOneTapStrategy,
     pub expire_at: Option<i64>,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationGoogleOneTap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.verified_at_client.is_some())
+            + usize::from(self.error.is_some());
+        let mut out = serializer.serialize_struct("VerificationGoogleOneTap", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        optional(&mut out, "error", &self.error)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationGoogleOneTap;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationGoogleOneTap")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationGoogleOneTap, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                let mut slot_error = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationGoogleOneTap {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                    error: slot_error.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationGoogleOneTap`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4189,21 +12633,109 @@ impl std::fmt::Display for VerificationGoogleOneTapStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_oauth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationOauth {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationOauthObject>,
     pub status: super::types::VerificationSamlStatus,
     pub strategy: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
     pub expire_at: i64,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationOauth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.external_verification_redirect_url.is_some())
+            + usize::from(self.error.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationOauth", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(
+            &mut out,
+            "external_verification_redirect_url",
+            &self.external_verification_redirect_url,
+        )?;
+        optional(&mut out, "error", &self.error)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationOauth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationOauth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationOauth")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationOauth, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_external_verification_redirect_url = None;
+                let mut slot_error = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "external_verification_redirect_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_verification_redirect_url,
+                                "external_verification_redirect_url",
+                            )?
+                        }
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationOauth {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    external_verification_redirect_url: slot_external_verification_redirect_url
+                        .unwrap_or_default(),
+                    error: slot_error.unwrap_or_default(),
+                    expire_at: required(slot_expire_at, "expire_at")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationOauth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4244,20 +12776,93 @@ impl std::fmt::Display for VerificationOauthObject {
     }
 }
 /// Schema `#/components/schemas/verification_otp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationOtp {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationOtpObject>,
     pub status: super::types::VerificationOtpStatus,
     pub strategy: super::types::VerificationOtpStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
     /// The delivery channel of the code (phone codes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationOtp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.channel.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationOtp", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "channel", &self.channel)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationOtp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationOtp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationOtp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationOtp, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_channel = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "channel" => field(&mut map, &mut slot_channel, "channel")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationOtp {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    channel: slot_channel.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationOtp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4398,21 +13003,97 @@ impl std::fmt::Display for VerificationOtpStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_passkey`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationPasskeyObject>,
     pub status: super::types::VerificationAdminStatus,
     pub strategy: super::types::VerificationPasskeyStrategy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<super::types::VerificationPasskeyNonce>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationPasskey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.nonce.is_some()) + usize::from(self.message.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationPasskey", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(&mut out, "nonce", &self.nonce)?;
+        optional(&mut out, "message", &self.message)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationPasskey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationPasskey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationPasskey")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationPasskey, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_nonce = None;
+                let mut slot_message = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationPasskey {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    nonce: slot_nonce.unwrap_or_default(),
+                    message: slot_message.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `nonce` of [`VerificationPasskey`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4529,22 +13210,109 @@ impl std::fmt::Display for VerificationPasskeyStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_saml`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationSaml {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationSamlObject>,
     pub status: super::types::VerificationSamlStatus,
     pub strategy: super::types::VerificationSamlStrategy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<super::types::ClerkError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationSaml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize + usize::from(self.object.is_some())
+            + usize::from(self.external_verification_redirect_url.is_some())
+            + usize::from(self.error.is_some()) + usize::from(self.expire_at.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationSaml", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(
+            &mut out,
+            "external_verification_redirect_url",
+            &self.external_verification_redirect_url,
+        )?;
+        optional(&mut out, "error", &self.error)?;
+        optional(&mut out, "expire_at", &self.expire_at)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationSaml {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationSaml;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationSaml")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationSaml, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_external_verification_redirect_url = None;
+                let mut slot_error = None;
+                let mut slot_expire_at = None;
+                let mut slot_attempts = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "external_verification_redirect_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_verification_redirect_url,
+                                "external_verification_redirect_url",
+                            )?
+                        }
+                        "error" => field(&mut map, &mut slot_error, "error")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationSaml {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    external_verification_redirect_url: slot_external_verification_redirect_url
+                        .unwrap_or_default(),
+                    error: slot_error.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationSaml`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4677,15 +13445,74 @@ impl std::fmt::Display for VerificationSamlStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_scim`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationScim {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationScimObject>,
     pub status: super::types::VerificationAdminStatus,
     pub strategy: super::types::VerificationScimStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationScim {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some());
+        let mut out = serializer.serialize_struct("VerificationScim", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationScim {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationScim;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationScim")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationScim, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationScim {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationScim`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4764,17 +13591,86 @@ impl std::fmt::Display for VerificationScimStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_ticket`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationTicket {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationTicketObject>,
     pub status: super::types::VerificationTicketStatus,
     pub strategy: super::types::VerificationTicketStrategy,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationTicket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationTicket", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationTicket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationTicket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationTicket")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationTicket, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationTicket {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationTicket`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -4899,21 +13795,97 @@ impl std::fmt::Display for VerificationTicketStrategy {
     }
 }
 /// Schema `#/components/schemas/verification_web3`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<super::types::VerificationWeb3Object>,
     pub status: super::types::VerificationOtpStatus,
     pub strategy: super::types::VerificationWeb3Strategy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub attempts: Option<i64>,
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for VerificationWeb3 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.object.is_some())
+            + usize::from(self.nonce.is_some()) + usize::from(self.message.is_some())
+            + usize::from(self.verified_at_client.is_some());
+        let mut out = serializer.serialize_struct("VerificationWeb3", len)?;
+        optional(&mut out, "object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("strategy", &self.strategy)?;
+        optional(&mut out, "nonce", &self.nonce)?;
+        optional(&mut out, "message", &self.message)?;
+        out.serialize_field("attempts", &self.attempts)?;
+        out.serialize_field("expire_at", &self.expire_at)?;
+        optional(&mut out, "verified_at_client", &self.verified_at_client)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = VerificationWeb3;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerificationWeb3")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationWeb3, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_strategy = None;
+                let mut slot_nonce = None;
+                let mut slot_message = None;
+                let mut slot_attempts = None;
+                let mut slot_expire_at = None;
+                let mut slot_verified_at_client = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            field(
+                                &mut map,
+                                &mut slot_verified_at_client,
+                                "verified_at_client",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(VerificationWeb3 {
+                    object: slot_object.unwrap_or_default(),
+                    status: required(slot_status, "status")?,
+                    strategy: required(slot_strategy, "strategy")?,
+                    nonce: slot_nonce.unwrap_or_default(),
+                    message: slot_message.unwrap_or_default(),
+                    attempts: slot_attempts.unwrap_or_default(),
+                    expire_at: slot_expire_at.unwrap_or_default(),
+                    verified_at_client: slot_verified_at_client.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`VerificationWeb3`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5016,7 +13988,7 @@ impl std::fmt::Display for VerificationWeb3Strategy {
     }
 }
 /// Schema `#/components/schemas/WaitlistEntry`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     pub object: super::types::WaitlistEntryObject,
@@ -5024,34 +13996,183 @@ pub struct WaitlistEntry {
     pub email_address: String,
     pub status: super::types::WaitlistEntryStatus,
     /// Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invitation: Option<super::types::Invitation>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for WaitlistEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 6usize + usize::from(self.is_locked.is_some())
+            + usize::from(self.invitation.is_some());
+        let mut out = serializer.serialize_struct("WaitlistEntry", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.serialize_field("status", &self.status)?;
+        optional(&mut out, "is_locked", &self.is_locked)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        optional(&mut out, "invitation", &self.invitation)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for WaitlistEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WaitlistEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WaitlistEntry")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WaitlistEntry, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                let mut slot_status = None;
+                let mut slot_is_locked = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                let mut slot_invitation = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked")?,
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        "invitation" => {
+                            field(&mut map, &mut slot_invitation, "invitation")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(WaitlistEntry {
+                    object: required(slot_object, "object")?,
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                    status: required(slot_status, "status")?,
+                    is_locked: slot_is_locked.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                    invitation: slot_invitation.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Waitlist entry created
 ///
 /// The delivery of a `waitlistEntry.created` event: [`Event::WaitlistEntryCreated`](super::Event::WaitlistEntryCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistEntryCreatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
     pub data: super::types::WaitlistEntry,
+}
+#[allow(deprecated)]
+impl serde::Serialize for WaitlistEntryCreatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("WaitlistEntryCreatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for WaitlistEntryCreatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WaitlistEntryCreatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WaitlistEntryCreatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WaitlistEntryCreatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(WaitlistEntryCreatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`WaitlistEntry`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -5144,16 +14265,14 @@ impl std::fmt::Display for WaitlistEntryStatus {
 /// Waitlist entry updated
 ///
 /// The delivery of a `waitlistEntry.updated` event: [`Event::WaitlistEntryUpdated`](super::Event::WaitlistEntryUpdated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistEntryUpdatedEvent {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -5161,11 +14280,82 @@ pub struct WaitlistEntryUpdatedEvent {
     pub instance_id: String,
     pub data: super::types::WaitlistEntry,
 }
+#[allow(deprecated)]
+impl serde::Serialize for WaitlistEntryUpdatedEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("WaitlistEntryUpdatedEvent", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for WaitlistEntryUpdatedEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WaitlistEntryUpdatedEvent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WaitlistEntryUpdatedEvent")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WaitlistEntryUpdatedEvent, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                let mut slot_data = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(WaitlistEntryUpdatedEvent {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                    data: required(slot_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/Web3Wallet`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Web3wallet {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: super::types::Web3walletObject,
@@ -5175,6 +14365,78 @@ pub struct Web3wallet {
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Web3wallet {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 5usize + usize::from(self.id.is_some());
+        let mut out = serializer.serialize_struct("Web3wallet", len)?;
+        optional(&mut out, "id", &self.id)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("web3_wallet", &self.web3_wallet)?;
+        out.serialize_field("verification", &self.verification)?;
+        out.serialize_field("created_at", &self.created_at)?;
+        out.serialize_field("updated_at", &self.updated_at)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Web3wallet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Web3wallet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Web3wallet")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Web3wallet, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_object = None;
+                let mut slot_web3_wallet = None;
+                let mut slot_verification = None;
+                let mut slot_created_at = None;
+                let mut slot_updated_at = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "web3_wallet" => {
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                        }
+                        "verification" => {
+                            field(&mut map, &mut slot_verification, "verification")?
+                        }
+                        "created_at" => {
+                            field(&mut map, &mut slot_created_at, "created_at")?
+                        }
+                        "updated_at" => {
+                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Web3wallet {
+                    id: slot_id.unwrap_or_default(),
+                    object: required(slot_object, "object")?,
+                    web3_wallet: required(slot_web3_wallet, "web3_wallet")?,
+                    verification: slot_verification.unwrap_or_default(),
+                    created_at: required(slot_created_at, "created_at")?,
+                    updated_at: required(slot_updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// String representing the object's type. Objects of the same type share the same value.
 ///
@@ -5277,44 +14539,206 @@ impl<'de> serde::Deserialize<'de> for Web3walletVerification {
     }
 }
 /// Schema `#/components/schemas/WebhookEventPayload`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEventPayload {
     /// The object type (event)
     pub object: String,
     /// The event type
-    #[serde(rename = "type")]
     pub type_: String,
     /// The event attributes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<super::types::WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
     /// The instance ID
     pub instance_id: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for WebhookEventPayload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 4usize + usize::from(self.event_attributes.is_some());
+        let mut out = serializer.serialize_struct("WebhookEventPayload", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("type", &self.type_)?;
+        optional(&mut out, "event_attributes", &self.event_attributes)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("instance_id", &self.instance_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for WebhookEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WebhookEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookEventPayload")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEventPayload, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_type_ = None;
+                let mut slot_event_attributes = None;
+                let mut slot_timestamp = None;
+                let mut slot_instance_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "event_attributes" => {
+                            field(
+                                &mut map,
+                                &mut slot_event_attributes,
+                                "event_attributes",
+                            )?
+                        }
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "instance_id" => {
+                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEventPayload {
+                    object: required(slot_object, "object")?,
+                    type_: required(slot_type_, "type")?,
+                    event_attributes: slot_event_attributes.unwrap_or_default(),
+                    timestamp: required(slot_timestamp, "timestamp")?,
+                    instance_id: required(slot_instance_id, "instance_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The event attributes
 ///
 /// Field `event_attributes` of [`WebhookEventPayload`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEventPayloadEventAttributes {
     /// The HTTP request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_request: Option<
         super::types::WebhookEventPayloadEventAttributesHttpRequest,
     >,
 }
+#[allow(deprecated)]
+impl serde::Serialize for WebhookEventPayloadEventAttributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.http_request.is_some());
+        let mut out = serializer
+            .serialize_struct("WebhookEventPayloadEventAttributes", len)?;
+        optional(&mut out, "http_request", &self.http_request)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WebhookEventPayloadEventAttributes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookEventPayloadEventAttributes")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEventPayloadEventAttributes, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_http_request = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "http_request" => {
+                            field(&mut map, &mut slot_http_request, "http_request")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEventPayloadEventAttributes {
+                    http_request: slot_http_request.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// The HTTP request
 ///
 /// Field `http_request` of [`WebhookEventPayloadEventAttributes`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEventPayloadEventAttributesHttpRequest {
     /// The client IP address
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
     /// The user agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for WebhookEventPayloadEventAttributesHttpRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.client_ip.is_some())
+            + usize::from(self.user_agent.is_some());
+        let mut out = serializer
+            .serialize_struct("WebhookEventPayloadEventAttributesHttpRequest", len)?;
+        optional(&mut out, "client_ip", &self.client_ip)?;
+        optional(&mut out, "user_agent", &self.user_agent)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = WebhookEventPayloadEventAttributesHttpRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookEventPayloadEventAttributesHttpRequest")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WebhookEventPayloadEventAttributesHttpRequest, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_client_ip = None;
+                let mut slot_user_agent = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "client_ip" => field(&mut map, &mut slot_client_ip, "client_ip")?,
+                        "user_agent" => {
+                            field(&mut map, &mut slot_user_agent, "user_agent")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(WebhookEventPayloadEventAttributesHttpRequest {
+                    client_ip: slot_client_ip.unwrap_or_default(),
+                    user_agent: slot_user_agent.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

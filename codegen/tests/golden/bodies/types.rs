@@ -4,16 +4,86 @@
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
 /// Request body of [`Organizations::create_organization`](super::organizations::Organizations::create_organization).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrganizationBody {
     /// The organization's name.
     pub name: String,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub created_by: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_allowed_memberships: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<crate::Metadata>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for CreateOrganizationBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(!self.created_by.is_absent())
+            + usize::from(self.max_allowed_memberships.is_some())
+            + usize::from(self.public_metadata.is_some());
+        let mut out = serializer.serialize_struct("CreateOrganizationBody", len)?;
+        out.serialize_field("name", &self.name)?;
+        nullable(&mut out, "created_by", &self.created_by)?;
+        optional(&mut out, "max_allowed_memberships", &self.max_allowed_memberships)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrganizationBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateOrganizationBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateOrganizationBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_name = None;
+                let mut slot_created_by = None;
+                let mut slot_max_allowed_memberships = None;
+                let mut slot_public_metadata = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "created_by" => {
+                            field(&mut map, &mut slot_created_by, "created_by")?
+                        }
+                        "max_allowed_memberships" => {
+                            field(
+                                &mut map,
+                                &mut slot_max_allowed_memberships,
+                                "max_allowed_memberships",
+                            )?
+                        }
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(CreateOrganizationBody {
+                    name: required(slot_name, "name")?,
+                    created_by: slot_created_by.unwrap_or_default(),
+                    max_allowed_memberships: slot_max_allowed_memberships
+                        .unwrap_or_default(),
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl CreateOrganizationBody {
     /// A value with the required fields (`name`) set and every optional field absent.
@@ -45,21 +115,139 @@ impl CreateOrganizationBody {
     }
 }
 /// Schema `#/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     pub id: String,
     pub name: String,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 3usize;
+        let mut out = serializer.serialize_struct("Organization", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("public_metadata", &self.public_metadata)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Organization")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organization, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_name = None;
+                let mut slot_public_metadata = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Organization {
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                    public_metadata: required(slot_public_metadata, "public_metadata")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Request body of [`Organizations::merge_metadata`](super::organizations::Organizations::merge_metadata).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[derive(Default)]
 pub struct UpdateOrganizationMetadataBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<crate::Metadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<crate::Metadata>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UpdateOrganizationMetadataBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.public_metadata.is_some())
+            + usize::from(self.private_metadata.is_some());
+        let mut out = serializer
+            .serialize_struct("UpdateOrganizationMetadataBody", len)?;
+        optional(&mut out, "public_metadata", &self.public_metadata)?;
+        optional(&mut out, "private_metadata", &self.private_metadata)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UpdateOrganizationMetadataBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UpdateOrganizationMetadataBody;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateOrganizationMetadataBody")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateOrganizationMetadataBody, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_public_metadata = None;
+                let mut slot_private_metadata = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "public_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_public_metadata,
+                                "public_metadata",
+                            )?
+                        }
+                        "private_metadata" => {
+                            field(
+                                &mut map,
+                                &mut slot_private_metadata,
+                                "private_metadata",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateOrganizationMetadataBody {
+                    public_metadata: slot_public_metadata.unwrap_or_default(),
+                    private_metadata: slot_private_metadata.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl UpdateOrganizationMetadataBody {
     /// Sets `public_metadata`.

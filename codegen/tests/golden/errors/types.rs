@@ -4,13 +4,62 @@
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
 /// Schema `#/components/schemas/ClerkErrors`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkErrors {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<super::types::ClerkErrorsErrorsItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ClerkErrors {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.errors.is_some())
+            + usize::from(self.clerk_trace_id.is_some());
+        let mut out = serializer.serialize_struct("ClerkErrors", len)?;
+        optional(&mut out, "errors", &self.errors)?;
+        optional(&mut out, "clerk_trace_id", &self.clerk_trace_id)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ClerkErrors {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClerkErrors;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClerkErrors")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClerkErrors, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_errors = None;
+                let mut slot_clerk_trace_id = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "errors" => field(&mut map, &mut slot_errors, "errors")?,
+                        "clerk_trace_id" => {
+                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ClerkErrors {
+                    errors: slot_errors.unwrap_or_default(),
+                    clerk_trace_id: slot_clerk_trace_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl crate::ErrorBody for ClerkErrors {
     fn code(&self) -> Option<&str> {
@@ -37,24 +86,140 @@ impl crate::ErrorBody for ClerkErrors {
     }
 }
 /// Items of field `errors` of [`ClerkErrors`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkErrorsErrorsItem {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long_message: Option<String>,
 }
+#[allow(deprecated)]
+impl serde::Serialize for ClerkErrorsErrorsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = usize::from(self.code.is_some()) + usize::from(self.message.is_some())
+            + usize::from(self.long_message.is_some());
+        let mut out = serializer.serialize_struct("ClerkErrorsErrorsItem", len)?;
+        optional(&mut out, "code", &self.code)?;
+        optional(&mut out, "message", &self.message)?;
+        optional(&mut out, "long_message", &self.long_message)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ClerkErrorsErrorsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ClerkErrorsErrorsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClerkErrorsErrorsItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ClerkErrorsErrorsItem, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_code = None;
+                let mut slot_message = None;
+                let mut slot_long_message = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "code" => field(&mut map, &mut slot_code, "code")?,
+                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "long_message" => {
+                            field(&mut map, &mut slot_long_message, "long_message")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ClerkErrorsErrorsItem {
+                    code: slot_code.unwrap_or_default(),
+                    message: slot_message.unwrap_or_default(),
+                    long_message: slot_long_message.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_email_address_id: Option<String>,
     pub email_addresses: Vec<super::types::UserEmailAddressesItem>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize + usize::from(self.primary_email_address_id.is_some());
+        let mut out = serializer.serialize_struct("User", len)?;
+        out.serialize_field("id", &self.id)?;
+        optional(&mut out, "primary_email_address_id", &self.primary_email_address_id)?;
+        out.serialize_field("email_addresses", &self.email_addresses)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_primary_email_address_id = None;
+                let mut slot_email_addresses = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "primary_email_address_id" => {
+                            field(
+                                &mut map,
+                                &mut slot_primary_email_address_id,
+                                "primary_email_address_id",
+                            )?
+                        }
+                        "email_addresses" => {
+                            field(
+                                &mut map,
+                                &mut slot_email_addresses,
+                                "email_addresses",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(User {
+                    id: required(slot_id, "id")?,
+                    primary_email_address_id: slot_primary_email_address_id
+                        .unwrap_or_default(),
+                    email_addresses: required(slot_email_addresses, "email_addresses")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 impl User {
     /// The entry of `email_addresses` whose id is `primary_email_address_id`, if there is one (declared by `x-clerk-primary`).
@@ -66,9 +231,59 @@ impl User {
     }
 }
 /// Items of field `email_addresses` of [`User`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserEmailAddressesItem {
     pub id: String,
     pub email_address: String,
+}
+#[allow(deprecated)]
+impl serde::Serialize for UserEmailAddressesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("UserEmailAddressesItem", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("email_address", &self.email_address)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for UserEmailAddressesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = UserEmailAddressesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserEmailAddressesItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserEmailAddressesItem, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_email_address = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "email_address" => {
+                            field(&mut map, &mut slot_email_address, "email_address")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(UserEmailAddressesItem {
+                    id: required(slot_id, "id")?,
+                    email_address: required(slot_email_address, "email_address")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

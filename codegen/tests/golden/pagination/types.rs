@@ -4,11 +4,61 @@
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
 /// Response 200 of [`Organizations::list_organizations`](super::organizations::Organizations::list_organizations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrganizationsResponse {
     pub data: Vec<super::types::Organization>,
     pub total_count: i64,
+}
+#[allow(deprecated)]
+impl serde::Serialize for ListOrganizationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("ListOrganizationsResponse", len)?;
+        out.serialize_field("data", &self.data)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for ListOrganizationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ListOrganizationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListOrganizationsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ListOrganizationsResponse, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_data = None;
+                let mut slot_total_count = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "total_count" => {
+                            field(&mut map, &mut slot_total_count, "total_count")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(ListOrganizationsResponse {
+                    data: required(slot_data, "data")?,
+                    total_count: required(slot_total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Parameter `order_by` of [`Users::list`](super::users::Users::list).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -53,17 +103,114 @@ impl std::fmt::Display for ListUsersOrderBy {
     }
 }
 /// Schema `#/components/schemas/Organization`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     pub id: String,
     pub name: String,
 }
+#[allow(deprecated)]
+impl serde::Serialize for Organization {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("Organization", len)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("name", &self.name)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Organization;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Organization")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Organization, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_name = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Organization {
+                    id: required(slot_id, "id")?,
+                    name: required(slot_name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
 /// Schema `#/components/schemas/User`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 1usize + usize::from(self.first_name.is_some());
+        let mut out = serializer.serialize_struct("User", len)?;
+        out.serialize_field("id", &self.id)?;
+        optional(&mut out, "first_name", &self.first_name)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct User")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_id = None;
+                let mut slot_first_name = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "first_name" => {
+                            field(&mut map, &mut slot_first_name, "first_name")?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(User {
+                    id: required(slot_id, "id")?,
+                    first_name: slot_first_name.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }

@@ -4,13 +4,76 @@
 //! Every schema of this API version as a Rust type.
 #![allow(deprecated)]
 /// Schema `#/components/schemas/Oauth`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Oauth {
     pub object: super::types::OauthObject,
     pub status: super::types::OauthStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Oauth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize
+            + usize::from(self.external_verification_redirect_url.is_some());
+        let mut out = serializer.serialize_struct("Oauth", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        optional(
+            &mut out,
+            "external_verification_redirect_url",
+            &self.external_verification_redirect_url,
+        )?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Oauth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Oauth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Oauth")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Oauth, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                let mut slot_external_verification_redirect_url = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "external_verification_redirect_url" => {
+                            field(
+                                &mut map,
+                                &mut slot_external_verification_redirect_url,
+                                "external_verification_redirect_url",
+                            )?
+                        }
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Oauth {
+                    object: required(slot_object, "object")?,
+                    status: required(slot_status, "status")?,
+                    external_verification_redirect_url: slot_external_verification_redirect_url
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Oauth`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
@@ -93,11 +156,59 @@ impl std::fmt::Display for OauthStatus {
     }
 }
 /// Schema `#/components/schemas/Otp`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Otp {
     pub object: super::types::OtpObject,
     pub status: super::types::OtpStatus,
+}
+#[allow(deprecated)]
+impl serde::Serialize for Otp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        #[allow(unused_imports)]
+        use crate::__private::fields::{nullable, optional};
+        let len = 2usize;
+        let mut out = serializer.serialize_struct("Otp", len)?;
+        out.serialize_field("object", &self.object)?;
+        out.serialize_field("status", &self.status)?;
+        out.end()
+    }
+}
+#[allow(deprecated)]
+impl<'de> serde::Deserialize<'de> for Otp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Otp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Otp")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Otp, A::Error> {
+                #[allow(unused_imports)]
+                use crate::__private::fields::{FieldName, field, required, skip};
+                let mut slot_object = None;
+                let mut slot_status = None;
+                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                    match key.as_str() {
+                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        _ => skip(&mut map)?,
+                    }
+                }
+                Ok(Otp {
+                    object: required(slot_object, "object")?,
+                    status: required(slot_status, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
 }
 /// Field `object` of [`Otp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Deserialize)]
