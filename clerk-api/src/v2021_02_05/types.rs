@@ -69,21 +69,21 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ActorToken {
                     object: required(slot_object, "object")?,
@@ -231,13 +231,13 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
                 let mut slot_proxy_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
-                            field(&mut map, &mut slot_is_satellite, "is_satellite")?
+                            field(&mut map, &mut slot_is_satellite, "is_satellite")
                         }
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AddDomainBody {
                     name: required(slot_name, "name")?,
@@ -315,23 +315,23 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
                 let mut slot_creator_role_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "role_keys" => field(&mut map, &mut slot_role_keys, "role_keys")?,
+                        "role_keys" => field(&mut map, &mut slot_role_keys, "role_keys"),
                         "default_role_key" => {
                             field(
                                 &mut map,
                                 &mut slot_default_role_key,
                                 "default_role_key",
-                            )?
+                            )
                         }
                         "creator_role_key" => {
                             field(
                                 &mut map,
                                 &mut slot_creator_role_key,
                                 "creator_role_key",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AddRolesToRoleSetBody {
                     role_keys: required(slot_role_keys, "role_keys")?,
@@ -421,19 +421,15 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
                 let mut slot_note = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
-                        "action" => field(&mut map, &mut slot_action, "action")?,
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
+                        "action" => field(&mut map, &mut slot_action, "action"),
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
                         "idempotency_key" => {
-                            field(
-                                &mut map,
-                                &mut slot_idempotency_key,
-                                "idempotency_key",
-                            )?
+                            field(&mut map, &mut slot_idempotency_key, "idempotency_key")
                         }
-                        "note" => field(&mut map, &mut slot_note, "note")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "note" => field(&mut map, &mut slot_note, "note"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AdjustCreditBalanceRequest {
                     amount: required(slot_amount, "amount")?,
@@ -593,32 +589,28 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "invitation_id" => {
-                            field(&mut map, &mut slot_invitation_id, "invitation_id")?
+                            field(&mut map, &mut slot_invitation_id, "invitation_id")
                         }
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
                         "identifier_type" => {
-                            field(
-                                &mut map,
-                                &mut slot_identifier_type,
-                                "identifier_type",
-                            )?
+                            field(&mut map, &mut slot_identifier_type, "identifier_type")
                         }
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AllowlistIdentifier {
                     object: slot_object.unwrap_or_default(),
@@ -764,10 +756,10 @@ impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "discount_id" => {
-                            field(&mut map, &mut slot_discount_id, "discount_id")?
+                            field(&mut map, &mut slot_discount_id, "discount_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ApplyCommerceDiscountRequest {
                     discount_id: required(slot_discount_id, "discount_id")?,
@@ -830,15 +822,11 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_verification_id,
-                                "verification_id",
-                            )?
+                            field(&mut map, &mut slot_verification_id, "verification_id")
                         }
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AttemptEmailAddressVerificationBody {
                     verification_id: required(slot_verification_id, "verification_id")?,
@@ -903,15 +891,11 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_verification_id,
-                                "verification_id",
-                            )?
+                            field(&mut map, &mut slot_verification_id, "verification_id")
                         }
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AttemptPhoneNumberVerificationBody {
                     verification_id: required(slot_verification_id, "verification_id")?,
@@ -1024,54 +1008,50 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
                 let mut slot_supported_billing_periods = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
                         "currency_symbol" => {
-                            field(
-                                &mut map,
-                                &mut slot_currency_symbol,
-                                "currency_symbol",
-                            )?
+                            field(&mut map, &mut slot_currency_symbol, "currency_symbol")
                         }
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "annual_monthly_amount" => {
                             field(
                                 &mut map,
                                 &mut slot_annual_monthly_amount,
                                 "annual_monthly_amount",
-                            )?
+                            )
                         }
-                        "fee" => field(&mut map, &mut slot_fee, "fee")?,
+                        "fee" => field(&mut map, &mut slot_fee, "fee"),
                         "annual_monthly_fee" => {
                             field(
                                 &mut map,
                                 &mut slot_annual_monthly_fee,
                                 "annual_monthly_fee",
-                            )?
+                            )
                         }
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
                         "is_default" => {
-                            field(&mut map, &mut slot_is_default, "is_default")?
+                            field(&mut map, &mut slot_is_default, "is_default")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "supported_billing_periods" => {
                             field(
                                 &mut map,
                                 &mut slot_supported_billing_periods,
                                 "supported_billing_periods",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingPriceResponse {
                     object: required(slot_object, "object")?,
@@ -1257,29 +1237,25 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
                         "identifier_type" => {
-                            field(
-                                &mut map,
-                                &mut slot_identifier_type,
-                                "identifier_type",
-                            )?
+                            field(&mut map, &mut slot_identifier_type, "identifier_type")
                         }
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BlocklistIdentifier {
                     object: slot_object.unwrap_or_default(),
@@ -1377,12 +1353,12 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BlocklistIdentifiers {
                     data: required(slot_data, "data")?,
@@ -1438,11 +1414,11 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
                 let mut slot_required = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "host" => field(&mut map, &mut slot_host, "host")?,
-                        "value" => field(&mut map, &mut slot_value, "value")?,
-                        "required" => field(&mut map, &mut slot_required, "required")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "host" => field(&mut map, &mut slot_host, "host"),
+                        "value" => field(&mut map, &mut slot_value, "value"),
+                        "required" => field(&mut map, &mut slot_required, "required"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CNameTarget {
                     host: required(slot_host, "host")?,
@@ -1501,12 +1477,12 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
                 let mut slot_is_secondary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "home_url" => field(&mut map, &mut slot_home_url, "home_url")?,
+                        "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
-                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ChangeProductionInstanceDomainBody {
                     home_url: slot_home_url.unwrap_or_default(),
@@ -1578,14 +1554,14 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 let mut slot_meta = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
-                            field(&mut map, &mut slot_long_message, "long_message")?
+                            field(&mut map, &mut slot_long_message, "long_message")
                         }
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        "meta" => field(&mut map, &mut slot_meta, "meta"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ClerkError {
                     message: slot_message.unwrap_or_default(),
@@ -1643,13 +1619,13 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
                 let mut slot_clerk_trace_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "errors" => field(&mut map, &mut slot_errors, "errors")?,
-                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
+                        "errors" => field(&mut map, &mut slot_errors, "errors"),
+                        "meta" => field(&mut map, &mut slot_meta, "meta"),
                         "clerk_trace_id" => {
-                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")?
+                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ClerkErrors {
                     errors: slot_errors.unwrap_or_default(),
@@ -1759,40 +1735,40 @@ impl<'de> serde::Deserialize<'de> for Client {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "session_ids" => {
-                            field(&mut map, &mut slot_session_ids, "session_ids")?
+                            field(&mut map, &mut slot_session_ids, "session_ids")
                         }
-                        "sessions" => field(&mut map, &mut slot_sessions, "sessions")?,
+                        "sessions" => field(&mut map, &mut slot_sessions, "sessions"),
                         "sign_in_id" => {
-                            field(&mut map, &mut slot_sign_in_id, "sign_in_id")?
+                            field(&mut map, &mut slot_sign_in_id, "sign_in_id")
                         }
                         "sign_up_id" => {
-                            field(&mut map, &mut slot_sign_up_id, "sign_up_id")?
+                            field(&mut map, &mut slot_sign_up_id, "sign_up_id")
                         }
                         "last_active_session_id" => {
                             field(
                                 &mut map,
                                 &mut slot_last_active_session_id,
                                 "last_active_session_id",
-                            )?
+                            )
                         }
                         "last_authentication_strategy" => {
                             field(
                                 &mut map,
                                 &mut slot_last_authentication_strategy,
                                 "last_authentication_strategy",
-                            )?
+                            )
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Client {
                     object: required(slot_object, "object")?,
@@ -1896,10 +1872,10 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
                 let mut slot_balance = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "balance" => field(&mut map, &mut slot_balance, "balance")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "balance" => field(&mut map, &mut slot_balance, "balance"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceCreditBalanceResponse {
                     object: required(slot_object, "object")?,
@@ -1976,20 +1952,20 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id")?,
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id"),
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "source_type" => {
-                            field(&mut map, &mut slot_source_type, "source_type")?
+                            field(&mut map, &mut slot_source_type, "source_type")
                         }
-                        "source_id" => field(&mut map, &mut slot_source_id, "source_id")?,
-                        "note" => field(&mut map, &mut slot_note, "note")?,
+                        "source_id" => field(&mut map, &mut slot_source_id, "source_id"),
+                        "note" => field(&mut map, &mut slot_note, "note"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceCreditLedgerResponse {
                     object: required(slot_object, "object")?,
@@ -2050,11 +2026,11 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
                 let mut slot_total = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "proration" => field(&mut map, &mut slot_proration, "proration")?,
-                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
-                        "total" => field(&mut map, &mut slot_total, "total")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "proration" => field(&mut map, &mut slot_proration, "proration"),
+                        "payer" => field(&mut map, &mut slot_payer, "payer"),
+                        "total" => field(&mut map, &mut slot_total, "total"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceCreditsResponse {
                     proration: slot_proration.unwrap_or_default(),
@@ -2171,50 +2147,50 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
                 let mut slot_redeemed_by = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "subscription_item_id" => {
                             field(
                                 &mut map,
                                 &mut slot_subscription_item_id,
                                 "subscription_item_id",
-                            )?
+                            )
                         }
                         "discount_id" => {
-                            field(&mut map, &mut slot_discount_id, "discount_id")?
+                            field(&mut map, &mut slot_discount_id, "discount_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "source" => field(&mut map, &mut slot_source, "source")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "source" => field(&mut map, &mut slot_source, "source"),
                         "promo_code" => {
-                            field(&mut map, &mut slot_promo_code, "promo_code")?
+                            field(&mut map, &mut slot_promo_code, "promo_code")
                         }
-                        "effect" => field(&mut map, &mut slot_effect, "effect")?,
+                        "effect" => field(&mut map, &mut slot_effect, "effect"),
                         "percent_off" => {
-                            field(&mut map, &mut slot_percent_off, "percent_off")?
+                            field(&mut map, &mut slot_percent_off, "percent_off")
                         }
                         "amount_off" => {
-                            field(&mut map, &mut slot_amount_off, "amount_off")?
+                            field(&mut map, &mut slot_amount_off, "amount_off")
                         }
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycles_remaining" => {
                             field(
                                 &mut map,
                                 &mut slot_cycles_remaining,
                                 "cycles_remaining",
-                            )?
+                            )
                         }
                         "cycles_applied" => {
-                            field(&mut map, &mut slot_cycles_applied, "cycles_applied")?
+                            field(&mut map, &mut slot_cycles_applied, "cycles_applied")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "redeemed_at" => {
-                            field(&mut map, &mut slot_redeemed_at, "redeemed_at")?
+                            field(&mut map, &mut slot_redeemed_at, "redeemed_at")
                         }
                         "redeemed_by" => {
-                            field(&mut map, &mut slot_redeemed_by, "redeemed_by")?
+                            field(&mut map, &mut slot_redeemed_by, "redeemed_by")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceDiscountRedemptionResponse {
                     object: required(slot_object, "object")?,
@@ -2483,10 +2459,10 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
                 let mut slot_total = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "proration" => field(&mut map, &mut slot_proration, "proration")?,
-                        "total" => field(&mut map, &mut slot_total, "total")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "proration" => field(&mut map, &mut slot_proration, "proration"),
+                        "total" => field(&mut map, &mut slot_total, "total"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceDiscountsResponse {
                     proration: slot_proration.unwrap_or_default(),
@@ -2548,24 +2524,20 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
                 let mut slot_currency_symbol = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "amount_formatted" => {
                             field(
                                 &mut map,
                                 &mut slot_amount_formatted,
                                 "amount_formatted",
-                            )?
+                            )
                         }
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
                         "currency_symbol" => {
-                            field(
-                                &mut map,
-                                &mut slot_currency_symbol,
-                                "currency_symbol",
-                            )?
+                            field(&mut map, &mut slot_currency_symbol, "currency_symbol")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceMoneyResponse {
                     amount: required(slot_amount, "amount")?,
@@ -2627,13 +2599,13 @@ impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
                                 &mut map,
                                 &mut slot_remaining_balance,
                                 "remaining_balance",
-                            )?
+                            )
                         }
                         "applied_amount" => {
-                            field(&mut map, &mut slot_applied_amount, "applied_amount")?
+                            field(&mut map, &mut slot_applied_amount, "applied_amount")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePayerCreditResponse {
                     remaining_balance: required(
@@ -2736,47 +2708,39 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "email" => field(&mut map, &mut slot_email, "email")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "email" => field(&mut map, &mut slot_email, "email"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "organization_name" => {
                             field(
                                 &mut map,
                                 &mut slot_organization_name,
                                 "organization_name",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
                         "credits_balance" => {
-                            field(
-                                &mut map,
-                                &mut slot_credits_balance,
-                                "credits_balance",
-                            )?
+                            field(&mut map, &mut slot_credits_balance, "credits_balance")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePayerResponse {
                     object: required(slot_object, "object")?,
@@ -2949,53 +2913,53 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
                 let mut slot_is_removable = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id"),
                         "payment_method" => {
-                            field(&mut map, &mut slot_payment_method, "payment_method")?
+                            field(&mut map, &mut slot_payment_method, "payment_method")
                         }
                         "is_default" => {
-                            field(&mut map, &mut slot_is_default, "is_default")?
+                            field(&mut map, &mut slot_is_default, "is_default")
                         }
-                        "gateway" => field(&mut map, &mut slot_gateway, "gateway")?,
+                        "gateway" => field(&mut map, &mut slot_gateway, "gateway"),
                         "gateway_external_id" => {
                             field(
                                 &mut map,
                                 &mut slot_gateway_external_id,
                                 "gateway_external_id",
-                            )?
+                            )
                         }
                         "gateway_external_account_id" => {
                             field(
                                 &mut map,
                                 &mut slot_gateway_external_account_id,
                                 "gateway_external_account_id",
-                            )?
+                            )
                         }
-                        "last4" => field(&mut map, &mut slot_last4, "last4")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "last4" => field(&mut map, &mut slot_last4, "last4"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "wallet_type" => {
-                            field(&mut map, &mut slot_wallet_type, "wallet_type")?
+                            field(&mut map, &mut slot_wallet_type, "wallet_type")
                         }
-                        "card_type" => field(&mut map, &mut slot_card_type, "card_type")?,
+                        "card_type" => field(&mut map, &mut slot_card_type, "card_type"),
                         "expiry_year" => {
-                            field(&mut map, &mut slot_expiry_year, "expiry_year")?
+                            field(&mut map, &mut slot_expiry_year, "expiry_year")
                         }
                         "expiry_month" => {
-                            field(&mut map, &mut slot_expiry_month, "expiry_month")?
+                            field(&mut map, &mut slot_expiry_month, "expiry_month")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "is_removable" => {
-                            field(&mut map, &mut slot_is_removable, "is_removable")?
+                            field(&mut map, &mut slot_is_removable, "is_removable")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePaymentSourceResponse {
                     object: required(slot_object, "object")?,
@@ -3216,13 +3180,13 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
                 let mut slot_tiers = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
-                            field(&mut map, &mut slot_block_size, "block_size")?
+                            field(&mut map, &mut slot_block_size, "block_size")
                         }
-                        "tiers" => field(&mut map, &mut slot_tiers, "tiers")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "tiers" => field(&mut map, &mut slot_tiers, "tiers"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePerUnitTotal {
                     name: required(slot_name, "name")?,
@@ -3279,13 +3243,13 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
                 let mut slot_total = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "quantity" => field(&mut map, &mut slot_quantity, "quantity")?,
+                        "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
                         "fee_per_block" => {
-                            field(&mut map, &mut slot_fee_per_block, "fee_per_block")?
+                            field(&mut map, &mut slot_fee_per_block, "fee_per_block")
                         }
-                        "total" => field(&mut map, &mut slot_total, "total")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "total" => field(&mut map, &mut slot_total, "total"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePerUnitTotalTier {
                     quantity: slot_quantity.unwrap_or_default(),
@@ -3451,111 +3415,103 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
                 let mut slot_free_trial_days = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "fee" => field(&mut map, &mut slot_fee, "fee")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "fee" => field(&mut map, &mut slot_fee, "fee"),
                         "annual_monthly_fee" => {
                             field(
                                 &mut map,
                                 &mut slot_annual_monthly_fee,
                                 "annual_monthly_fee",
-                            )?
+                            )
                         }
                         "annual_fee" => {
-                            field(&mut map, &mut slot_annual_fee, "annual_fee")?
+                            field(&mut map, &mut slot_annual_fee, "annual_fee")
                         }
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "amount_formatted" => {
                             field(
                                 &mut map,
                                 &mut slot_amount_formatted,
                                 "amount_formatted",
-                            )?
+                            )
                         }
                         "annual_monthly_amount" => {
                             field(
                                 &mut map,
                                 &mut slot_annual_monthly_amount,
                                 "annual_monthly_amount",
-                            )?
+                            )
                         }
                         "annual_monthly_amount_formatted" => {
                             field(
                                 &mut map,
                                 &mut slot_annual_monthly_amount_formatted,
                                 "annual_monthly_amount_formatted",
-                            )?
+                            )
                         }
                         "annual_amount" => {
-                            field(&mut map, &mut slot_annual_amount, "annual_amount")?
+                            field(&mut map, &mut slot_annual_amount, "annual_amount")
                         }
                         "annual_amount_formatted" => {
                             field(
                                 &mut map,
                                 &mut slot_annual_amount_formatted,
                                 "annual_amount_formatted",
-                            )?
+                            )
                         }
                         "currency_symbol" => {
-                            field(
-                                &mut map,
-                                &mut slot_currency_symbol,
-                                "currency_symbol",
-                            )?
+                            field(&mut map, &mut slot_currency_symbol, "currency_symbol")
                         }
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
                         "product_id" => {
-                            field(&mut map, &mut slot_product_id, "product_id")?
+                            field(&mut map, &mut slot_product_id, "product_id")
                         }
                         "is_default" => {
-                            field(&mut map, &mut slot_is_default, "is_default")?
+                            field(&mut map, &mut slot_is_default, "is_default")
                         }
                         "is_recurring" => {
-                            field(&mut map, &mut slot_is_recurring, "is_recurring")?
+                            field(&mut map, &mut slot_is_recurring, "is_recurring")
                         }
                         "publicly_visible" => {
                             field(
                                 &mut map,
                                 &mut slot_publicly_visible,
                                 "publicly_visible",
-                            )?
+                            )
                         }
                         "has_base_fee" => {
-                            field(&mut map, &mut slot_has_base_fee, "has_base_fee")?
+                            field(&mut map, &mut slot_has_base_fee, "has_base_fee")
                         }
                         "payer_type" => {
-                            field(&mut map, &mut slot_payer_type, "payer_type")?
+                            field(&mut map, &mut slot_payer_type, "payer_type")
                         }
                         "for_payer_type" => {
-                            field(&mut map, &mut slot_for_payer_type, "for_payer_type")?
+                            field(&mut map, &mut slot_for_payer_type, "for_payer_type")
                         }
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "avatar_url" => {
-                            field(&mut map, &mut slot_avatar_url, "avatar_url")?
+                            field(&mut map, &mut slot_avatar_url, "avatar_url")
                         }
-                        "period" => field(&mut map, &mut slot_period, "period")?,
-                        "interval" => field(&mut map, &mut slot_interval, "interval")?,
-                        "features" => field(&mut map, &mut slot_features, "features")?,
+                        "period" => field(&mut map, &mut slot_period, "period"),
+                        "interval" => field(&mut map, &mut slot_interval, "interval"),
+                        "features" => field(&mut map, &mut slot_features, "features"),
                         "free_trial_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_free_trial_enabled,
                                 "free_trial_enabled",
-                            )?
+                            )
                         }
                         "free_trial_days" => {
-                            field(
-                                &mut map,
-                                &mut slot_free_trial_days,
-                                "free_trial_days",
-                            )?
+                            field(&mut map, &mut slot_free_trial_days, "free_trial_days")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePlan {
                     object: required(slot_object, "object")?,
@@ -3726,54 +3682,54 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "previous_plan" => {
-                            field(&mut map, &mut slot_previous_plan, "previous_plan")?
+                            field(&mut map, &mut slot_previous_plan, "previous_plan")
                         }
                         "previous_price" => {
-                            field(&mut map, &mut slot_previous_price, "previous_price")?
+                            field(&mut map, &mut slot_previous_price, "previous_price")
                         }
                         "effective_at" => {
-                            field(&mut map, &mut slot_effective_at, "effective_at")?
+                            field(&mut map, &mut slot_effective_at, "effective_at")
                         }
                         "effective_mode" => {
-                            field(&mut map, &mut slot_effective_mode, "effective_mode")?
+                            field(&mut map, &mut slot_effective_mode, "effective_mode")
                         }
                         "next_billing_date" => {
                             field(
                                 &mut map,
                                 &mut slot_next_billing_date,
                                 "next_billing_date",
-                            )?
+                            )
                         }
                         "charged_immediately" => {
                             field(
                                 &mut map,
                                 &mut slot_charged_immediately,
                                 "charged_immediately",
-                            )?
+                            )
                         }
                         "immediate_charge" => {
                             field(
                                 &mut map,
                                 &mut slot_immediate_charge,
                                 "immediate_charge",
-                            )?
+                            )
                         }
                         "previous_subscription_item_status" => {
                             field(
                                 &mut map,
                                 &mut slot_previous_subscription_item_status,
                                 "previous_subscription_item_status",
-                            )?
+                            )
                         }
                         "previous_subscription_item_id" => {
                             field(
                                 &mut map,
                                 &mut slot_previous_subscription_item_id,
                                 "previous_subscription_item_id",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePriceTransitionDetails {
                     previous_plan: required(slot_previous_plan, "previous_plan")?,
@@ -3960,19 +3916,19 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
                 let mut slot_transition = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "subscription_item" => {
                             field(
                                 &mut map,
                                 &mut slot_subscription_item,
                                 "subscription_item",
-                            )?
+                            )
                         }
                         "transition" => {
-                            field(&mut map, &mut slot_transition, "transition")?
+                            field(&mut map, &mut slot_transition, "transition")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommercePriceTransitionResponse {
                     object: required(slot_object, "object")?,
@@ -4083,30 +4039,30 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
                 let mut slot_cycle_remaining_percent = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_remaining" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_days_remaining,
                                 "cycle_days_remaining",
-                            )?
+                            )
                         }
                         "cycle_days_total" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_days_total,
                                 "cycle_days_total",
-                            )?
+                            )
                         }
                         "cycle_remaining_percent" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_remaining_percent,
                                 "cycle_remaining_percent",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceProrationCreditDetailResponse {
                     amount: required(slot_amount, "amount")?,
@@ -4176,30 +4132,30 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
                 let mut slot_cycle_passed_percent = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_passed" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_days_passed,
                                 "cycle_days_passed",
-                            )?
+                            )
                         }
                         "cycle_days_total" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_days_total,
                                 "cycle_days_total",
-                            )?
+                            )
                         }
                         "cycle_passed_percent" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_passed_percent,
                                 "cycle_passed_percent",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceProrationDiscountResponse {
                     amount: required(slot_amount, "amount")?,
@@ -4306,42 +4262,42 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
                 let mut slot_eligible_for_free_trial = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        "active_at" => field(&mut map, &mut slot_active_at, "active_at")?,
+                        "active_at" => field(&mut map, &mut slot_active_at, "active_at"),
                         "past_due_at" => {
-                            field(&mut map, &mut slot_past_due_at, "past_due_at")?
+                            field(&mut map, &mut slot_past_due_at, "past_due_at")
                         }
                         "subscription_items" => {
                             field(
                                 &mut map,
                                 &mut slot_subscription_items,
                                 "subscription_items",
-                            )?
+                            )
                         }
                         "next_payment" => {
-                            field(&mut map, &mut slot_next_payment, "next_payment")?
+                            field(&mut map, &mut slot_next_payment, "next_payment")
                         }
                         "eligible_for_free_trial" => {
                             field(
                                 &mut map,
                                 &mut slot_eligible_for_free_trial,
                                 "eligible_for_free_trial",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceSubscription {
                     object: required(slot_object, "object")?,
@@ -4411,16 +4367,16 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
                 let mut slot_cycle_remaining_percent = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_remaining_percent" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_remaining_percent,
                                 "cycle_remaining_percent",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceSubscriptionCreditResponse {
                     amount: slot_amount.unwrap_or_default(),
@@ -4583,68 +4539,68 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "credit" => field(&mut map, &mut slot_credit, "credit")?,
-                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id")?,
-                        "price_id" => field(&mut map, &mut slot_price_id, "price_id")?,
-                        "plan" => field(&mut map, &mut slot_plan, "plan")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "credit" => field(&mut map, &mut slot_credit, "credit"),
+                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id"),
+                        "price_id" => field(&mut map, &mut slot_price_id, "price_id"),
+                        "plan" => field(&mut map, &mut slot_plan, "plan"),
                         "plan_period" => {
-                            field(&mut map, &mut slot_plan_period, "plan_period")?
+                            field(&mut map, &mut slot_plan_period, "plan_period")
                         }
                         "payment_source_id" => {
                             field(
                                 &mut map,
                                 &mut slot_payment_source_id,
                                 "payment_source_id",
-                            )?
+                            )
                         }
                         "payment_source" => {
-                            field(&mut map, &mut slot_payment_source, "payment_source")?
+                            field(&mut map, &mut slot_payment_source, "payment_source")
                         }
                         "lifetime_paid" => {
-                            field(&mut map, &mut slot_lifetime_paid, "lifetime_paid")?
+                            field(&mut map, &mut slot_lifetime_paid, "lifetime_paid")
                         }
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "next_invoice" => {
-                            field(&mut map, &mut slot_next_invoice, "next_invoice")?
+                            field(&mut map, &mut slot_next_invoice, "next_invoice")
                         }
                         "next_payment" => {
-                            field(&mut map, &mut slot_next_payment, "next_payment")?
+                            field(&mut map, &mut slot_next_payment, "next_payment")
                         }
-                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id")?,
-                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id"),
+                        "payer" => field(&mut map, &mut slot_payer, "payer"),
                         "is_free_trial" => {
-                            field(&mut map, &mut slot_is_free_trial, "is_free_trial")?
+                            field(&mut map, &mut slot_is_free_trial, "is_free_trial")
                         }
                         "period_start" => {
-                            field(&mut map, &mut slot_period_start, "period_start")?
+                            field(&mut map, &mut slot_period_start, "period_start")
                         }
                         "period_end" => {
-                            field(&mut map, &mut slot_period_end, "period_end")?
+                            field(&mut map, &mut slot_period_end, "period_end")
                         }
                         "proration_date" => {
-                            field(&mut map, &mut slot_proration_date, "proration_date")?
+                            field(&mut map, &mut slot_proration_date, "proration_date")
                         }
                         "canceled_at" => {
-                            field(&mut map, &mut slot_canceled_at, "canceled_at")?
+                            field(&mut map, &mut slot_canceled_at, "canceled_at")
                         }
                         "past_due_at" => {
-                            field(&mut map, &mut slot_past_due_at, "past_due_at")?
+                            field(&mut map, &mut slot_past_due_at, "past_due_at")
                         }
-                        "ended_at" => field(&mut map, &mut slot_ended_at, "ended_at")?,
+                        "ended_at" => field(&mut map, &mut slot_ended_at, "ended_at"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceSubscriptionItem {
                     object: required(slot_object, "object")?,
@@ -4736,18 +4692,14 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespons
                 let mut slot_totals = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
-                        "date" => field(&mut map, &mut slot_date, "date")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
+                        "date" => field(&mut map, &mut slot_date, "date"),
                         "per_unit_totals" => {
-                            field(
-                                &mut map,
-                                &mut slot_per_unit_totals,
-                                "per_unit_totals",
-                            )?
+                            field(&mut map, &mut slot_per_unit_totals, "per_unit_totals")
                         }
-                        "totals" => field(&mut map, &mut slot_totals, "totals")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "totals" => field(&mut map, &mut slot_totals, "totals"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceSubscriptionItemNextPaymentResponse {
                     amount: slot_amount.unwrap_or_default(),
@@ -4968,19 +4920,15 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
                 let mut slot_totals = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "time" => field(&mut map, &mut slot_time, "time")?,
-                        "date" => field(&mut map, &mut slot_date, "date")?,
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "time" => field(&mut map, &mut slot_time, "time"),
+                        "date" => field(&mut map, &mut slot_date, "date"),
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "per_unit_totals" => {
-                            field(
-                                &mut map,
-                                &mut slot_per_unit_totals,
-                                "per_unit_totals",
-                            )?
+                            field(&mut map, &mut slot_per_unit_totals, "per_unit_totals")
                         }
-                        "totals" => field(&mut map, &mut slot_totals, "totals")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "totals" => field(&mut map, &mut slot_totals, "totals"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceSubscriptionNextPayment {
                     time: required(slot_time, "time")?,
@@ -5152,23 +5100,19 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
                 let mut slot_discounts = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal")?,
-                        "base_fee" => field(&mut map, &mut slot_base_fee, "base_fee")?,
-                        "tax_total" => field(&mut map, &mut slot_tax_total, "tax_total")?,
+                        "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal"),
+                        "base_fee" => field(&mut map, &mut slot_base_fee, "base_fee"),
+                        "tax_total" => field(&mut map, &mut slot_tax_total, "tax_total"),
                         "grand_total" => {
-                            field(&mut map, &mut slot_grand_total, "grand_total")?
+                            field(&mut map, &mut slot_grand_total, "grand_total")
                         }
                         "per_unit_totals" => {
-                            field(
-                                &mut map,
-                                &mut slot_per_unit_totals,
-                                "per_unit_totals",
-                            )?
+                            field(&mut map, &mut slot_per_unit_totals, "per_unit_totals")
                         }
-                        "credits" => field(&mut map, &mut slot_credits, "credits")?,
-                        "discounts" => field(&mut map, &mut slot_discounts, "discounts")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "credits" => field(&mut map, &mut slot_credits, "credits"),
+                        "discounts" => field(&mut map, &mut slot_discounts, "discounts"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CommerceTotalsResponse {
                     subtotal: required(slot_subtotal, "subtotal")?,
@@ -5227,10 +5171,10 @@ impl<'de> serde::Deserialize<'de> for Cookies {
                 let mut slot_cookies = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "cookies" => field(&mut map, &mut slot_cookies, "cookies")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "cookies" => field(&mut map, &mut slot_cookies, "cookies"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Cookies {
                     object: required(slot_object, "object")?,
@@ -5339,24 +5283,24 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
                 let mut slot_session_max_duration_in_seconds = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
                         "expires_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
                         "session_max_duration_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_session_max_duration_in_seconds,
                                 "session_max_duration_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateActorTokenBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -5438,9 +5382,9 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
                 let mut slot_sub = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "sub" => field(&mut map, &mut slot_sub, "sub")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "sub" => field(&mut map, &mut slot_sub, "sub"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateActorTokenBodyActor {
                     sub: required(slot_sub, "sub")?,
@@ -5511,25 +5455,21 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "it_contact_id" => {
-                            field(&mut map, &mut slot_it_contact_id, "it_contact_id")?
+                            field(&mut map, &mut slot_it_contact_id, "it_contact_id")
                         }
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "seconds_until_expiration" => {
                             field(
                                 &mut map,
                                 &mut slot_seconds_until_expiration,
                                 "seconds_until_expiration",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateAdminPortalLinkTokenBody {
                     organization_id: slot_organization_id.unwrap_or_default(),
@@ -5654,50 +5594,46 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "admin_portal_link_id" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_portal_link_id,
                                 "admin_portal_link_id",
-                            )?
+                            )
                         }
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "it_contact_id" => {
-                            field(&mut map, &mut slot_it_contact_id, "it_contact_id")?
+                            field(&mut map, &mut slot_it_contact_id, "it_contact_id")
                         }
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
                         "revocation_reason" => {
                             field(
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        "expired" => field(&mut map, &mut slot_expired, "expired")?,
+                        "expired" => field(&mut map, &mut slot_expired, "expired"),
                         "expiration" => {
-                            field(&mut map, &mut slot_expiration, "expiration")?
+                            field(&mut map, &mut slot_expiration, "expiration")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateAdminPortalLinkTokenResponse {
                     object: required(slot_object, "object")?,
@@ -5814,11 +5750,11 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateAllowlistIdentifierBody {
                     identifier: required(slot_identifier, "identifier")?,
@@ -5908,26 +5844,26 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
                 let mut slot_seconds_until_expiration = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "type" => field(&mut map, &mut slot_type_, "type"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "seconds_until_expiration" => {
                             field(
                                 &mut map,
                                 &mut slot_seconds_until_expiration,
                                 "seconds_until_expiration",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateApiKeyBody {
                     type_: slot_type_.unwrap_or_default(),
@@ -6092,43 +6028,43 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "secret" => field(&mut map, &mut slot_secret, "secret")?,
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "secret" => field(&mut map, &mut slot_secret, "secret"),
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
                         "revocation_reason" => {
                             field(
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        "expired" => field(&mut map, &mut slot_expired, "expired")?,
+                        "expired" => field(&mut map, &mut slot_expired, "expired"),
                         "expiration" => {
-                            field(&mut map, &mut slot_expiration, "expiration")?
+                            field(&mut map, &mut slot_expiration, "expiration")
                         }
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateApiKeyResponse {
                     object: required(slot_object, "object")?,
@@ -6194,10 +6130,10 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateBlocklistIdentifierBody {
                     identifier: required(slot_identifier, "identifier")?,
@@ -6288,38 +6224,26 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "redirect_url" => {
-                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
                         "ignore_existing" => {
-                            field(
-                                &mut map,
-                                &mut slot_ignore_existing,
-                                "ignore_existing",
-                            )?
+                            field(&mut map, &mut slot_ignore_existing, "ignore_existing")
                         }
                         "expires_in_days" => {
-                            field(
-                                &mut map,
-                                &mut slot_expires_in_days,
-                                "expires_in_days",
-                            )?
+                            field(&mut map, &mut slot_expires_in_days, "expires_in_days")
                         }
                         "template_slug" => {
-                            field(&mut map, &mut slot_template_slug, "template_slug")?
+                            field(&mut map, &mut slot_template_slug, "template_slug")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateBulkInvitationsBodyItem {
                     email_address: required(slot_email_address, "email_address")?,
@@ -6451,21 +6375,21 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
                 let mut slot_notify_primary_email_address_changed = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
                         "notify_primary_email_address_changed" => {
                             field(
                                 &mut map,
                                 &mut slot_notify_primary_email_address_changed,
                                 "notify_primary_email_address_changed",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateEmailAddressBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -6595,35 +6519,31 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
                 let mut slot_custom_attributes = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "allow_organization_account_linking" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_organization_account_linking,
                                 "allow_organization_account_linking",
-                            )?
+                            )
                         }
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        "saml" => field(&mut map, &mut slot_saml, "saml")?,
-                        "oidc" => field(&mut map, &mut slot_oidc, "oidc")?,
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        "saml" => field(&mut map, &mut slot_saml, "saml"),
+                        "oidc" => field(&mut map, &mut slot_oidc, "oidc"),
                         "custom_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_attributes,
                                 "custom_attributes",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateEnterpriseConnectionBody {
                     name: required(slot_name, "name")?,
@@ -6781,18 +6701,18 @@ for CreateEnterpriseConnectionBodyCustomAttributesItem {
                 let mut slot_multi_valued = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
-                        "sso_path" => field(&mut map, &mut slot_sso_path, "sso_path")?,
-                        "scim_path" => field(&mut map, &mut slot_scim_path, "scim_path")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
+                        "sso_path" => field(&mut map, &mut slot_sso_path, "sso_path"),
+                        "scim_path" => field(&mut map, &mut slot_scim_path, "scim_path"),
                         "directory_path" => {
-                            field(&mut map, &mut slot_directory_path, "directory_path")?
+                            field(&mut map, &mut slot_directory_path, "directory_path")
                         }
                         "multi_valued" => {
-                            field(&mut map, &mut slot_multi_valued, "multi_valued")?
+                            field(&mut map, &mut slot_multi_valued, "multi_valued")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateEnterpriseConnectionBodyCustomAttributesItem {
                     name: required(slot_name, "name")?,
@@ -6915,23 +6835,23 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
                 let mut slot_requires_pkce = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
                         "client_secret" => {
-                            field(&mut map, &mut slot_client_secret, "client_secret")?
+                            field(&mut map, &mut slot_client_secret, "client_secret")
                         }
                         "discovery_url" => {
-                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")
                         }
-                        "auth_url" => field(&mut map, &mut slot_auth_url, "auth_url")?,
-                        "token_url" => field(&mut map, &mut slot_token_url, "token_url")?,
+                        "auth_url" => field(&mut map, &mut slot_auth_url, "auth_url"),
+                        "token_url" => field(&mut map, &mut slot_token_url, "token_url"),
                         "user_info_url" => {
-                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")
                         }
                         "requires_pkce" => {
-                            field(&mut map, &mut slot_requires_pkce, "requires_pkce")?
+                            field(&mut map, &mut slot_requires_pkce, "requires_pkce")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateEnterpriseConnectionBodyOidc {
                     client_id: slot_client_id.unwrap_or_default(),
@@ -7144,57 +7064,53 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "force_authn" => {
-                            field(&mut map, &mut slot_force_authn, "force_authn")?
+                            field(&mut map, &mut slot_force_authn, "force_authn")
                         }
                         "login_hint" => {
-                            field(&mut map, &mut slot_login_hint, "login_hint")?
+                            field(&mut map, &mut slot_login_hint, "login_hint")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateEnterpriseConnectionBodySaml {
                     idp_entity_id: slot_idp_entity_id.unwrap_or_default(),
@@ -7338,16 +7254,16 @@ for CreateEnterpriseConnectionBodySamlAttributeMapping {
                 let mut slot_last_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateEnterpriseConnectionBodySamlAttributeMapping {
                     user_id: slot_user_id.unwrap_or_default(),
@@ -7454,38 +7370,26 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "redirect_url" => {
-                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
                         "ignore_existing" => {
-                            field(
-                                &mut map,
-                                &mut slot_ignore_existing,
-                                "ignore_existing",
-                            )?
+                            field(&mut map, &mut slot_ignore_existing, "ignore_existing")
                         }
                         "expires_in_days" => {
-                            field(
-                                &mut map,
-                                &mut slot_expires_in_days,
-                                "expires_in_days",
-                            )?
+                            field(&mut map, &mut slot_expires_in_days, "expires_in_days")
                         }
                         "template_slug" => {
-                            field(&mut map, &mut slot_template_slug, "template_slug")?
+                            field(&mut map, &mut slot_template_slug, "template_slug")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateInvitationBody {
                     email_address: required(slot_email_address, "email_address")?,
@@ -7665,35 +7569,35 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 let mut slot_signing_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime"),
                         "allowed_clock_skew" => {
                             field(
                                 &mut map,
                                 &mut slot_allowed_clock_skew,
                                 "allowed_clock_skew",
-                            )?
+                            )
                         }
                         "custom_signing_key" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_signing_key,
                                 "custom_signing_key",
-                            )?
+                            )
                         }
                         "signing_algorithm" => {
                             field(
                                 &mut map,
                                 &mut slot_signing_algorithm,
                                 "signing_algorithm",
-                            )?
+                            )
                         }
                         "signing_key" => {
-                            field(&mut map, &mut slot_signing_key, "signing_key")?
+                            field(&mut map, &mut slot_signing_key, "signing_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateJwtTemplateBody {
                     name: required(slot_name, "name")?,
@@ -7819,25 +7723,25 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "token_format" => {
-                            field(&mut map, &mut slot_token_format, "token_format")?
+                            field(&mut map, &mut slot_token_format, "token_format")
                         }
                         "seconds_until_expiration" => {
                             field(
                                 &mut map,
                                 &mut slot_seconds_until_expiration,
                                 "seconds_until_expiration",
-                            )?
+                            )
                         }
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
                         "min_remaining_ttl_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_min_remaining_ttl_seconds,
                                 "min_remaining_ttl_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateM2mTokenBody {
                     token_format: slot_token_format.unwrap_or_default(),
@@ -8004,35 +7908,35 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
                         "revocation_reason" => {
                             field(
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        "expired" => field(&mut map, &mut slot_expired, "expired")?,
+                        "expired" => field(&mut map, &mut slot_expired, "expired"),
                         "expiration" => {
-                            field(&mut map, &mut slot_expiration, "expiration")?
+                            field(&mut map, &mut slot_expiration, "expiration")
                         }
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateM2mTokenResponse {
                     object: required(slot_object, "object")?,
@@ -8101,23 +8005,19 @@ impl<'de> serde::Deserialize<'de> for CreateMachineBody {
                 let mut slot_default_token_ttl = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "scoped_machines" => {
-                            field(
-                                &mut map,
-                                &mut slot_scoped_machines,
-                                "scoped_machines",
-                            )?
+                            field(&mut map, &mut slot_scoped_machines, "scoped_machines")
                         }
                         "default_token_ttl" => {
                             field(
                                 &mut map,
                                 &mut slot_default_token_ttl,
                                 "default_token_ttl",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateMachineBody {
                     name: required(slot_name, "name")?,
@@ -8225,37 +8125,33 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
                 let mut slot_secret_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "default_token_ttl" => {
                             field(
                                 &mut map,
                                 &mut slot_default_token_ttl,
                                 "default_token_ttl",
-                            )?
+                            )
                         }
                         "scoped_machines" => {
-                            field(
-                                &mut map,
-                                &mut slot_scoped_machines,
-                                "scoped_machines",
-                            )?
+                            field(&mut map, &mut slot_scoped_machines, "scoped_machines")
                         }
                         "secret_key" => {
-                            field(&mut map, &mut slot_secret_key, "secret_key")?
+                            field(&mut map, &mut slot_secret_key, "secret_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateMachineResponse {
                     object: required(slot_object, "object")?,
@@ -8312,10 +8208,10 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "to_machine_id" => {
-                            field(&mut map, &mut slot_to_machine_id, "to_machine_id")?
+                            field(&mut map, &mut slot_to_machine_id, "to_machine_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateMachineScopeBody {
                     to_machine_id: required(slot_to_machine_id, "to_machine_id")?,
@@ -8403,27 +8299,27 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 let mut slot_public = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "consent_screen_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_consent_screen_enabled,
                                 "consent_screen_enabled",
-                            )?
+                            )
                         }
                         "pkce_required" => {
-                            field(&mut map, &mut slot_pkce_required, "pkce_required")?
+                            field(&mut map, &mut slot_pkce_required, "pkce_required")
                         }
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOAuthApplicationBody {
                     name: required(slot_name, "name")?,
@@ -8571,40 +8467,36 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 let mut slot_role_set_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "role_set_key" => {
-                            field(&mut map, &mut slot_role_set_key, "role_set_key")?
+                            field(&mut map, &mut slot_role_set_key, "role_set_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationBody {
                     name: required(slot_name, "name")?,
@@ -8733,17 +8625,13 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
                 let mut slot_verified = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
-                            field(
-                                &mut map,
-                                &mut slot_enrollment_mode,
-                                "enrollment_mode",
-                            )?
+                            field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationDomainBody {
                     name: slot_name.unwrap_or_default(),
@@ -8849,43 +8737,31 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "inviter_user_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_inviter_user_id,
-                                "inviter_user_id",
-                            )?
+                            field(&mut map, &mut slot_inviter_user_id, "inviter_user_id")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "redirect_url" => {
-                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")
                         }
                         "expires_in_days" => {
-                            field(
-                                &mut map,
-                                &mut slot_expires_in_days,
-                                "expires_in_days",
-                            )?
+                            field(&mut map, &mut slot_expires_in_days, "expires_in_days")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationInvitationBody {
                     email_address: required(slot_email_address, "email_address")?,
@@ -9009,24 +8885,20 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
                 let mut slot_private_metadata = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "role" => field(&mut map, &mut slot_role, "role"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationMembershipBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -9116,13 +8988,13 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
                 let mut slot_description = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationPermissionBody {
                     name: required(slot_name, "name")?,
@@ -9213,21 +9085,21 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
                 let mut slot_reserved_for_second_factor = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
                         "reserved_for_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_reserved_for_second_factor,
                                 "reserved_for_second_factor",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreatePhoneNumberBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -9313,9 +9185,9 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
                 let mut slot_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "url" => field(&mut map, &mut slot_url, "url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "url" => field(&mut map, &mut slot_url, "url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateRedirectUrlBody {
                     url: required(slot_url, "url")?,
@@ -9403,29 +9275,29 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
                 let mut slot_roles = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
                         "default_role_key" => {
                             field(
                                 &mut map,
                                 &mut slot_default_role_key,
                                 "default_role_key",
-                            )?
+                            )
                         }
                         "creator_role_key" => {
                             field(
                                 &mut map,
                                 &mut slot_creator_role_key,
                                 "creator_role_key",
-                            )?
+                            )
                         }
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
-                        "roles" => field(&mut map, &mut slot_roles, "roles")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "type" => field(&mut map, &mut slot_type_, "type"),
+                        "roles" => field(&mut map, &mut slot_roles, "roles"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateRoleSetBody {
                     name: required(slot_name, "name")?,
@@ -9583,55 +9455,47 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 let mut slot_login_hint = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
                         "force_authn" => {
-                            field(&mut map, &mut slot_force_authn, "force_authn")?
+                            field(&mut map, &mut slot_force_authn, "force_authn")
                         }
                         "login_hint" => {
-                            field(&mut map, &mut slot_login_hint, "login_hint")?
+                            field(&mut map, &mut slot_login_hint, "login_hint")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSamlConnectionBody {
                     name: required(slot_name, "name")?,
@@ -9802,16 +9666,16 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
                 let mut slot_last_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSamlConnectionBodyAttributeMapping {
                     user_id: slot_user_id.unwrap_or_default(),
@@ -9944,16 +9808,16 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
                 let mut slot_active_organization_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "active_organization_id" => {
                             field(
                                 &mut map,
                                 &mut slot_active_organization_id,
                                 "active_organization_id",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -10026,10 +9890,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionTokenBody {
                     expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
@@ -10091,10 +9955,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionTokenFromTemplateBody {
                     expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
@@ -10152,10 +10016,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
                 let mut slot_jwt = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "jwt" => field(&mut map, &mut slot_jwt, "jwt")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionTokenResponse {
                     object: slot_object.unwrap_or_default(),
@@ -10215,17 +10079,17 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
                 let mut slot_expires_in_seconds = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "org_id" => field(&mut map, &mut slot_org_id, "org_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "org_id" => field(&mut map, &mut slot_org_id, "org_id"),
                         "expires_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSignInTokenBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -10507,149 +10371,133 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "locale" => field(&mut map, &mut slot_locale, "locale")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "locale" => field(&mut map, &mut slot_locale, "locale"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "email_address_identification_status" => {
                             field(
                                 &mut map,
                                 &mut slot_email_address_identification_status,
                                 "email_address_identification_status",
-                            )?
+                            )
                         }
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "phone_number_identification_status" => {
                             field(
                                 &mut map,
                                 &mut slot_phone_number_identification_status,
                                 "phone_number_identification_status",
-                            )?
+                            )
                         }
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
-                        "password" => field(&mut map, &mut slot_password, "password")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
+                        "password" => field(&mut map, &mut slot_password, "password"),
                         "password_digest" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_digest,
-                                "password_digest",
-                            )?
+                            field(&mut map, &mut slot_password_digest, "password_digest")
                         }
                         "password_hasher" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_hasher,
-                                "password_hasher",
-                            )?
+                            field(&mut map, &mut slot_password_hasher, "password_hasher")
                         }
                         "skip_password_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_password_checks,
                                 "skip_password_checks",
-                            )?
+                            )
                         }
                         "skip_password_requirement" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_password_requirement,
                                 "skip_password_requirement",
-                            )?
+                            )
                         }
                         "totp_secret" => {
-                            field(&mut map, &mut slot_totp_secret, "totp_secret")?
+                            field(&mut map, &mut slot_totp_secret, "totp_secret")
                         }
                         "backup_codes" => {
-                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "delete_self_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_delete_self_enabled,
                                 "delete_self_enabled",
-                            )?
+                            )
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
                         "skip_legal_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_legal_checks,
                                 "skip_legal_checks",
-                            )?
+                            )
                         }
                         "skip_user_requirement" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_user_requirement,
                                 "skip_user_requirement",
-                            )?
+                            )
                         }
                         "create_organization_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organization_enabled,
                                 "create_organization_enabled",
-                            )?
+                            )
                         }
                         "create_organizations_limit" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organizations_limit,
                                 "create_organizations_limit",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "bypass_client_trust" => {
                             field(
                                 &mut map,
                                 &mut slot_bypass_client_trust,
                                 "bypass_client_trust",
-                            )?
+                            )
                         }
-                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
-                        "locked" => field(&mut map, &mut slot_locked, "locked")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "banned" => field(&mut map, &mut slot_banned, "banned"),
+                        "locked" => field(&mut map, &mut slot_locked, "locked"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateUserBody {
                     external_id: slot_external_id.unwrap_or_default(),
@@ -10995,11 +10843,11 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateWaitlistEntryBody {
                     email_address: required(slot_email_address, "email_address")?,
@@ -11071,11 +10919,11 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
                 let mut slot_deleted = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DeleteApiKeyResponse {
                     id: required(slot_id, "id")?,
@@ -11134,11 +10982,11 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
                 let mut slot_deleted = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DeleteMachineResponse {
                     object: required(slot_object, "object")?,
@@ -11201,20 +11049,16 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
                 let mut slot_deleted = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_machine_id,
-                                "from_machine_id",
-                            )?
+                            field(&mut map, &mut slot_from_machine_id, "from_machine_id")
                         }
                         "to_machine_id" => {
-                            field(&mut map, &mut slot_to_machine_id, "to_machine_id")?
+                            field(&mut map, &mut slot_to_machine_id, "to_machine_id")
                         }
-                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DeleteMachineScopeResponse {
                     object: required(slot_object, "object")?,
@@ -11278,15 +11122,15 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 let mut slot_external_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted"),
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DeletedObject {
                     object: required(slot_object, "object")?,
@@ -11338,9 +11182,9 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
                 let mut slot_user_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DisableMfaResponse {
                     user_id: slot_user_id.unwrap_or_default(),
@@ -11415,39 +11259,39 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 let mut slot_cname_targets = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
-                            field(&mut map, &mut slot_is_satellite, "is_satellite")?
+                            field(&mut map, &mut slot_is_satellite, "is_satellite")
                         }
                         "frontend_api_url" => {
                             field(
                                 &mut map,
                                 &mut slot_frontend_api_url,
                                 "frontend_api_url",
-                            )?
+                            )
                         }
                         "accounts_portal_url" => {
                             field(
                                 &mut map,
                                 &mut slot_accounts_portal_url,
                                 "accounts_portal_url",
-                            )?
+                            )
                         }
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
                         "development_origin" => {
                             field(
                                 &mut map,
                                 &mut slot_development_origin,
                                 "development_origin",
-                            )?
+                            )
                         }
                         "cname_targets" => {
-                            field(&mut map, &mut slot_cname_targets, "cname_targets")?
+                            field(&mut map, &mut slot_cname_targets, "cname_targets")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Domain {
                     object: required(slot_object, "object")?,
@@ -11551,12 +11395,12 @@ impl<'de> serde::Deserialize<'de> for Domains {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Domains {
                     data: required(slot_data, "data")?,
@@ -11634,31 +11478,31 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved"),
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to"),
                         "matches_sso_connection" => {
                             field(
                                 &mut map,
                                 &mut slot_matches_sso_connection,
                                 "matches_sso_connection",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EmailAddress {
                     id: slot_id.unwrap_or_default(),
@@ -11925,58 +11769,54 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 let mut slot_last_authenticated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "protocol" => field(&mut map, &mut slot_protocol, "protocol")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "enterprise_connection_id" => {
                             field(
                                 &mut map,
                                 &mut slot_enterprise_connection_id,
                                 "enterprise_connection_id",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "enterprise_connection" => {
                             field(
                                 &mut map,
                                 &mut slot_enterprise_connection,
                                 "enterprise_connection",
-                            )?
+                            )
                         }
                         "last_authenticated_at" => {
                             field(
                                 &mut map,
                                 &mut slot_last_authenticated_at,
                                 "last_authenticated_at",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseAccount {
                     id: required(slot_id, "id")?,
@@ -12085,56 +11925,52 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "protocol" => field(&mut map, &mut slot_protocol, "protocol")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "logo_public_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_logo_public_url,
-                                "logo_public_url",
-                            )?
+                            field(&mut map, &mut slot_logo_public_url, "logo_public_url")
                         }
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseAccountConnection {
                     id: required(slot_id, "id")?,
@@ -12438,72 +12274,60 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "logo_public_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_logo_public_url,
-                                "logo_public_url",
-                            )?
+                            field(&mut map, &mut slot_logo_public_url, "logo_public_url")
                         }
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "allow_organization_account_linking" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_organization_account_linking,
                                 "allow_organization_account_linking",
-                            )?
+                            )
                         }
                         "custom_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_attributes,
                                 "custom_attributes",
-                            )?
+                            )
                         }
                         "saml_connection" => {
-                            field(
-                                &mut map,
-                                &mut slot_saml_connection,
-                                "saml_connection",
-                            )?
+                            field(&mut map, &mut slot_saml_connection, "saml_connection")
                         }
                         "oauth_config" => {
-                            field(&mut map, &mut slot_oauth_config, "oauth_config")?
+                            field(&mut map, &mut slot_oauth_config, "oauth_config")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnection {
                     object: required(slot_object, "object")?,
@@ -12593,18 +12417,18 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
                 let mut slot_multi_valued = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
-                        "sso_path" => field(&mut map, &mut slot_sso_path, "sso_path")?,
-                        "scim_path" => field(&mut map, &mut slot_scim_path, "scim_path")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
+                        "sso_path" => field(&mut map, &mut slot_sso_path, "sso_path"),
+                        "scim_path" => field(&mut map, &mut slot_scim_path, "scim_path"),
                         "directory_path" => {
-                            field(&mut map, &mut slot_directory_path, "directory_path")?
+                            field(&mut map, &mut slot_directory_path, "directory_path")
                         }
                         "multi_valued" => {
-                            field(&mut map, &mut slot_multi_valued, "multi_valued")?
+                            field(&mut map, &mut slot_multi_valued, "multi_valued")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionCustomAttributesItem {
                     name: required(slot_name, "name")?,
@@ -12715,38 +12539,34 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "provider_key" => {
-                            field(&mut map, &mut slot_provider_key, "provider_key")?
+                            field(&mut map, &mut slot_provider_key, "provider_key")
                         }
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
                         "discovery_url" => {
-                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")
                         }
-                        "auth_url" => field(&mut map, &mut slot_auth_url, "auth_url")?,
-                        "token_url" => field(&mut map, &mut slot_token_url, "token_url")?,
+                        "auth_url" => field(&mut map, &mut slot_auth_url, "auth_url"),
+                        "token_url" => field(&mut map, &mut slot_token_url, "token_url"),
                         "user_info_url" => {
-                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")
                         }
                         "requires_pkce" => {
-                            field(&mut map, &mut slot_requires_pkce, "requires_pkce")?
+                            field(&mut map, &mut slot_requires_pkce, "requires_pkce")
                         }
                         "logo_public_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_logo_public_url,
-                                "logo_public_url",
-                            )?
+                            field(&mut map, &mut slot_logo_public_url, "logo_public_url")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionOauthConfig {
                     id: slot_id.unwrap_or_default(),
@@ -12906,55 +12726,51 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
                 let mut slot_login_hint = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
-                        "acs_url" => field(&mut map, &mut slot_acs_url, "acs_url")?,
+                        "acs_url" => field(&mut map, &mut slot_acs_url, "acs_url"),
                         "sp_entity_id" => {
-                            field(&mut map, &mut slot_sp_entity_id, "sp_entity_id")?
+                            field(&mut map, &mut slot_sp_entity_id, "sp_entity_id")
                         }
                         "sp_metadata_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_sp_metadata_url,
-                                "sp_metadata_url",
-                            )?
+                            field(&mut map, &mut slot_sp_metadata_url, "sp_metadata_url")
                         }
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "force_authn" => {
-                            field(&mut map, &mut slot_force_authn, "force_authn")?
+                            field(&mut map, &mut slot_force_authn, "force_authn")
                         }
                         "login_hint" => {
-                            field(&mut map, &mut slot_login_hint, "login_hint")?
+                            field(&mut map, &mut slot_login_hint, "login_hint")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionSamlConnection {
                     id: slot_id.unwrap_or_default(),
@@ -13047,30 +12863,26 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "connection_type" => {
-                            field(
-                                &mut map,
-                                &mut slot_connection_type,
-                                "connection_type",
-                            )?
+                            field(&mut map, &mut slot_connection_type, "connection_type")
                         }
                         "parsed_user_info" => {
                             field(
                                 &mut map,
                                 &mut slot_parsed_user_info,
                                 "parsed_user_info",
-                            )?
+                            )
                         }
-                        "logs" => field(&mut map, &mut slot_logs, "logs")?,
-                        "saml" => field(&mut map, &mut slot_saml, "saml")?,
-                        "oauth" => field(&mut map, &mut slot_oauth, "oauth")?,
+                        "logs" => field(&mut map, &mut slot_logs, "logs"),
+                        "saml" => field(&mut map, &mut slot_saml, "saml"),
+                        "oauth" => field(&mut map, &mut slot_oauth, "oauth"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionTestRun {
                     id: required(slot_id, "id")?,
@@ -13184,14 +12996,14 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
                 let mut slot_message = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "level" => field(&mut map, &mut slot_level, "level")?,
-                        "code" => field(&mut map, &mut slot_code, "code")?,
+                        "level" => field(&mut map, &mut slot_level, "level"),
+                        "code" => field(&mut map, &mut slot_code, "code"),
                         "short_message" => {
-                            field(&mut map, &mut slot_short_message, "short_message")?
+                            field(&mut map, &mut slot_short_message, "short_message")
                         }
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionTestRunLogsItem {
                     level: required(slot_level, "level")?,
@@ -13253,13 +13065,13 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
                 let mut slot_user_info = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id_token" => field(&mut map, &mut slot_id_token, "id_token")?,
+                        "id_token" => field(&mut map, &mut slot_id_token, "id_token"),
                         "access_token" => {
-                            field(&mut map, &mut slot_access_token, "access_token")?
+                            field(&mut map, &mut slot_access_token, "access_token")
                         }
-                        "user_info" => field(&mut map, &mut slot_user_info, "user_info")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_info" => field(&mut map, &mut slot_user_info, "user_info"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionTestRunOauth {
                     id_token: slot_id_token.unwrap_or_default(),
@@ -13325,15 +13137,15 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionTestRunParsedUserInfo {
                     email_address: slot_email_address.unwrap_or_default(),
@@ -13386,9 +13198,9 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
                 let mut slot_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "url" => field(&mut map, &mut slot_url, "url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "url" => field(&mut map, &mut slot_url, "url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionTestRunResponse {
                     url: required(slot_url, "url")?,
@@ -13448,16 +13260,16 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "saml_request" => {
-                            field(&mut map, &mut slot_saml_request, "saml_request")?
+                            field(&mut map, &mut slot_saml_request, "saml_request")
                         }
                         "saml_response" => {
-                            field(&mut map, &mut slot_saml_response, "saml_response")?
+                            field(&mut map, &mut slot_saml_response, "saml_response")
                         }
                         "relay_state" => {
-                            field(&mut map, &mut slot_relay_state, "relay_state")?
+                            field(&mut map, &mut slot_relay_state, "relay_state")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionTestRunSaml {
                     saml_request: slot_saml_request.unwrap_or_default(),
@@ -13563,12 +13375,12 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnectionTestRuns {
                     data: required(slot_data, "data")?,
@@ -13621,12 +13433,12 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseConnections {
                     data: required(slot_data, "data")?,
@@ -13676,9 +13488,9 @@ impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
                 let mut slot_extend_to = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "extend_to" => field(&mut map, &mut slot_extend_to, "extend_to")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "extend_to" => field(&mut map, &mut slot_extend_to, "extend_to"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ExtendFreeTrialRequest {
                     extend_to: required(slot_extend_to, "extend_to")?,
@@ -13802,71 +13614,63 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_verification = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "identification_id" => {
                             field(
                                 &mut map,
                                 &mut slot_identification_id,
                                 "identification_id",
-                            )?
+                            )
                         }
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "approved_scopes" => {
-                            field(
-                                &mut map,
-                                &mut slot_approved_scopes,
-                                "approved_scopes",
-                            )?
+                            field(&mut map, &mut slot_approved_scopes, "approved_scopes")
                         }
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "email_address_verified" => {
                             field(
                                 &mut map,
                                 &mut slot_email_address_verified,
                                 "email_address_verified",
-                            )?
+                            )
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "avatar_url" => {
-                            field(&mut map, &mut slot_avatar_url, "avatar_url")?
+                            field(&mut map, &mut slot_avatar_url, "avatar_url")
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "label" => field(&mut map, &mut slot_label, "label")?,
+                        "label" => field(&mut map, &mut slot_label, "label"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ExternalAccountWithVerification {
                     object: required(slot_object, "object")?,
@@ -14074,18 +13878,18 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
                 let mut slot_avatar_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "avatar_url" => {
-                            field(&mut map, &mut slot_avatar_url, "avatar_url")?
+                            field(&mut map, &mut slot_avatar_url, "avatar_url")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(FeatureResponse {
                     object: required(slot_object, "object")?,
@@ -14178,9 +13982,9 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
                 let mut slot_secret = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "secret" => field(&mut map, &mut slot_secret, "secret")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "secret" => field(&mut map, &mut slot_secret, "secret"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(GetApiKeySecretResponse {
                     secret: required(slot_secret, "secret")?,
@@ -14231,12 +14035,12 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(GetApiKeysResponse {
                     data: required(slot_data, "data")?,
@@ -14334,42 +14138,42 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
                         "revocation_reason" => {
                             field(
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        "expired" => field(&mut map, &mut slot_expired, "expired")?,
+                        "expired" => field(&mut map, &mut slot_expired, "expired"),
                         "expiration" => {
-                            field(&mut map, &mut slot_expiration, "expiration")?
+                            field(&mut map, &mut slot_expiration, "expiration")
                         }
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(GetApiKeysResponseDataItem {
                     object: required(slot_object, "object")?,
@@ -14578,13 +14382,13 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "m2m_tokens" => {
-                            field(&mut map, &mut slot_m2m_tokens, "m2m_tokens")?
+                            field(&mut map, &mut slot_m2m_tokens, "m2m_tokens")
                         }
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(GetM2mTokensResponse {
                     m2m_tokens: required(slot_m2m_tokens, "m2m_tokens")?,
@@ -14672,34 +14476,34 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
                         "revocation_reason" => {
                             field(
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        "expired" => field(&mut map, &mut slot_expired, "expired")?,
+                        "expired" => field(&mut map, &mut slot_expired, "expired"),
                         "expiration" => {
-                            field(&mut map, &mut slot_expiration, "expiration")?
+                            field(&mut map, &mut slot_expiration, "expiration")
                         }
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(GetM2mTokensResponseM2mTokensItem {
                     object: required(slot_object, "object")?,
@@ -14809,10 +14613,10 @@ impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
                 let mut slot_secret = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "secret" => field(&mut map, &mut slot_secret, "secret")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "secret" => field(&mut map, &mut slot_secret, "secret"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(GetMachineSecretKeyResponse {
                     object: required(slot_object, "object")?,
@@ -15086,10 +14890,10 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 let mut slot_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "type" => field(&mut map, &mut slot_type_, "type"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(IdentificationLink {
                     type_: required(slot_type_, "type")?,
@@ -15152,27 +14956,23 @@ impl<'de> serde::Deserialize<'de> for Instance {
                 let mut slot_workspace_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "environment_type" => {
                             field(
                                 &mut map,
                                 &mut slot_environment_type,
                                 "environment_type",
-                            )?
+                            )
                         }
                         "allowed_origins" => {
-                            field(
-                                &mut map,
-                                &mut slot_allowed_origins,
-                                "allowed_origins",
-                            )?
+                            field(&mut map, &mut slot_allowed_origins, "allowed_origins")
                         }
                         "workspace_id" => {
-                            field(&mut map, &mut slot_workspace_id, "workspace_id")?
+                            field(&mut map, &mut slot_workspace_id, "workspace_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Instance {
                     object: required(slot_object, "object")?,
@@ -15233,16 +15033,16 @@ impl<'de> serde::Deserialize<'de> for InstanceCommunication {
                 let mut slot_blocked_country_codes = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "blocked_country_codes" => {
                             field(
                                 &mut map,
                                 &mut slot_blocked_country_codes,
                                 "blocked_country_codes",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(InstanceCommunication {
                     object: required(slot_object, "object")?,
@@ -15386,26 +15186,18 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
                 let mut slot_checks_bypassed = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "rules_enabled" => {
-                            field(&mut map, &mut slot_rules_enabled, "rules_enabled")?
+                            field(&mut map, &mut slot_rules_enabled, "rules_enabled")
                         }
                         "specter_enabled" => {
-                            field(
-                                &mut map,
-                                &mut slot_specter_enabled,
-                                "specter_enabled",
-                            )?
+                            field(&mut map, &mut slot_specter_enabled, "specter_enabled")
                         }
                         "checks_bypassed" => {
-                            field(
-                                &mut map,
-                                &mut slot_checks_bypassed,
-                                "checks_bypassed",
-                            )?
+                            field(&mut map, &mut slot_checks_bypassed, "checks_bypassed")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(InstanceProtect {
                     object: required(slot_object, "object")?,
@@ -15516,32 +15308,32 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
                 let mut slot_block_disposable_email_domains = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist")?,
-                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
+                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
                         "allowlist_blocklist_disabled_on_sign_in" => {
                             field(
                                 &mut map,
                                 &mut slot_allowlist_blocklist_disabled_on_sign_in,
                                 "allowlist_blocklist_disabled_on_sign_in",
-                            )?
+                            )
                         }
                         "block_email_subaddresses" => {
                             field(
                                 &mut map,
                                 &mut slot_block_email_subaddresses,
                                 "block_email_subaddresses",
-                            )?
+                            )
                         }
                         "block_disposable_email_domains" => {
                             field(
                                 &mut map,
                                 &mut slot_block_disposable_email_domains,
                                 "block_disposable_email_domains",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(InstanceRestrictions {
                     object: required(slot_object, "object")?,
@@ -15674,32 +15466,28 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Invitation {
                     object: required(slot_object, "object")?,
@@ -15846,14 +15634,10 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "ignore_existing" => {
-                            field(
-                                &mut map,
-                                &mut slot_ignore_existing,
-                                "ignore_existing",
-                            )?
+                            field(&mut map, &mut slot_ignore_existing, "ignore_existing")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(InviteWaitlistEntryBody {
                     ignore_existing: slot_ignore_existing.unwrap_or_default(),
@@ -15908,9 +15692,9 @@ impl<'de> serde::Deserialize<'de> for Jwks {
                 let mut slot_keys = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "keys" => field(&mut map, &mut slot_keys, "keys")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "keys" => field(&mut map, &mut slot_keys, "keys"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Jwks {
                     keys: slot_keys.unwrap_or_default(),
@@ -15993,20 +15777,20 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "y" => field(&mut map, &mut slot_y, "y")?,
-                        "d" => field(&mut map, &mut slot_d, "d")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "y" => field(&mut map, &mut slot_y, "y"),
+                        "d" => field(&mut map, &mut slot_d, "d"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEcdsaPrivateKey {
                     kid: required(slot_kid, "kid")?,
@@ -16097,19 +15881,19 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "y" => field(&mut map, &mut slot_y, "y")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "y" => field(&mut map, &mut slot_y, "y"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEcdsaPublicKey {
                     kid: required(slot_kid, "kid")?,
@@ -16237,19 +16021,19 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "d" => field(&mut map, &mut slot_d, "d")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "d" => field(&mut map, &mut slot_d, "d"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEd25519PrivateKey {
                     kid: required(slot_kid, "kid")?,
@@ -16336,18 +16120,18 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEd25519PublicKey {
                     kid: required(slot_kid, "kid")?,
@@ -16544,24 +16328,24 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "n" => field(&mut map, &mut slot_n, "n")?,
-                        "e" => field(&mut map, &mut slot_e, "e")?,
-                        "d" => field(&mut map, &mut slot_d, "d")?,
-                        "p" => field(&mut map, &mut slot_p, "p")?,
-                        "q" => field(&mut map, &mut slot_q, "q")?,
-                        "dp" => field(&mut map, &mut slot_dp, "dp")?,
-                        "dq" => field(&mut map, &mut slot_dq, "dq")?,
-                        "qi" => field(&mut map, &mut slot_qi, "qi")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "n" => field(&mut map, &mut slot_n, "n"),
+                        "e" => field(&mut map, &mut slot_e, "e"),
+                        "d" => field(&mut map, &mut slot_d, "d"),
+                        "p" => field(&mut map, &mut slot_p, "p"),
+                        "q" => field(&mut map, &mut slot_q, "q"),
+                        "dp" => field(&mut map, &mut slot_dp, "dp"),
+                        "dq" => field(&mut map, &mut slot_dq, "dq"),
+                        "qi" => field(&mut map, &mut slot_qi, "qi"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksRsaPrivateKey {
                     kid: required(slot_kid, "kid")?,
@@ -16653,18 +16437,18 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "n" => field(&mut map, &mut slot_n, "n")?,
-                        "e" => field(&mut map, &mut slot_e, "e")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "n" => field(&mut map, &mut slot_n, "n"),
+                        "e" => field(&mut map, &mut slot_e, "e"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksRsaPublicKey {
                     kid: required(slot_kid, "kid")?,
@@ -16785,17 +16569,17 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "k" => field(&mut map, &mut slot_k, "k")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "k" => field(&mut map, &mut slot_k, "k"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksSymmetricKey {
                     kid: required(slot_kid, "kid")?,
@@ -16918,40 +16702,40 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime"),
                         "allowed_clock_skew" => {
                             field(
                                 &mut map,
                                 &mut slot_allowed_clock_skew,
                                 "allowed_clock_skew",
-                            )?
+                            )
                         }
                         "custom_signing_key" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_signing_key,
                                 "custom_signing_key",
-                            )?
+                            )
                         }
                         "signing_algorithm" => {
                             field(
                                 &mut map,
                                 &mut slot_signing_algorithm,
                                 "signing_algorithm",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwtTemplate {
                     object: required(slot_object, "object")?,
@@ -17343,12 +17127,12 @@ impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ListMachinesResponse {
                     data: required(slot_data, "data")?,
@@ -17602,12 +17386,12 @@ impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ListUserTrustedDevicesResponse {
                     data: required(slot_data, "data")?,
@@ -17706,12 +17490,12 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ListWaitlistEntriesResponse {
                     data: required(slot_data, "data")?,
@@ -17838,34 +17622,30 @@ impl<'de> serde::Deserialize<'de> for Machine {
                 let mut slot_scoped_machines = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "default_token_ttl" => {
                             field(
                                 &mut map,
                                 &mut slot_default_token_ttl,
                                 "default_token_ttl",
-                            )?
+                            )
                         }
                         "scoped_machines" => {
-                            field(
-                                &mut map,
-                                &mut slot_scoped_machines,
-                                "scoped_machines",
-                            )?
+                            field(&mut map, &mut slot_scoped_machines, "scoped_machines")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Machine {
                     object: required(slot_object, "object")?,
@@ -17932,22 +17712,18 @@ impl<'de> serde::Deserialize<'de> for MachineScope {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_machine_id,
-                                "from_machine_id",
-                            )?
+                            field(&mut map, &mut slot_from_machine_id, "from_machine_id")
                         }
                         "to_machine_id" => {
-                            field(&mut map, &mut slot_to_machine_id, "to_machine_id")?
+                            field(&mut map, &mut slot_to_machine_id, "to_machine_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(MachineScope {
                     object: required(slot_object, "object")?,
@@ -18060,27 +17836,27 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
                 let mut slot_default_token_ttl = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "default_token_ttl" => {
                             field(
                                 &mut map,
                                 &mut slot_default_token_ttl,
                                 "default_token_ttl",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(MachineWithoutScopedMachines {
                     object: required(slot_object, "object")?,
@@ -18185,21 +17961,17 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(MergeOrganizationMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -18302,41 +18074,37 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 let mut slot_token_secret = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "external_account_id" => {
                             field(
                                 &mut map,
                                 &mut slot_external_account_id,
                                 "external_account_id",
-                            )?
+                            )
                         }
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
-                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "token" => field(&mut map, &mut slot_token, "token"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "label" => field(&mut map, &mut slot_label, "label")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "id_token" => field(&mut map, &mut slot_id_token, "id_token")?,
+                        "label" => field(&mut map, &mut slot_label, "label"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "id_token" => field(&mut map, &mut slot_id_token, "id_token"),
                         "token_secret" => {
-                            field(&mut map, &mut slot_token_secret, "token_secret")?
+                            field(&mut map, &mut slot_token_secret, "token_secret")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthAccessTokenItem {
                     object: required(slot_object, "object")?,
@@ -18502,79 +18270,75 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
                         "client_uri" => {
-                            field(&mut map, &mut slot_client_uri, "client_uri")?
+                            field(&mut map, &mut slot_client_uri, "client_uri")
                         }
                         "client_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_client_image_url,
                                 "client_image_url",
-                            )?
+                            )
                         }
                         "dynamically_registered" => {
                             field(
                                 &mut map,
                                 &mut slot_dynamically_registered,
                                 "dynamically_registered",
-                            )?
+                            )
                         }
                         "consent_screen_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_consent_screen_enabled,
                                 "consent_screen_enabled",
-                            )?
+                            )
                         }
                         "pkce_required" => {
-                            field(&mut map, &mut slot_pkce_required, "pkce_required")?
+                            field(&mut map, &mut slot_pkce_required, "pkce_required")
                         }
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
                         "authorize_url" => {
-                            field(&mut map, &mut slot_authorize_url, "authorize_url")?
+                            field(&mut map, &mut slot_authorize_url, "authorize_url")
                         }
                         "token_fetch_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_token_fetch_url,
-                                "token_fetch_url",
-                            )?
+                            field(&mut map, &mut slot_token_fetch_url, "token_fetch_url")
                         }
                         "user_info_url" => {
-                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")
                         }
                         "discovery_url" => {
-                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")
                         }
                         "token_introspection_url" => {
                             field(
                                 &mut map,
                                 &mut slot_token_introspection_url,
                                 "token_introspection_url",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthApplication {
                     object: required(slot_object, "object")?,
@@ -18726,47 +18490,47 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
                 let mut slot_client_id_metadata_documents_block_implicitly_allowed_clients = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "dynamic_oauth_client_registration" => {
                             field(
                                 &mut map,
                                 &mut slot_dynamic_oauth_client_registration,
                                 "dynamic_oauth_client_registration",
-                            )?
+                            )
                         }
                         "default_scopes" => {
-                            field(&mut map, &mut slot_default_scopes, "default_scopes")?
+                            field(&mut map, &mut slot_default_scopes, "default_scopes")
                         }
                         "oauth_jwt_access_tokens" => {
                             field(
                                 &mut map,
                                 &mut slot_oauth_jwt_access_tokens,
                                 "oauth_jwt_access_tokens",
-                            )?
+                            )
                         }
                         "client_id_metadata_documents_advertised" => {
                             field(
                                 &mut map,
                                 &mut slot_client_id_metadata_documents_advertised,
                                 "client_id_metadata_documents_advertised",
-                            )?
+                            )
                         }
                         "client_id_metadata_documents_only_allow_pre_registered_clients" => {
                             field(
                                 &mut map,
                                 &mut slot_client_id_metadata_documents_only_allow_pre_registered_clients,
                                 "client_id_metadata_documents_only_allow_pre_registered_clients",
-                            )?
+                            )
                         }
                         "client_id_metadata_documents_block_implicitly_allowed_clients" => {
                             field(
                                 &mut map,
                                 &mut slot_client_id_metadata_documents_block_implicitly_allowed_clients,
                                 "client_id_metadata_documents_block_implicitly_allowed_clients",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthApplicationSettings {
                     object: required(slot_object, "object")?,
@@ -18947,82 +18711,78 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 let mut slot_client_secret = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
                         "client_uri" => {
-                            field(&mut map, &mut slot_client_uri, "client_uri")?
+                            field(&mut map, &mut slot_client_uri, "client_uri")
                         }
                         "client_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_client_image_url,
                                 "client_image_url",
-                            )?
+                            )
                         }
                         "dynamically_registered" => {
                             field(
                                 &mut map,
                                 &mut slot_dynamically_registered,
                                 "dynamically_registered",
-                            )?
+                            )
                         }
                         "consent_screen_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_consent_screen_enabled,
                                 "consent_screen_enabled",
-                            )?
+                            )
                         }
                         "pkce_required" => {
-                            field(&mut map, &mut slot_pkce_required, "pkce_required")?
+                            field(&mut map, &mut slot_pkce_required, "pkce_required")
                         }
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
                         "authorize_url" => {
-                            field(&mut map, &mut slot_authorize_url, "authorize_url")?
+                            field(&mut map, &mut slot_authorize_url, "authorize_url")
                         }
                         "token_fetch_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_token_fetch_url,
-                                "token_fetch_url",
-                            )?
+                            field(&mut map, &mut slot_token_fetch_url, "token_fetch_url")
                         }
                         "user_info_url" => {
-                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")
                         }
                         "discovery_url" => {
-                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")
                         }
                         "token_introspection_url" => {
                             field(
                                 &mut map,
                                 &mut slot_token_introspection_url,
                                 "token_introspection_url",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "client_secret" => {
-                            field(&mut map, &mut slot_client_secret, "client_secret")?
+                            field(&mut map, &mut slot_client_secret, "client_secret")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthApplicationWithSecret {
                     object: required(slot_object, "object")?,
@@ -19104,12 +18864,12 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthApplications {
                     data: required(slot_data, "data")?,
@@ -19228,74 +18988,70 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_role_set_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "members_count" => {
-                            field(&mut map, &mut slot_members_count, "members_count")?
+                            field(&mut map, &mut slot_members_count, "members_count")
                         }
                         "missing_member_with_elevated_permissions" => {
                             field(
                                 &mut map,
                                 &mut slot_missing_member_with_elevated_permissions,
                                 "missing_member_with_elevated_permissions",
-                            )?
+                            )
                         }
                         "pending_invitations_count" => {
                             field(
                                 &mut map,
                                 &mut slot_pending_invitations_count,
                                 "pending_invitations_count",
-                            )?
+                            )
                         }
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "role_set_key" => {
-                            field(&mut map, &mut slot_role_set_key, "role_set_key")?
+                            field(&mut map, &mut slot_role_set_key, "role_set_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Organization {
                     object: required(slot_object, "object")?,
@@ -19435,76 +19191,68 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
-                            field(
-                                &mut map,
-                                &mut slot_enrollment_mode,
-                                "enrollment_mode",
-                            )?
+                            field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
                         }
                         "affiliation_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_affiliation_email_address,
                                 "affiliation_email_address",
-                            )?
+                            )
                         }
                         "affiliation_verification" => {
                             field(
                                 &mut map,
                                 &mut slot_affiliation_verification,
                                 "affiliation_verification",
-                            )?
+                            )
                         }
                         "ownership_verification" => {
                             field(
                                 &mut map,
                                 &mut slot_ownership_verification,
                                 "ownership_verification",
-                            )?
+                            )
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "total_pending_invitations" => {
                             field(
                                 &mut map,
                                 &mut slot_total_pending_invitations,
                                 "total_pending_invitations",
-                            )?
+                            )
                         }
                         "total_pending_suggestions" => {
                             field(
                                 &mut map,
                                 &mut slot_total_pending_suggestions,
                                 "total_pending_suggestions",
-                            )?
+                            )
                         }
                         "public_organization_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_organization_data,
                                 "public_organization_data",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomain {
                     object: required(slot_object, "object")?,
@@ -19699,15 +19447,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 let mut slot_verified_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at" => {
-                            field(&mut map, &mut slot_verified_at, "verified_at")?
+                            field(&mut map, &mut slot_verified_at, "verified_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomainVerification {
                     status: required(slot_status, "status")?,
@@ -19763,12 +19511,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomains {
                     data: required(slot_data, "data")?,
@@ -19867,57 +19615,49 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "inviter_id" => {
-                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")
                         }
                         "public_inviter_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_inviter_data,
                                 "public_inviter_data",
-                            )?
+                            )
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitation {
                     object: required(slot_object, "object")?,
@@ -19992,13 +19732,13 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 let mut slot_has_image = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationPublicOrganizationData {
                     id: required(slot_id, "id")?,
@@ -20068,18 +19808,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
                 let mut slot_identifier = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationPublicUserData {
                     user_id: required(slot_user_id, "user_id")?,
@@ -20189,64 +19929,56 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 let mut slot_public_organization_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "inviter_id" => {
-                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")
                         }
                         "public_inviter_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_inviter_data,
                                 "public_inviter_data",
-                            )?
+                            )
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "public_organization_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_organization_data,
                                 "public_organization_data",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationWithPublicOrganizationData {
                     object: required(slot_object, "object")?,
@@ -20364,12 +20096,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitations {
                     data: required(slot_data, "data")?,
@@ -20423,12 +20155,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationsWithPublicOrganizationData {
                     data: required(slot_data, "data")?,
@@ -20516,45 +20248,41 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "permissions" => {
-                            field(&mut map, &mut slot_permissions, "permissions")?
+                            field(&mut map, &mut slot_permissions, "permissions")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "organization" => {
-                            field(&mut map, &mut slot_organization, "organization")?
+                            field(&mut map, &mut slot_organization, "organization")
                         }
                         "public_user_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_user_data,
                                 "public_user_data",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembership {
                     id: required(slot_id, "id")?,
@@ -20689,30 +20417,30 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_deprovisioned = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "profile_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_url,
                                 "profile_image_url",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
-                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
+                        "banned" => field(&mut map, &mut slot_banned, "banned"),
                         "deprovisioned" => {
-                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")?
+                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembershipPublicUserData {
                     user_id: required(slot_user_id, "user_id")?,
@@ -20773,12 +20501,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMemberships {
                     data: required(slot_data, "data")?,
@@ -20916,86 +20644,82 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 let mut slot_initial_role_set_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "max_allowed_roles" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_roles,
                                 "max_allowed_roles",
-                            )?
+                            )
                         }
                         "max_role_sets_allowed" => {
                             field(
                                 &mut map,
                                 &mut slot_max_role_sets_allowed,
                                 "max_role_sets_allowed",
-                            )?
+                            )
                         }
                         "max_allowed_domains" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_domains,
                                 "max_allowed_domains",
-                            )?
+                            )
                         }
                         "max_allowed_permissions" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_permissions,
                                 "max_allowed_permissions",
-                            )?
+                            )
                         }
                         "creator_role" => {
-                            field(&mut map, &mut slot_creator_role, "creator_role")?
+                            field(&mut map, &mut slot_creator_role, "creator_role")
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "domains_enabled" => {
-                            field(
-                                &mut map,
-                                &mut slot_domains_enabled,
-                                "domains_enabled",
-                            )?
+                            field(&mut map, &mut slot_domains_enabled, "domains_enabled")
                         }
                         "slug_disabled" => {
-                            field(&mut map, &mut slot_slug_disabled, "slug_disabled")?
+                            field(&mut map, &mut slot_slug_disabled, "slug_disabled")
                         }
                         "domains_enrollment_modes" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_enrollment_modes,
                                 "domains_enrollment_modes",
-                            )?
+                            )
                         }
                         "domains_default_role" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_default_role,
                                 "domains_default_role",
-                            )?
+                            )
                         }
                         "initial_role_set_key" => {
                             field(
                                 &mut map,
                                 &mut slot_initial_role_set_key,
                                 "initial_role_set_key",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationSettings {
                     object: required(slot_object, "object")?,
@@ -21254,75 +20978,71 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 let mut slot_has_image = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "members_count" => {
-                            field(&mut map, &mut slot_members_count, "members_count")?
+                            field(&mut map, &mut slot_members_count, "members_count")
                         }
                         "missing_member_with_elevated_permissions" => {
                             field(
                                 &mut map,
                                 &mut slot_missing_member_with_elevated_permissions,
                                 "missing_member_with_elevated_permissions",
-                            )?
+                            )
                         }
                         "pending_invitations_count" => {
                             field(
                                 &mut map,
                                 &mut slot_pending_invitations_count,
                                 "pending_invitations_count",
-                            )?
+                            )
                         }
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "role_set_key" => {
-                            field(&mut map, &mut slot_role_set_key, "role_set_key")?
+                            field(&mut map, &mut slot_role_set_key, "role_set_key")
                         }
-                        "logo_url" => field(&mut map, &mut slot_logo_url, "logo_url")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "logo_url" => field(&mut map, &mut slot_logo_url, "logo_url"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationWithLogo {
                     object: required(slot_object, "object")?,
@@ -21400,12 +21120,12 @@ impl<'de> serde::Deserialize<'de> for Organizations {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Organizations {
                     data: required(slot_data, "data")?,
@@ -21459,12 +21179,12 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PaginatedCommercePlanResponse {
                     data: required(slot_data, "data")?,
@@ -21519,12 +21239,12 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PaginatedCommerceSubscriptionItemResponse {
                     data: required(slot_data, "data")?,
@@ -21587,17 +21307,17 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 let mut slot_verification = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Passkey {
                     id: slot_id.unwrap_or_default(),
@@ -21684,22 +21404,22 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Permission {
                     object: required(slot_object, "object")?,
@@ -21796,12 +21516,12 @@ impl<'de> serde::Deserialize<'de> for Permissions {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Permissions {
                     data: required(slot_data, "data")?,
@@ -21890,41 +21610,41 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "reserved_for_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_reserved_for_second_factor,
                                 "reserved_for_second_factor",
-                            )?
+                            )
                         }
                         "default_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_default_second_factor,
                                 "default_second_factor",
-                            )?
+                            )
                         }
-                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved"),
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to"),
                         "backup_codes" => {
-                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PhoneNumber {
                     id: slot_id.unwrap_or_default(),
@@ -22114,15 +21834,15 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
                 let mut slot_channel = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "channel" => field(&mut map, &mut slot_channel, "channel")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "channel" => field(&mut map, &mut slot_channel, "channel"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PrepareEmailAddressVerificationResponse {
                     object: slot_object.unwrap_or_default(),
@@ -22197,24 +21917,20 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
                 let mut slot_reply_to_email_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "body" => field(&mut map, &mut slot_body, "body"),
                         "from_email_name" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_email_name,
-                                "from_email_name",
-                            )?
+                            field(&mut map, &mut slot_from_email_name, "from_email_name")
                         }
                         "reply_to_email_name" => {
                             field(
                                 &mut map,
                                 &mut slot_reply_to_email_name,
                                 "reply_to_email_name",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PreviewTemplateBody {
                     subject: slot_subject.unwrap_or_default(),
@@ -22292,13 +22008,13 @@ impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "from_price_id" => {
-                            field(&mut map, &mut slot_from_price_id, "from_price_id")?
+                            field(&mut map, &mut slot_from_price_id, "from_price_id")
                         }
                         "to_price_id" => {
-                            field(&mut map, &mut slot_to_price_id, "to_price_id")?
+                            field(&mut map, &mut slot_to_price_id, "to_price_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PriceTransitionRequest {
                     from_price_id: required(slot_from_price_id, "from_price_id")?,
@@ -22384,24 +22100,24 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
                         "last_run_at" => {
-                            field(&mut map, &mut slot_last_run_at, "last_run_at")?
+                            field(&mut map, &mut slot_last_run_at, "last_run_at")
                         }
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
                         "successful" => {
-                            field(&mut map, &mut slot_successful, "successful")?
+                            field(&mut map, &mut slot_successful, "successful")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ProxyCheck {
                     object: required(slot_object, "object")?,
@@ -22512,17 +22228,17 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RedirectUrl {
                     object: required(slot_object, "object")?,
@@ -22636,31 +22352,27 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "expired_token" => {
-                            field(&mut map, &mut slot_expired_token, "expired_token")?
+                            field(&mut map, &mut slot_expired_token, "expired_token")
                         }
                         "refresh_token" => {
-                            field(&mut map, &mut slot_refresh_token, "refresh_token")?
+                            field(&mut map, &mut slot_refresh_token, "refresh_token")
                         }
                         "request_origin" => {
-                            field(&mut map, &mut slot_request_origin, "request_origin")?
+                            field(&mut map, &mut slot_request_origin, "request_origin")
                         }
                         "request_headers" => {
-                            field(
-                                &mut map,
-                                &mut slot_request_headers,
-                                "request_headers",
-                            )?
+                            field(&mut map, &mut slot_request_headers, "request_headers")
                         }
-                        "format" => field(&mut map, &mut slot_format, "format")?,
+                        "format" => field(&mut map, &mut slot_format, "format"),
                         "request_originating_ip" => {
                             field(
                                 &mut map,
                                 &mut slot_request_originating_ip,
                                 "request_originating_ip",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RefreshSessionBody {
                     expired_token: required(slot_expired_token, "expired_token")?,
@@ -22812,10 +22524,10 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
                                 &mut map,
                                 &mut slot_sign_out_of_other_sessions,
                                 "sign_out_of_other_sessions",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RemoveUserPasswordBody {
                     sign_out_of_other_sessions: slot_sign_out_of_other_sessions
@@ -22881,21 +22593,17 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceOrganizationMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -22960,12 +22668,12 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
                 let mut slot_to_role_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "role_key" => field(&mut map, &mut slot_role_key, "role_key")?,
+                        "role_key" => field(&mut map, &mut slot_role_key, "role_key"),
                         "to_role_key" => {
-                            field(&mut map, &mut slot_to_role_key, "to_role_key")?
+                            field(&mut map, &mut slot_to_role_key, "to_role_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceRoleInRoleSetBody {
                     role_key: required(slot_role_key, "role_key")?,
@@ -23034,17 +22742,17 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
                                 &mut map,
                                 &mut slot_dest_role_set_key,
                                 "dest_role_set_key",
-                            )?
+                            )
                         }
                         "reassignment_mappings" => {
                             field(
                                 &mut map,
                                 &mut slot_reassignment_mappings,
                                 "reassignment_mappings",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceRoleSetBody {
                     dest_role_set_key: required(
@@ -23143,24 +22851,24 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "identification_status" => {
                             field(
                                 &mut map,
                                 &mut slot_identification_status,
                                 "identification_status",
-                            )?
+                            )
                         }
                         "notify_primary_email_address_changed" => {
                             field(
                                 &mut map,
                                 &mut slot_notify_primary_email_address_changed,
                                 "notify_primary_email_address_changed",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceUserEmailAddressBody {
                     email_address: required(slot_email_address, "email_address")?,
@@ -23321,28 +23029,20 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceUserMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -23425,17 +23125,17 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "identification_status" => {
                             field(
                                 &mut map,
                                 &mut slot_identification_status,
                                 "identification_status",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ReplaceUserPhoneNumberBody {
                     phone_number: required(slot_phone_number, "phone_number")?,
@@ -23510,10 +23210,10 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeAdminPortalLinkTokenBody {
                     revocation_reason: slot_revocation_reason.unwrap_or_default(),
@@ -23615,49 +23315,45 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "admin_portal_link_id" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_portal_link_id,
                                 "admin_portal_link_id",
-                            )?
+                            )
                         }
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "it_contact_id" => {
-                            field(&mut map, &mut slot_it_contact_id, "it_contact_id")?
+                            field(&mut map, &mut slot_it_contact_id, "it_contact_id")
                         }
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
                         "revocation_reason" => {
                             field(
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        "expired" => field(&mut map, &mut slot_expired, "expired")?,
+                        "expired" => field(&mut map, &mut slot_expired, "expired"),
                         "expiration" => {
-                            field(&mut map, &mut slot_expiration, "expiration")?
+                            field(&mut map, &mut slot_expiration, "expiration")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeAdminPortalLinkTokenResponse {
                     object: required(slot_object, "object")?,
@@ -23725,10 +23421,10 @@ impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeApiKeyBody {
                     revocation_reason: slot_revocation_reason.unwrap_or_default(),
@@ -23818,32 +23514,28 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 let mut slot_status = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeInvitationResponse {
                     object: required(slot_object, "object")?,
@@ -23943,10 +23635,10 @@ impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeM2mTokenBody {
                     revocation_reason: slot_revocation_reason.unwrap_or_default(),
@@ -24005,9 +23697,9 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
                 let mut slot_token = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeOAuthApplicationTokenBody {
                     token: required(slot_token, "token")?,
@@ -24072,10 +23764,10 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
                                 &mut map,
                                 &mut slot_requesting_user_id,
                                 "requesting_user_id",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeOrganizationInvitationBody {
                     requesting_user_id: slot_requesting_user_id.unwrap_or_default(),
@@ -24181,36 +23873,36 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "roles" => field(&mut map, &mut slot_roles, "roles")?,
+                        "roles" => field(&mut map, &mut slot_roles, "roles"),
                         "default_role" => {
-                            field(&mut map, &mut slot_default_role, "default_role")?
+                            field(&mut map, &mut slot_default_role, "default_role")
                         }
                         "creator_role" => {
-                            field(&mut map, &mut slot_creator_role, "creator_role")?
+                            field(&mut map, &mut slot_creator_role, "creator_role")
                         }
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "role_set_migration" => {
                             field(
                                 &mut map,
                                 &mut slot_role_set_migration,
                                 "role_set_migration",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RoleSet {
                     object: required(slot_object, "object")?,
@@ -24304,27 +23996,27 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
                         "members_count" => {
-                            field(&mut map, &mut slot_members_count, "members_count")?
+                            field(&mut map, &mut slot_members_count, "members_count")
                         }
                         "has_members" => {
-                            field(&mut map, &mut slot_has_members, "has_members")?
+                            field(&mut map, &mut slot_has_members, "has_members")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RoleSetItem {
                     object: required(slot_object, "object")?,
@@ -24476,58 +24168,54 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "source_role_set_id" => {
                             field(
                                 &mut map,
                                 &mut slot_source_role_set_id,
                                 "source_role_set_id",
-                            )?
+                            )
                         }
                         "dest_role_set_id" => {
                             field(
                                 &mut map,
                                 &mut slot_dest_role_set_id,
                                 "dest_role_set_id",
-                            )?
+                            )
                         }
                         "trigger_type" => {
-                            field(&mut map, &mut slot_trigger_type, "trigger_type")?
+                            field(&mut map, &mut slot_trigger_type, "trigger_type")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "migrated_members" => {
                             field(
                                 &mut map,
                                 &mut slot_migrated_members,
                                 "migrated_members",
-                            )?
+                            )
                         }
-                        "mappings" => field(&mut map, &mut slot_mappings, "mappings")?,
+                        "mappings" => field(&mut map, &mut slot_mappings, "mappings"),
                         "started_at" => {
-                            field(&mut map, &mut slot_started_at, "started_at")?
+                            field(&mut map, &mut slot_started_at, "started_at")
                         }
                         "completed_at" => {
-                            field(&mut map, &mut slot_completed_at, "completed_at")?
+                            field(&mut map, &mut slot_completed_at, "completed_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RoleSetMigration {
                     object: required(slot_object, "object")?,
@@ -24718,12 +24406,12 @@ impl<'de> serde::Deserialize<'de> for RoleSets {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RoleSets {
                     data: required(slot_data, "data")?,
@@ -24779,10 +24467,10 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
                                 &mut map,
                                 &mut slot_previous_token_ttl,
                                 "previous_token_ttl",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RotateMachineSecretKeyBody {
                     previous_token_ttl: required(
@@ -24882,50 +24570,42 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_saml_connection = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "last_authenticated_at" => {
                             field(
                                 &mut map,
                                 &mut slot_last_authenticated_at,
                                 "last_authenticated_at",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "saml_connection" => {
-                            field(
-                                &mut map,
-                                &mut slot_saml_connection,
-                                "saml_connection",
-                            )?
+                            field(&mut map, &mut slot_saml_connection, "saml_connection")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlAccount {
                     id: required(slot_id, "id")?,
@@ -25029,48 +24709,48 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlAccountConnection {
                     id: required(slot_id, "id")?,
@@ -25344,134 +25024,122 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_certificate_issued_at" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_certificate_issued_at,
                                 "idp_certificate_issued_at",
-                            )?
+                            )
                         }
                         "idp_certificate_expires_at" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_certificate_expires_at,
                                 "idp_certificate_expires_at",
-                            )?
+                            )
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
-                        "acs_url" => field(&mut map, &mut slot_acs_url, "acs_url")?,
+                        "acs_url" => field(&mut map, &mut slot_acs_url, "acs_url"),
                         "sp_entity_id" => {
-                            field(&mut map, &mut slot_sp_entity_id, "sp_entity_id")?
+                            field(&mut map, &mut slot_sp_entity_id, "sp_entity_id")
                         }
                         "sp_metadata_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_sp_metadata_url,
-                                "sp_metadata_url",
-                            )?
+                            field(&mut map, &mut slot_sp_metadata_url, "sp_metadata_url")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "user_count" => {
-                            field(&mut map, &mut slot_user_count, "user_count")?
+                            field(&mut map, &mut slot_user_count, "user_count")
                         }
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "allow_organization_account_linking" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_organization_account_linking,
                                 "allow_organization_account_linking",
-                            )?
+                            )
                         }
                         "force_authn" => {
-                            field(&mut map, &mut slot_force_authn, "force_authn")?
+                            field(&mut map, &mut slot_force_authn, "force_authn")
                         }
                         "login_hint" => {
-                            field(&mut map, &mut slot_login_hint, "login_hint")?
+                            field(&mut map, &mut slot_login_hint, "login_hint")
                         }
                         "enterprise_connection_id" => {
                             field(
                                 &mut map,
                                 &mut slot_enterprise_connection_id,
                                 "enterprise_connection_id",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlConnection {
                     object: required(slot_object, "object")?,
@@ -25576,16 +25244,16 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
                 let mut slot_last_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlConnectionAttributeMapping {
                     user_id: required(slot_user_id, "user_id")?,
@@ -25642,10 +25310,10 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
                 let mut slot_source = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "mode" => field(&mut map, &mut slot_mode, "mode")?,
-                        "source" => field(&mut map, &mut slot_source, "source")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "mode" => field(&mut map, &mut slot_mode, "mode"),
+                        "source" => field(&mut map, &mut slot_source, "source"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlConnectionLoginHint {
                     mode: required(slot_mode, "mode")?,
@@ -25801,12 +25469,12 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlConnections {
                     data: required(slot_data, "data")?,
@@ -25867,20 +25535,20 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "directory_id" => {
-                            field(&mut map, &mut slot_directory_id, "directory_id")?
+                            field(&mut map, &mut slot_directory_id, "directory_id")
                         }
                         "directory_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_directory_enabled,
                                 "directory_enabled",
-                            )?
+                            )
                         }
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ScimUserMetadata {
                     directory_id: required(slot_directory_id, "directory_id")?,
@@ -25977,41 +25645,37 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "last_active_organization_id" => {
                             field(
                                 &mut map,
                                 &mut slot_last_active_organization_id,
                                 "last_active_organization_id",
-                            )?
+                            )
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "latest_activity" => {
-                            field(
-                                &mut map,
-                                &mut slot_latest_activity,
-                                "latest_activity",
-                            )?
+                            field(&mut map, &mut slot_latest_activity, "latest_activity")
                         }
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "abandon_at" => {
-                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Session {
                     object: required(slot_object, "object")?,
@@ -26100,29 +25764,25 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_country = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "device_type" => {
-                            field(&mut map, &mut slot_device_type, "device_type")?
+                            field(&mut map, &mut slot_device_type, "device_type")
                         }
-                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile")?,
+                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile"),
                         "browser_name" => {
-                            field(&mut map, &mut slot_browser_name, "browser_name")?
+                            field(&mut map, &mut slot_browser_name, "browser_name")
                         }
                         "browser_version" => {
-                            field(
-                                &mut map,
-                                &mut slot_browser_version,
-                                "browser_version",
-                            )?
+                            field(&mut map, &mut slot_browser_version, "browser_version")
                         }
                         "ip_address" => {
-                            field(&mut map, &mut slot_ip_address, "ip_address")?
+                            field(&mut map, &mut slot_ip_address, "ip_address")
                         }
-                        "city" => field(&mut map, &mut slot_city, "city")?,
-                        "country" => field(&mut map, &mut slot_country, "country")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "city" => field(&mut map, &mut slot_city, "city"),
+                        "country" => field(&mut map, &mut slot_country, "country"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionActivityResponse {
                     object: required(slot_object, "object")?,
@@ -26328,20 +25988,20 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignInToken {
                     object: required(slot_object, "object")?,
@@ -26513,111 +26173,91 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 let mut slot_external_account = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "required_fields" => {
-                            field(
-                                &mut map,
-                                &mut slot_required_fields,
-                                "required_fields",
-                            )?
+                            field(&mut map, &mut slot_required_fields, "required_fields")
                         }
                         "optional_fields" => {
-                            field(
-                                &mut map,
-                                &mut slot_optional_fields,
-                                "optional_fields",
-                            )?
+                            field(&mut map, &mut slot_optional_fields, "optional_fields")
                         }
                         "missing_fields" => {
-                            field(&mut map, &mut slot_missing_fields, "missing_fields")?
+                            field(&mut map, &mut slot_missing_fields, "missing_fields")
                         }
                         "unverified_fields" => {
                             field(
                                 &mut map,
                                 &mut slot_unverified_fields,
                                 "unverified_fields",
-                            )?
+                            )
                         }
                         "verifications" => {
-                            field(&mut map, &mut slot_verifications, "verifications")?
+                            field(&mut map, &mut slot_verifications, "verifications")
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
                         "password_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_password_enabled,
                                 "password_enabled",
-                            )?
+                            )
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "custom_action" => {
-                            field(&mut map, &mut slot_custom_action, "custom_action")?
+                            field(&mut map, &mut slot_custom_action, "custom_action")
                         }
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "created_session_id" => {
                             field(
                                 &mut map,
                                 &mut slot_created_session_id,
                                 "created_session_id",
-                            )?
+                            )
                         }
                         "created_user_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_created_user_id,
-                                "created_user_id",
-                            )?
+                            field(&mut map, &mut slot_created_user_id, "created_user_id")
                         }
                         "abandon_at" => {
-                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
-                        "locale" => field(&mut map, &mut slot_locale, "locale")?,
+                        "locale" => field(&mut map, &mut slot_locale, "locale"),
                         "external_account" => {
                             field(
                                 &mut map,
                                 &mut slot_external_account,
                                 "external_account",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignUp {
                     object: required(slot_object, "object")?,
@@ -26784,17 +26424,17 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "next_action" => {
-                            field(&mut map, &mut slot_next_action, "next_action")?
+                            field(&mut map, &mut slot_next_action, "next_action")
                         }
                         "supported_strategies" => {
                             field(
                                 &mut map,
                                 &mut slot_supported_strategies,
                                 "supported_strategies",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignUpVerification {
                     next_action: slot_next_action.unwrap_or_default(),
@@ -26899,23 +26539,23 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
                         "external_account" => {
                             field(
                                 &mut map,
                                 &mut slot_external_account,
                                 "external_account",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignUpVerifications {
                     email_address: slot_email_address.unwrap_or_default(),
@@ -26966,9 +26606,9 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
                 let mut slot_svix_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SvixUrl {
                     svix_url: required(slot_svix_url, "svix_url")?,
@@ -27123,86 +26763,82 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "resource_type" => {
-                            field(&mut map, &mut slot_resource_type, "resource_type")?
+                            field(&mut map, &mut slot_resource_type, "resource_type")
                         }
                         "template_type" => {
-                            field(&mut map, &mut slot_template_type, "template_type")?
+                            field(&mut map, &mut slot_template_type, "template_type")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "position" => field(&mut map, &mut slot_position, "position")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "position" => field(&mut map, &mut slot_position, "position"),
                         "can_revert" => {
-                            field(&mut map, &mut slot_can_revert, "can_revert")?
+                            field(&mut map, &mut slot_can_revert, "can_revert")
                         }
                         "can_delete" => {
-                            field(&mut map, &mut slot_can_delete, "can_delete")?
+                            field(&mut map, &mut slot_can_delete, "can_delete")
                         }
                         "can_edit_body" => {
-                            field(&mut map, &mut slot_can_edit_body, "can_edit_body")?
+                            field(&mut map, &mut slot_can_edit_body, "can_edit_body")
                         }
                         "can_toggle" => {
-                            field(&mut map, &mut slot_can_toggle, "can_toggle")?
+                            field(&mut map, &mut slot_can_toggle, "can_toggle")
                         }
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "markup" => field(&mut map, &mut slot_markup, "markup")?,
-                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "markup" => field(&mut map, &mut slot_markup, "markup"),
+                        "body" => field(&mut map, &mut slot_body, "body"),
                         "available_variables" => {
                             field(
                                 &mut map,
                                 &mut slot_available_variables,
                                 "available_variables",
-                            )?
+                            )
                         }
                         "required_variables" => {
                             field(
                                 &mut map,
                                 &mut slot_required_variables,
                                 "required_variables",
-                            )?
+                            )
                         }
                         "from_email_name" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_email_name,
-                                "from_email_name",
-                            )?
+                            field(&mut map, &mut slot_from_email_name, "from_email_name")
                         }
                         "reply_to_email_name" => {
                             field(
                                 &mut map,
                                 &mut slot_reply_to_email_name,
                                 "reply_to_email_name",
-                            )?
+                            )
                         }
                         "delivered_by_clerk" => {
                             field(
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
-                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "flagged_as_suspicious" => {
                             field(
                                 &mut map,
                                 &mut slot_flagged_as_suspicious,
                                 "flagged_as_suspicious",
-                            )?
+                            )
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Template {
                     id: slot_id.unwrap_or_default(),
@@ -27322,13 +26958,13 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
                 let mut slot_expires_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(TestingToken {
                     object: required(slot_object, "object")?,
@@ -27422,10 +27058,10 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ToggleTemplateDeliveryBody {
                     delivered_by_clerk: slot_delivered_by_clerk.unwrap_or_default(),
@@ -27485,10 +27121,10 @@ impl<'de> serde::Deserialize<'de> for Token {
                 let mut slot_jwt = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "jwt" => field(&mut map, &mut slot_jwt, "jwt")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Token {
                     object: required(slot_object, "object")?,
@@ -27581,12 +27217,12 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(TotalCount {
                     object: required(slot_object, "object")?,
@@ -27712,29 +27348,29 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
                 let mut slot_revoked_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "platform" => field(&mut map, &mut slot_platform, "platform")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "platform" => field(&mut map, &mut slot_platform, "platform"),
                         "app_identifier" => {
-                            field(&mut map, &mut slot_app_identifier, "app_identifier")?
+                            field(&mut map, &mut slot_app_identifier, "app_identifier")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "algorithm" => field(&mut map, &mut slot_algorithm, "algorithm")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "algorithm" => field(&mut map, &mut slot_algorithm, "algorithm"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "revoked_at" => {
-                            field(&mut map, &mut slot_revoked_at, "revoked_at")?
+                            field(&mut map, &mut slot_revoked_at, "revoked_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(TrustedDevice {
                     object: required(slot_object, "object")?,
@@ -27970,21 +27606,21 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
                 let mut slot_seconds_until_expiration = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
                         "seconds_until_expiration" => {
                             field(
                                 &mut map,
                                 &mut slot_seconds_until_expiration,
                                 "seconds_until_expiration",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateApiKeyBody {
                     claims: slot_claims.unwrap_or_default(),
@@ -28089,13 +27725,13 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
                 let mut slot_is_secondary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
                         "is_secondary" => {
-                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateDomainBody {
                     name: slot_name.unwrap_or_default(),
@@ -28179,17 +27815,17 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
                 let mut slot_notify_primary_email_address_changed = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
                         "notify_primary_email_address_changed" => {
                             field(
                                 &mut map,
                                 &mut slot_notify_primary_email_address_changed,
                                 "notify_primary_email_address_changed",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateEmailAddressBody {
                     verified: slot_verified.unwrap_or_default(),
@@ -28318,48 +27954,44 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
                 let mut slot_custom_attributes = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "allow_organization_account_linking" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_organization_account_linking,
                                 "allow_organization_account_linking",
-                            )?
+                            )
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
-                        "saml" => field(&mut map, &mut slot_saml, "saml")?,
-                        "oidc" => field(&mut map, &mut slot_oidc, "oidc")?,
+                        "saml" => field(&mut map, &mut slot_saml, "saml"),
+                        "oidc" => field(&mut map, &mut slot_oidc, "oidc"),
                         "custom_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_attributes,
                                 "custom_attributes",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateEnterpriseConnectionBody {
                     name: slot_name.unwrap_or_default(),
@@ -28550,59 +28182,55 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
                 let mut slot_login_hint = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "force_authn" => {
-                            field(&mut map, &mut slot_force_authn, "force_authn")?
+                            field(&mut map, &mut slot_force_authn, "force_authn")
                         }
                         "login_hint" => {
-                            field(&mut map, &mut slot_login_hint, "login_hint")?
+                            field(&mut map, &mut slot_login_hint, "login_hint")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateEnterpriseConnectionBodySaml {
                     name: slot_name.unwrap_or_default(),
@@ -28757,25 +28385,25 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
                                 &mut map,
                                 &mut slot_restricted_to_allowlist,
                                 "restricted_to_allowlist",
-                            )?
+                            )
                         }
                         "from_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_from_email_address,
                                 "from_email_address",
-                            )?
+                            )
                         }
                         "progressive_sign_up" => {
                             field(
                                 &mut map,
                                 &mut slot_progressive_sign_up,
                                 "progressive_sign_up",
-                            )?
+                            )
                         }
-                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceAuthConfigBody {
                     restricted_to_allowlist: slot_restricted_to_allowlist
@@ -28885,38 +28513,38 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
                 let mut slot_enhanced_email_deliverability = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "restricted_to_allowlist" => {
                             field(
                                 &mut map,
                                 &mut slot_restricted_to_allowlist,
                                 "restricted_to_allowlist",
-                            )?
+                            )
                         }
                         "from_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_from_email_address,
                                 "from_email_address",
-                            )?
+                            )
                         }
                         "progressive_sign_up" => {
                             field(
                                 &mut map,
                                 &mut slot_progressive_sign_up,
                                 "progressive_sign_up",
-                            )?
+                            )
                         }
                         "enhanced_email_deliverability" => {
                             field(
                                 &mut map,
                                 &mut slot_enhanced_email_deliverability,
                                 "enhanced_email_deliverability",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceAuthConfigResponse {
                     object: slot_object.unwrap_or_default(),
@@ -29072,51 +28700,47 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 let mut slot_preferred_sign_in_strategy_when_password_required = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode")?,
-                        "hibp" => field(&mut map, &mut slot_hibp, "hibp")?,
+                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
+                        "hibp" => field(&mut map, &mut slot_hibp, "hibp"),
                         "support_email" => {
-                            field(&mut map, &mut slot_support_email, "support_email")?
+                            field(&mut map, &mut slot_support_email, "support_email")
                         }
                         "clerk_js_version" => {
                             field(
                                 &mut map,
                                 &mut slot_clerk_js_version,
                                 "clerk_js_version",
-                            )?
+                            )
                         }
                         "development_origin" => {
                             field(
                                 &mut map,
                                 &mut slot_development_origin,
                                 "development_origin",
-                            )?
+                            )
                         }
                         "allowed_origins" => {
-                            field(
-                                &mut map,
-                                &mut slot_allowed_origins,
-                                "allowed_origins",
-                            )?
+                            field(&mut map, &mut slot_allowed_origins, "allowed_origins")
                         }
                         "cookieless_dev" => {
-                            field(&mut map, &mut slot_cookieless_dev, "cookieless_dev")?
+                            field(&mut map, &mut slot_cookieless_dev, "cookieless_dev")
                         }
                         "url_based_session_syncing" => {
                             field(
                                 &mut map,
                                 &mut slot_url_based_session_syncing,
                                 "url_based_session_syncing",
-                            )?
+                            )
                         }
                         "preferred_sign_in_strategy_when_password_required" => {
                             field(
                                 &mut map,
                                 &mut slot_preferred_sign_in_strategy_when_password_required,
                                 "preferred_sign_in_strategy_when_password_required",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceBody {
                     test_mode: slot_test_mode.unwrap_or_default(),
@@ -29307,10 +28931,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
                                 &mut map,
                                 &mut slot_blocked_country_codes,
                                 "blocked_country_codes",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceCommunicationBody {
                     blocked_country_codes: slot_blocked_country_codes.unwrap_or_default(),
@@ -29428,41 +29052,41 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody
                                 &mut map,
                                 &mut slot_dynamic_oauth_client_registration,
                                 "dynamic_oauth_client_registration",
-                            )?
+                            )
                         }
                         "default_scopes" => {
-                            field(&mut map, &mut slot_default_scopes, "default_scopes")?
+                            field(&mut map, &mut slot_default_scopes, "default_scopes")
                         }
                         "oauth_jwt_access_tokens" => {
                             field(
                                 &mut map,
                                 &mut slot_oauth_jwt_access_tokens,
                                 "oauth_jwt_access_tokens",
-                            )?
+                            )
                         }
                         "client_id_metadata_documents_advertised" => {
                             field(
                                 &mut map,
                                 &mut slot_client_id_metadata_documents_advertised,
                                 "client_id_metadata_documents_advertised",
-                            )?
+                            )
                         }
                         "client_id_metadata_documents_only_allow_pre_registered_clients" => {
                             field(
                                 &mut map,
                                 &mut slot_client_id_metadata_documents_only_allow_pre_registered_clients,
                                 "client_id_metadata_documents_only_allow_pre_registered_clients",
-                            )?
+                            )
                         }
                         "client_id_metadata_documents_block_implicitly_allowed_clients" => {
                             field(
                                 &mut map,
                                 &mut slot_client_id_metadata_documents_block_implicitly_allowed_clients,
                                 "client_id_metadata_documents_block_implicitly_allowed_clients",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceOAuthApplicationSettingsBody {
                     dynamic_oauth_client_registration: slot_dynamic_oauth_client_registration
@@ -29605,54 +29229,46 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 let mut slot_domains_default_role_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "domains_enabled" => {
-                            field(
-                                &mut map,
-                                &mut slot_domains_enabled,
-                                "domains_enabled",
-                            )?
+                            field(&mut map, &mut slot_domains_enabled, "domains_enabled")
                         }
                         "slug_disabled" => {
-                            field(&mut map, &mut slot_slug_disabled, "slug_disabled")?
+                            field(&mut map, &mut slot_slug_disabled, "slug_disabled")
                         }
                         "domains_enrollment_modes" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_enrollment_modes,
                                 "domains_enrollment_modes",
-                            )?
+                            )
                         }
                         "creator_role_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_creator_role_id,
-                                "creator_role_id",
-                            )?
+                            field(&mut map, &mut slot_creator_role_id, "creator_role_id")
                         }
                         "domains_default_role_id" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_default_role_id,
                                 "domains_default_role_id",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceOrganizationSettingsBody {
                     enabled: slot_enabled.unwrap_or_default(),
@@ -29771,17 +29387,13 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "rules_enabled" => {
-                            field(&mut map, &mut slot_rules_enabled, "rules_enabled")?
+                            field(&mut map, &mut slot_rules_enabled, "rules_enabled")
                         }
                         "specter_enabled" => {
-                            field(
-                                &mut map,
-                                &mut slot_specter_enabled,
-                                "specter_enabled",
-                            )?
+                            field(&mut map, &mut slot_specter_enabled, "specter_enabled")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceProtectBody {
                     rules_enabled: slot_rules_enabled.unwrap_or_default(),
@@ -29867,31 +29479,31 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
                 let mut slot_block_disposable_email_domains = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist")?,
-                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist")?,
+                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
+                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
                         "allowlist_blocklist_disabled_on_sign_in" => {
                             field(
                                 &mut map,
                                 &mut slot_allowlist_blocklist_disabled_on_sign_in,
                                 "allowlist_blocklist_disabled_on_sign_in",
-                            )?
+                            )
                         }
                         "block_email_subaddresses" => {
                             field(
                                 &mut map,
                                 &mut slot_block_email_subaddresses,
                                 "block_email_subaddresses",
-                            )?
+                            )
                         }
                         "block_disposable_email_domains" => {
                             field(
                                 &mut map,
                                 &mut slot_block_disposable_email_domains,
                                 "block_disposable_email_domains",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceRestrictionsBody {
                     allowlist: slot_allowlist.unwrap_or_default(),
@@ -30010,35 +29622,35 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 let mut slot_signing_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime"),
                         "allowed_clock_skew" => {
                             field(
                                 &mut map,
                                 &mut slot_allowed_clock_skew,
                                 "allowed_clock_skew",
-                            )?
+                            )
                         }
                         "custom_signing_key" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_signing_key,
                                 "custom_signing_key",
-                            )?
+                            )
                         }
                         "signing_algorithm" => {
                             field(
                                 &mut map,
                                 &mut slot_signing_algorithm,
                                 "signing_algorithm",
-                            )?
+                            )
                         }
                         "signing_key" => {
-                            field(&mut map, &mut slot_signing_key, "signing_key")?
+                            field(&mut map, &mut slot_signing_key, "signing_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateJwtTemplateBody {
                     name: required(slot_name, "name")?,
@@ -30146,16 +29758,16 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
                 let mut slot_default_token_ttl = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "default_token_ttl" => {
                             field(
                                 &mut map,
                                 &mut slot_default_token_ttl,
                                 "default_token_ttl",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateMachineBody {
                     name: slot_name.unwrap_or_default(),
@@ -30249,27 +29861,27 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 let mut slot_public = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "consent_screen_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_consent_screen_enabled,
                                 "consent_screen_enabled",
-                            )?
+                            )
                         }
                         "pkce_required" => {
-                            field(&mut map, &mut slot_pkce_required, "pkce_required")?
+                            field(&mut map, &mut slot_pkce_required, "pkce_required")
                         }
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOAuthApplicationBody {
                     name: slot_name.unwrap_or_default(),
@@ -30410,43 +30022,39 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "role_set_key" => {
-                            field(&mut map, &mut slot_role_set_key, "role_set_key")?
+                            field(&mut map, &mut slot_role_set_key, "role_set_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -30565,15 +30173,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "enrollment_mode" => {
-                            field(
-                                &mut map,
-                                &mut slot_enrollment_mode,
-                                "enrollment_mode",
-                            )?
+                            field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationDomainBody {
                     enrollment_mode: slot_enrollment_mode.unwrap_or_default(),
@@ -30635,9 +30239,9 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
                 let mut slot_role = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationMembershipBody {
                     role: required(slot_role, "role")?,
@@ -30704,21 +30308,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationMembershipMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -30790,13 +30390,13 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
                 let mut slot_description = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationPermissionBody {
                     name: slot_name.unwrap_or_default(),
@@ -30880,17 +30480,17 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
                 let mut slot_reserved_for_second_factor = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
                         "reserved_for_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_reserved_for_second_factor,
                                 "reserved_for_second_factor",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdatePhoneNumberBody {
                     verified: slot_verified.unwrap_or_default(),
@@ -30968,12 +30568,12 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
                 let mut slot_is_secondary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "home_url" => field(&mut map, &mut slot_home_url, "home_url")?,
+                        "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
-                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateProductionInstanceDomainBody {
                     home_url: slot_home_url.unwrap_or_default(),
@@ -31063,28 +30663,28 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
                 let mut slot_creator_role_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "default_role_key" => {
                             field(
                                 &mut map,
                                 &mut slot_default_role_key,
                                 "default_role_key",
-                            )?
+                            )
                         }
                         "creator_role_key" => {
                             field(
                                 &mut map,
                                 &mut slot_creator_role_key,
                                 "creator_role_key",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateRoleSetBody {
                     name: slot_name.unwrap_or_default(),
@@ -31325,97 +30925,89 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 let mut slot_consent_verified_domains_deletion = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "allow_organization_account_linking" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_organization_account_linking,
                                 "allow_organization_account_linking",
-                            )?
+                            )
                         }
                         "force_authn" => {
-                            field(&mut map, &mut slot_force_authn, "force_authn")?
+                            field(&mut map, &mut slot_force_authn, "force_authn")
                         }
                         "login_hint" => {
-                            field(&mut map, &mut slot_login_hint, "login_hint")?
+                            field(&mut map, &mut slot_login_hint, "login_hint")
                         }
                         "consent_verified_domains_deletion" => {
                             field(
                                 &mut map,
                                 &mut slot_consent_verified_domains_deletion,
                                 "consent_verified_domains_deletion",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateSamlConnectionBody {
                     name: slot_name.unwrap_or_default(),
@@ -31616,13 +31208,13 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "custom_action" => {
-                            field(&mut map, &mut slot_custom_action, "custom_action")?
+                            field(&mut map, &mut slot_custom_action, "custom_action")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateSignUpBody {
                     external_id: slot_external_id.unwrap_or_default(),
@@ -31852,152 +31444,136 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "locale" => field(&mut map, &mut slot_locale, "locale")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "locale" => field(&mut map, &mut slot_locale, "locale"),
                         "primary_email_address_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_email_address_id,
                                 "primary_email_address_id",
-                            )?
+                            )
                         }
                         "notify_primary_email_address_changed" => {
                             field(
                                 &mut map,
                                 &mut slot_notify_primary_email_address_changed,
                                 "notify_primary_email_address_changed",
-                            )?
+                            )
                         }
                         "primary_phone_number_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_phone_number_id,
                                 "primary_phone_number_id",
-                            )?
+                            )
                         }
                         "primary_web3_wallet_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_web3_wallet_id,
                                 "primary_web3_wallet_id",
-                            )?
+                            )
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "profile_image_id" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_id,
                                 "profile_image_id",
-                            )?
+                            )
                         }
-                        "password" => field(&mut map, &mut slot_password, "password")?,
+                        "password" => field(&mut map, &mut slot_password, "password"),
                         "password_digest" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_digest,
-                                "password_digest",
-                            )?
+                            field(&mut map, &mut slot_password_digest, "password_digest")
                         }
                         "password_hasher" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_hasher,
-                                "password_hasher",
-                            )?
+                            field(&mut map, &mut slot_password_hasher, "password_hasher")
                         }
                         "skip_password_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_password_checks,
                                 "skip_password_checks",
-                            )?
+                            )
                         }
                         "sign_out_of_other_sessions" => {
                             field(
                                 &mut map,
                                 &mut slot_sign_out_of_other_sessions,
                                 "sign_out_of_other_sessions",
-                            )?
+                            )
                         }
                         "totp_secret" => {
-                            field(&mut map, &mut slot_totp_secret, "totp_secret")?
+                            field(&mut map, &mut slot_totp_secret, "totp_secret")
                         }
                         "backup_codes" => {
-                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "delete_self_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_delete_self_enabled,
                                 "delete_self_enabled",
-                            )?
+                            )
                         }
                         "create_organization_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organization_enabled,
                                 "create_organization_enabled",
-                            )?
+                            )
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
                         "skip_legal_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_legal_checks,
                                 "skip_legal_checks",
-                            )?
+                            )
                         }
                         "create_organizations_limit" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organizations_limit,
                                 "create_organizations_limit",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "bypass_client_trust" => {
                             field(
                                 &mut map,
                                 &mut slot_bypass_client_trust,
                                 "bypass_client_trust",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateUserBody {
                     external_id: slot_external_id.unwrap_or_default(),
@@ -32286,28 +31862,20 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateUserMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -32457,33 +32025,29 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 let mut slot_reply_to_email_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "markup" => field(&mut map, &mut slot_markup, "markup")?,
-                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "markup" => field(&mut map, &mut slot_markup, "markup"),
+                        "body" => field(&mut map, &mut slot_body, "body"),
                         "delivered_by_clerk" => {
                             field(
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
                         "from_email_name" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_email_name,
-                                "from_email_name",
-                            )?
+                            field(&mut map, &mut slot_from_email_name, "from_email_name")
                         }
                         "reply_to_email_name" => {
                             field(
                                 &mut map,
                                 &mut slot_reply_to_email_name,
                                 "reply_to_email_name",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpsertTemplateBody {
                     name: slot_name.unwrap_or_default(),
@@ -32754,220 +32318,200 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_scim = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "primary_email_address_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_email_address_id,
                                 "primary_email_address_id",
-                            )?
+                            )
                         }
                         "primary_phone_number_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_phone_number_id,
                                 "primary_phone_number_id",
-                            )?
+                            )
                         }
                         "primary_web3_wallet_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_web3_wallet_id,
                                 "primary_web3_wallet_id",
-                            )?
+                            )
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "locale" => field(&mut map, &mut slot_locale, "locale")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "locale" => field(&mut map, &mut slot_locale, "locale"),
                         "profile_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_url,
                                 "profile_image_url",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "email_addresses" => {
-                            field(
-                                &mut map,
-                                &mut slot_email_addresses,
-                                "email_addresses",
-                            )?
+                            field(&mut map, &mut slot_email_addresses, "email_addresses")
                         }
                         "phone_numbers" => {
-                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")?
+                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")
                         }
                         "web3_wallets" => {
-                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")?
+                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")
                         }
-                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys")?,
+                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys"),
                         "password_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_password_enabled,
                                 "password_enabled",
-                            )?
+                            )
                         }
                         "two_factor_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_two_factor_enabled,
                                 "two_factor_enabled",
-                            )?
+                            )
                         }
                         "totp_enabled" => {
-                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")?
+                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")
                         }
                         "backup_code_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_backup_code_enabled,
                                 "backup_code_enabled",
-                            )?
+                            )
                         }
                         "mfa_enabled_at" => {
-                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")?
+                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")
                         }
                         "mfa_disabled_at" => {
-                            field(
-                                &mut map,
-                                &mut slot_mfa_disabled_at,
-                                "mfa_disabled_at",
-                            )?
+                            field(&mut map, &mut slot_mfa_disabled_at, "mfa_disabled_at")
                         }
                         "password_last_updated_at" => {
                             field(
                                 &mut map,
                                 &mut slot_password_last_updated_at,
                                 "password_last_updated_at",
-                            )?
+                            )
                         }
                         "external_accounts" => {
                             field(
                                 &mut map,
                                 &mut slot_external_accounts,
                                 "external_accounts",
-                            )?
+                            )
                         }
                         "saml_accounts" => {
-                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")?
+                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")
                         }
                         "enterprise_accounts" => {
                             field(
                                 &mut map,
                                 &mut slot_enterprise_accounts,
                                 "enterprise_accounts",
-                            )?
+                            )
                         }
                         "organization_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_organization_memberships,
                                 "organization_memberships",
-                            )?
+                            )
                         }
                         "last_sign_in_at" => {
-                            field(
-                                &mut map,
-                                &mut slot_last_sign_in_at,
-                                "last_sign_in_at",
-                            )?
+                            field(&mut map, &mut slot_last_sign_in_at, "last_sign_in_at")
                         }
-                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
-                        "locked" => field(&mut map, &mut slot_locked, "locked")?,
+                        "banned" => field(&mut map, &mut slot_banned, "banned"),
+                        "locked" => field(&mut map, &mut slot_locked, "locked"),
                         "deprovisioned" => {
-                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")?
+                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")
                         }
                         "lockout_expires_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_lockout_expires_in_seconds,
                                 "lockout_expires_in_seconds",
-                            )?
+                            )
                         }
                         "verification_attempts_remaining" => {
                             field(
                                 &mut map,
                                 &mut slot_verification_attempts_remaining,
                                 "verification_attempts_remaining",
-                            )?
+                            )
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "delete_self_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_delete_self_enabled,
                                 "delete_self_enabled",
-                            )?
+                            )
                         }
                         "create_organization_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organization_enabled,
                                 "create_organization_enabled",
-                            )?
+                            )
                         }
                         "create_organizations_limit" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organizations_limit,
                                 "create_organizations_limit",
-                            )?
+                            )
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
                         "bypass_client_trust" => {
                             field(
                                 &mut map,
                                 &mut slot_bypass_client_trust,
                                 "bypass_client_trust",
-                            )?
+                            )
                         }
-                        "scim" => field(&mut map, &mut slot_scim, "scim")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "scim" => field(&mut map, &mut slot_scim, "scim"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(User {
                     id: required(slot_id, "id")?,
@@ -33146,9 +32690,9 @@ impl<'de> serde::Deserialize<'de> for UsersBanBody {
                 let mut slot_user_ids = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UsersBanBody {
                     user_ids: required(slot_user_ids, "user_ids")?,
@@ -33205,9 +32749,9 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
                 let mut slot_user_ids = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UsersUnbanBody {
                     user_ids: required(slot_user_ids, "user_ids")?,
@@ -33280,20 +32824,20 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationAdmin {
                     object: slot_object.unwrap_or_default(),
@@ -33476,20 +33020,20 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationEmailLink {
                     object: slot_object.unwrap_or_default(),
@@ -33642,21 +33186,21 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationFromOauth {
                     object: slot_object.unwrap_or_default(),
@@ -33814,21 +33358,21 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 let mut slot_error = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationGoogleOneTap {
                     object: slot_object.unwrap_or_default(),
@@ -33994,28 +33538,28 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
                         "external_verification_redirect_url" => {
                             field(
                                 &mut map,
                                 &mut slot_external_verification_redirect_url,
                                 "external_verification_redirect_url",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationOauth {
                     object: slot_object.unwrap_or_default(),
@@ -34130,21 +33674,21 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "channel" => field(&mut map, &mut slot_channel, "channel")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "channel" => field(&mut map, &mut slot_channel, "channel"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationOtp {
                     object: slot_object.unwrap_or_default(),
@@ -34359,22 +33903,22 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationPasskey {
                     object: slot_object.unwrap_or_default(),
@@ -34571,28 +34115,28 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
                         "external_verification_redirect_url" => {
                             field(
                                 &mut map,
                                 &mut slot_external_verification_redirect_url,
                                 "external_verification_redirect_url",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationSaml {
                     object: slot_object.unwrap_or_default(),
@@ -34790,13 +34334,13 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
                 let mut slot_expire_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationScim {
                     object: slot_object.unwrap_or_default(),
@@ -34940,20 +34484,20 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationTicket {
                     object: slot_object.unwrap_or_default(),
@@ -35151,22 +34695,22 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationWeb3 {
                     object: slot_object.unwrap_or_default(),
@@ -35320,9 +34864,9 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
                 let mut slot_secret = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "secret" => field(&mut map, &mut slot_secret, "secret")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "secret" => field(&mut map, &mut slot_secret, "secret"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyApiKeyBody {
                     secret: required(slot_secret, "secret")?,
@@ -35379,9 +34923,9 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
                 let mut slot_token = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyClientBody {
                     token: required(slot_token, "token")?,
@@ -35444,10 +34988,10 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
                 let mut slot_proxy_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id")?,
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyDomainProxyBody {
                     domain_id: slot_domain_id.unwrap_or_default(),
@@ -35507,9 +35051,9 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
                 let mut slot_token = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyM2mTokenBody {
                     token: required(slot_token, "token")?,
@@ -35574,11 +35118,11 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "access_token" => {
-                            field(&mut map, &mut slot_access_token, "access_token")?
+                            field(&mut map, &mut slot_access_token, "access_token")
                         }
-                        "secret" => field(&mut map, &mut slot_secret, "secret")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "secret" => field(&mut map, &mut slot_secret, "secret"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyOAuthAccessTokenBody {
                     access_token: slot_access_token.unwrap_or_default(),
@@ -35682,31 +35226,31 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
                         "revocation_reason" => {
                             field(
                                 &mut map,
                                 &mut slot_revocation_reason,
                                 "revocation_reason",
-                            )?
+                            )
                         }
-                        "expired" => field(&mut map, &mut slot_expired, "expired")?,
+                        "expired" => field(&mut map, &mut slot_expired, "expired"),
                         "expiration" => {
-                            field(&mut map, &mut slot_expiration, "expiration")?
+                            field(&mut map, &mut slot_expiration, "expiration")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyOAuthAccessTokenResponse1 {
                     object: required(slot_object, "object")?,
@@ -35812,9 +35356,9 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
                 let mut slot_active = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyOAuthAccessTokenResponse2 {
                     active: required(slot_active, "active")?,
@@ -35862,9 +35406,9 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
                 let mut slot_password = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "password" => field(&mut map, &mut slot_password, "password")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "password" => field(&mut map, &mut slot_password, "password"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyPasswordBody {
                     password: required(slot_password, "password")?,
@@ -35921,9 +35465,9 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
                 let mut slot_verified = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyPasswordResponse {
                     verified: slot_verified.unwrap_or_default(),
@@ -35973,9 +35517,9 @@ impl<'de> serde::Deserialize<'de> for VerifySessionBody {
                 let mut slot_token = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifySessionBody {
                     token: slot_token.unwrap_or_default(),
@@ -36030,9 +35574,9 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
                 let mut slot_code = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyTotpBody {
                     code: required(slot_code, "code")?,
@@ -36093,10 +35637,10 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
                 let mut slot_code_type = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "code_type" => field(&mut map, &mut slot_code_type, "code_type")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "code_type" => field(&mut map, &mut slot_code_type, "code_type"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyTotpResponse {
                     verified: slot_verified.unwrap_or_default(),
@@ -36212,24 +35756,24 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_invitation = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "invitation" => {
-                            field(&mut map, &mut slot_invitation, "invitation")?
+                            field(&mut map, &mut slot_invitation, "invitation")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WaitlistEntry {
                     object: required(slot_object, "object")?,
@@ -36390,22 +35934,22 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Web3wallet {
                     id: slot_id.unwrap_or_default(),

@@ -56,23 +56,19 @@ impl<'de> serde::Deserialize<'de> for AccountlessApplication {
                 let mut slot_api_keys_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "publishable_key" => {
-                            field(
-                                &mut map,
-                                &mut slot_publishable_key,
-                                "publishable_key",
-                            )?
+                            field(&mut map, &mut slot_publishable_key, "publishable_key")
                         }
                         "secret_key" => {
-                            field(&mut map, &mut slot_secret_key, "secret_key")?
+                            field(&mut map, &mut slot_secret_key, "secret_key")
                         }
-                        "claim_url" => field(&mut map, &mut slot_claim_url, "claim_url")?,
+                        "claim_url" => field(&mut map, &mut slot_claim_url, "claim_url"),
                         "api_keys_url" => {
-                            field(&mut map, &mut slot_api_keys_url, "api_keys_url")?
+                            field(&mut map, &mut slot_api_keys_url, "api_keys_url")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AccountlessApplication {
                     object: required(slot_object, "object")?,
@@ -193,21 +189,21 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ActorToken {
                     object: required(slot_object, "object")?,
@@ -355,13 +351,13 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
                 let mut slot_proxy_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
-                            field(&mut map, &mut slot_is_satellite, "is_satellite")?
+                            field(&mut map, &mut slot_is_satellite, "is_satellite")
                         }
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AddDomainBody {
                     name: required(slot_name, "name")?,
@@ -441,19 +437,19 @@ impl<'de> serde::Deserialize<'de> for Admin {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Admin {
                     status: required(slot_status, "status")?,
@@ -612,32 +608,28 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "invitation_id" => {
-                            field(&mut map, &mut slot_invitation_id, "invitation_id")?
+                            field(&mut map, &mut slot_invitation_id, "invitation_id")
                         }
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
                         "identifier_type" => {
-                            field(
-                                &mut map,
-                                &mut slot_identifier_type,
-                                "identifier_type",
-                            )?
+                            field(&mut map, &mut slot_identifier_type, "identifier_type")
                         }
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(AllowlistIdentifier {
                     object: slot_object.unwrap_or_default(),
@@ -809,29 +801,25 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
                         "identifier_type" => {
-                            field(
-                                &mut map,
-                                &mut slot_identifier_type,
-                                "identifier_type",
-                            )?
+                            field(&mut map, &mut slot_identifier_type, "identifier_type")
                         }
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BlocklistIdentifier {
                     object: slot_object.unwrap_or_default(),
@@ -929,12 +917,12 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BlocklistIdentifiers {
                     data: required(slot_data, "data")?,
@@ -990,11 +978,11 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
                 let mut slot_required = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "host" => field(&mut map, &mut slot_host, "host")?,
-                        "value" => field(&mut map, &mut slot_value, "value")?,
-                        "required" => field(&mut map, &mut slot_required, "required")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "host" => field(&mut map, &mut slot_host, "host"),
+                        "value" => field(&mut map, &mut slot_value, "value"),
+                        "required" => field(&mut map, &mut slot_required, "required"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CNameTarget {
                     host: required(slot_host, "host")?,
@@ -1053,12 +1041,12 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
                 let mut slot_is_secondary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "home_url" => field(&mut map, &mut slot_home_url, "home_url")?,
+                        "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
-                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ChangeProductionInstanceDomainBody {
                     home_url: slot_home_url.unwrap_or_default(),
@@ -1134,17 +1122,17 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 let mut slot_clerk_trace_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
-                            field(&mut map, &mut slot_long_message, "long_message")?
+                            field(&mut map, &mut slot_long_message, "long_message")
                         }
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        "meta" => field(&mut map, &mut slot_meta, "meta"),
                         "clerk_trace_id" => {
-                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")?
+                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ClerkError {
                     message: slot_message.unwrap_or_default(),
@@ -1203,13 +1191,13 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
                 let mut slot_clerk_trace_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "errors" => field(&mut map, &mut slot_errors, "errors")?,
-                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
+                        "errors" => field(&mut map, &mut slot_errors, "errors"),
+                        "meta" => field(&mut map, &mut slot_meta, "meta"),
                         "clerk_trace_id" => {
-                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")?
+                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ClerkErrors {
                     errors: slot_errors.unwrap_or_default(),
@@ -1312,33 +1300,33 @@ impl<'de> serde::Deserialize<'de> for Client {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "session_ids" => {
-                            field(&mut map, &mut slot_session_ids, "session_ids")?
+                            field(&mut map, &mut slot_session_ids, "session_ids")
                         }
-                        "sessions" => field(&mut map, &mut slot_sessions, "sessions")?,
+                        "sessions" => field(&mut map, &mut slot_sessions, "sessions"),
                         "sign_in_id" => {
-                            field(&mut map, &mut slot_sign_in_id, "sign_in_id")?
+                            field(&mut map, &mut slot_sign_in_id, "sign_in_id")
                         }
                         "sign_up_id" => {
-                            field(&mut map, &mut slot_sign_up_id, "sign_up_id")?
+                            field(&mut map, &mut slot_sign_up_id, "sign_up_id")
                         }
                         "last_active_session_id" => {
                             field(
                                 &mut map,
                                 &mut slot_last_active_session_id,
                                 "last_active_session_id",
-                            )?
+                            )
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Client {
                     object: required(slot_object, "object")?,
@@ -1440,10 +1428,10 @@ impl<'de> serde::Deserialize<'de> for Cookies {
                 let mut slot_cookies = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "cookies" => field(&mut map, &mut slot_cookies, "cookies")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "cookies" => field(&mut map, &mut slot_cookies, "cookies"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Cookies {
                     object: required(slot_object, "object")?,
@@ -1552,24 +1540,24 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
                 let mut slot_session_max_duration_in_seconds = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
                         "expires_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
                         "session_max_duration_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_session_max_duration_in_seconds,
                                 "session_max_duration_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateActorTokenBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -1651,9 +1639,9 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
                 let mut slot_sub = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "sub" => field(&mut map, &mut slot_sub, "sub")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "sub" => field(&mut map, &mut slot_sub, "sub"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateActorTokenBodyActor {
                     sub: required(slot_sub, "sub")?,
@@ -1717,11 +1705,11 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateAllowlistIdentifierBody {
                     identifier: required(slot_identifier, "identifier")?,
@@ -1789,10 +1777,10 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateBlocklistIdentifierBody {
                     identifier: required(slot_identifier, "identifier")?,
@@ -1883,38 +1871,26 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "redirect_url" => {
-                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
                         "ignore_existing" => {
-                            field(
-                                &mut map,
-                                &mut slot_ignore_existing,
-                                "ignore_existing",
-                            )?
+                            field(&mut map, &mut slot_ignore_existing, "ignore_existing")
                         }
                         "expires_in_days" => {
-                            field(
-                                &mut map,
-                                &mut slot_expires_in_days,
-                                "expires_in_days",
-                            )?
+                            field(&mut map, &mut slot_expires_in_days, "expires_in_days")
                         }
                         "template_slug" => {
-                            field(&mut map, &mut slot_template_slug, "template_slug")?
+                            field(&mut map, &mut slot_template_slug, "template_slug")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateBulkInvitationsBodyItem {
                     email_address: required(slot_email_address, "email_address")?,
@@ -2035,14 +2011,14 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
                 let mut slot_primary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateEmailAddressBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -2151,38 +2127,26 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "redirect_url" => {
-                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
                         "ignore_existing" => {
-                            field(
-                                &mut map,
-                                &mut slot_ignore_existing,
-                                "ignore_existing",
-                            )?
+                            field(&mut map, &mut slot_ignore_existing, "ignore_existing")
                         }
                         "expires_in_days" => {
-                            field(
-                                &mut map,
-                                &mut slot_expires_in_days,
-                                "expires_in_days",
-                            )?
+                            field(&mut map, &mut slot_expires_in_days, "expires_in_days")
                         }
                         "template_slug" => {
-                            field(&mut map, &mut slot_template_slug, "template_slug")?
+                            field(&mut map, &mut slot_template_slug, "template_slug")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateInvitationBody {
                     email_address: required(slot_email_address, "email_address")?,
@@ -2362,35 +2326,35 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 let mut slot_signing_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime"),
                         "allowed_clock_skew" => {
                             field(
                                 &mut map,
                                 &mut slot_allowed_clock_skew,
                                 "allowed_clock_skew",
-                            )?
+                            )
                         }
                         "custom_signing_key" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_signing_key,
                                 "custom_signing_key",
-                            )?
+                            )
                         }
                         "signing_algorithm" => {
                             field(
                                 &mut map,
                                 &mut slot_signing_algorithm,
                                 "signing_algorithm",
-                            )?
+                            )
                         }
                         "signing_key" => {
-                            field(&mut map, &mut slot_signing_key, "signing_key")?
+                            field(&mut map, &mut slot_signing_key, "signing_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateJwtTemplateBody {
                     name: required(slot_name, "name")?,
@@ -2513,17 +2477,17 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 let mut slot_public = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOAuthApplicationBody {
                     name: required(slot_name, "name")?,
@@ -2647,37 +2611,33 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationBody {
                     name: required(slot_name, "name")?,
@@ -2799,17 +2759,13 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
                 let mut slot_verified = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
-                            field(
-                                &mut map,
-                                &mut slot_enrollment_mode,
-                                "enrollment_mode",
-                            )?
+                            field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationDomainBody {
                     name: slot_name.unwrap_or_default(),
@@ -2909,42 +2865,30 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "inviter_user_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_inviter_user_id,
-                                "inviter_user_id",
-                            )?
+                            field(&mut map, &mut slot_inviter_user_id, "inviter_user_id")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "redirect_url" => {
-                            field(&mut map, &mut slot_redirect_url, "redirect_url")?
+                            field(&mut map, &mut slot_redirect_url, "redirect_url")
                         }
                         "expires_in_days" => {
-                            field(
-                                &mut map,
-                                &mut slot_expires_in_days,
-                                "expires_in_days",
-                            )?
+                            field(&mut map, &mut slot_expires_in_days, "expires_in_days")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationInvitationBody {
                     email_address: required(slot_email_address, "email_address")?,
@@ -3052,10 +2996,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
                 let mut slot_role = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationMembershipBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -3137,21 +3081,21 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
                 let mut slot_reserved_for_second_factor = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
                         "reserved_for_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_reserved_for_second_factor,
                                 "reserved_for_second_factor",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreatePhoneNumberBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -3237,9 +3181,9 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
                 let mut slot_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "url" => field(&mut map, &mut slot_url, "url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "url" => field(&mut map, &mut slot_url, "url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateRedirectUrlBody {
                     url: required(slot_url, "url")?,
@@ -3340,48 +3284,40 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 let mut slot_attribute_mapping = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSamlConnectionBody {
                     name: required(slot_name, "name")?,
@@ -3520,16 +3456,16 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
                 let mut slot_last_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSamlConnectionBodyAttributeMapping {
                     user_id: slot_user_id.unwrap_or_default(),
@@ -3658,9 +3594,9 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
                 let mut slot_user_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -3723,10 +3659,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionTokenBody {
                     expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
@@ -3788,10 +3724,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionTokenFromTemplateBody {
                     expires_in_seconds: slot_expires_in_seconds.unwrap_or_default(),
@@ -3849,10 +3785,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
                 let mut slot_jwt = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "jwt" => field(&mut map, &mut slot_jwt, "jwt")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSessionTokenResponse {
                     object: slot_object.unwrap_or_default(),
@@ -3906,16 +3842,16 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
                 let mut slot_expires_in_seconds = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "expires_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_expires_in_seconds,
                                 "expires_in_seconds",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateSignInTokenBody {
                     user_id: required(slot_user_id, "user_id")?,
@@ -4126,118 +4062,102 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
-                        "password" => field(&mut map, &mut slot_password, "password")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
+                        "password" => field(&mut map, &mut slot_password, "password"),
                         "password_digest" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_digest,
-                                "password_digest",
-                            )?
+                            field(&mut map, &mut slot_password_digest, "password_digest")
                         }
                         "password_hasher" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_hasher,
-                                "password_hasher",
-                            )?
+                            field(&mut map, &mut slot_password_hasher, "password_hasher")
                         }
                         "skip_password_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_password_checks,
                                 "skip_password_checks",
-                            )?
+                            )
                         }
                         "skip_password_requirement" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_password_requirement,
                                 "skip_password_requirement",
-                            )?
+                            )
                         }
                         "totp_secret" => {
-                            field(&mut map, &mut slot_totp_secret, "totp_secret")?
+                            field(&mut map, &mut slot_totp_secret, "totp_secret")
                         }
                         "backup_codes" => {
-                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "delete_self_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_delete_self_enabled,
                                 "delete_self_enabled",
-                            )?
+                            )
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
                         "skip_legal_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_legal_checks,
                                 "skip_legal_checks",
-                            )?
+                            )
                         }
                         "create_organization_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organization_enabled,
                                 "create_organization_enabled",
-                            )?
+                            )
                         }
                         "create_organizations_limit" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organizations_limit,
                                 "create_organizations_limit",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateUserBody {
                     external_id: slot_external_id.unwrap_or_default(),
@@ -4466,11 +4386,11 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "notify" => field(&mut map, &mut slot_notify, "notify")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "notify" => field(&mut map, &mut slot_notify, "notify"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateWaitlistEntryBody {
                     email_address: required(slot_email_address, "email_address")?,
@@ -4546,12 +4466,12 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 let mut slot_deleted = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DeletedObject {
                     object: required(slot_object, "object")?,
@@ -4602,9 +4522,9 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
                 let mut slot_user_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DisableMfaResponse {
                     user_id: slot_user_id.unwrap_or_default(),
@@ -4679,39 +4599,39 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 let mut slot_cname_targets = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
-                            field(&mut map, &mut slot_is_satellite, "is_satellite")?
+                            field(&mut map, &mut slot_is_satellite, "is_satellite")
                         }
                         "frontend_api_url" => {
                             field(
                                 &mut map,
                                 &mut slot_frontend_api_url,
                                 "frontend_api_url",
-                            )?
+                            )
                         }
                         "accounts_portal_url" => {
                             field(
                                 &mut map,
                                 &mut slot_accounts_portal_url,
                                 "accounts_portal_url",
-                            )?
+                            )
                         }
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
                         "development_origin" => {
                             field(
                                 &mut map,
                                 &mut slot_development_origin,
                                 "development_origin",
-                            )?
+                            )
                         }
                         "cname_targets" => {
-                            field(&mut map, &mut slot_cname_targets, "cname_targets")?
+                            field(&mut map, &mut slot_cname_targets, "cname_targets")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Domain {
                     object: required(slot_object, "object")?,
@@ -4815,12 +4735,12 @@ impl<'de> serde::Deserialize<'de> for Domains {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Domains {
                     data: required(slot_data, "data")?,
@@ -4898,31 +4818,31 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved"),
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to"),
                         "matches_sso_connection" => {
                             field(
                                 &mut map,
                                 &mut slot_matches_sso_connection,
                                 "matches_sso_connection",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EmailAddress {
                     id: slot_id.unwrap_or_default(),
@@ -5089,61 +5009,53 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_verification = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "identification_id" => {
                             field(
                                 &mut map,
                                 &mut slot_identification_id,
                                 "identification_id",
-                            )?
+                            )
                         }
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "approved_scopes" => {
-                            field(
-                                &mut map,
-                                &mut slot_approved_scopes,
-                                "approved_scopes",
-                            )?
+                            field(&mut map, &mut slot_approved_scopes, "approved_scopes")
                         }
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "avatar_url" => {
-                            field(&mut map, &mut slot_avatar_url, "avatar_url")?
+                            field(&mut map, &mut slot_avatar_url, "avatar_url")
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "label" => field(&mut map, &mut slot_label, "label")?,
+                        "label" => field(&mut map, &mut slot_label, "label"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ExternalAccountWithVerification {
                     object: required(slot_object, "object")?,
@@ -5292,20 +5204,20 @@ impl<'de> serde::Deserialize<'de> for FromOAuth {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(FromOAuth {
                     status: required(slot_status, "status")?,
@@ -5594,20 +5506,20 @@ impl<'de> serde::Deserialize<'de> for GoogleOneTap {
                 let mut slot_error = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(GoogleOneTap {
                     status: required(slot_status, "status")?,
@@ -5701,10 +5613,10 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 let mut slot_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "type" => field(&mut map, &mut slot_type_, "type"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(IdentificationLink {
                     type_: required(slot_type_, "type")?,
@@ -5763,24 +5675,20 @@ impl<'de> serde::Deserialize<'de> for Instance {
                 let mut slot_allowed_origins = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "environment_type" => {
                             field(
                                 &mut map,
                                 &mut slot_environment_type,
                                 "environment_type",
-                            )?
+                            )
                         }
                         "allowed_origins" => {
-                            field(
-                                &mut map,
-                                &mut slot_allowed_origins,
-                                "allowed_origins",
-                            )?
+                            field(&mut map, &mut slot_allowed_origins, "allowed_origins")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Instance {
                     object: required(slot_object, "object")?,
@@ -5896,32 +5804,32 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
                 let mut slot_ignore_dots_for_gmail_addresses = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist")?,
-                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
+                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
                         "block_email_subaddresses" => {
                             field(
                                 &mut map,
                                 &mut slot_block_email_subaddresses,
                                 "block_email_subaddresses",
-                            )?
+                            )
                         }
                         "block_disposable_email_domains" => {
                             field(
                                 &mut map,
                                 &mut slot_block_disposable_email_domains,
                                 "block_disposable_email_domains",
-                            )?
+                            )
                         }
                         "ignore_dots_for_gmail_addresses" => {
                             field(
                                 &mut map,
                                 &mut slot_ignore_dots_for_gmail_addresses,
                                 "ignore_dots_for_gmail_addresses",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(InstanceRestrictions {
                     object: required(slot_object, "object")?,
@@ -6054,32 +5962,28 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Invitation {
                     object: required(slot_object, "object")?,
@@ -6224,9 +6128,9 @@ impl<'de> serde::Deserialize<'de> for Jwks {
                 let mut slot_keys = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "keys" => field(&mut map, &mut slot_keys, "keys")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "keys" => field(&mut map, &mut slot_keys, "keys"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Jwks {
                     keys: slot_keys.unwrap_or_default(),
@@ -6309,20 +6213,20 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "y" => field(&mut map, &mut slot_y, "y")?,
-                        "d" => field(&mut map, &mut slot_d, "d")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "y" => field(&mut map, &mut slot_y, "y"),
+                        "d" => field(&mut map, &mut slot_d, "d"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEcdsaPrivateKey {
                     kid: required(slot_kid, "kid")?,
@@ -6413,19 +6317,19 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "y" => field(&mut map, &mut slot_y, "y")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "y" => field(&mut map, &mut slot_y, "y"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEcdsaPublicKey {
                     kid: required(slot_kid, "kid")?,
@@ -6553,19 +6457,19 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "d" => field(&mut map, &mut slot_d, "d")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "d" => field(&mut map, &mut slot_d, "d"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEd25519PrivateKey {
                     kid: required(slot_kid, "kid")?,
@@ -6652,18 +6556,18 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "crv" => field(&mut map, &mut slot_crv, "crv")?,
-                        "x" => field(&mut map, &mut slot_x, "x")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "crv" => field(&mut map, &mut slot_crv, "crv"),
+                        "x" => field(&mut map, &mut slot_x, "x"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksEd25519PublicKey {
                     kid: required(slot_kid, "kid")?,
@@ -6860,24 +6764,24 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "n" => field(&mut map, &mut slot_n, "n")?,
-                        "e" => field(&mut map, &mut slot_e, "e")?,
-                        "d" => field(&mut map, &mut slot_d, "d")?,
-                        "p" => field(&mut map, &mut slot_p, "p")?,
-                        "q" => field(&mut map, &mut slot_q, "q")?,
-                        "dp" => field(&mut map, &mut slot_dp, "dp")?,
-                        "dq" => field(&mut map, &mut slot_dq, "dq")?,
-                        "qi" => field(&mut map, &mut slot_qi, "qi")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "n" => field(&mut map, &mut slot_n, "n"),
+                        "e" => field(&mut map, &mut slot_e, "e"),
+                        "d" => field(&mut map, &mut slot_d, "d"),
+                        "p" => field(&mut map, &mut slot_p, "p"),
+                        "q" => field(&mut map, &mut slot_q, "q"),
+                        "dp" => field(&mut map, &mut slot_dp, "dp"),
+                        "dq" => field(&mut map, &mut slot_dq, "dq"),
+                        "qi" => field(&mut map, &mut slot_qi, "qi"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksRsaPrivateKey {
                     kid: required(slot_kid, "kid")?,
@@ -6969,18 +6873,18 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "n" => field(&mut map, &mut slot_n, "n")?,
-                        "e" => field(&mut map, &mut slot_e, "e")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "n" => field(&mut map, &mut slot_n, "n"),
+                        "e" => field(&mut map, &mut slot_e, "e"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksRsaPublicKey {
                     kid: required(slot_kid, "kid")?,
@@ -7101,17 +7005,17 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 let mut slot_x5u = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "kid" => field(&mut map, &mut slot_kid, "kid")?,
-                        "alg" => field(&mut map, &mut slot_alg, "alg")?,
-                        "use" => field(&mut map, &mut slot_use_, "use")?,
-                        "kty" => field(&mut map, &mut slot_kty, "kty")?,
-                        "k" => field(&mut map, &mut slot_k, "k")?,
-                        "x5c" => field(&mut map, &mut slot_x5c, "x5c")?,
-                        "x5t" => field(&mut map, &mut slot_x5t, "x5t")?,
-                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256")?,
-                        "x5u" => field(&mut map, &mut slot_x5u, "x5u")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "kid" => field(&mut map, &mut slot_kid, "kid"),
+                        "alg" => field(&mut map, &mut slot_alg, "alg"),
+                        "use" => field(&mut map, &mut slot_use_, "use"),
+                        "kty" => field(&mut map, &mut slot_kty, "kty"),
+                        "k" => field(&mut map, &mut slot_k, "k"),
+                        "x5c" => field(&mut map, &mut slot_x5c, "x5c"),
+                        "x5t" => field(&mut map, &mut slot_x5t, "x5t"),
+                        "x5t#S256" => field(&mut map, &mut slot_x5t_s256, "x5t#S256"),
+                        "x5u" => field(&mut map, &mut slot_x5u, "x5u"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwksSymmetricKey {
                     kid: required(slot_kid, "kid")?,
@@ -7234,40 +7138,40 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime"),
                         "allowed_clock_skew" => {
                             field(
                                 &mut map,
                                 &mut slot_allowed_clock_skew,
                                 "allowed_clock_skew",
-                            )?
+                            )
                         }
                         "custom_signing_key" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_signing_key,
                                 "custom_signing_key",
-                            )?
+                            )
                         }
                         "signing_algorithm" => {
                             field(
                                 &mut map,
                                 &mut slot_signing_algorithm,
                                 "signing_algorithm",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(JwtTemplate {
                     object: required(slot_object, "object")?,
@@ -7621,12 +7525,12 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ListWaitlistEntriesResponse {
                     data: required(slot_data, "data")?,
@@ -7734,21 +7638,17 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(MergeOrganizationMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -7846,40 +7746,36 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 let mut slot_token_secret = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "external_account_id" => {
                             field(
                                 &mut map,
                                 &mut slot_external_account_id,
                                 "external_account_id",
-                            )?
+                            )
                         }
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
-                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "token" => field(&mut map, &mut slot_token, "token"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "label" => field(&mut map, &mut slot_label, "label")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "label" => field(&mut map, &mut slot_label, "label"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "token_secret" => {
-                            field(&mut map, &mut slot_token_secret, "token_secret")?
+                            field(&mut map, &mut slot_token_secret, "token_secret")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthAccessTokenItem {
                     object: required(slot_object, "object")?,
@@ -8029,52 +7925,48 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
                         "authorize_url" => {
-                            field(&mut map, &mut slot_authorize_url, "authorize_url")?
+                            field(&mut map, &mut slot_authorize_url, "authorize_url")
                         }
                         "token_fetch_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_token_fetch_url,
-                                "token_fetch_url",
-                            )?
+                            field(&mut map, &mut slot_token_fetch_url, "token_fetch_url")
                         }
                         "user_info_url" => {
-                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")
                         }
                         "discovery_url" => {
-                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")
                         }
                         "token_introspection_url" => {
                             field(
                                 &mut map,
                                 &mut slot_token_introspection_url,
                                 "token_introspection_url",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthApplication {
                     object: required(slot_object, "object")?,
@@ -8231,55 +8123,51 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 let mut slot_client_secret = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
                         "authorize_url" => {
-                            field(&mut map, &mut slot_authorize_url, "authorize_url")?
+                            field(&mut map, &mut slot_authorize_url, "authorize_url")
                         }
                         "token_fetch_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_token_fetch_url,
-                                "token_fetch_url",
-                            )?
+                            field(&mut map, &mut slot_token_fetch_url, "token_fetch_url")
                         }
                         "user_info_url" => {
-                            field(&mut map, &mut slot_user_info_url, "user_info_url")?
+                            field(&mut map, &mut slot_user_info_url, "user_info_url")
                         }
                         "discovery_url" => {
-                            field(&mut map, &mut slot_discovery_url, "discovery_url")?
+                            field(&mut map, &mut slot_discovery_url, "discovery_url")
                         }
                         "token_introspection_url" => {
                             field(
                                 &mut map,
                                 &mut slot_token_introspection_url,
                                 "token_introspection_url",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "client_secret" => {
-                            field(&mut map, &mut slot_client_secret, "client_secret")?
+                            field(&mut map, &mut slot_client_secret, "client_secret")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthApplicationWithSecret {
                     object: required(slot_object, "object")?,
@@ -8350,12 +8238,12 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OAuthApplications {
                     data: required(slot_data, "data")?,
@@ -8428,27 +8316,27 @@ impl<'de> serde::Deserialize<'de> for Oauth {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
                         "external_verification_redirect_url" => {
                             field(
                                 &mut map,
                                 &mut slot_external_verification_redirect_url,
                                 "external_verification_redirect_url",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Oauth {
                     status: required(slot_status, "status")?,
@@ -8609,66 +8497,62 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "members_count" => {
-                            field(&mut map, &mut slot_members_count, "members_count")?
+                            field(&mut map, &mut slot_members_count, "members_count")
                         }
                         "missing_member_with_elevated_permissions" => {
                             field(
                                 &mut map,
                                 &mut slot_missing_member_with_elevated_permissions,
                                 "missing_member_with_elevated_permissions",
-                            )?
+                            )
                         }
                         "pending_invitations_count" => {
                             field(
                                 &mut map,
                                 &mut slot_pending_invitations_count,
                                 "pending_invitations_count",
-                            )?
+                            )
                         }
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Organization {
                     object: required(slot_object, "object")?,
@@ -8792,55 +8676,47 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
-                            field(
-                                &mut map,
-                                &mut slot_enrollment_mode,
-                                "enrollment_mode",
-                            )?
+                            field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
                         }
                         "affiliation_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_affiliation_email_address,
                                 "affiliation_email_address",
-                            )?
+                            )
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "total_pending_invitations" => {
                             field(
                                 &mut map,
                                 &mut slot_total_pending_invitations,
                                 "total_pending_invitations",
-                            )?
+                            )
                         }
                         "total_pending_suggestions" => {
                             field(
                                 &mut map,
                                 &mut slot_total_pending_suggestions,
                                 "total_pending_suggestions",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomain {
                     object: required(slot_object, "object")?,
@@ -8961,12 +8837,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 let mut slot_expire_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomainVerification {
                     status: required(slot_status, "status")?,
@@ -9021,12 +8897,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomains {
                     data: required(slot_data, "data")?,
@@ -9119,47 +8995,39 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitation {
                     object: required(slot_object, "object")?,
@@ -9232,13 +9100,13 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 let mut slot_has_image = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationPublicOrganizationData {
                     id: required(slot_id, "id")?,
@@ -9341,54 +9209,46 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 let mut slot_public_organization_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "public_organization_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_organization_data,
                                 "public_organization_data",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationWithPublicOrganizationData {
                     object: required(slot_object, "object")?,
@@ -9504,12 +9364,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitations {
                     data: required(slot_data, "data")?,
@@ -9563,12 +9423,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationsWithPublicOrganizationData {
                     data: required(slot_data, "data")?,
@@ -9656,45 +9516,41 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "permissions" => {
-                            field(&mut map, &mut slot_permissions, "permissions")?
+                            field(&mut map, &mut slot_permissions, "permissions")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "organization" => {
-                            field(&mut map, &mut slot_organization, "organization")?
+                            field(&mut map, &mut slot_organization, "organization")
                         }
                         "public_user_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_user_data,
                                 "public_user_data",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembership {
                     id: required(slot_id, "id")?,
@@ -9818,25 +9674,25 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_identifier = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "profile_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_url,
                                 "profile_image_url",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembershipPublicUserData {
                     user_id: required(slot_user_id, "user_id")?,
@@ -9894,12 +9750,12 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMemberships {
                     data: required(slot_data, "data")?,
@@ -10019,62 +9875,58 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 let mut slot_domains_default_role = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "max_allowed_roles" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_roles,
                                 "max_allowed_roles",
-                            )?
+                            )
                         }
                         "max_allowed_permissions" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_permissions,
                                 "max_allowed_permissions",
-                            )?
+                            )
                         }
                         "creator_role" => {
-                            field(&mut map, &mut slot_creator_role, "creator_role")?
+                            field(&mut map, &mut slot_creator_role, "creator_role")
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "domains_enabled" => {
-                            field(
-                                &mut map,
-                                &mut slot_domains_enabled,
-                                "domains_enabled",
-                            )?
+                            field(&mut map, &mut slot_domains_enabled, "domains_enabled")
                         }
                         "domains_enrollment_modes" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_enrollment_modes,
                                 "domains_enrollment_modes",
-                            )?
+                            )
                         }
                         "domains_default_role" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_default_role,
                                 "domains_default_role",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationSettings {
                     object: required(slot_object, "object")?,
@@ -10316,69 +10168,65 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 let mut slot_has_image = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "members_count" => {
-                            field(&mut map, &mut slot_members_count, "members_count")?
+                            field(&mut map, &mut slot_members_count, "members_count")
                         }
                         "missing_member_with_elevated_permissions" => {
                             field(
                                 &mut map,
                                 &mut slot_missing_member_with_elevated_permissions,
                                 "missing_member_with_elevated_permissions",
-                            )?
+                            )
                         }
                         "pending_invitations_count" => {
                             field(
                                 &mut map,
                                 &mut slot_pending_invitations_count,
                                 "pending_invitations_count",
-                            )?
+                            )
                         }
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        "logo_url" => field(&mut map, &mut slot_logo_url, "logo_url")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "logo_url" => field(&mut map, &mut slot_logo_url, "logo_url"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationWithLogo {
                     object: required(slot_object, "object")?,
@@ -10457,12 +10305,12 @@ impl<'de> serde::Deserialize<'de> for Organizations {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Organizations {
                     data: required(slot_data, "data")?,
@@ -10523,19 +10371,19 @@ impl<'de> serde::Deserialize<'de> for Otp {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Otp {
                     status: required(slot_status, "status")?,
@@ -10703,21 +10551,21 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Passkey {
                     status: required(slot_status, "status")?,
@@ -10898,41 +10746,41 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "reserved_for_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_reserved_for_second_factor,
                                 "reserved_for_second_factor",
-                            )?
+                            )
                         }
                         "default_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_default_second_factor,
                                 "default_second_factor",
-                            )?
+                            )
                         }
-                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved"),
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to"),
                         "backup_codes" => {
-                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PhoneNumber {
                     id: slot_id.unwrap_or_default(),
@@ -11064,24 +10912,20 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
                 let mut slot_reply_to_email_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "body" => field(&mut map, &mut slot_body, "body"),
                         "from_email_name" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_email_name,
-                                "from_email_name",
-                            )?
+                            field(&mut map, &mut slot_from_email_name, "from_email_name")
                         }
                         "reply_to_email_name" => {
                             field(
                                 &mut map,
                                 &mut slot_reply_to_email_name,
                                 "reply_to_email_name",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PreviewTemplateBody {
                     subject: slot_subject.unwrap_or_default(),
@@ -11178,24 +11022,24 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
                         "last_run_at" => {
-                            field(&mut map, &mut slot_last_run_at, "last_run_at")?
+                            field(&mut map, &mut slot_last_run_at, "last_run_at")
                         }
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
                         "successful" => {
-                            field(&mut map, &mut slot_successful, "successful")?
+                            field(&mut map, &mut slot_successful, "successful")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ProxyCheck {
                     object: required(slot_object, "object")?,
@@ -11302,17 +11146,17 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RedirectUrl {
                     object: required(slot_object, "object")?,
@@ -11426,31 +11270,27 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "expired_token" => {
-                            field(&mut map, &mut slot_expired_token, "expired_token")?
+                            field(&mut map, &mut slot_expired_token, "expired_token")
                         }
                         "refresh_token" => {
-                            field(&mut map, &mut slot_refresh_token, "refresh_token")?
+                            field(&mut map, &mut slot_refresh_token, "refresh_token")
                         }
                         "request_origin" => {
-                            field(&mut map, &mut slot_request_origin, "request_origin")?
+                            field(&mut map, &mut slot_request_origin, "request_origin")
                         }
                         "request_headers" => {
-                            field(
-                                &mut map,
-                                &mut slot_request_headers,
-                                "request_headers",
-                            )?
+                            field(&mut map, &mut slot_request_headers, "request_headers")
                         }
-                        "format" => field(&mut map, &mut slot_format, "format")?,
+                        "format" => field(&mut map, &mut slot_format, "format"),
                         "request_originating_ip" => {
                             field(
                                 &mut map,
                                 &mut slot_request_originating_ip,
                                 "request_originating_ip",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RefreshSessionBody {
                     expired_token: required(slot_expired_token, "expired_token")?,
@@ -11624,32 +11464,28 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 let mut slot_status = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeInvitationResponse {
                     object: required(slot_object, "object")?,
@@ -11752,10 +11588,10 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
                                 &mut map,
                                 &mut slot_requesting_user_id,
                                 "requesting_user_id",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RevokeOrganizationInvitationBody {
                     requesting_user_id: slot_requesting_user_id.unwrap_or_default(),
@@ -11835,27 +11671,27 @@ impl<'de> serde::Deserialize<'de> for Saml {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
                         "external_verification_redirect_url" => {
                             field(
                                 &mut map,
                                 &mut slot_external_verification_redirect_url,
                                 "external_verification_redirect_url",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Saml {
                     status: required(slot_status, "status")?,
@@ -11945,43 +11781,35 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_saml_connection = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "saml_connection" => {
-                            field(
-                                &mut map,
-                                &mut slot_saml_connection,
-                                "saml_connection",
-                            )?
+                            field(&mut map, &mut slot_saml_connection, "saml_connection")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlAccount {
                     id: required(slot_id, "id")?,
@@ -12128,47 +11956,47 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlConnection {
                     id: required(slot_id, "id")?,
@@ -12240,16 +12068,16 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
                 let mut slot_last_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlConnectionAttributeMapping {
                     user_id: required(slot_user_id, "user_id")?,
@@ -12304,12 +12132,12 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlConnections {
                     data: required(slot_data, "data")?,
@@ -12410,17 +12238,17 @@ impl<'de> serde::Deserialize<'de> for SchemasPasskey {
                 let mut slot_verification = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SchemasPasskey {
                     id: slot_id.unwrap_or_default(),
@@ -12550,99 +12378,87 @@ impl<'de> serde::Deserialize<'de> for SchemasSamlConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
-                        "acs_url" => field(&mut map, &mut slot_acs_url, "acs_url")?,
+                        "acs_url" => field(&mut map, &mut slot_acs_url, "acs_url"),
                         "sp_entity_id" => {
-                            field(&mut map, &mut slot_sp_entity_id, "sp_entity_id")?
+                            field(&mut map, &mut slot_sp_entity_id, "sp_entity_id")
                         }
                         "sp_metadata_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_sp_metadata_url,
-                                "sp_metadata_url",
-                            )?
+                            field(&mut map, &mut slot_sp_metadata_url, "sp_metadata_url")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "user_count" => {
-                            field(&mut map, &mut slot_user_count, "user_count")?
+                            field(&mut map, &mut slot_user_count, "user_count")
                         }
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SchemasSamlConnection {
                     object: required(slot_object, "object")?,
@@ -12805,42 +12621,38 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_tasks = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "last_active_organization_id" => {
                             field(
                                 &mut map,
                                 &mut slot_last_active_organization_id,
                                 "last_active_organization_id",
-                            )?
+                            )
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "latest_activity" => {
-                            field(
-                                &mut map,
-                                &mut slot_latest_activity,
-                                "latest_activity",
-                            )?
+                            field(&mut map, &mut slot_latest_activity, "latest_activity")
                         }
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "abandon_at" => {
-                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        "tasks" => field(&mut map, &mut slot_tasks, "tasks")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "tasks" => field(&mut map, &mut slot_tasks, "tasks"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Session {
                     object: required(slot_object, "object")?,
@@ -12930,29 +12742,25 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_country = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "device_type" => {
-                            field(&mut map, &mut slot_device_type, "device_type")?
+                            field(&mut map, &mut slot_device_type, "device_type")
                         }
-                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile")?,
+                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile"),
                         "browser_name" => {
-                            field(&mut map, &mut slot_browser_name, "browser_name")?
+                            field(&mut map, &mut slot_browser_name, "browser_name")
                         }
                         "browser_version" => {
-                            field(
-                                &mut map,
-                                &mut slot_browser_version,
-                                "browser_version",
-                            )?
+                            field(&mut map, &mut slot_browser_version, "browser_version")
                         }
                         "ip_address" => {
-                            field(&mut map, &mut slot_ip_address, "ip_address")?
+                            field(&mut map, &mut slot_ip_address, "ip_address")
                         }
-                        "city" => field(&mut map, &mut slot_city, "city")?,
-                        "country" => field(&mut map, &mut slot_country, "country")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "city" => field(&mut map, &mut slot_city, "city"),
+                        "country" => field(&mut map, &mut slot_country, "country"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionActivityResponse {
                     object: required(slot_object, "object")?,
@@ -13125,9 +12933,9 @@ impl<'de> serde::Deserialize<'de> for SessionTask {
                 let mut slot_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "key" => field(&mut map, &mut slot_key, "key")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "key" => field(&mut map, &mut slot_key, "key"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionTask {
                     key: required(slot_key, "key")?,
@@ -13212,20 +13020,20 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignInToken {
                     object: required(slot_object, "object")?,
@@ -13392,110 +13200,90 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 let mut slot_external_account = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "required_fields" => {
-                            field(
-                                &mut map,
-                                &mut slot_required_fields,
-                                "required_fields",
-                            )?
+                            field(&mut map, &mut slot_required_fields, "required_fields")
                         }
                         "optional_fields" => {
-                            field(
-                                &mut map,
-                                &mut slot_optional_fields,
-                                "optional_fields",
-                            )?
+                            field(&mut map, &mut slot_optional_fields, "optional_fields")
                         }
                         "missing_fields" => {
-                            field(&mut map, &mut slot_missing_fields, "missing_fields")?
+                            field(&mut map, &mut slot_missing_fields, "missing_fields")
                         }
                         "unverified_fields" => {
                             field(
                                 &mut map,
                                 &mut slot_unverified_fields,
                                 "unverified_fields",
-                            )?
+                            )
                         }
                         "verifications" => {
-                            field(&mut map, &mut slot_verifications, "verifications")?
+                            field(&mut map, &mut slot_verifications, "verifications")
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
                         "password_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_password_enabled,
                                 "password_enabled",
-                            )?
+                            )
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "custom_action" => {
-                            field(&mut map, &mut slot_custom_action, "custom_action")?
+                            field(&mut map, &mut slot_custom_action, "custom_action")
                         }
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "created_session_id" => {
                             field(
                                 &mut map,
                                 &mut slot_created_session_id,
                                 "created_session_id",
-                            )?
+                            )
                         }
                         "created_user_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_created_user_id,
-                                "created_user_id",
-                            )?
+                            field(&mut map, &mut slot_created_user_id, "created_user_id")
                         }
                         "abandon_at" => {
-                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
                         "external_account" => {
                             field(
                                 &mut map,
                                 &mut slot_external_account,
                                 "external_account",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignUp {
                     object: required(slot_object, "object")?,
@@ -13661,17 +13449,17 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "next_action" => {
-                            field(&mut map, &mut slot_next_action, "next_action")?
+                            field(&mut map, &mut slot_next_action, "next_action")
                         }
                         "supported_strategies" => {
                             field(
                                 &mut map,
                                 &mut slot_supported_strategies,
                                 "supported_strategies",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignUpVerification {
                     next_action: slot_next_action.unwrap_or_default(),
@@ -13776,23 +13564,23 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
                         "external_account" => {
                             field(
                                 &mut map,
                                 &mut slot_external_account,
                                 "external_account",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SignUpVerifications {
                     email_address: slot_email_address.unwrap_or_default(),
@@ -13843,9 +13631,9 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
                 let mut slot_svix_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SvixUrl {
                     svix_url: required(slot_svix_url, "svix_url")?,
@@ -13991,76 +13779,72 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "resource_type" => {
-                            field(&mut map, &mut slot_resource_type, "resource_type")?
+                            field(&mut map, &mut slot_resource_type, "resource_type")
                         }
                         "template_type" => {
-                            field(&mut map, &mut slot_template_type, "template_type")?
+                            field(&mut map, &mut slot_template_type, "template_type")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "position" => field(&mut map, &mut slot_position, "position")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "position" => field(&mut map, &mut slot_position, "position"),
                         "can_revert" => {
-                            field(&mut map, &mut slot_can_revert, "can_revert")?
+                            field(&mut map, &mut slot_can_revert, "can_revert")
                         }
                         "can_delete" => {
-                            field(&mut map, &mut slot_can_delete, "can_delete")?
+                            field(&mut map, &mut slot_can_delete, "can_delete")
                         }
                         "can_toggle" => {
-                            field(&mut map, &mut slot_can_toggle, "can_toggle")?
+                            field(&mut map, &mut slot_can_toggle, "can_toggle")
                         }
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "markup" => field(&mut map, &mut slot_markup, "markup")?,
-                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "markup" => field(&mut map, &mut slot_markup, "markup"),
+                        "body" => field(&mut map, &mut slot_body, "body"),
                         "available_variables" => {
                             field(
                                 &mut map,
                                 &mut slot_available_variables,
                                 "available_variables",
-                            )?
+                            )
                         }
                         "required_variables" => {
                             field(
                                 &mut map,
                                 &mut slot_required_variables,
                                 "required_variables",
-                            )?
+                            )
                         }
                         "from_email_name" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_email_name,
-                                "from_email_name",
-                            )?
+                            field(&mut map, &mut slot_from_email_name, "from_email_name")
                         }
                         "reply_to_email_name" => {
                             field(
                                 &mut map,
                                 &mut slot_reply_to_email_name,
                                 "reply_to_email_name",
-                            )?
+                            )
                         }
                         "delivered_by_clerk" => {
                             field(
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
-                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Template {
                     id: slot_id.unwrap_or_default(),
@@ -14177,13 +13961,13 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
                 let mut slot_expires_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "token" => field(&mut map, &mut slot_token, "token")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "token" => field(&mut map, &mut slot_token, "token"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(TestingToken {
                     object: required(slot_object, "object")?,
@@ -14283,19 +14067,19 @@ impl<'de> serde::Deserialize<'de> for Ticket {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Ticket {
                     status: required(slot_status, "status")?,
@@ -14437,10 +14221,10 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ToggleTemplateDeliveryBody {
                     delivered_by_clerk: slot_delivered_by_clerk.unwrap_or_default(),
@@ -14500,10 +14284,10 @@ impl<'de> serde::Deserialize<'de> for Token {
                 let mut slot_jwt = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "jwt" => field(&mut map, &mut slot_jwt, "jwt")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Token {
                     object: required(slot_object, "object")?,
@@ -14596,12 +14380,12 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(TotalCount {
                     object: required(slot_object, "object")?,
@@ -14706,13 +14490,13 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
                 let mut slot_is_secondary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
                         "is_secondary" => {
-                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateDomainBody {
                     name: slot_name.unwrap_or_default(),
@@ -14785,10 +14569,10 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
                 let mut slot_primary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateEmailAddressBody {
                     verified: slot_verified.unwrap_or_default(),
@@ -14883,32 +14667,32 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
                                 &mut map,
                                 &mut slot_restricted_to_allowlist,
                                 "restricted_to_allowlist",
-                            )?
+                            )
                         }
                         "from_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_from_email_address,
                                 "from_email_address",
-                            )?
+                            )
                         }
                         "progressive_sign_up" => {
                             field(
                                 &mut map,
                                 &mut slot_progressive_sign_up,
                                 "progressive_sign_up",
-                            )?
+                            )
                         }
                         "enhanced_email_deliverability" => {
                             field(
                                 &mut map,
                                 &mut slot_enhanced_email_deliverability,
                                 "enhanced_email_deliverability",
-                            )?
+                            )
                         }
-                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceAuthConfigBody {
                     restricted_to_allowlist: slot_restricted_to_allowlist
@@ -15026,38 +14810,38 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
                 let mut slot_enhanced_email_deliverability = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "restricted_to_allowlist" => {
                             field(
                                 &mut map,
                                 &mut slot_restricted_to_allowlist,
                                 "restricted_to_allowlist",
-                            )?
+                            )
                         }
                         "from_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_from_email_address,
                                 "from_email_address",
-                            )?
+                            )
                         }
                         "progressive_sign_up" => {
                             field(
                                 &mut map,
                                 &mut slot_progressive_sign_up,
                                 "progressive_sign_up",
-                            )?
+                            )
                         }
                         "enhanced_email_deliverability" => {
                             field(
                                 &mut map,
                                 &mut slot_enhanced_email_deliverability,
                                 "enhanced_email_deliverability",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceAuthConfigResponse {
                     object: slot_object.unwrap_or_default(),
@@ -15211,51 +14995,47 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 let mut slot_url_based_session_syncing = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode")?,
-                        "hibp" => field(&mut map, &mut slot_hibp, "hibp")?,
+                        "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
+                        "hibp" => field(&mut map, &mut slot_hibp, "hibp"),
                         "enhanced_email_deliverability" => {
                             field(
                                 &mut map,
                                 &mut slot_enhanced_email_deliverability,
                                 "enhanced_email_deliverability",
-                            )?
+                            )
                         }
                         "support_email" => {
-                            field(&mut map, &mut slot_support_email, "support_email")?
+                            field(&mut map, &mut slot_support_email, "support_email")
                         }
                         "clerk_js_version" => {
                             field(
                                 &mut map,
                                 &mut slot_clerk_js_version,
                                 "clerk_js_version",
-                            )?
+                            )
                         }
                         "development_origin" => {
                             field(
                                 &mut map,
                                 &mut slot_development_origin,
                                 "development_origin",
-                            )?
+                            )
                         }
                         "allowed_origins" => {
-                            field(
-                                &mut map,
-                                &mut slot_allowed_origins,
-                                "allowed_origins",
-                            )?
+                            field(&mut map, &mut slot_allowed_origins, "allowed_origins")
                         }
                         "cookieless_dev" => {
-                            field(&mut map, &mut slot_cookieless_dev, "cookieless_dev")?
+                            field(&mut map, &mut slot_cookieless_dev, "cookieless_dev")
                         }
                         "url_based_session_syncing" => {
                             field(
                                 &mut map,
                                 &mut slot_url_based_session_syncing,
                                 "url_based_session_syncing",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceBody {
                     test_mode: slot_test_mode.unwrap_or_default(),
@@ -15405,51 +15185,43 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 let mut slot_domains_default_role_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "enabled" => field(&mut map, &mut slot_enabled, "enabled")?,
+                        "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "domains_enabled" => {
-                            field(
-                                &mut map,
-                                &mut slot_domains_enabled,
-                                "domains_enabled",
-                            )?
+                            field(&mut map, &mut slot_domains_enabled, "domains_enabled")
                         }
                         "domains_enrollment_modes" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_enrollment_modes,
                                 "domains_enrollment_modes",
-                            )?
+                            )
                         }
                         "creator_role_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_creator_role_id,
-                                "creator_role_id",
-                            )?
+                            field(&mut map, &mut slot_creator_role_id, "creator_role_id")
                         }
                         "domains_default_role_id" => {
                             field(
                                 &mut map,
                                 &mut slot_domains_default_role_id,
                                 "domains_default_role_id",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceOrganizationSettingsBody {
                     enabled: slot_enabled.unwrap_or_default(),
@@ -15582,31 +15354,31 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
                 let mut slot_ignore_dots_for_gmail_addresses = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist")?,
-                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist")?,
+                        "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
+                        "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
                         "block_email_subaddresses" => {
                             field(
                                 &mut map,
                                 &mut slot_block_email_subaddresses,
                                 "block_email_subaddresses",
-                            )?
+                            )
                         }
                         "block_disposable_email_domains" => {
                             field(
                                 &mut map,
                                 &mut slot_block_disposable_email_domains,
                                 "block_disposable_email_domains",
-                            )?
+                            )
                         }
                         "ignore_dots_for_gmail_addresses" => {
                             field(
                                 &mut map,
                                 &mut slot_ignore_dots_for_gmail_addresses,
                                 "ignore_dots_for_gmail_addresses",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateInstanceRestrictionsBody {
                     allowlist: slot_allowlist.unwrap_or_default(),
@@ -15725,35 +15497,35 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 let mut slot_signing_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "claims" => field(&mut map, &mut slot_claims, "claims")?,
-                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "claims" => field(&mut map, &mut slot_claims, "claims"),
+                        "lifetime" => field(&mut map, &mut slot_lifetime, "lifetime"),
                         "allowed_clock_skew" => {
                             field(
                                 &mut map,
                                 &mut slot_allowed_clock_skew,
                                 "allowed_clock_skew",
-                            )?
+                            )
                         }
                         "custom_signing_key" => {
                             field(
                                 &mut map,
                                 &mut slot_custom_signing_key,
                                 "custom_signing_key",
-                            )?
+                            )
                         }
                         "signing_algorithm" => {
                             field(
                                 &mut map,
                                 &mut slot_signing_algorithm,
                                 "signing_algorithm",
-                            )?
+                            )
                         }
                         "signing_key" => {
-                            field(&mut map, &mut slot_signing_key, "signing_key")?
+                            field(&mut map, &mut slot_signing_key, "signing_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateJwtTemplateBody {
                     name: required(slot_name, "name")?,
@@ -15878,17 +15650,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 let mut slot_public = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
-                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")?
+                            field(&mut map, &mut slot_redirect_uris, "redirect_uris")
                         }
                         "callback_url" => {
-                            field(&mut map, &mut slot_callback_url, "callback_url")?
+                            field(&mut map, &mut slot_callback_url, "callback_url")
                         }
-                        "scopes" => field(&mut map, &mut slot_scopes, "scopes")?,
-                        "public" => field(&mut map, &mut slot_public, "public")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
+                        "public" => field(&mut map, &mut slot_public, "public"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOAuthApplicationBody {
                     name: slot_name.unwrap_or_default(),
@@ -16004,40 +15776,36 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -16148,15 +15916,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "enrollment_mode" => {
-                            field(
-                                &mut map,
-                                &mut slot_enrollment_mode,
-                                "enrollment_mode",
-                            )?
+                            field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
                         }
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationDomainBody {
                     enrollment_mode: slot_enrollment_mode.unwrap_or_default(),
@@ -16218,9 +15982,9 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
                 let mut slot_role = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationMembershipBody {
                     role: required(slot_role, "role")?,
@@ -16287,21 +16051,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationMembershipMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -16379,17 +16139,17 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
                 let mut slot_reserved_for_second_factor = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "primary" => field(&mut map, &mut slot_primary, "primary")?,
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "primary" => field(&mut map, &mut slot_primary, "primary"),
                         "reserved_for_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_reserved_for_second_factor,
                                 "reserved_for_second_factor",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdatePhoneNumberBody {
                     verified: slot_verified.unwrap_or_default(),
@@ -16467,12 +16227,12 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
                 let mut slot_is_secondary = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "home_url" => field(&mut map, &mut slot_home_url, "home_url")?,
+                        "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
-                            field(&mut map, &mut slot_is_secondary, "is_secondary")?
+                            field(&mut map, &mut slot_is_secondary, "is_secondary")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateProductionInstanceDomainBody {
                     home_url: slot_home_url.unwrap_or_default(),
@@ -16605,76 +16365,68 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 let mut slot_disable_additional_identifications = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
                         "idp_entity_id" => {
-                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")?
+                            field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
                         }
                         "idp_sso_url" => {
-                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")?
+                            field(&mut map, &mut slot_idp_sso_url, "idp_sso_url")
                         }
                         "idp_certificate" => {
-                            field(
-                                &mut map,
-                                &mut slot_idp_certificate,
-                                "idp_certificate",
-                            )?
+                            field(&mut map, &mut slot_idp_certificate, "idp_certificate")
                         }
                         "idp_metadata_url" => {
                             field(
                                 &mut map,
                                 &mut slot_idp_metadata_url,
                                 "idp_metadata_url",
-                            )?
+                            )
                         }
                         "idp_metadata" => {
-                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")?
+                            field(&mut map, &mut slot_idp_metadata, "idp_metadata")
                         }
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "attribute_mapping" => {
                             field(
                                 &mut map,
                                 &mut slot_attribute_mapping,
                                 "attribute_mapping",
-                            )?
+                            )
                         }
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateSamlConnectionBody {
                     name: slot_name.unwrap_or_default(),
@@ -16833,13 +16585,13 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "custom_action" => {
-                            field(&mut map, &mut slot_custom_action, "custom_action")?
+                            field(&mut map, &mut slot_custom_action, "custom_action")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateSignUpBody {
                     external_id: slot_external_id.unwrap_or_default(),
@@ -17053,144 +16805,128 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "primary_email_address_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_email_address_id,
                                 "primary_email_address_id",
-                            )?
+                            )
                         }
                         "notify_primary_email_address_changed" => {
                             field(
                                 &mut map,
                                 &mut slot_notify_primary_email_address_changed,
                                 "notify_primary_email_address_changed",
-                            )?
+                            )
                         }
                         "primary_phone_number_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_phone_number_id,
                                 "primary_phone_number_id",
-                            )?
+                            )
                         }
                         "primary_web3_wallet_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_web3_wallet_id,
                                 "primary_web3_wallet_id",
-                            )?
+                            )
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "profile_image_id" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_id,
                                 "profile_image_id",
-                            )?
+                            )
                         }
-                        "password" => field(&mut map, &mut slot_password, "password")?,
+                        "password" => field(&mut map, &mut slot_password, "password"),
                         "password_digest" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_digest,
-                                "password_digest",
-                            )?
+                            field(&mut map, &mut slot_password_digest, "password_digest")
                         }
                         "password_hasher" => {
-                            field(
-                                &mut map,
-                                &mut slot_password_hasher,
-                                "password_hasher",
-                            )?
+                            field(&mut map, &mut slot_password_hasher, "password_hasher")
                         }
                         "skip_password_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_password_checks,
                                 "skip_password_checks",
-                            )?
+                            )
                         }
                         "sign_out_of_other_sessions" => {
                             field(
                                 &mut map,
                                 &mut slot_sign_out_of_other_sessions,
                                 "sign_out_of_other_sessions",
-                            )?
+                            )
                         }
                         "totp_secret" => {
-                            field(&mut map, &mut slot_totp_secret, "totp_secret")?
+                            field(&mut map, &mut slot_totp_secret, "totp_secret")
                         }
                         "backup_codes" => {
-                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "delete_self_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_delete_self_enabled,
                                 "delete_self_enabled",
-                            )?
+                            )
                         }
                         "create_organization_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organization_enabled,
                                 "create_organization_enabled",
-                            )?
+                            )
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
                         "skip_legal_checks" => {
                             field(
                                 &mut map,
                                 &mut slot_skip_legal_checks,
                                 "skip_legal_checks",
-                            )?
+                            )
                         }
                         "create_organizations_limit" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organizations_limit,
                                 "create_organizations_limit",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateUserBody {
                     external_id: slot_external_id.unwrap_or_default(),
@@ -17461,28 +17197,20 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateUserMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),
@@ -17608,33 +17336,29 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 let mut slot_reply_to_email_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "markup" => field(&mut map, &mut slot_markup, "markup")?,
-                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "markup" => field(&mut map, &mut slot_markup, "markup"),
+                        "body" => field(&mut map, &mut slot_body, "body"),
                         "delivered_by_clerk" => {
                             field(
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
                         "from_email_name" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_email_name,
-                                "from_email_name",
-                            )?
+                            field(&mut map, &mut slot_from_email_name, "from_email_name")
                         }
                         "reply_to_email_name" => {
                             field(
                                 &mut map,
                                 &mut slot_reply_to_email_name,
                                 "reply_to_email_name",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpsertTemplateBody {
                     name: slot_name.unwrap_or_default(),
@@ -17910,187 +17634,167 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_legal_accepted_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "primary_email_address_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_email_address_id,
                                 "primary_email_address_id",
-                            )?
+                            )
                         }
                         "primary_phone_number_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_phone_number_id,
                                 "primary_phone_number_id",
-                            )?
+                            )
                         }
                         "primary_web3_wallet_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_web3_wallet_id,
                                 "primary_web3_wallet_id",
-                            )?
+                            )
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "profile_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_url,
                                 "profile_image_url",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "email_addresses" => {
-                            field(
-                                &mut map,
-                                &mut slot_email_addresses,
-                                "email_addresses",
-                            )?
+                            field(&mut map, &mut slot_email_addresses, "email_addresses")
                         }
                         "phone_numbers" => {
-                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")?
+                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")
                         }
                         "web3_wallets" => {
-                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")?
+                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")
                         }
-                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys")?,
+                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys"),
                         "password_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_password_enabled,
                                 "password_enabled",
-                            )?
+                            )
                         }
                         "two_factor_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_two_factor_enabled,
                                 "two_factor_enabled",
-                            )?
+                            )
                         }
                         "totp_enabled" => {
-                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")?
+                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")
                         }
                         "backup_code_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_backup_code_enabled,
                                 "backup_code_enabled",
-                            )?
+                            )
                         }
                         "mfa_enabled_at" => {
-                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")?
+                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")
                         }
                         "mfa_disabled_at" => {
-                            field(
-                                &mut map,
-                                &mut slot_mfa_disabled_at,
-                                "mfa_disabled_at",
-                            )?
+                            field(&mut map, &mut slot_mfa_disabled_at, "mfa_disabled_at")
                         }
                         "external_accounts" => {
                             field(
                                 &mut map,
                                 &mut slot_external_accounts,
                                 "external_accounts",
-                            )?
+                            )
                         }
                         "saml_accounts" => {
-                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")?
+                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")
                         }
                         "last_sign_in_at" => {
-                            field(
-                                &mut map,
-                                &mut slot_last_sign_in_at,
-                                "last_sign_in_at",
-                            )?
+                            field(&mut map, &mut slot_last_sign_in_at, "last_sign_in_at")
                         }
-                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
-                        "locked" => field(&mut map, &mut slot_locked, "locked")?,
+                        "banned" => field(&mut map, &mut slot_banned, "banned"),
+                        "locked" => field(&mut map, &mut slot_locked, "locked"),
                         "lockout_expires_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_lockout_expires_in_seconds,
                                 "lockout_expires_in_seconds",
-                            )?
+                            )
                         }
                         "verification_attempts_remaining" => {
                             field(
                                 &mut map,
                                 &mut slot_verification_attempts_remaining,
                                 "verification_attempts_remaining",
-                            )?
+                            )
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "delete_self_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_delete_self_enabled,
                                 "delete_self_enabled",
-                            )?
+                            )
                         }
                         "create_organization_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organization_enabled,
                                 "create_organization_enabled",
-                            )?
+                            )
                         }
                         "create_organizations_limit" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organizations_limit,
                                 "create_organizations_limit",
-                            )?
+                            )
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(User {
                     id: slot_id.unwrap_or_default(),
@@ -18249,9 +17953,9 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
                 let mut slot_token = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyClientBody {
                     token: required(slot_token, "token")?,
@@ -18314,10 +18018,10 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
                 let mut slot_proxy_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id")?,
-                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
+                        "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyDomainProxyBody {
                     domain_id: slot_domain_id.unwrap_or_default(),
@@ -18378,9 +18082,9 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
                 let mut slot_password = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "password" => field(&mut map, &mut slot_password, "password")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "password" => field(&mut map, &mut slot_password, "password"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyPasswordBody {
                     password: required(slot_password, "password")?,
@@ -18437,9 +18141,9 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
                 let mut slot_verified = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyPasswordResponse {
                     verified: slot_verified.unwrap_or_default(),
@@ -18489,9 +18193,9 @@ impl<'de> serde::Deserialize<'de> for VerifySessionBody {
                 let mut slot_token = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "token" => field(&mut map, &mut slot_token, "token")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "token" => field(&mut map, &mut slot_token, "token"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifySessionBody {
                     token: slot_token.unwrap_or_default(),
@@ -18546,9 +18250,9 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
                 let mut slot_code = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyTotpBody {
                     code: required(slot_code, "code")?,
@@ -18609,10 +18313,10 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
                 let mut slot_code_type = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "verified" => field(&mut map, &mut slot_verified, "verified")?,
-                        "code_type" => field(&mut map, &mut slot_code_type, "code_type")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "verified" => field(&mut map, &mut slot_verified, "verified"),
+                        "code_type" => field(&mut map, &mut slot_code_type, "code_type"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerifyTotpResponse {
                     verified: slot_verified.unwrap_or_default(),
@@ -18728,24 +18432,24 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_invitation = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "invitation" => {
-                            field(&mut map, &mut slot_invitation, "invitation")?
+                            field(&mut map, &mut slot_invitation, "invitation")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WaitlistEntry {
                     object: required(slot_object, "object")?,
@@ -18908,21 +18612,21 @@ impl<'de> serde::Deserialize<'de> for Web3signature {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Web3signature {
                     status: required(slot_status, "status")?,
@@ -19044,22 +18748,22 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Web3wallet {
                     id: slot_id.unwrap_or_default(),

@@ -284,7 +284,7 @@ fn deserialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let arms = s.fields.iter().map(|f| {
         let slot = slot(f);
         let wire = &f.name;
-        quote! { #wire => field(&mut map, &mut #slot, #wire)?, }
+        quote! { #wire => field(&mut map, &mut #slot, #wire), }
     });
     let values = s.fields.iter().map(|f| {
         let field = ident(&f.rust_name);
@@ -316,10 +316,12 @@ fn deserialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
                         use crate::__private::fields::{FieldName, field, required, skip};
                         #(#slots)*
                         while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                            // One `?` for all arms: each early return drops
+                            // every slot, so one per field costs build time.
                             match key.as_str() {
                                 #(#arms)*
-                                _ => skip(&mut map)?,
-                            }
+                                _ => skip(&mut map),
+                            }?;
                         }
                         Ok(#name { #(#values)* })
                     }

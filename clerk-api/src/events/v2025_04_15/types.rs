@@ -55,24 +55,20 @@ impl<'de> serde::Deserialize<'de> for BillingAmount {
                 let mut slot_currency_symbol = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "amount_formatted" => {
                             field(
                                 &mut map,
                                 &mut slot_amount_formatted,
                                 "amount_formatted",
-                            )?
+                            )
                         }
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
                         "currency_symbol" => {
-                            field(
-                                &mut map,
-                                &mut slot_currency_symbol,
-                                "currency_symbol",
-                            )?
+                            field(&mut map, &mut slot_currency_symbol, "currency_symbol")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingAmount {
                     amount: required(slot_amount, "amount")?,
@@ -139,22 +135,22 @@ impl<'de> serde::Deserialize<'de> for BillingPayee {
                 let mut slot_gateway_status = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "gateway_type" => {
-                            field(&mut map, &mut slot_gateway_type, "gateway_type")?
+                            field(&mut map, &mut slot_gateway_type, "gateway_type")
                         }
                         "gateway_external_id" => {
                             field(
                                 &mut map,
                                 &mut slot_gateway_external_id,
                                 "gateway_external_id",
-                            )?
+                            )
                         }
                         "gateway_status" => {
-                            field(&mut map, &mut slot_gateway_status, "gateway_status")?
+                            field(&mut map, &mut slot_gateway_status, "gateway_status")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingPayee {
                     id: required(slot_id, "id")?,
@@ -253,37 +249,33 @@ impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "email" => field(&mut map, &mut slot_email, "email")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "email" => field(&mut map, &mut slot_email, "email"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "organization_name" => {
                             field(
                                 &mut map,
                                 &mut slot_organization_name,
                                 "organization_name",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingPayerEventPayload {
                     object: slot_object.unwrap_or_default(),
@@ -386,12 +378,12 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentFailedReason {
                 let mut slot_decline_code = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "code" => field(&mut map, &mut slot_code, "code")?,
+                        "code" => field(&mut map, &mut slot_code, "code"),
                         "decline_code" => {
-                            field(&mut map, &mut slot_decline_code, "decline_code")?
+                            field(&mut map, &mut slot_decline_code, "decline_code")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingPaymentFailedReason {
                     code: required(slot_code, "code")?,
@@ -472,30 +464,30 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
                 let mut slot_last4 = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "gateway" => field(&mut map, &mut slot_gateway, "gateway")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "gateway" => field(&mut map, &mut slot_gateway, "gateway"),
                         "gateway_external_id" => {
                             field(
                                 &mut map,
                                 &mut slot_gateway_external_id,
                                 "gateway_external_id",
-                            )?
+                            )
                         }
                         "gateway_external_account_id" => {
                             field(
                                 &mut map,
                                 &mut slot_gateway_external_account_id,
                                 "gateway_external_account_id",
-                            )?
+                            )
                         }
                         "payment_method" => {
-                            field(&mut map, &mut slot_payment_method, "payment_method")?
+                            field(&mut map, &mut slot_payment_method, "payment_method")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "card_type" => field(&mut map, &mut slot_card_type, "card_type")?,
-                        "last4" => field(&mut map, &mut slot_last4, "last4")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "card_type" => field(&mut map, &mut slot_card_type, "card_type"),
+                        "last4" => field(&mut map, &mut slot_last4, "last4"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingPaymentSource {
                     id: required(slot_id, "id")?,
@@ -667,16 +659,16 @@ impl<'de> serde::Deserialize<'de> for BillingPlan {
                 let mut slot_currency = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "is_recurring" => {
-                            field(&mut map, &mut slot_is_recurring, "is_recurring")?
+                            field(&mut map, &mut slot_is_recurring, "is_recurring")
                         }
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingPlan {
                     id: required(slot_id, "id")?,
@@ -730,9 +722,9 @@ impl<'de> serde::Deserialize<'de> for BillingSeats {
                 let mut slot_quantity = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "quantity" => field(&mut map, &mut slot_quantity, "quantity")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSeats {
                     quantity: slot_quantity.unwrap_or_default(),
@@ -795,30 +787,30 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredit {
                 let mut slot_cycle_remaining_percent = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_remaining" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_days_remaining,
                                 "cycle_days_remaining",
-                            )?
+                            )
                         }
                         "cycle_days_total" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_days_total,
                                 "cycle_days_total",
-                            )?
+                            )
                         }
                         "cycle_remaining_percent" => {
                             field(
                                 &mut map,
                                 &mut slot_cycle_remaining_percent,
                                 "cycle_remaining_percent",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionCredit {
                     amount: required(slot_amount, "amount")?,
@@ -889,11 +881,11 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredits {
                 let mut slot_total = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "proration" => field(&mut map, &mut slot_proration, "proration")?,
-                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
-                        "total" => field(&mut map, &mut slot_total, "total")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "proration" => field(&mut map, &mut slot_proration, "proration"),
+                        "payer" => field(&mut map, &mut slot_payer, "payer"),
+                        "total" => field(&mut map, &mut slot_total, "total"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionCredits {
                     proration: slot_proration.unwrap_or_default(),
@@ -1001,36 +993,32 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
                 let mut slot_credits = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "period_start" => {
-                            field(&mut map, &mut slot_period_start, "period_start")?
+                            field(&mut map, &mut slot_period_start, "period_start")
                         }
                         "period_end" => {
-                            field(&mut map, &mut slot_period_end, "period_end")?
+                            field(&mut map, &mut slot_period_end, "period_end")
                         }
-                        "interval" => field(&mut map, &mut slot_interval, "interval")?,
-                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id")?,
-                        "plan" => field(&mut map, &mut slot_plan, "plan")?,
-                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "interval" => field(&mut map, &mut slot_interval, "interval"),
+                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id"),
+                        "plan" => field(&mut map, &mut slot_plan, "plan"),
+                        "payer" => field(&mut map, &mut slot_payer, "payer"),
                         "subscription_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_subscription_id,
-                                "subscription_id",
-                            )?
+                            field(&mut map, &mut slot_subscription_id, "subscription_id")
                         }
-                        "credit" => field(&mut map, &mut slot_credit, "credit")?,
-                        "credits" => field(&mut map, &mut slot_credits, "credits")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "credit" => field(&mut map, &mut slot_credit, "credit"),
+                        "credits" => field(&mut map, &mut slot_credits, "credits"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionItem {
                     id: required(slot_id, "id")?,
@@ -1152,38 +1140,34 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
                 let mut slot_seats = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "is_free_trial" => {
-                            field(&mut map, &mut slot_is_free_trial, "is_free_trial")?
+                            field(&mut map, &mut slot_is_free_trial, "is_free_trial")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "period_start" => {
-                            field(&mut map, &mut slot_period_start, "period_start")?
+                            field(&mut map, &mut slot_period_start, "period_start")
                         }
                         "period_end" => {
-                            field(&mut map, &mut slot_period_end, "period_end")?
+                            field(&mut map, &mut slot_period_end, "period_end")
                         }
-                        "interval" => field(&mut map, &mut slot_interval, "interval")?,
-                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id")?,
-                        "plan" => field(&mut map, &mut slot_plan, "plan")?,
-                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "interval" => field(&mut map, &mut slot_interval, "interval"),
+                        "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id"),
+                        "plan" => field(&mut map, &mut slot_plan, "plan"),
+                        "payer" => field(&mut map, &mut slot_payer, "payer"),
                         "subscription_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_subscription_id,
-                                "subscription_id",
-                            )?
+                            field(&mut map, &mut slot_subscription_id, "subscription_id")
                         }
-                        "seats" => field(&mut map, &mut slot_seats, "seats")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "seats" => field(&mut map, &mut slot_seats, "seats"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionItemEventPayload {
                     object: required(slot_object, "object")?,
@@ -1348,19 +1332,19 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
                 let mut slot_unit_prices = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "is_recurring" => {
-                            field(&mut map, &mut slot_is_recurring, "is_recurring")?
+                            field(&mut map, &mut slot_is_recurring, "is_recurring")
                         }
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
                         "unit_prices" => {
-                            field(&mut map, &mut slot_unit_prices, "unit_prices")?
+                            field(&mut map, &mut slot_unit_prices, "unit_prices")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionItemEventPlan {
                     id: required(slot_id, "id")?,
@@ -1424,13 +1408,13 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPrice 
                 let mut slot_tiers = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
-                            field(&mut map, &mut slot_block_size, "block_size")?
+                            field(&mut map, &mut slot_block_size, "block_size")
                         }
-                        "tiers" => field(&mut map, &mut slot_tiers, "tiers")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "tiers" => field(&mut map, &mut slot_tiers, "tiers"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionItemEventPlanUnitPrice {
                     name: required(slot_name, "name")?,
@@ -1495,29 +1479,25 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceT
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "starts_at_block" => {
-                            field(
-                                &mut map,
-                                &mut slot_starts_at_block,
-                                "starts_at_block",
-                            )?
+                            field(&mut map, &mut slot_starts_at_block, "starts_at_block")
                         }
                         "ends_after_block" => {
                             field(
                                 &mut map,
                                 &mut slot_ends_after_block,
                                 "ends_after_block",
-                            )?
+                            )
                         }
                         "amount_per_block" => {
                             field(
                                 &mut map,
                                 &mut slot_amount_per_block,
                                 "amount_per_block",
-                            )?
+                            )
                         }
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionItemEventPlanUnitPriceTier {
                     starts_at_block: required(slot_starts_at_block, "starts_at_block")?,
@@ -1736,17 +1716,17 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "applied_amount" => {
-                            field(&mut map, &mut slot_applied_amount, "applied_amount")?
+                            field(&mut map, &mut slot_applied_amount, "applied_amount")
                         }
                         "remaining_balance" => {
                             field(
                                 &mut map,
                                 &mut slot_remaining_balance,
                                 "remaining_balance",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingSubscriptionPayerCredit {
                     applied_amount: required(slot_applied_amount, "applied_amount")?,
@@ -1808,20 +1788,16 @@ impl<'de> serde::Deserialize<'de> for BillingTotals {
                 let mut slot_per_unit_totals = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal")?,
-                        "tax_total" => field(&mut map, &mut slot_tax_total, "tax_total")?,
+                        "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal"),
+                        "tax_total" => field(&mut map, &mut slot_tax_total, "tax_total"),
                         "grand_total" => {
-                            field(&mut map, &mut slot_grand_total, "grand_total")?
+                            field(&mut map, &mut slot_grand_total, "grand_total")
                         }
                         "per_unit_totals" => {
-                            field(
-                                &mut map,
-                                &mut slot_per_unit_totals,
-                                "per_unit_totals",
-                            )?
+                            field(&mut map, &mut slot_per_unit_totals, "per_unit_totals")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingTotals {
                     subtotal: required(slot_subtotal, "subtotal")?,
@@ -1890,13 +1866,13 @@ impl<'de> serde::Deserialize<'de> for BillingUnitTotal {
                 let mut slot_currency = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "amount" => field(&mut map, &mut slot_amount, "amount")?,
-                        "quantity" => field(&mut map, &mut slot_quantity, "quantity")?,
-                        "total" => field(&mut map, &mut slot_total, "total")?,
-                        "currency" => field(&mut map, &mut slot_currency, "currency")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "amount" => field(&mut map, &mut slot_amount, "amount"),
+                        "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
+                        "total" => field(&mut map, &mut slot_total, "total"),
+                        "currency" => field(&mut map, &mut slot_currency, "currency"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(BillingUnitTotal {
                     name: slot_name.unwrap_or_default(),
@@ -1957,14 +1933,14 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 let mut slot_meta = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
-                            field(&mut map, &mut slot_long_message, "long_message")?
+                            field(&mut map, &mut slot_long_message, "long_message")
                         }
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        "meta" => field(&mut map, &mut slot_meta, "meta")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        "meta" => field(&mut map, &mut slot_meta, "meta"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ClerkError {
                     message: required(slot_message, "message")?,
@@ -2028,15 +2004,15 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 let mut slot_external_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "deleted" => field(&mut map, &mut slot_deleted, "deleted")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "deleted" => field(&mut map, &mut slot_deleted, "deleted"),
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(DeletedObject {
                     object: required(slot_object, "object")?,
@@ -2117,31 +2093,31 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved"),
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to"),
                         "matches_sso_connection" => {
                             field(
                                 &mut map,
                                 &mut slot_matches_sso_connection,
                                 "matches_sso_connection",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EmailAddress {
                     id: slot_id.unwrap_or_default(),
@@ -2380,22 +2356,22 @@ impl<'de> serde::Deserialize<'de> for EmailCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EmailCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -2504,54 +2480,50 @@ impl<'de> serde::Deserialize<'de> for EmailEventPayload {
                 let mut slot_delivered_by_clerk = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "from_email_name" => {
-                            field(
-                                &mut map,
-                                &mut slot_from_email_name,
-                                "from_email_name",
-                            )?
+                            field(&mut map, &mut slot_from_email_name, "from_email_name")
                         }
                         "reply_to_email_name" => {
                             field(
                                 &mut map,
                                 &mut slot_reply_to_email_name,
                                 "reply_to_email_name",
-                            )?
+                            )
                         }
                         "to_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_to_email_address,
                                 "to_email_address",
-                            )?
+                            )
                         }
                         "email_address_id" => {
                             field(
                                 &mut map,
                                 &mut slot_email_address_id,
                                 "email_address_id",
-                            )?
+                            )
                         }
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "subject" => field(&mut map, &mut slot_subject, "subject")?,
-                        "body" => field(&mut map, &mut slot_body, "body")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "subject" => field(&mut map, &mut slot_subject, "subject"),
+                        "body" => field(&mut map, &mut slot_body, "body"),
                         "body_plain" => {
-                            field(&mut map, &mut slot_body_plain, "body_plain")?
+                            field(&mut map, &mut slot_body_plain, "body_plain")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "delivered_by_clerk" => {
                             field(
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EmailEventPayload {
                     id: required(slot_id, "id")?,
@@ -2665,58 +2637,54 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 let mut slot_last_authenticated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "protocol" => field(&mut map, &mut slot_protocol, "protocol")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "enterprise_connection_id" => {
                             field(
                                 &mut map,
                                 &mut slot_enterprise_connection_id,
                                 "enterprise_connection_id",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "enterprise_connection" => {
                             field(
                                 &mut map,
                                 &mut slot_enterprise_connection,
                                 "enterprise_connection",
-                            )?
+                            )
                         }
                         "last_authenticated_at" => {
                             field(
                                 &mut map,
                                 &mut slot_last_authenticated_at,
                                 "last_authenticated_at",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseAccount {
                     id: required(slot_id, "id")?,
@@ -2825,56 +2793,52 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "protocol" => field(&mut map, &mut slot_protocol, "protocol")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "logo_public_url" => {
-                            field(
-                                &mut map,
-                                &mut slot_logo_public_url,
-                                "logo_public_url",
-                            )?
+                            field(&mut map, &mut slot_logo_public_url, "logo_public_url")
                         }
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(EnterpriseAccountConnection {
                     id: required(slot_id, "id")?,
@@ -3170,71 +3134,63 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_verification = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "identification_id" => {
                             field(
                                 &mut map,
                                 &mut slot_identification_id,
                                 "identification_id",
-                            )?
+                            )
                         }
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "approved_scopes" => {
-                            field(
-                                &mut map,
-                                &mut slot_approved_scopes,
-                                "approved_scopes",
-                            )?
+                            field(&mut map, &mut slot_approved_scopes, "approved_scopes")
                         }
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "email_address_verified" => {
                             field(
                                 &mut map,
                                 &mut slot_email_address_verified,
                                 "email_address_verified",
-                            )?
+                            )
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "avatar_url" => {
-                            field(&mut map, &mut slot_avatar_url, "avatar_url")?
+                            field(&mut map, &mut slot_avatar_url, "avatar_url")
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "label" => field(&mut map, &mut slot_label, "label")?,
+                        "label" => field(&mut map, &mut slot_label, "label"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ExternalAccountWithVerification {
                     object: required(slot_object, "object")?,
@@ -3424,10 +3380,10 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 let mut slot_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "type" => field(&mut map, &mut slot_type_, "type"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(IdentificationLink {
                     type_: required(slot_type_, "type")?,
@@ -3508,32 +3464,28 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        "revoked" => field(&mut map, &mut slot_revoked, "revoked")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "revoked" => field(&mut map, &mut slot_revoked, "revoked"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Invitation {
                     object: required(slot_object, "object")?,
@@ -3748,74 +3700,70 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_role_set_key = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "members_count" => {
-                            field(&mut map, &mut slot_members_count, "members_count")?
+                            field(&mut map, &mut slot_members_count, "members_count")
                         }
                         "missing_member_with_elevated_permissions" => {
                             field(
                                 &mut map,
                                 &mut slot_missing_member_with_elevated_permissions,
                                 "missing_member_with_elevated_permissions",
-                            )?
+                            )
                         }
                         "pending_invitations_count" => {
                             field(
                                 &mut map,
                                 &mut slot_pending_invitations_count,
                                 "pending_invitations_count",
-                            )?
+                            )
                         }
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "admin_delete_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_admin_delete_enabled,
                                 "admin_delete_enabled",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "role_set_key" => {
-                            field(&mut map, &mut slot_role_set_key, "role_set_key")?
+                            field(&mut map, &mut slot_role_set_key, "role_set_key")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Organization {
                     object: required(slot_object, "object")?,
@@ -3910,22 +3858,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -4000,22 +3948,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationDeletedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDeletedEvent {
                     object: required(slot_object, "object")?,
@@ -4135,76 +4083,68 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
-                            field(
-                                &mut map,
-                                &mut slot_enrollment_mode,
-                                "enrollment_mode",
-                            )?
+                            field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
                         }
                         "affiliation_email_address" => {
                             field(
                                 &mut map,
                                 &mut slot_affiliation_email_address,
                                 "affiliation_email_address",
-                            )?
+                            )
                         }
                         "affiliation_verification" => {
                             field(
                                 &mut map,
                                 &mut slot_affiliation_verification,
                                 "affiliation_verification",
-                            )?
+                            )
                         }
                         "ownership_verification" => {
                             field(
                                 &mut map,
                                 &mut slot_ownership_verification,
                                 "ownership_verification",
-                            )?
+                            )
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "total_pending_invitations" => {
                             field(
                                 &mut map,
                                 &mut slot_total_pending_invitations,
                                 "total_pending_invitations",
-                            )?
+                            )
                         }
                         "total_pending_suggestions" => {
                             field(
                                 &mut map,
                                 &mut slot_total_pending_suggestions,
                                 "total_pending_suggestions",
-                            )?
+                            )
                         }
                         "public_organization_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_organization_data,
                                 "public_organization_data",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomain {
                     object: required(slot_object, "object")?,
@@ -4298,22 +4238,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomainCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -4389,22 +4329,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainDeletedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomainDeletedEvent {
                     object: required(slot_object, "object")?,
@@ -4584,22 +4524,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomainUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -4672,15 +4612,15 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 let mut slot_verified_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at" => {
-                            field(&mut map, &mut slot_verified_at, "verified_at")?
+                            field(&mut map, &mut slot_verified_at, "verified_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationDomainVerification {
                     status: required(slot_status, "status")?,
@@ -4782,57 +4722,49 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "inviter_id" => {
-                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")
                         }
                         "public_inviter_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_inviter_data,
                                 "public_inviter_data",
-                            )?
+                            )
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitation {
                     object: required(slot_object, "object")?,
@@ -4917,22 +4849,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationAcceptedEvent {
                     object: required(slot_object, "object")?,
@@ -5042,59 +4974,51 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "inviter_id" => {
-                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")
                         }
                         "public_inviter_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_inviter_data,
                                 "public_inviter_data",
-                            )?
+                            )
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationAcceptedPayload {
                     object: required(slot_object, "object")?,
@@ -5166,10 +5090,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadData 
                                 &mut map,
                                 &mut slot_public_organization_data,
                                 "public_organization_data",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationAcceptedPayloadData {
                     public_organization_data: slot_public_organization_data
@@ -5241,22 +5165,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -5362,58 +5286,50 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEventData {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "organization_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_organization_id,
-                                "organization_id",
-                            )?
+                            field(&mut map, &mut slot_organization_id, "organization_id")
                         }
                         "inviter_id" => {
-                            field(&mut map, &mut slot_inviter_id, "inviter_id")?
+                            field(&mut map, &mut slot_inviter_id, "inviter_id")
                         }
                         "public_inviter_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_inviter_data,
                                 "public_inviter_data",
-                            )?
+                            )
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        "url" => field(&mut map, &mut slot_url, "url")?,
+                        "url" => field(&mut map, &mut slot_url, "url"),
                         "expires_at" => {
-                            field(&mut map, &mut slot_expires_at, "expires_at")?
+                            field(&mut map, &mut slot_expires_at, "expires_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationCreatedEventData {
                     object: required(slot_object, "object")?,
@@ -5533,13 +5449,13 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 let mut slot_has_image = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationPublicOrganizationData {
                     id: required(slot_id, "id")?,
@@ -5609,18 +5525,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
                 let mut slot_identifier = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationPublicUserData {
                     user_id: required(slot_user_id, "user_id")?,
@@ -5696,22 +5612,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationRevokedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationInvitationRevokedEvent {
                     object: required(slot_object, "object")?,
@@ -5803,45 +5719,41 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "role" => field(&mut map, &mut slot_role, "role")?,
-                        "role_name" => field(&mut map, &mut slot_role_name, "role_name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "role" => field(&mut map, &mut slot_role, "role"),
+                        "role_name" => field(&mut map, &mut slot_role_name, "role_name"),
                         "permissions" => {
-                            field(&mut map, &mut slot_permissions, "permissions")?
+                            field(&mut map, &mut slot_permissions, "permissions")
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "organization" => {
-                            field(&mut map, &mut slot_organization, "organization")?
+                            field(&mut map, &mut slot_organization, "organization")
                         }
                         "public_user_data" => {
                             field(
                                 &mut map,
                                 &mut slot_public_user_data,
                                 "public_user_data",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembership {
                     id: required(slot_id, "id")?,
@@ -5922,22 +5834,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembershipCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -6013,22 +5925,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipDeletedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembershipDeletedEvent {
                     object: required(slot_object, "object")?,
@@ -6158,30 +6070,30 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_deprovisioned = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "profile_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_url,
                                 "profile_image_url",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "identifier" => {
-                            field(&mut map, &mut slot_identifier, "identifier")?
+                            field(&mut map, &mut slot_identifier, "identifier")
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
-                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
+                        "banned" => field(&mut map, &mut slot_banned, "banned"),
                         "deprovisioned" => {
-                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")?
+                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembershipPublicUserData {
                     user_id: required(slot_user_id, "user_id")?,
@@ -6261,22 +6173,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationMembershipUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -6389,22 +6301,22 @@ impl<'de> serde::Deserialize<'de> for OrganizationUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(OrganizationUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -6471,17 +6383,17 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 let mut slot_verification = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "last_used_at" => {
-                            field(&mut map, &mut slot_last_used_at, "last_used_at")?
+                            field(&mut map, &mut slot_last_used_at, "last_used_at")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Passkey {
                     id: slot_id.unwrap_or_default(),
@@ -6555,22 +6467,22 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PaymentAttemptCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -6693,59 +6605,59 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
                 let mut slot_subscription_items = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
                         "payment_id" => {
-                            field(&mut map, &mut slot_payment_id, "payment_id")?
+                            field(&mut map, &mut slot_payment_id, "payment_id")
                         }
                         "invoice_id" => {
-                            field(&mut map, &mut slot_invoice_id, "invoice_id")?
+                            field(&mut map, &mut slot_invoice_id, "invoice_id")
                         }
                         "statement_id" => {
-                            field(&mut map, &mut slot_statement_id, "statement_id")?
+                            field(&mut map, &mut slot_statement_id, "statement_id")
                         }
                         "gateway_external_id" => {
                             field(
                                 &mut map,
                                 &mut slot_gateway_external_id,
                                 "gateway_external_id",
-                            )?
+                            )
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        "paid_at" => field(&mut map, &mut slot_paid_at, "paid_at")?,
-                        "failed_at" => field(&mut map, &mut slot_failed_at, "failed_at")?,
+                        "paid_at" => field(&mut map, &mut slot_paid_at, "paid_at"),
+                        "failed_at" => field(&mut map, &mut slot_failed_at, "failed_at"),
                         "failed_reason" => {
-                            field(&mut map, &mut slot_failed_reason, "failed_reason")?
+                            field(&mut map, &mut slot_failed_reason, "failed_reason")
                         }
                         "billing_date" => {
-                            field(&mut map, &mut slot_billing_date, "billing_date")?
+                            field(&mut map, &mut slot_billing_date, "billing_date")
                         }
                         "charge_type" => {
-                            field(&mut map, &mut slot_charge_type, "charge_type")?
+                            field(&mut map, &mut slot_charge_type, "charge_type")
                         }
-                        "payee" => field(&mut map, &mut slot_payee, "payee")?,
-                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
-                        "totals" => field(&mut map, &mut slot_totals, "totals")?,
+                        "payee" => field(&mut map, &mut slot_payee, "payee"),
+                        "payer" => field(&mut map, &mut slot_payer, "payer"),
+                        "totals" => field(&mut map, &mut slot_totals, "totals"),
                         "payment_source" => {
-                            field(&mut map, &mut slot_payment_source, "payment_source")?
+                            field(&mut map, &mut slot_payment_source, "payment_source")
                         }
                         "subscription_items" => {
                             field(
                                 &mut map,
                                 &mut slot_subscription_items,
                                 "subscription_items",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PaymentAttemptEventPayload {
                     id: required(slot_id, "id")?,
@@ -6939,22 +6851,22 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PaymentAttemptUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -7030,22 +6942,22 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Permission {
                     object: required(slot_object, "object")?,
@@ -7122,22 +7034,22 @@ impl<'de> serde::Deserialize<'de> for PermissionCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PermissionCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -7212,22 +7124,22 @@ impl<'de> serde::Deserialize<'de> for PermissionDeletedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PermissionDeletedEvent {
                     object: required(slot_object, "object")?,
@@ -7340,22 +7252,22 @@ impl<'de> serde::Deserialize<'de> for PermissionUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PermissionUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -7448,41 +7360,41 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "phone_number" => {
-                            field(&mut map, &mut slot_phone_number, "phone_number")?
+                            field(&mut map, &mut slot_phone_number, "phone_number")
                         }
                         "reserved_for_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_reserved_for_second_factor,
                                 "reserved_for_second_factor",
-                            )?
+                            )
                         }
                         "default_second_factor" => {
                             field(
                                 &mut map,
                                 &mut slot_default_second_factor,
                                 "default_second_factor",
-                            )?
+                            )
                         }
-                        "reserved" => field(&mut map, &mut slot_reserved, "reserved")?,
+                        "reserved" => field(&mut map, &mut slot_reserved, "reserved"),
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
-                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to")?,
+                        "linked_to" => field(&mut map, &mut slot_linked_to, "linked_to"),
                         "backup_codes" => {
-                            field(&mut map, &mut slot_backup_codes, "backup_codes")?
+                            field(&mut map, &mut slot_backup_codes, "backup_codes")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(PhoneNumber {
                     id: slot_id.unwrap_or_default(),
@@ -7669,31 +7581,31 @@ impl<'de> serde::Deserialize<'de> for Role {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "key" => field(&mut map, &mut slot_key, "key")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "key" => field(&mut map, &mut slot_key, "key"),
                         "description" => {
-                            field(&mut map, &mut slot_description, "description")?
+                            field(&mut map, &mut slot_description, "description")
                         }
                         "is_creator_eligible" => {
                             field(
                                 &mut map,
                                 &mut slot_is_creator_eligible,
                                 "is_creator_eligible",
-                            )?
+                            )
                         }
                         "permissions" => {
-                            field(&mut map, &mut slot_permissions, "permissions")?
+                            field(&mut map, &mut slot_permissions, "permissions")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Role {
                     object: required(slot_object, "object")?,
@@ -7771,22 +7683,22 @@ impl<'de> serde::Deserialize<'de> for RoleCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RoleCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -7861,22 +7773,22 @@ impl<'de> serde::Deserialize<'de> for RoleDeletedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RoleDeletedEvent {
                     object: required(slot_object, "object")?,
@@ -7989,22 +7901,22 @@ impl<'de> serde::Deserialize<'de> for RoleUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(RoleUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -8097,50 +8009,42 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_saml_connection = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
                         "provider_user_id" => {
                             field(
                                 &mut map,
                                 &mut slot_provider_user_id,
                                 "provider_user_id",
-                            )?
+                            )
                         }
                         "last_authenticated_at" => {
                             field(
                                 &mut map,
                                 &mut slot_last_authenticated_at,
                                 "last_authenticated_at",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "saml_connection" => {
-                            field(
-                                &mut map,
-                                &mut slot_saml_connection,
-                                "saml_connection",
-                            )?
+                            field(&mut map, &mut slot_saml_connection, "saml_connection")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlAccount {
                     id: required(slot_id, "id")?,
@@ -8244,48 +8148,48 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        "domain" => field(&mut map, &mut slot_domain, "domain")?,
-                        "domains" => field(&mut map, &mut slot_domains, "domains")?,
-                        "active" => field(&mut map, &mut slot_active, "active")?,
-                        "provider" => field(&mut map, &mut slot_provider, "provider")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        "domain" => field(&mut map, &mut slot_domain, "domain"),
+                        "domains" => field(&mut map, &mut slot_domains, "domains"),
+                        "active" => field(&mut map, &mut slot_active, "active"),
+                        "provider" => field(&mut map, &mut slot_provider, "provider"),
                         "sync_user_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_sync_user_attributes,
                                 "sync_user_attributes",
-                            )?
+                            )
                         }
                         "allow_subdomains" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_subdomains,
                                 "allow_subdomains",
-                            )?
+                            )
                         }
                         "allow_idp_initiated" => {
                             field(
                                 &mut map,
                                 &mut slot_allow_idp_initiated,
                                 "allow_idp_initiated",
-                            )?
+                            )
                         }
                         "disable_additional_identifications" => {
                             field(
                                 &mut map,
                                 &mut slot_disable_additional_identifications,
                                 "disable_additional_identifications",
-                            )?
+                            )
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SamlAccountConnection {
                     id: required(slot_id, "id")?,
@@ -8460,20 +8364,20 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "directory_id" => {
-                            field(&mut map, &mut slot_directory_id, "directory_id")?
+                            field(&mut map, &mut slot_directory_id, "directory_id")
                         }
                         "directory_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_directory_enabled,
                                 "directory_enabled",
-                            )?
+                            )
                         }
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ScimUserMetadata {
                     directory_id: required(slot_directory_id, "directory_id")?,
@@ -8570,41 +8474,37 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "last_active_organization_id" => {
                             field(
                                 &mut map,
                                 &mut slot_last_active_organization_id,
                                 "last_active_organization_id",
-                            )?
+                            )
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "latest_activity" => {
-                            field(
-                                &mut map,
-                                &mut slot_latest_activity,
-                                "latest_activity",
-                            )?
+                            field(&mut map, &mut slot_latest_activity, "latest_activity")
                         }
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "abandon_at" => {
-                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Session {
                     object: required(slot_object, "object")?,
@@ -8693,29 +8593,25 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_country = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "device_type" => {
-                            field(&mut map, &mut slot_device_type, "device_type")?
+                            field(&mut map, &mut slot_device_type, "device_type")
                         }
-                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile")?,
+                        "is_mobile" => field(&mut map, &mut slot_is_mobile, "is_mobile"),
                         "browser_name" => {
-                            field(&mut map, &mut slot_browser_name, "browser_name")?
+                            field(&mut map, &mut slot_browser_name, "browser_name")
                         }
                         "browser_version" => {
-                            field(
-                                &mut map,
-                                &mut slot_browser_version,
-                                "browser_version",
-                            )?
+                            field(&mut map, &mut slot_browser_version, "browser_version")
                         }
                         "ip_address" => {
-                            field(&mut map, &mut slot_ip_address, "ip_address")?
+                            field(&mut map, &mut slot_ip_address, "ip_address")
                         }
-                        "city" => field(&mut map, &mut slot_city, "city")?,
-                        "country" => field(&mut map, &mut slot_country, "country")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "city" => field(&mut map, &mut slot_city, "city"),
+                        "country" => field(&mut map, &mut slot_country, "country"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionActivityResponse {
                     object: required(slot_object, "object")?,
@@ -8793,22 +8689,22 @@ impl<'de> serde::Deserialize<'de> for SessionCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -8883,22 +8779,22 @@ impl<'de> serde::Deserialize<'de> for SessionEndedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionEndedEvent {
                     object: required(slot_object, "object")?,
@@ -9001,42 +8897,38 @@ impl<'de> serde::Deserialize<'de> for SessionEventPayload {
                 let mut slot_user = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "client_id" => field(&mut map, &mut slot_client_id, "client_id")?,
-                        "actor" => field(&mut map, &mut slot_actor, "actor")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
+                        "actor" => field(&mut map, &mut slot_actor, "actor"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "last_active_organization_id" => {
                             field(
                                 &mut map,
                                 &mut slot_last_active_organization_id,
                                 "last_active_organization_id",
-                            )?
+                            )
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "latest_activity" => {
-                            field(
-                                &mut map,
-                                &mut slot_latest_activity,
-                                "latest_activity",
-                            )?
+                            field(&mut map, &mut slot_latest_activity, "latest_activity")
                         }
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "abandon_at" => {
-                            field(&mut map, &mut slot_abandon_at, "abandon_at")?
+                            field(&mut map, &mut slot_abandon_at, "abandon_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        "user" => field(&mut map, &mut slot_user, "user")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "user" => field(&mut map, &mut slot_user, "user"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionEventPayload {
                     object: required(slot_object, "object")?,
@@ -9160,22 +9052,22 @@ impl<'de> serde::Deserialize<'de> for SessionPendingEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionPendingEvent {
                     object: required(slot_object, "object")?,
@@ -9250,22 +9142,22 @@ impl<'de> serde::Deserialize<'de> for SessionRemovedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionRemovedEvent {
                     object: required(slot_object, "object")?,
@@ -9340,22 +9232,22 @@ impl<'de> serde::Deserialize<'de> for SessionRevokedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SessionRevokedEvent {
                     object: required(slot_object, "object")?,
@@ -9492,22 +9384,22 @@ impl<'de> serde::Deserialize<'de> for SmsCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SmsCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -9613,49 +9505,41 @@ impl<'de> serde::Deserialize<'de> for SmsEventPayload {
                 let mut slot_created_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "slug" => field(&mut map, &mut slot_slug, "slug")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "slug" => field(&mut map, &mut slot_slug, "slug"),
                         "from_phone_number" => {
                             field(
                                 &mut map,
                                 &mut slot_from_phone_number,
                                 "from_phone_number",
-                            )?
+                            )
                         }
                         "to_phone_number" => {
-                            field(
-                                &mut map,
-                                &mut slot_to_phone_number,
-                                "to_phone_number",
-                            )?
+                            field(&mut map, &mut slot_to_phone_number, "to_phone_number")
                         }
                         "phone_number_id" => {
-                            field(
-                                &mut map,
-                                &mut slot_phone_number_id,
-                                "phone_number_id",
-                            )?
+                            field(&mut map, &mut slot_phone_number_id, "phone_number_id")
                         }
-                        "user_id" => field(&mut map, &mut slot_user_id, "user_id")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "delivered_by_clerk" => {
                             field(
                                 &mut map,
                                 &mut slot_delivered_by_clerk,
                                 "delivered_by_clerk",
-                            )?
+                            )
                         }
                         "created_at_ms" => {
-                            field(&mut map, &mut slot_created_at_ms, "created_at_ms")?
+                            field(&mut map, &mut slot_created_at_ms, "created_at_ms")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SmsEventPayload {
                     object: required(slot_object, "object")?,
@@ -9743,22 +9627,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionActiveEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionActiveEvent {
                     object: required(slot_object, "object")?,
@@ -9833,22 +9717,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -9953,42 +9837,42 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
                 let mut slot_items = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "active_at" => field(&mut map, &mut slot_active_at, "active_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "active_at" => field(&mut map, &mut slot_active_at, "active_at"),
                         "canceled_at" => {
-                            field(&mut map, &mut slot_canceled_at, "canceled_at")?
+                            field(&mut map, &mut slot_canceled_at, "canceled_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
-                        "ended_at" => field(&mut map, &mut slot_ended_at, "ended_at")?,
+                        "ended_at" => field(&mut map, &mut slot_ended_at, "ended_at"),
                         "past_due_at" => {
-                            field(&mut map, &mut slot_past_due_at, "past_due_at")?
+                            field(&mut map, &mut slot_past_due_at, "past_due_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "latest_payment_id" => {
                             field(
                                 &mut map,
                                 &mut slot_latest_payment_id,
                                 "latest_payment_id",
-                            )?
+                            )
                         }
-                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id")?,
-                        "payer" => field(&mut map, &mut slot_payer, "payer")?,
+                        "payer_id" => field(&mut map, &mut slot_payer_id, "payer_id"),
+                        "payer" => field(&mut map, &mut slot_payer, "payer"),
                         "payment_source_id" => {
                             field(
                                 &mut map,
                                 &mut slot_payment_source_id,
                                 "payment_source_id",
-                            )?
+                            )
                         }
-                        "items" => field(&mut map, &mut slot_items, "items")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "items" => field(&mut map, &mut slot_items, "items"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionEventPayload {
                     object: required(slot_object, "object")?,
@@ -10176,22 +10060,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemAbandonedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemAbandonedEvent {
                     object: required(slot_object, "object")?,
@@ -10266,22 +10150,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemActiveEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemActiveEvent {
                     object: required(slot_object, "object")?,
@@ -10356,22 +10240,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemCanceledEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemCanceledEvent {
                     object: required(slot_object, "object")?,
@@ -10446,22 +10330,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemEndedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemEndedEvent {
                     object: required(slot_object, "object")?,
@@ -10537,22 +10421,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemFreeTrialEndingEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemFreeTrialEndingEvent {
                     object: required(slot_object, "object")?,
@@ -10628,22 +10512,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemIncompleteEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemIncompleteEvent {
                     object: required(slot_object, "object")?,
@@ -10718,22 +10602,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemPastDueEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemPastDueEvent {
                     object: required(slot_object, "object")?,
@@ -10808,22 +10692,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemUpcomingEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemUpcomingEvent {
                     object: required(slot_object, "object")?,
@@ -10898,22 +10782,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionItemUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -10988,22 +10872,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionPastDueEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionPastDueEvent {
                     object: required(slot_object, "object")?,
@@ -11078,22 +10962,22 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(SubscriptionUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -11323,220 +11207,200 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_scim = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "external_id" => {
-                            field(&mut map, &mut slot_external_id, "external_id")?
+                            field(&mut map, &mut slot_external_id, "external_id")
                         }
                         "primary_email_address_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_email_address_id,
                                 "primary_email_address_id",
-                            )?
+                            )
                         }
                         "primary_phone_number_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_phone_number_id,
                                 "primary_phone_number_id",
-                            )?
+                            )
                         }
                         "primary_web3_wallet_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_web3_wallet_id,
                                 "primary_web3_wallet_id",
-                            )?
+                            )
                         }
-                        "username" => field(&mut map, &mut slot_username, "username")?,
+                        "username" => field(&mut map, &mut slot_username, "username"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        "last_name" => field(&mut map, &mut slot_last_name, "last_name")?,
-                        "locale" => field(&mut map, &mut slot_locale, "locale")?,
+                        "last_name" => field(&mut map, &mut slot_last_name, "last_name"),
+                        "locale" => field(&mut map, &mut slot_locale, "locale"),
                         "profile_image_url" => {
                             field(
                                 &mut map,
                                 &mut slot_profile_image_url,
                                 "profile_image_url",
-                            )?
+                            )
                         }
-                        "image_url" => field(&mut map, &mut slot_image_url, "image_url")?,
-                        "has_image" => field(&mut map, &mut slot_has_image, "has_image")?,
+                        "image_url" => field(&mut map, &mut slot_image_url, "image_url"),
+                        "has_image" => field(&mut map, &mut slot_has_image, "has_image"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
                         "unsafe_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_unsafe_metadata,
-                                "unsafe_metadata",
-                            )?
+                            field(&mut map, &mut slot_unsafe_metadata, "unsafe_metadata")
                         }
                         "email_addresses" => {
-                            field(
-                                &mut map,
-                                &mut slot_email_addresses,
-                                "email_addresses",
-                            )?
+                            field(&mut map, &mut slot_email_addresses, "email_addresses")
                         }
                         "phone_numbers" => {
-                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")?
+                            field(&mut map, &mut slot_phone_numbers, "phone_numbers")
                         }
                         "web3_wallets" => {
-                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")?
+                            field(&mut map, &mut slot_web3_wallets, "web3_wallets")
                         }
-                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys")?,
+                        "passkeys" => field(&mut map, &mut slot_passkeys, "passkeys"),
                         "password_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_password_enabled,
                                 "password_enabled",
-                            )?
+                            )
                         }
                         "two_factor_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_two_factor_enabled,
                                 "two_factor_enabled",
-                            )?
+                            )
                         }
                         "totp_enabled" => {
-                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")?
+                            field(&mut map, &mut slot_totp_enabled, "totp_enabled")
                         }
                         "backup_code_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_backup_code_enabled,
                                 "backup_code_enabled",
-                            )?
+                            )
                         }
                         "mfa_enabled_at" => {
-                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")?
+                            field(&mut map, &mut slot_mfa_enabled_at, "mfa_enabled_at")
                         }
                         "mfa_disabled_at" => {
-                            field(
-                                &mut map,
-                                &mut slot_mfa_disabled_at,
-                                "mfa_disabled_at",
-                            )?
+                            field(&mut map, &mut slot_mfa_disabled_at, "mfa_disabled_at")
                         }
                         "password_last_updated_at" => {
                             field(
                                 &mut map,
                                 &mut slot_password_last_updated_at,
                                 "password_last_updated_at",
-                            )?
+                            )
                         }
                         "external_accounts" => {
                             field(
                                 &mut map,
                                 &mut slot_external_accounts,
                                 "external_accounts",
-                            )?
+                            )
                         }
                         "saml_accounts" => {
-                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")?
+                            field(&mut map, &mut slot_saml_accounts, "saml_accounts")
                         }
                         "enterprise_accounts" => {
                             field(
                                 &mut map,
                                 &mut slot_enterprise_accounts,
                                 "enterprise_accounts",
-                            )?
+                            )
                         }
                         "organization_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_organization_memberships,
                                 "organization_memberships",
-                            )?
+                            )
                         }
                         "last_sign_in_at" => {
-                            field(
-                                &mut map,
-                                &mut slot_last_sign_in_at,
-                                "last_sign_in_at",
-                            )?
+                            field(&mut map, &mut slot_last_sign_in_at, "last_sign_in_at")
                         }
-                        "banned" => field(&mut map, &mut slot_banned, "banned")?,
-                        "locked" => field(&mut map, &mut slot_locked, "locked")?,
+                        "banned" => field(&mut map, &mut slot_banned, "banned"),
+                        "locked" => field(&mut map, &mut slot_locked, "locked"),
                         "deprovisioned" => {
-                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")?
+                            field(&mut map, &mut slot_deprovisioned, "deprovisioned")
                         }
                         "lockout_expires_in_seconds" => {
                             field(
                                 &mut map,
                                 &mut slot_lockout_expires_in_seconds,
                                 "lockout_expires_in_seconds",
-                            )?
+                            )
                         }
                         "verification_attempts_remaining" => {
                             field(
                                 &mut map,
                                 &mut slot_verification_attempts_remaining,
                                 "verification_attempts_remaining",
-                            )?
+                            )
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "delete_self_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_delete_self_enabled,
                                 "delete_self_enabled",
-                            )?
+                            )
                         }
                         "create_organization_enabled" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organization_enabled,
                                 "create_organization_enabled",
-                            )?
+                            )
                         }
                         "create_organizations_limit" => {
                             field(
                                 &mut map,
                                 &mut slot_create_organizations_limit,
                                 "create_organizations_limit",
-                            )?
+                            )
                         }
                         "last_active_at" => {
-                            field(&mut map, &mut slot_last_active_at, "last_active_at")?
+                            field(&mut map, &mut slot_last_active_at, "last_active_at")
                         }
                         "legal_accepted_at" => {
                             field(
                                 &mut map,
                                 &mut slot_legal_accepted_at,
                                 "legal_accepted_at",
-                            )?
+                            )
                         }
                         "bypass_client_trust" => {
                             field(
                                 &mut map,
                                 &mut slot_bypass_client_trust,
                                 "bypass_client_trust",
-                            )?
+                            )
                         }
-                        "scim" => field(&mut map, &mut slot_scim, "scim")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "scim" => field(&mut map, &mut slot_scim, "scim"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(User {
                     id: required(slot_id, "id")?,
@@ -11680,22 +11544,22 @@ impl<'de> serde::Deserialize<'de> for UserCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UserCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -11770,22 +11634,22 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UserDeletedEvent {
                     object: required(slot_object, "object")?,
@@ -11900,22 +11764,22 @@ impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UserUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -11984,20 +11848,20 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationAdmin {
                     object: slot_object.unwrap_or_default(),
@@ -12180,20 +12044,20 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationEmailLink {
                     object: slot_object.unwrap_or_default(),
@@ -12346,21 +12210,21 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationFromOauth {
                     object: slot_object.unwrap_or_default(),
@@ -12518,21 +12382,21 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 let mut slot_error = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationGoogleOneTap {
                     object: slot_object.unwrap_or_default(),
@@ -12698,28 +12562,28 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
                         "external_verification_redirect_url" => {
                             field(
                                 &mut map,
                                 &mut slot_external_verification_redirect_url,
                                 "external_verification_redirect_url",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationOauth {
                     object: slot_object.unwrap_or_default(),
@@ -12834,21 +12698,21 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "channel" => field(&mut map, &mut slot_channel, "channel")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "channel" => field(&mut map, &mut slot_channel, "channel"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationOtp {
                     object: slot_object.unwrap_or_default(),
@@ -13063,22 +12927,22 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationPasskey {
                     object: slot_object.unwrap_or_default(),
@@ -13275,28 +13139,28 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
                         "external_verification_redirect_url" => {
                             field(
                                 &mut map,
                                 &mut slot_external_verification_redirect_url,
                                 "external_verification_redirect_url",
-                            )?
+                            )
                         }
-                        "error" => field(&mut map, &mut slot_error, "error")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
+                        "error" => field(&mut map, &mut slot_error, "error"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationSaml {
                     object: slot_object.unwrap_or_default(),
@@ -13494,13 +13358,13 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
                 let mut slot_expire_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationScim {
                     object: slot_object.unwrap_or_default(),
@@ -13644,20 +13508,20 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationTicket {
                     object: slot_object.unwrap_or_default(),
@@ -13855,22 +13719,22 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 let mut slot_verified_at_client = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "strategy" => field(&mut map, &mut slot_strategy, "strategy")?,
-                        "nonce" => field(&mut map, &mut slot_nonce, "nonce")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
-                        "attempts" => field(&mut map, &mut slot_attempts, "attempts")?,
-                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
+                        "nonce" => field(&mut map, &mut slot_nonce, "nonce"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
+                        "attempts" => field(&mut map, &mut slot_attempts, "attempts"),
+                        "expire_at" => field(&mut map, &mut slot_expire_at, "expire_at"),
                         "verified_at_client" => {
                             field(
                                 &mut map,
                                 &mut slot_verified_at_client,
                                 "verified_at_client",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(VerificationWeb3 {
                     object: slot_object.unwrap_or_default(),
@@ -14050,24 +13914,24 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_invitation = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked")?,
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        "is_locked" => field(&mut map, &mut slot_is_locked, "is_locked"),
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
                         "invitation" => {
-                            field(&mut map, &mut slot_invitation, "invitation")?
+                            field(&mut map, &mut slot_invitation, "invitation")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WaitlistEntry {
                     object: required(slot_object, "object")?,
@@ -14144,22 +14008,22 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntryCreatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WaitlistEntryCreatedEvent {
                     object: required(slot_object, "object")?,
@@ -14322,22 +14186,22 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntryUpdatedEvent {
                 let mut slot_data = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        "data" => field(&mut map, &mut slot_data, "data")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "data" => field(&mut map, &mut slot_data, "data"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WaitlistEntryUpdatedEvent {
                     object: required(slot_object, "object")?,
@@ -14408,22 +14272,22 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 let mut slot_updated_at = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "object" => field(&mut map, &mut slot_object, "object")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "object" => field(&mut map, &mut slot_object, "object"),
                         "web3_wallet" => {
-                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")?
+                            field(&mut map, &mut slot_web3_wallet, "web3_wallet")
                         }
                         "verification" => {
-                            field(&mut map, &mut slot_verification, "verification")?
+                            field(&mut map, &mut slot_verification, "verification")
                         }
                         "created_at" => {
-                            field(&mut map, &mut slot_created_at, "created_at")?
+                            field(&mut map, &mut slot_created_at, "created_at")
                         }
                         "updated_at" => {
-                            field(&mut map, &mut slot_updated_at, "updated_at")?
+                            field(&mut map, &mut slot_updated_at, "updated_at")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Web3wallet {
                     id: slot_id.unwrap_or_default(),
@@ -14593,21 +14457,21 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayload {
                 let mut slot_instance_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "type" => field(&mut map, &mut slot_type_, "type")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "type" => field(&mut map, &mut slot_type_, "type"),
                         "event_attributes" => {
                             field(
                                 &mut map,
                                 &mut slot_event_attributes,
                                 "event_attributes",
-                            )?
+                            )
                         }
-                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp")?,
+                        "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
                         "instance_id" => {
-                            field(&mut map, &mut slot_instance_id, "instance_id")?
+                            field(&mut map, &mut slot_instance_id, "instance_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WebhookEventPayload {
                     object: required(slot_object, "object")?,
@@ -14666,10 +14530,10 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "http_request" => {
-                            field(&mut map, &mut slot_http_request, "http_request")?
+                            field(&mut map, &mut slot_http_request, "http_request")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WebhookEventPayloadEventAttributes {
                     http_request: slot_http_request.unwrap_or_default(),
@@ -14726,12 +14590,12 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequ
                 let mut slot_user_agent = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "client_ip" => field(&mut map, &mut slot_client_ip, "client_ip")?,
+                        "client_ip" => field(&mut map, &mut slot_client_ip, "client_ip"),
                         "user_agent" => {
-                            field(&mut map, &mut slot_user_agent, "user_agent")?
+                            field(&mut map, &mut slot_user_agent, "user_agent")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(WebhookEventPayloadEventAttributesHttpRequest {
                     client_ip: slot_client_ip.unwrap_or_default(),

@@ -52,26 +52,22 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 let mut slot_public_metadata = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
-                            field(&mut map, &mut slot_created_by, "created_by")?
+                            field(&mut map, &mut slot_created_by, "created_by")
                         }
                         "max_allowed_memberships" => {
                             field(
                                 &mut map,
                                 &mut slot_max_allowed_memberships,
                                 "max_allowed_memberships",
-                            )?
+                            )
                         }
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(CreateOrganizationBody {
                     name: required(slot_name, "name")?,
@@ -158,17 +154,13 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_public_metadata = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Organization {
                     id: required(slot_id, "id")?,
@@ -224,21 +216,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMetadataBody {
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
-                            field(
-                                &mut map,
-                                &mut slot_public_metadata,
-                                "public_metadata",
-                            )?
+                            field(&mut map, &mut slot_public_metadata, "public_metadata")
                         }
                         "private_metadata" => {
                             field(
                                 &mut map,
                                 &mut slot_private_metadata,
                                 "private_metadata",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UpdateOrganizationMetadataBody {
                     public_metadata: slot_public_metadata.unwrap_or_default(),

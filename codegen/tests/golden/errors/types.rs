@@ -45,12 +45,12 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
                 let mut slot_clerk_trace_id = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "errors" => field(&mut map, &mut slot_errors, "errors")?,
+                        "errors" => field(&mut map, &mut slot_errors, "errors"),
                         "clerk_trace_id" => {
-                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")?
+                            field(&mut map, &mut slot_clerk_trace_id, "clerk_trace_id")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ClerkErrors {
                     errors: slot_errors.unwrap_or_default(),
@@ -130,13 +130,13 @@ impl<'de> serde::Deserialize<'de> for ClerkErrorsErrorsItem {
                 let mut slot_long_message = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "code" => field(&mut map, &mut slot_code, "code")?,
-                        "message" => field(&mut map, &mut slot_message, "message")?,
+                        "code" => field(&mut map, &mut slot_code, "code"),
+                        "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
-                            field(&mut map, &mut slot_long_message, "long_message")?
+                            field(&mut map, &mut slot_long_message, "long_message")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ClerkErrorsErrorsItem {
                     code: slot_code.unwrap_or_default(),
@@ -192,23 +192,19 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_email_addresses = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "primary_email_address_id" => {
                             field(
                                 &mut map,
                                 &mut slot_primary_email_address_id,
                                 "primary_email_address_id",
-                            )?
+                            )
                         }
                         "email_addresses" => {
-                            field(
-                                &mut map,
-                                &mut slot_email_addresses,
-                                "email_addresses",
-                            )?
+                            field(&mut map, &mut slot_email_addresses, "email_addresses")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(User {
                     id: required(slot_id, "id")?,
@@ -271,12 +267,12 @@ impl<'de> serde::Deserialize<'de> for UserEmailAddressesItem {
                 let mut slot_email_address = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "email_address" => {
-                            field(&mut map, &mut slot_email_address, "email_address")?
+                            field(&mut map, &mut slot_email_address, "email_address")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(UserEmailAddressesItem {
                     id: required(slot_id, "id")?,

@@ -44,12 +44,12 @@ impl<'de> serde::Deserialize<'de> for ListOrganizationsResponse {
                 let mut slot_total_count = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "data" => field(&mut map, &mut slot_data, "data")?,
+                        "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
-                            field(&mut map, &mut slot_total_count, "total_count")?
+                            field(&mut map, &mut slot_total_count, "total_count")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(ListOrganizationsResponse {
                     data: required(slot_data, "data")?,
@@ -143,10 +143,10 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
-                        "name" => field(&mut map, &mut slot_name, "name")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "id" => field(&mut map, &mut slot_id, "id"),
+                        "name" => field(&mut map, &mut slot_name, "name"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Organization {
                     id: required(slot_id, "id")?,
@@ -198,12 +198,12 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_first_name = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "id" => field(&mut map, &mut slot_id, "id")?,
+                        "id" => field(&mut map, &mut slot_id, "id"),
                         "first_name" => {
-                            field(&mut map, &mut slot_first_name, "first_name")?
+                            field(&mut map, &mut slot_first_name, "first_name")
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(User {
                     id: required(slot_id, "id")?,

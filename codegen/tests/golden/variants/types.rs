@@ -52,17 +52,17 @@ impl<'de> serde::Deserialize<'de> for Oauth {
                 let mut slot_external_verification_redirect_url = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
                         "external_verification_redirect_url" => {
                             field(
                                 &mut map,
                                 &mut slot_external_verification_redirect_url,
                                 "external_verification_redirect_url",
-                            )?
+                            )
                         }
-                        _ => skip(&mut map)?,
-                    }
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Oauth {
                     object: required(slot_object, "object")?,
@@ -196,10 +196,10 @@ impl<'de> serde::Deserialize<'de> for Otp {
                 let mut slot_status = None;
                 while let Some(key) = map.next_key::<FieldName<'de>>()? {
                     match key.as_str() {
-                        "object" => field(&mut map, &mut slot_object, "object")?,
-                        "status" => field(&mut map, &mut slot_status, "status")?,
-                        _ => skip(&mut map)?,
-                    }
+                        "object" => field(&mut map, &mut slot_object, "object"),
+                        "status" => field(&mut map, &mut slot_status, "status"),
+                        _ => skip(&mut map),
+                    }?;
                 }
                 Ok(Otp {
                     object: required(slot_object, "object")?,
