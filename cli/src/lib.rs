@@ -2,6 +2,10 @@
 //! Its command tree, checks and guard rails are read from the model
 //! `cargo xtask gen` writes for each version (embedded as JSON), and its
 //! calls go through `clerk-api`'s runtime, as the typed clients' do.
+//!
+//! The binary is `src/main.rs`, which calls [`run`]; this library exists
+//! so that [`check`] (the argument checking, without running anything) can
+//! be fuzzed. It is not an API: use the binary.
 
 mod call;
 mod commands;
@@ -73,7 +77,7 @@ Environment:
     about = "Browse, inspect and call Clerk's Backend API",
     after_help = format!("{EXAMPLES}\n\n{EXIT_CODES}")
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The API version to use [default: the newest compiled in]
     #[arg(long, global = true, value_name = "VERSION")]
     pub api_version: Option<String>,
@@ -102,7 +106,7 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Clone)]
-pub enum WebhooksCommand {
+pub(crate) enum WebhooksCommand {
     /// Every event type, with its summary.
     Events,
     /// The payload schema of one event type (`user.created`).
@@ -132,7 +136,7 @@ pub enum WebhooksCommand {
 }
 
 #[derive(Subcommand, Clone)]
-pub enum Command {
+pub(crate) enum Command {
     /// Every tag with its number of operations.
     Tags,
     /// The operations of a tag: method, path, group.name, summary.
@@ -231,17 +235,80 @@ fn operation<'m>(
     Some((op, args))
 }
 
-fn main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().collect();
-    let api = match model::load("bapi", api_version(&args).as_deref()) {
-        Ok(api) => api,
-        Err(e) => return fail(exit::USAGE, &e),
-    };
-    let matches = match command_tree(api).try_get_matches_from(&args) {
-        Ok(m) => m,
-        Err(e) => {
-            // Help and --version print to stdout and succeed; usage errors
-            // (with clap's suggestions) exit with USAGE.
+/// A command line checked against the model: what it asks for, before
+/// anything is sent or printed.
+enum Checked {
+    /// An operation of the API, with its request built from the arguments.
+    Operation {
+        cli: Cli,
+        api: &'static Api,
+        op: &'static clerk_api_model::Operation,
+        request: commands::Request,
+    },
+    /// One of the CLI's own commands (or none: the examples).
+    Own { cli: Cli, api: &'static Api },
+}
+
+/// Why a command line was not run.
+enum Refused {
+    /// clap's answer: a usage error with its suggestions, or the help or
+    /// version text asked for.
+    Clap(clap::Error),
+    Usage(String),
+}
+
+fn parse(args: &[OsString]) -> Result<Checked, Refused> {
+    let api = model::load("bapi", api_version(args).as_deref()).map_err(Refused::Usage)?;
+    let matches = command_tree(api)
+        .try_get_matches_from(args)
+        .map_err(Refused::Clap)?;
+    if let Some((op, op_args)) = operation(api, &matches) {
+        let mut globals = matches.clone();
+        globals.remove_subcommand();
+        let cli = Cli::from_arg_matches(&globals).map_err(|e| Refused::Usage(e.to_string()))?;
+        let request = commands::request(api, op, op_args).map_err(|message| {
+            Refused::Usage(format!(
+                "{}: {message}\n(see `clerk {} {} --help`)",
+                model::label(op),
+                model::command_name(&op.group),
+                model::command_name(&op.name)
+            ))
+        })?;
+        return Ok(Checked::Operation {
+            cli,
+            api,
+            op,
+            request,
+        });
+    }
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| Refused::Usage(e.to_string()))?;
+    Ok(Checked::Own { cli, api })
+}
+
+/// Checks a command line (the program's name first, as `std::env::args_os`
+/// gives it) the way [`run`] does before it acts: `Ok` when it would run,
+/// the message it would print otherwise. Sends and prints nothing.
+pub fn check(args: &[OsString]) -> Result<(), String> {
+    match parse(args) {
+        Ok(_) => Ok(()),
+        Err(Refused::Clap(e)) => Err(e.to_string()),
+        Err(Refused::Usage(message)) => Err(message),
+    }
+}
+
+/// Runs a command line (the program's name first): what `clerk` does.
+pub fn run(args: &[OsString]) -> ExitCode {
+    let (cli, api) = match parse(args) {
+        Ok(Checked::Operation {
+            cli,
+            api,
+            op,
+            request,
+        }) => return ExitCode::from(call::operation(&cli, api, op, request)),
+        Ok(Checked::Own { cli, api }) => (cli, api),
+        // Help and --version print to stdout and succeed; usage errors
+        // (with clap's suggestions) exit with USAGE.
+        Err(Refused::Clap(e)) => {
             let _ = e.print();
             return if e.use_stderr() {
                 ExitCode::from(exit::USAGE)
@@ -249,30 +316,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             };
         }
-    };
-    if let Some((op, args)) = operation(api, &matches) {
-        let mut globals = matches.clone();
-        globals.remove_subcommand();
-        let cli = match Cli::from_arg_matches(&globals) {
-            Ok(cli) => cli,
-            Err(e) => return fail(exit::USAGE, &e.to_string()),
-        };
-        return match commands::request(api, op, args) {
-            Ok(request) => ExitCode::from(call::operation(&cli, api, op, request)),
-            Err(message) => fail(
-                exit::USAGE,
-                &format!(
-                    "{}: {message}\n(see `clerk {} {} --help`)",
-                    model::label(op),
-                    model::command_name(&op.group),
-                    model::command_name(&op.name)
-                ),
-            ),
-        };
-    }
-    let cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => return fail(exit::USAGE, &e.to_string()),
+        Err(Refused::Usage(message)) => return fail(exit::USAGE, &message),
     };
     let Some(command) = &cli.command else {
         outln!("clerk: Clerk's Backend API from a shell.\n\n{EXAMPLES}\n\nMore: clerk --help");
@@ -392,12 +436,12 @@ fn main() -> ExitCode {
 }
 
 /// Prints `message` as an error and returns `code`.
-pub fn fail(code: u8, message: &str) -> ExitCode {
+pub(crate) fn fail(code: u8, message: &str) -> ExitCode {
     ExitCode::from(error(code, message))
 }
 
 /// Prints `message` as an error and returns `code`, as a number.
-pub fn error(code: u8, message: &str) -> u8 {
+pub(crate) fn error(code: u8, message: &str) -> u8 {
     eprintln!("error: {message}");
     code
 }
@@ -405,6 +449,7 @@ pub fn error(code: u8, message: &str) -> u8 {
 /// Prints to stdout; a closed pipe (`clerk tags | head`) ends the program
 /// quietly instead of panicking.
 #[macro_export]
+#[doc(hidden)]
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -416,6 +461,6 @@ macro_rules! outln {
 }
 
 /// Whether stdin and stderr are a terminal (someone can answer a question).
-pub fn interactive() -> bool {
+pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }

@@ -4,6 +4,7 @@
 //! metadata rule, what it destroys) is read here, as data.
 
 use std::fmt::Write as _;
+use std::sync::Mutex;
 
 use clerk_api_model::{Api, Operation, Struct, TypeKind, TypeRef};
 
@@ -33,14 +34,24 @@ pub fn load(kind: &str, version: Option<&str>) -> Result<&'static Api, String> {
             known.join(", ")
         ));
     };
-    let json = crate::models::MODELS
+    static LOADED: Mutex<Vec<(&'static str, &'static str, &'static Api)>> = Mutex::new(Vec::new());
+    let Some(&(kind, found, json)) = crate::models::MODELS
         .iter()
         .find(|(k, v, _)| *k == kind && *v == found)
-        .map(|(_, _, json)| *json)
-        .unwrap_or_default();
+    else {
+        return Err(format!("no embedded {kind} model of {found}"));
+    };
+    let mut loaded = LOADED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(&(_, _, api)) = loaded.iter().find(|(k, v, _)| *k == kind && *v == found) {
+        return Ok(api);
+    }
     let api: Api = serde_json::from_str(json)
         .map_err(|e| format!("the embedded {kind} model of {found}: {e}"))?;
-    Ok(Box::leak(Box::new(api)))
+    let api: &'static Api = Box::leak(Box::new(api));
+    loaded.push((kind, found, api));
+    Ok(api)
 }
 
 /// `group.name` as commands spell it (`users.list`).
