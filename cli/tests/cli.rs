@@ -643,3 +643,155 @@ fn help_per_group_and_operation_and_completions() {
         );
     }
 }
+
+/// Every output of failing commands, captured and searched for the secret
+/// key and the webhook signing secret (the library's side of this is
+/// `tests/tests/secrets.rs`).
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_in_any_output_of_a_failing_command() {
+    const STRESS_KEY: &str = "sk_test_CLISTRESS0123456789";
+    const STRESS_SECRET: &str = "whsec_Q0xJU1RSRVNTV0VCSE9PSzAxMjM0NTY3ODk=";
+    let server = MockServer::start().await;
+    let responses = [
+        (
+            "/users/401",
+            ResponseTemplate::new(401).set_body_json(
+                json!({"errors": [{"code": "authentication_invalid", "message": "bad key"}]}),
+            ),
+        ),
+        (
+            "/users/500",
+            ResponseTemplate::new(500).set_body_string("<html>oops</html>"),
+        ),
+        (
+            "/users/garbage",
+            ResponseTemplate::new(200).set_body_string("{\"id\": "),
+        ),
+    ];
+    for (p, response) in responses {
+        Mock::given(path(p))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+    }
+    let refused = {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        format!("http://127.0.0.1:{port}")
+    };
+    let run = |url: String, args: Vec<String>, env: Vec<(&'static str, String)>| {
+        tokio::task::spawn_blocking(move || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_clerk"));
+            command
+                .args(&args)
+                .env("CLERK_SECRET_KEY", STRESS_KEY)
+                .env("CLERK_API_URL", url)
+                .env("RUST_BACKTRACE", "1")
+                .env_remove("CLERK_CLI_READ_ONLY")
+                .stdin(std::process::Stdio::null());
+            for (name, value) in env {
+                command.env(name, value);
+            }
+            command.output().unwrap()
+        })
+    };
+    let uri = server.uri();
+    let dir = tempfile::tempdir().unwrap();
+    let headers = dir.path().join("headers.txt");
+    let body = dir.path().join("body.json");
+    std::fs::write(
+        &headers,
+        "svix-id: msg_1\nsvix-timestamp: 1614265330\nsvix-signature: v1,AAAA\n",
+    )
+    .unwrap();
+    std::fs::write(&body, r#"{"type": "user.created"}"#).unwrap();
+    let verify = |secret: &str| {
+        (
+            vec![
+                "webhooks".to_string(),
+                "verify".into(),
+                "--headers".into(),
+                headers.to_str().unwrap().into(),
+                "--body".into(),
+                body.to_str().unwrap().into(),
+            ],
+            vec![("CLERK_WEBHOOK_SIGNING_SECRET", secret.to_string())],
+        )
+    };
+    // (base URL, arguments, extra environment)
+    type Run = (String, Vec<String>, Vec<(&'static str, String)>);
+    let mut runs: Vec<Run> = Vec::new();
+    for id in ["401", "500", "garbage", "missing"] {
+        runs.push((
+            uri.clone(),
+            vec!["users".into(), "get".into(), id.into()],
+            vec![],
+        ));
+    }
+    runs.push((
+        refused.clone(),
+        vec!["users".into(), "get".into(), "u".into()],
+        vec![],
+    ));
+    runs.push((
+        "http://clerk-cli.invalid".into(),
+        vec!["users".into(), "list".into(), "--all".into()],
+        vec![],
+    ));
+    runs.push((
+        uri.clone(),
+        vec!["request".into(), "GET".into(), "/users/401".into()],
+        vec![],
+    ));
+    runs.push((uri.clone(), vec!["users".into(), "lsit".into()], vec![]));
+    runs.push((
+        uri.clone(),
+        vec!["users".into(), "delete".into(), "u".into()],
+        vec![],
+    ));
+    runs.push((uri.clone(), vec!["whoami".into()], vec![]));
+    runs.push((
+        uri.clone(),
+        vec!["whoami".into()],
+        vec![("CLERK_SECRET_KEY", STRESS_KEY.replace("sk_", "pk_"))],
+    ));
+    for secret in [
+        STRESS_SECRET,
+        &STRESS_SECRET[..STRESS_SECRET.len() - 2],
+        &STRESS_SECRET[6..],
+    ] {
+        let (args, env) = verify(secret);
+        runs.push((uri.clone(), args, env));
+    }
+    let mut captured = String::new();
+    for (url, args, env) in runs {
+        let out = run(url, args.clone(), env).await.unwrap();
+        captured.push_str(&format!(
+            "$ clerk {}\n{}{}\n",
+            args.join(" "),
+            stdout(&out),
+            stderr(&out)
+        ));
+    }
+    // The search is over real output: errors were printed.
+    assert!(captured.contains("authentication_invalid"), "{captured}");
+    assert!(
+        captured.contains("no_matching_signature") || captured.contains("signature"),
+        "{captured}"
+    );
+    for secret in [
+        STRESS_KEY,
+        "CLISTRESS0123456789",
+        STRESS_SECRET,
+        "Q0xJU1RSRVNTV0VCSE9PSzAxMjM0NTY3ODk",
+        "CLISTRESSWEBHOOK",
+    ] {
+        assert!(
+            !captured.contains(secret),
+            "output shows {secret}:\n{captured}"
+        );
+    }
+}

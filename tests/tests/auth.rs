@@ -581,6 +581,70 @@ async fn the_last_good_keys_keep_working_when_the_jwks_server_is_down() {
     assert!(matches!(err, AuthError::KeysUnavailable { .. }), "{err:?}");
 }
 
+#[tokio::test]
+async fn a_slow_jwks_ends_at_the_fetch_timeout() {
+    let server = MockServer::start().await;
+    serve_keys(&server, &[&keys().a], Duration::from_secs(30)).await;
+    let verifier = verifier(&server)
+        .jwks_fetch_timeout(Duration::from_millis(500))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = verifier
+        .verify_session(&keys().a.session(json!({})))
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, AuthError::KeysUnavailable { .. }), "{err:?}");
+    assert_eq!(err.status(), 503);
+    assert!(
+        err.to_string().contains("no JSON Web Key Set within 500ms"),
+        "{err}"
+    );
+    assert!(
+        took >= Duration::from_millis(500) && took < Duration::from_secs(5),
+        "ended after {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_jwks_that_is_not_a_key_set_is_an_error_naming_it() {
+    let garbage: [(&str, &[u8]); 4] = [
+        ("not JSON", b"<html>502 Bad Gateway</html>"),
+        ("not a key set", br#"{"keys": "none"}"#),
+        (
+            "a key that is no key",
+            br#"{"keys": [{"kty": "RSA", "kid": "ins_1", "n": "!!", "e": "AQAB"}]}"#,
+        ),
+        ("cut short", br#"{"keys": [{"kty": "RSA", "ki"#),
+    ];
+    for (what, body) in garbage {
+        let server = MockServer::start().await;
+        Mock::given(path("/jwks"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let err = verifier(&server)
+            .build()
+            .unwrap()
+            .verify_session(&keys().a.session(json!({})))
+            .await
+            .unwrap_err();
+        // The token cannot be checked: unavailable keys (503), not a
+        // forged token (401), and never a panic.
+        assert!(
+            matches!(
+                err,
+                AuthError::KeysUnavailable { .. } | AuthError::UnknownKey { .. }
+            ),
+            "{what}: {err:?}"
+        );
+        assert!(!format!("{err} {err:?}").contains(SECRET), "{what}");
+    }
+}
+
 async fn verifier_at_dead(server: &MockServer) -> AuthError {
     Mock::given(path("/jwks"))
         .respond_with(ResponseTemplate::new(503))

@@ -174,3 +174,61 @@ async fn a_refused_connection_and_an_unresolvable_host() {
     .await;
     assert!(matches!(err, clerk_api::Error::Transport(_)), "{err:?}");
 }
+
+fn too_many_requests(retry_after: &str) -> Reply {
+    Reply::Raw(
+        format!(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: {retry_after}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        )
+        .into_bytes(),
+    )
+}
+
+fn retrying_client(url: &str) -> clerk::Client {
+    clerk::Client::builder()
+        .secret_key(KEY)
+        .base_url(url)
+        .retry_policy(RetryPolicy::default())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_429_asking_for_days_is_returned_at_once_with_its_wait() {
+    let server = TestServer::start(|_, _| too_many_requests("864000"));
+    // More than the policy's longest wait (60 s): not waited out, not
+    // retried, and the caller can read how long the server asked for.
+    let err = fails_within(
+        retrying_client(&server.url()).users(),
+        Duration::from_secs(2),
+    )
+    .await;
+    assert!(err.is_rate_limited(), "{err:?}");
+    let clerk_api::Error::Api(api) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(api.retry_after, Some(Duration::from_secs(864_000)));
+    assert_eq!(server.hits("/users/user_1"), 1);
+}
+
+#[tokio::test]
+async fn a_429_with_a_date_in_the_past_is_retried_at_once() {
+    let user = user_json();
+    let server = TestServer::start(move |_, n| match n {
+        1 => too_many_requests("Sun, 06 Nov 1994 08:49:37 GMT"),
+        _ => Reply::Body(user.clone()),
+    });
+    let started = Instant::now();
+    let user = retrying_client(&server.url())
+        .users()
+        .get("user_1")
+        .await
+        .unwrap();
+    assert_eq!(user.id, "user_1");
+    assert_eq!(server.hits("/users/user_1"), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
