@@ -58,6 +58,9 @@ mod error;
 #[cfg(feature = "events")]
 #[cfg_attr(docsrs, doc(cfg(feature = "events")))]
 pub mod events;
+// Used by the generated modules' serde impls: unused with no version
+// feature enabled.
+#[allow(dead_code)]
 mod fields;
 mod metadata;
 mod nullable;

@@ -44,7 +44,7 @@ pub fn path(
         let value = value_of(name).ok_or_else(|| {
             RequestError::new(format!("path {template:?}: no value for `{name}`"))
         })?;
-        if matches!(value.as_str(), "" | "." | "..") {
+        if changes_the_endpoint(&value) {
             return Err(RequestError::new(format!(
                 "path {template:?}: `{name}` cannot be {value:?} (it would change the endpoint)"
             )));
@@ -95,24 +95,24 @@ fn scalar(value: &Value) -> Option<String> {
     }
 }
 
+/// Whether a path segment would change which endpoint is called: empty,
+/// `.` or `..` (`/users/..` is `/` once the URL is parsed). Such a path
+/// parameter is refused before sending.
+fn changes_the_endpoint(segment: &str) -> bool {
+    matches!(segment, "" | "." | "..")
+}
+
 fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, RequestError> {
     serde_json::to_value(value).map_err(|e| RequestError::new(format!("{name}: {e}")))
 }
 
 impl Request {
     pub(crate) fn new(method: reqwest::Method, path: String, operation: &'static str) -> Self {
-        // A path parameter that is empty, `.` or `..` would change which
-        // endpoint is called (`/users/..` is `/` once the URL is parsed):
-        // refused before sending.
-        let invalid = path
-            .split('/')
-            .skip(1)
-            .any(|segment| matches!(segment, "" | "." | ".."))
-            .then(|| {
-                RequestError::new(format!(
-                    "{operation}: a path parameter is empty, `.` or `..` ({path})"
-                ))
-            });
+        let invalid = path.split('/').skip(1).any(changes_the_endpoint).then(|| {
+            RequestError::new(format!(
+                "{operation}: a path parameter is empty, `.` or `..` ({path})"
+            ))
+        });
         Request {
             method,
             path,

@@ -281,7 +281,7 @@ pub fn request(
         .iter()
         .filter(|p| p.location != ParamLocation::Path)
     {
-        let Some(value) = value(api, matches, &id(p.location, &p.name), &p.ty)? else {
+        let Some(value) = value(api, matches, &id(p.location, &p.name), &p.ty) else {
             continue;
         };
         match p.location {
@@ -296,7 +296,7 @@ pub fn request(
             .cloned()
             .unwrap_or_default();
         for f in body_fields(api, op) {
-            if let Some(value) = value(api, matches, &format!("body:{}", f.name), &f.ty)? {
+            if let Some(value) = value(api, matches, &format!("body:{}", f.name), &f.ty) {
                 fields.insert(f.name.clone(), value);
             }
         }
@@ -335,10 +335,10 @@ fn is_joined(p: &Param) -> bool {
 }
 
 /// The JSON value of an argument, typed by the model; `None` when absent.
-fn value(api: &Api, matches: &ArgMatches, id: &str, ty: &TypeRef) -> Result<Option<Value>, String> {
-    let Some(raw) = matches.get_raw(id) else {
-        return Ok(None);
-    };
+/// Its text was checked by the argument's value parser (numbers, booleans,
+/// enum values, UTF-8) when clap read it.
+fn value(api: &Api, matches: &ArgMatches, id: &str, ty: &TypeRef) -> Option<Value> {
+    let raw = matches.get_raw(id)?;
     let texts: Vec<String> = raw.map(|v| v.to_string_lossy().into_owned()).collect();
     let scalar = |ty: &TypeRef, text: &str| -> Value {
         match ty {
@@ -351,10 +351,10 @@ fn value(api: &Api, matches: &ArgMatches, id: &str, ty: &TypeRef) -> Result<Opti
             _ => serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_string())),
         }
     };
-    Ok(Some(match ty {
+    Some(match ty {
         TypeRef::Array(inner) => Value::Array(texts.iter().map(|t| scalar(inner, t)).collect()),
         other => scalar(other, texts.first().map_or("", String::as_str)),
-    }))
+    })
 }
 
 /// How a parameter is described in `clerk show`.

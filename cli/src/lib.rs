@@ -257,11 +257,31 @@ enum Refused {
     Usage(String),
 }
 
+/// clap's reading of `args` with the command tree of `api`. The tree is
+/// built once per version and process: building it from the model is
+/// most of the time a check takes.
+fn matches(api: &'static Api, args: &[OsString]) -> Result<clap::ArgMatches, clap::Error> {
+    static TREES: std::sync::Mutex<Vec<(&'static str, clap::Command)>> =
+        std::sync::Mutex::new(Vec::new());
+    let mut trees = TREES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let index = match trees
+        .iter()
+        .position(|(version, _)| *version == api.version)
+    {
+        Some(index) => index,
+        None => {
+            trees.push((api.version.as_str(), command_tree(api)));
+            trees.len() - 1
+        }
+    };
+    trees[index].1.try_get_matches_from_mut(args)
+}
+
 fn parse(args: &[OsString]) -> Result<Checked, Refused> {
     let api = model::load("bapi", api_version(args).as_deref()).map_err(Refused::Usage)?;
-    let matches = command_tree(api)
-        .try_get_matches_from(args)
-        .map_err(Refused::Clap)?;
+    let matches = matches(api, args).map_err(Refused::Clap)?;
     if let Some((op, op_args)) = operation(api, &matches) {
         let mut globals = matches.clone();
         globals.remove_subcommand();

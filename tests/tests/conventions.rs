@@ -145,3 +145,56 @@ fn the_guards_catch_operations_whose_declaration_is_removed() {
         );
     }
 }
+
+/// Error bodies read as plain JSON (the CLI's calls, `Config::json_call`)
+/// are read by `impl ErrorBody for serde_json::Value`; every error type of
+/// every version declares its shape with `x-clerk-error-body`, and this
+/// holds the reading to each declaration: a body built from the declared
+/// field names gives back its code, message and trace id.
+#[test]
+fn plain_json_error_bodies_are_read_as_every_version_declares() {
+    use clerk_api::ErrorBody;
+    use codegen::model::TypeKind;
+    use serde_json::{Value, json};
+    for version in VERSIONS {
+        let api = api(version, str::to_string);
+        let declared: Vec<_> = api
+            .types
+            .values()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Struct(s) => s.error_body.clone(),
+                _ => None,
+            })
+            .collect();
+        assert!(!declared.is_empty(), "{version} declares no error body");
+        for shape in declared {
+            let mut entry = json!({});
+            entry[&shape.code] = json!("form_identifier_exists");
+            entry[&shape.message] = json!("short");
+            let mut body = json!({});
+            if let Some(long) = &shape.long_message {
+                entry[long] = json!("the long message");
+            }
+            body[&shape.list] = Value::Array(vec![entry]);
+            if let Some(trace) = &shape.trace_id {
+                body[trace] = json!("trace_1");
+            }
+            let message = if shape.long_message.is_some() {
+                "the long message"
+            } else {
+                "short"
+            };
+            assert_eq!(
+                body.code(),
+                Some("form_identifier_exists"),
+                "{version}: {shape:?}"
+            );
+            assert_eq!(body.message(), Some(message), "{version}: {shape:?}");
+            assert_eq!(
+                body.trace_id(),
+                shape.trace_id.as_ref().map(|_| "trace_1"),
+                "{version}: {shape:?}"
+            );
+        }
+    }
+}
