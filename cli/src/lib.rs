@@ -484,3 +484,36 @@ macro_rules! outln {
 pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(line: &[&str]) -> Vec<OsString> {
+        std::iter::once("clerk")
+            .chain(line.iter().copied())
+            .map(OsString::from)
+            .collect()
+    }
+
+    /// The command tree is built once and reused: a check gives the same
+    /// answer whatever was checked before it.
+    #[test]
+    fn checks_do_not_depend_on_the_checks_before_them() {
+        let good = args(&["users", "list", "--limit", "10"]);
+        let typo = args(&["users", "lsit"]);
+        let bad_value = args(&["users", "list", "--limit", "ten"]);
+        let help = args(&["users", "--help"]);
+        let first = [check(&good), check(&typo), check(&bad_value), check(&help)];
+        assert!(first[0].is_ok(), "{first:?}");
+        assert!(first[1].as_ref().unwrap_err().contains("list"), "{first:?}");
+        assert!(first[2].is_err() && first[3].is_err(), "{first:?}");
+        for _ in 0..3 {
+            let again = [check(&help), check(&bad_value), check(&typo), check(&good)];
+            assert_eq!(again[3], first[0]);
+            assert_eq!(again[2], first[1]);
+            assert_eq!(again[1], first[2]);
+            assert_eq!(again[0], first[3]);
+        }
+    }
+}

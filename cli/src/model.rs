@@ -215,3 +215,20 @@ pub fn display(api: &Api, ty: &TypeRef) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found while writing the `cli_args` fuzz target: every load parsed
+    /// the embedded model again and leaked it.
+    #[test]
+    fn a_model_is_read_once_per_process() {
+        let first = load("bapi", None).unwrap();
+        let again = load("bapi", Some(&first.version)).unwrap();
+        assert!(std::ptr::eq(first, again));
+        let webhooks = load("webhooks", None).unwrap();
+        assert!(std::ptr::eq(webhooks, load("webhooks", None).unwrap()));
+        assert!(load("bapi", Some("1999-01-01")).is_err());
+    }
+}

@@ -609,16 +609,30 @@ async fn a_slow_jwks_ends_at_the_fetch_timeout() {
 
 #[tokio::test]
 async fn a_jwks_that_is_not_a_key_set_is_an_error_naming_it() {
-    let garbage: [(&str, &[u8]); 4] = [
-        ("not JSON", b"<html>502 Bad Gateway</html>"),
-        ("not a key set", br#"{"keys": "none"}"#),
+    // (what, body, what the error says)
+    let garbage: [(&str, &[u8], &str); 4] = [
+        (
+            "not JSON",
+            b"<html>502 Bad Gateway</html>",
+            "expected value at line 1",
+        ),
+        (
+            "not a key set",
+            br#"{"keys": "none"}"#,
+            "at `keys`: invalid type",
+        ),
         (
             "a key that is no key",
             br#"{"keys": [{"kty": "RSA", "kid": "ins_1", "n": "!!", "e": "AQAB"}]}"#,
+            "no RSA signing key",
         ),
-        ("cut short", br#"{"keys": [{"kty": "RSA", "ki"#),
+        (
+            "cut short",
+            br#"{"keys": [{"kty": "RSA", "ki"#,
+            "EOF while parsing",
+        ),
     ];
-    for (what, body) in garbage {
+    for (what, body, says) in garbage {
         let server = MockServer::start().await;
         Mock::given(path("/jwks"))
             .respond_with(
@@ -635,12 +649,11 @@ async fn a_jwks_that_is_not_a_key_set_is_an_error_naming_it() {
         // The token cannot be checked: unavailable keys (503), not a
         // forged token (401), and never a panic.
         assert!(
-            matches!(
-                err,
-                AuthError::KeysUnavailable { .. } | AuthError::UnknownKey { .. }
-            ),
+            matches!(err, AuthError::KeysUnavailable { .. }),
             "{what}: {err:?}"
         );
+        assert_eq!(err.status(), 503, "{what}");
+        assert!(err.to_string().contains(says), "{what}: {err}");
         assert!(!format!("{err} {err:?}").contains(SECRET), "{what}");
     }
 }

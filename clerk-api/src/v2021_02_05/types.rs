@@ -22,7 +22,10 @@ pub struct ActorToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ActorToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -45,9 +48,9 @@ impl serde::Serialize for ActorToken {
 impl<'de> serde::Deserialize<'de> for ActorToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ActorToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ActorToken")
@@ -55,9 +58,11 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ActorToken, A::Error> {
+            ) -> ::core::result::Result<ActorToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -67,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -98,7 +103,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ActorToken`].
@@ -197,7 +202,10 @@ pub struct AddDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AddDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -213,9 +221,9 @@ impl serde::Serialize for AddDomainBody {
 impl<'de> serde::Deserialize<'de> for AddDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddDomainBody")
@@ -223,13 +231,15 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AddDomainBody, A::Error> {
+            ) -> ::core::result::Result<AddDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_is_satellite = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
@@ -246,7 +256,7 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AddDomainBody {
@@ -280,7 +290,10 @@ pub struct AddRolesToRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AddRolesToRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -297,9 +310,9 @@ impl serde::Serialize for AddRolesToRoleSetBody {
 impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddRolesToRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddRolesToRoleSetBody")
@@ -307,13 +320,15 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AddRolesToRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<AddRolesToRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role_keys = None;
                 let mut slot_default_role_key = None;
                 let mut slot_creator_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role_keys" => field(&mut map, &mut slot_role_keys, "role_keys"),
                         "default_role_key" => {
@@ -340,7 +355,7 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AddRolesToRoleSetBody {
@@ -382,7 +397,10 @@ pub struct AdjustCreditBalanceRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AdjustCreditBalanceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -401,9 +419,9 @@ impl serde::Serialize for AdjustCreditBalanceRequest {
 impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AdjustCreditBalanceRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AdjustCreditBalanceRequest")
@@ -411,15 +429,17 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AdjustCreditBalanceRequest, A::Error> {
+            ) -> ::core::result::Result<AdjustCreditBalanceRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_action = None;
                 let mut slot_currency = None;
                 let mut slot_idempotency_key = None;
                 let mut slot_note = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "action" => field(&mut map, &mut slot_action, "action"),
@@ -440,7 +460,7 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AdjustCreditBalanceRequest {
@@ -539,7 +559,10 @@ pub struct AllowlistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AllowlistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -566,9 +589,9 @@ impl serde::Serialize for AllowlistIdentifier {
 impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AllowlistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AllowlistIdentifier")
@@ -576,9 +599,11 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AllowlistIdentifier, A::Error> {
+            ) -> ::core::result::Result<AllowlistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_invitation_id = None;
@@ -587,7 +612,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -624,7 +649,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `identifier_type` of [`AllowlistIdentifier`].
@@ -725,7 +750,10 @@ pub struct ApplyCommerceDiscountRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ApplyCommerceDiscountRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -739,9 +767,9 @@ impl serde::Serialize for ApplyCommerceDiscountRequest {
 impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApplyCommerceDiscountRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ApplyCommerceDiscountRequest")
@@ -749,11 +777,13 @@ impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ApplyCommerceDiscountRequest, A::Error> {
+            ) -> ::core::result::Result<ApplyCommerceDiscountRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_discount_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "discount_id" => {
                             field(&mut map, &mut slot_discount_id, "discount_id")
@@ -766,7 +796,7 @@ impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ApplyCommerceDiscountRequest {
@@ -788,7 +818,10 @@ pub struct AttemptEmailAddressVerificationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AttemptEmailAddressVerificationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -804,9 +837,9 @@ impl serde::Serialize for AttemptEmailAddressVerificationBody {
 impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttemptEmailAddressVerificationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AttemptEmailAddressVerificationBody")
@@ -814,12 +847,14 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AttemptEmailAddressVerificationBody, A::Error> {
+            ) -> ::core::result::Result<AttemptEmailAddressVerificationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verification_id = None;
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
                             field(&mut map, &mut slot_verification_id, "verification_id")
@@ -834,7 +869,7 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AttemptEmailAddressVerificationBody {
@@ -857,7 +892,10 @@ pub struct AttemptPhoneNumberVerificationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AttemptPhoneNumberVerificationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -873,9 +911,9 @@ impl serde::Serialize for AttemptPhoneNumberVerificationBody {
 impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttemptPhoneNumberVerificationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AttemptPhoneNumberVerificationBody")
@@ -883,12 +921,14 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AttemptPhoneNumberVerificationBody, A::Error> {
+            ) -> ::core::result::Result<AttemptPhoneNumberVerificationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verification_id = None;
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
                             field(&mut map, &mut slot_verification_id, "verification_id")
@@ -903,7 +943,7 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AttemptPhoneNumberVerificationBody {
@@ -949,7 +989,10 @@ pub struct BillingPriceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPriceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -979,9 +1022,9 @@ impl serde::Serialize for BillingPriceResponse {
 impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPriceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPriceResponse")
@@ -989,9 +1032,11 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPriceResponse, A::Error> {
+            ) -> ::core::result::Result<BillingPriceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_plan_id = None;
@@ -1006,7 +1051,7 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
                 let mut slot_is_default = None;
                 let mut slot_created_at = None;
                 let mut slot_supported_billing_periods = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1077,7 +1122,7 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1190,7 +1235,10 @@ pub struct BlocklistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1215,9 +1263,9 @@ impl serde::Serialize for BlocklistIdentifier {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifier")
@@ -1225,9 +1273,11 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifier, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_identifier = None;
@@ -1235,7 +1285,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1268,7 +1318,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1321,7 +1371,10 @@ pub struct BlocklistIdentifiers {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifiers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1336,9 +1389,9 @@ impl serde::Serialize for BlocklistIdentifiers {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifiers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifiers")
@@ -1346,12 +1399,14 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifiers, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifiers, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -1366,7 +1421,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CNameTarget`.
@@ -1380,7 +1435,10 @@ pub struct CNameTarget {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CNameTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1396,9 +1454,9 @@ impl serde::Serialize for CNameTarget {
 impl<'de> serde::Deserialize<'de> for CNameTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CNameTarget;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CNameTarget")
@@ -1406,13 +1464,15 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CNameTarget, A::Error> {
+            ) -> ::core::result::Result<CNameTarget, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_host = None;
                 let mut slot_value = None;
                 let mut slot_required = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "host" => field(&mut map, &mut slot_host, "host"),
                         "value" => field(&mut map, &mut slot_value, "value"),
@@ -1427,7 +1487,7 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`InstanceSettings::change_domain`](super::instance_settings::InstanceSettings::change_domain).
@@ -1443,7 +1503,10 @@ pub struct ChangeProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ChangeProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1460,9 +1523,9 @@ impl serde::Serialize for ChangeProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChangeProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ChangeProductionInstanceDomainBody")
@@ -1470,12 +1533,14 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChangeProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<ChangeProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -1490,7 +1555,7 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ChangeProductionInstanceDomainBody {
@@ -1516,7 +1581,10 @@ pub struct ClerkError {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1535,9 +1603,9 @@ impl serde::Serialize for ClerkError {
 impl<'de> serde::Deserialize<'de> for ClerkError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkError")
@@ -1545,14 +1613,16 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkError, A::Error> {
+            ) -> ::core::result::Result<ClerkError, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_message = None;
                 let mut slot_long_message = None;
                 let mut slot_code = None;
                 let mut slot_meta = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
@@ -1571,7 +1641,7 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ClerkErrors`.
@@ -1584,7 +1654,10 @@ pub struct ClerkErrors {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1601,9 +1674,9 @@ impl serde::Serialize for ClerkErrors {
 impl<'de> serde::Deserialize<'de> for ClerkErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkErrors;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkErrors")
@@ -1611,13 +1684,15 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkErrors, A::Error> {
+            ) -> ::core::result::Result<ClerkErrors, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_errors = None;
                 let mut slot_meta = None;
                 let mut slot_clerk_trace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "errors" => field(&mut map, &mut slot_errors, "errors"),
                         "meta" => field(&mut map, &mut slot_meta, "meta"),
@@ -1634,7 +1709,7 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::ErrorBody for ClerkErrors {
@@ -1684,7 +1759,10 @@ pub struct Client {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Client {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1710,9 +1788,9 @@ impl serde::Serialize for Client {
 impl<'de> serde::Deserialize<'de> for Client {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Client;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Client")
@@ -1720,9 +1798,11 @@ impl<'de> serde::Deserialize<'de> for Client {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Client, A::Error> {
+            ) -> ::core::result::Result<Client, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_session_ids = None;
@@ -1733,7 +1813,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 let mut slot_last_authentication_strategy = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1786,7 +1866,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1840,7 +1920,10 @@ pub struct CommerceCreditBalanceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditBalanceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1855,9 +1938,9 @@ impl serde::Serialize for CommerceCreditBalanceResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditBalanceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditBalanceResponse")
@@ -1865,12 +1948,14 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditBalanceResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditBalanceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_balance = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "balance" => field(&mut map, &mut slot_balance, "balance"),
@@ -1883,7 +1968,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceCreditLedgerResponse`.
@@ -1908,7 +1993,10 @@ pub struct CommerceCreditLedgerResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditLedgerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1929,9 +2017,9 @@ impl serde::Serialize for CommerceCreditLedgerResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditLedgerResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditLedgerResponse")
@@ -1939,9 +2027,11 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditLedgerResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditLedgerResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payer_id = None;
@@ -1950,7 +2040,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
                 let mut slot_source_id = None;
                 let mut slot_note = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1979,7 +2069,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceCreditsResponse`.
@@ -1992,7 +2082,10 @@ pub struct CommerceCreditsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2008,9 +2101,9 @@ impl serde::Serialize for CommerceCreditsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditsResponse")
@@ -2018,13 +2111,15 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_payer = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "payer" => field(&mut map, &mut slot_payer, "payer"),
@@ -2039,7 +2134,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceDiscountRedemptionResponse`.
@@ -2082,7 +2177,10 @@ pub struct CommerceDiscountRedemptionResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceDiscountRedemptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2116,9 +2214,9 @@ impl serde::Serialize for CommerceDiscountRedemptionResponse {
 impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceDiscountRedemptionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceDiscountRedemptionResponse")
@@ -2126,9 +2224,11 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceDiscountRedemptionResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceDiscountRedemptionResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subscription_item_id = None;
@@ -2145,7 +2245,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
                 let mut slot_status = None;
                 let mut slot_redeemed_at = None;
                 let mut slot_redeemed_by = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2215,7 +2315,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The snapshotted discount effect.
@@ -2427,7 +2527,10 @@ pub struct CommerceDiscountsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceDiscountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2442,9 +2545,9 @@ impl serde::Serialize for CommerceDiscountsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceDiscountsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceDiscountsResponse")
@@ -2452,12 +2555,14 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceDiscountsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceDiscountsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "total" => field(&mut map, &mut slot_total, "total"),
@@ -2470,7 +2575,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceMoneyResponse`.
@@ -2488,7 +2593,10 @@ pub struct CommerceMoneyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceMoneyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2505,9 +2613,9 @@ impl serde::Serialize for CommerceMoneyResponse {
 impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceMoneyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceMoneyResponse")
@@ -2515,14 +2623,16 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceMoneyResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceMoneyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_amount_formatted = None;
                 let mut slot_currency = None;
                 let mut slot_currency_symbol = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "amount_formatted" => {
@@ -2550,7 +2660,7 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePayerCreditResponse`.
@@ -2562,7 +2672,10 @@ pub struct CommercePayerCreditResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePayerCreditResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2577,9 +2690,9 @@ impl serde::Serialize for CommercePayerCreditResponse {
 impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePayerCreditResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePayerCreditResponse")
@@ -2587,12 +2700,14 @@ impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePayerCreditResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePayerCreditResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_remaining_balance = None;
                 let mut slot_applied_amount = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "remaining_balance" => {
                             field(
@@ -2616,7 +2731,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePayerResponse`.
@@ -2651,7 +2766,10 @@ pub struct CommercePayerResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePayerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2680,9 +2798,9 @@ impl serde::Serialize for CommercePayerResponse {
 impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePayerResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePayerResponse")
@@ -2690,9 +2808,11 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePayerResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePayerResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -2706,7 +2826,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
                 let mut slot_credits_balance = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2759,7 +2879,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -2843,7 +2963,10 @@ pub struct CommercePaymentSourceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePaymentSourceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2881,9 +3004,9 @@ impl serde::Serialize for CommercePaymentSourceResponse {
 impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePaymentSourceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePaymentSourceResponse")
@@ -2891,9 +3014,11 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePaymentSourceResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePaymentSourceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payer_id = None;
@@ -2911,7 +3036,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_is_removable = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2986,7 +3111,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -3146,7 +3271,10 @@ pub struct CommercePerUnitTotal {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3162,9 +3290,9 @@ impl serde::Serialize for CommercePerUnitTotal {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotal")
@@ -3172,13 +3300,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotal, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotal, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_block_size = None;
                 let mut slot_tiers = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
@@ -3195,7 +3325,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePerUnitTotalTier`.
@@ -3209,7 +3339,10 @@ pub struct CommercePerUnitTotalTier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotalTier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3225,9 +3358,9 @@ impl serde::Serialize for CommercePerUnitTotalTier {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotalTier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotalTier")
@@ -3235,13 +3368,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotalTier, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotalTier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_quantity = None;
                 let mut slot_fee_per_block = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
                         "fee_per_block" => {
@@ -3258,7 +3393,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePlan`.
@@ -3323,7 +3458,10 @@ pub struct CommercePlan {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3371,9 +3509,9 @@ impl serde::Serialize for CommercePlan {
 impl<'de> serde::Deserialize<'de> for CommercePlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePlan;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePlan")
@@ -3381,9 +3519,11 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePlan, A::Error> {
+            ) -> ::core::result::Result<CommercePlan, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -3413,7 +3553,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
                 let mut slot_features = None;
                 let mut slot_free_trial_enabled = None;
                 let mut slot_free_trial_days = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3561,7 +3701,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -3627,7 +3767,10 @@ pub struct CommercePriceTransitionDetails {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePriceTransitionDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3657,9 +3800,9 @@ impl serde::Serialize for CommercePriceTransitionDetails {
 impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePriceTransitionDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePriceTransitionDetails")
@@ -3667,9 +3810,11 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePriceTransitionDetails, A::Error> {
+            ) -> ::core::result::Result<CommercePriceTransitionDetails, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_previous_plan = None;
                 let mut slot_previous_price = None;
                 let mut slot_effective_at = None;
@@ -3679,7 +3824,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
                 let mut slot_immediate_charge = None;
                 let mut slot_previous_subscription_item_status = None;
                 let mut slot_previous_subscription_item_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "previous_plan" => {
                             field(&mut map, &mut slot_previous_plan, "previous_plan")
@@ -3753,7 +3898,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// When the new price takes effect.
@@ -3881,7 +4026,10 @@ pub struct CommercePriceTransitionResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePriceTransitionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3898,9 +4046,9 @@ impl serde::Serialize for CommercePriceTransitionResponse {
 impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePriceTransitionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePriceTransitionResponse")
@@ -3908,13 +4056,15 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePriceTransitionResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePriceTransitionResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_subscription_item = None;
                 let mut slot_transition = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "subscription_item" => {
@@ -3940,7 +4090,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -4002,7 +4152,10 @@ pub struct CommerceProrationCreditDetailResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceProrationCreditDetailResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4020,9 +4173,9 @@ impl serde::Serialize for CommerceProrationCreditDetailResponse {
 impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceProrationCreditDetailResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceProrationCreditDetailResponse")
@@ -4030,14 +4183,19 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceProrationCreditDetailResponse, A::Error> {
+            ) -> ::core::result::Result<
+                CommerceProrationCreditDetailResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_remaining = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_remaining" => {
@@ -4081,7 +4239,7 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceProrationDiscountResponse`.
@@ -4095,7 +4253,10 @@ pub struct CommerceProrationDiscountResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceProrationDiscountResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4113,9 +4274,9 @@ impl serde::Serialize for CommerceProrationDiscountResponse {
 impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceProrationDiscountResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceProrationDiscountResponse")
@@ -4123,14 +4284,16 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceProrationDiscountResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceProrationDiscountResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_passed = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_passed_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_passed" => {
@@ -4174,7 +4337,7 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscription`.
@@ -4207,7 +4370,10 @@ pub struct CommerceSubscription {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4235,9 +4401,9 @@ impl serde::Serialize for CommerceSubscription {
 impl<'de> serde::Deserialize<'de> for CommerceSubscription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscription;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscription")
@@ -4245,9 +4411,11 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscription, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscription, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -4260,7 +4428,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
                 let mut slot_subscription_items = None;
                 let mut slot_next_payment = None;
                 let mut slot_eligible_for_free_trial = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4319,7 +4487,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionCreditResponse`.
@@ -4333,7 +4501,10 @@ pub struct CommerceSubscriptionCreditResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionCreditResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4350,9 +4521,9 @@ impl serde::Serialize for CommerceSubscriptionCreditResponse {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionCreditResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionCreditResponse")
@@ -4360,12 +4531,14 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionCreditResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionCreditResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_remaining_percent" => {
@@ -4385,7 +4558,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionItem`.
@@ -4447,7 +4620,10 @@ pub struct CommerceSubscriptionItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4498,9 +4674,9 @@ impl serde::Serialize for CommerceSubscriptionItem {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItem")
@@ -4508,9 +4684,11 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItem, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -4537,7 +4715,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
                 let mut slot_ended_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4635,7 +4813,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`.
@@ -4653,7 +4831,10 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItemNextPaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4673,9 +4854,9 @@ impl serde::Serialize for CommerceSubscriptionItemNextPaymentResponse {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItemNextPaymentResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItemNextPaymentResponse")
@@ -4683,14 +4864,19 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespons
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItemNextPaymentResponse, A::Error> {
+            ) -> ::core::result::Result<
+                CommerceSubscriptionItemNextPaymentResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_date = None;
                 let mut slot_per_unit_totals = None;
                 let mut slot_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "date" => field(&mut map, &mut slot_date, "date"),
@@ -4709,7 +4895,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespons
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -4880,7 +5066,10 @@ pub struct CommerceSubscriptionNextPayment {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionNextPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4900,9 +5089,9 @@ impl serde::Serialize for CommerceSubscriptionNextPayment {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionNextPayment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionNextPayment")
@@ -4910,15 +5099,17 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionNextPayment, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionNextPayment, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_time = None;
                 let mut slot_date = None;
                 let mut slot_amount = None;
                 let mut slot_per_unit_totals = None;
                 let mut slot_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "time" => field(&mut map, &mut slot_time, "time"),
                         "date" => field(&mut map, &mut slot_date, "date"),
@@ -4939,7 +5130,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5056,7 +5247,10 @@ pub struct CommerceTotalsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceTotalsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5078,9 +5272,9 @@ impl serde::Serialize for CommerceTotalsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceTotalsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceTotalsResponse")
@@ -5088,9 +5282,11 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceTotalsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceTotalsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subtotal = None;
                 let mut slot_base_fee = None;
                 let mut slot_tax_total = None;
@@ -5098,7 +5294,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
                 let mut slot_per_unit_totals = None;
                 let mut slot_credits = None;
                 let mut slot_discounts = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal"),
                         "base_fee" => field(&mut map, &mut slot_base_fee, "base_fee"),
@@ -5125,7 +5321,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Cookies`.
@@ -5139,7 +5335,10 @@ pub struct Cookies {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Cookies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5154,9 +5353,9 @@ impl serde::Serialize for Cookies {
 impl<'de> serde::Deserialize<'de> for Cookies {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Cookies;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Cookies")
@@ -5164,12 +5363,14 @@ impl<'de> serde::Deserialize<'de> for Cookies {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Cookies, A::Error> {
+            ) -> ::core::result::Result<Cookies, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_cookies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "cookies" => field(&mut map, &mut slot_cookies, "cookies"),
@@ -5182,7 +5383,7 @@ impl<'de> serde::Deserialize<'de> for Cookies {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5242,7 +5443,10 @@ pub struct CreateActorTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5264,9 +5468,9 @@ impl serde::Serialize for CreateActorTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBody")
@@ -5274,14 +5478,16 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_actor = None;
                 let mut slot_expires_in_seconds = None;
                 let mut slot_session_max_duration_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "actor" => field(&mut map, &mut slot_actor, "actor"),
@@ -5311,7 +5517,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBody {
@@ -5352,7 +5558,10 @@ pub struct CreateActorTokenBodyActor {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBodyActor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5366,9 +5575,9 @@ impl serde::Serialize for CreateActorTokenBodyActor {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBodyActor;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBodyActor")
@@ -5376,11 +5585,13 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBodyActor, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBodyActor, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_sub = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "sub" => field(&mut map, &mut slot_sub, "sub"),
                         _ => skip(&mut map),
@@ -5391,7 +5602,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBodyActor {
@@ -5414,7 +5625,10 @@ pub struct CreateAdminPortalLinkTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAdminPortalLinkTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5435,9 +5649,9 @@ impl serde::Serialize for CreateAdminPortalLinkTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAdminPortalLinkTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAdminPortalLinkTokenBody")
@@ -5445,14 +5659,16 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateAdminPortalLinkTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_organization_id = None;
                 let mut slot_it_contact_id = None;
                 let mut slot_scopes = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "organization_id" => {
                             field(&mut map, &mut slot_organization_id, "organization_id")
@@ -5480,7 +5696,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAdminPortalLinkTokenBody {
@@ -5537,7 +5753,10 @@ pub struct CreateAdminPortalLinkTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAdminPortalLinkTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5565,9 +5784,9 @@ impl serde::Serialize for CreateAdminPortalLinkTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAdminPortalLinkTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAdminPortalLinkTokenResponse")
@@ -5575,9 +5794,11 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateAdminPortalLinkTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_admin_portal_link_id = None;
@@ -5592,7 +5813,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5656,7 +5877,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`CreateAdminPortalLinkTokenResponse`].
@@ -5717,7 +5938,10 @@ pub struct CreateAllowlistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAllowlistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5732,9 +5956,9 @@ impl serde::Serialize for CreateAllowlistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAllowlistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAllowlistIdentifierBody")
@@ -5742,12 +5966,14 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAllowlistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateAllowlistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -5762,7 +5988,7 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAllowlistIdentifierBody {
@@ -5796,7 +6022,10 @@ pub struct CreateApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5821,9 +6050,9 @@ impl serde::Serialize for CreateApiKeyBody {
 impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateApiKeyBody")
@@ -5831,9 +6060,11 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<CreateApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_name = None;
                 let mut slot_description = None;
@@ -5842,7 +6073,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
                 let mut slot_scopes = None;
                 let mut slot_created_by = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -5878,7 +6109,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateApiKeyBody {
@@ -5966,7 +6197,10 @@ pub struct CreateApiKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5996,9 +6230,9 @@ impl serde::Serialize for CreateApiKeyResponse {
 impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateApiKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateApiKeyResponse")
@@ -6006,9 +6240,11 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateApiKeyResponse, A::Error> {
+            ) -> ::core::result::Result<CreateApiKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_type_ = None;
@@ -6026,7 +6262,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -6087,7 +6323,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`BlocklistIdentifiers::create`](super::blocklist_identifiers::BlocklistIdentifiers::create).
@@ -6099,7 +6335,10 @@ pub struct CreateBlocklistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBlocklistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6113,9 +6352,9 @@ impl serde::Serialize for CreateBlocklistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBlocklistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBlocklistIdentifierBody")
@@ -6123,11 +6362,13 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBlocklistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateBlocklistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -6140,7 +6381,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBlocklistIdentifierBody {
@@ -6176,7 +6417,10 @@ pub struct CreateBulkInvitationsBodyItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBulkInvitationsBodyItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6201,9 +6445,9 @@ impl serde::Serialize for CreateBulkInvitationsBodyItem {
 impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBulkInvitationsBodyItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBulkInvitationsBodyItem")
@@ -6211,9 +6455,11 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBulkInvitationsBodyItem, A::Error> {
+            ) -> ::core::result::Result<CreateBulkInvitationsBodyItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -6221,7 +6467,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -6256,7 +6502,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBulkInvitationsBodyItem {
@@ -6331,7 +6577,10 @@ pub struct CreateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6355,9 +6604,9 @@ impl serde::Serialize for CreateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEmailAddressBody")
@@ -6365,15 +6614,17 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<CreateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -6401,7 +6652,7 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEmailAddressBody {
@@ -6464,7 +6715,10 @@ pub struct CreateEnterpriseConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6495,9 +6749,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBody {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBody")
@@ -6505,9 +6759,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBody, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_provider = None;
                 let mut slot_domains = None;
@@ -6517,7 +6773,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
                 let mut slot_saml = None;
                 let mut slot_oidc = None;
                 let mut slot_custom_attributes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "provider" => field(&mut map, &mut slot_provider, "provider"),
@@ -6559,7 +6815,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBody {
@@ -6653,7 +6909,10 @@ pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodyCustomAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6680,9 +6939,9 @@ impl<'de> serde::Deserialize<'de>
 for CreateEnterpriseConnectionBodyCustomAttributesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodyCustomAttributesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodyCustomAttributesItem")
@@ -6690,16 +6949,21 @@ for CreateEnterpriseConnectionBodyCustomAttributesItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodyCustomAttributesItem, A::Error> {
+            ) -> ::core::result::Result<
+                CreateEnterpriseConnectionBodyCustomAttributesItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_sso_path = None;
                 let mut slot_scim_path = None;
                 let mut slot_directory_path = None;
                 let mut slot_multi_valued = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -6724,7 +6988,7 @@ for CreateEnterpriseConnectionBodyCustomAttributesItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodyCustomAttributesItem {
@@ -6786,7 +7050,10 @@ pub struct CreateEnterpriseConnectionBodyOidc {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodyOidc {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6813,9 +7080,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBodyOidc {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodyOidc;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodyOidc")
@@ -6823,9 +7090,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodyOidc, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBodyOidc, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_client_id = None;
                 let mut slot_client_secret = None;
                 let mut slot_discovery_url = None;
@@ -6833,7 +7102,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
                 let mut slot_token_url = None;
                 let mut slot_user_info_url = None;
                 let mut slot_requires_pkce = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
                         "client_secret" => {
@@ -6864,7 +7133,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodyOidc {
@@ -7005,7 +7274,10 @@ pub struct CreateEnterpriseConnectionBodySaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodySaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7038,9 +7310,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBodySaml {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodySaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodySaml")
@@ -7048,9 +7320,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodySaml, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBodySaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_idp_entity_id = None;
                 let mut slot_idp_sso_url = None;
                 let mut slot_idp_certificate = None;
@@ -7061,7 +7335,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
                 let mut slot_allow_idp_initiated = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "idp_entity_id" => {
                             field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
@@ -7126,7 +7400,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodySaml {
@@ -7210,7 +7484,10 @@ pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodySamlAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7235,9 +7512,9 @@ impl<'de> serde::Deserialize<'de>
 for CreateEnterpriseConnectionBodySamlAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodySamlAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodySamlAttributeMapping")
@@ -7245,14 +7522,19 @@ for CreateEnterpriseConnectionBodySamlAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodySamlAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<
+                CreateEnterpriseConnectionBodySamlAttributeMapping,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -7273,7 +7555,7 @@ for CreateEnterpriseConnectionBodySamlAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodySamlAttributeMapping {
@@ -7322,7 +7604,10 @@ pub struct CreateInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7347,9 +7632,9 @@ impl serde::Serialize for CreateInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateInvitationBody")
@@ -7357,9 +7642,11 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -7367,7 +7654,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -7402,7 +7689,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateInvitationBody {
@@ -7523,7 +7810,10 @@ pub struct CreateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7547,9 +7837,9 @@ impl serde::Serialize for CreateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateJwtTemplateBody")
@@ -7557,9 +7847,11 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -7567,7 +7859,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -7610,7 +7902,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateJwtTemplateBody {
@@ -7679,7 +7971,10 @@ pub struct CreateM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7703,9 +7998,9 @@ impl serde::Serialize for CreateM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateM2mTokenBody")
@@ -7713,14 +8008,16 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token_format = None;
                 let mut slot_seconds_until_expiration = None;
                 let mut slot_claims = None;
                 let mut slot_min_remaining_ttl_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token_format" => {
                             field(&mut map, &mut slot_token_format, "token_format")
@@ -7753,7 +8050,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateM2mTokenBody {
@@ -7853,7 +8150,10 @@ pub struct CreateM2mTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateM2mTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7880,9 +8180,9 @@ impl serde::Serialize for CreateM2mTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateM2mTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateM2mTokenResponse")
@@ -7890,9 +8190,11 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateM2mTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateM2mTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subject = None;
@@ -7906,7 +8208,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -7955,7 +8257,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::create`](super::machines::Machines::create).
@@ -7970,7 +8272,10 @@ pub struct CreateMachineBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7987,9 +8292,9 @@ impl serde::Serialize for CreateMachineBody {
 impl<'de> serde::Deserialize<'de> for CreateMachineBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineBody")
@@ -7997,13 +8302,15 @@ impl<'de> serde::Deserialize<'de> for CreateMachineBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineBody, A::Error> {
+            ) -> ::core::result::Result<CreateMachineBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_scoped_machines = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "scoped_machines" => {
@@ -8026,7 +8333,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMachineBody {
@@ -8079,7 +8386,10 @@ pub struct CreateMachineResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8101,9 +8411,9 @@ impl serde::Serialize for CreateMachineResponse {
 impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineResponse")
@@ -8111,9 +8421,11 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineResponse, A::Error> {
+            ) -> ::core::result::Result<CreateMachineResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -8123,7 +8435,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
                 let mut slot_default_token_ttl = None;
                 let mut slot_scoped_machines = None;
                 let mut slot_secret_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8166,7 +8478,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::create_scope`](super::machines::Machines::create_scope).
@@ -8177,7 +8489,10 @@ pub struct CreateMachineScopeBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineScopeBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8191,9 +8506,9 @@ impl serde::Serialize for CreateMachineScopeBody {
 impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineScopeBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineScopeBody")
@@ -8201,11 +8516,13 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineScopeBody, A::Error> {
+            ) -> ::core::result::Result<CreateMachineScopeBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_to_machine_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "to_machine_id" => {
                             field(&mut map, &mut slot_to_machine_id, "to_machine_id")
@@ -8218,7 +8535,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMachineScopeBody {
@@ -8252,7 +8569,10 @@ pub struct CreateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8277,9 +8597,9 @@ impl serde::Serialize for CreateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOAuthApplicationBody")
@@ -8287,9 +8607,11 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
@@ -8297,7 +8619,7 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 let mut slot_consent_screen_enabled = None;
                 let mut slot_pkce_required = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -8333,7 +8655,7 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOAuthApplicationBody {
@@ -8417,7 +8739,10 @@ pub struct CreateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8444,9 +8769,9 @@ impl serde::Serialize for CreateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationBody")
@@ -8454,9 +8779,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_created_by = None;
                 let mut slot_private_metadata = None;
@@ -8465,7 +8792,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_created_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
@@ -8511,7 +8838,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationBody {
@@ -8589,7 +8916,10 @@ pub struct CreateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8607,9 +8937,9 @@ impl serde::Serialize for CreateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationDomainBody")
@@ -8617,13 +8947,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
@@ -8640,7 +8972,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationDomainBody {
@@ -8686,7 +9018,10 @@ pub struct CreateOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8713,9 +9048,9 @@ impl serde::Serialize for CreateOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationInvitationBody")
@@ -8723,9 +9058,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_inviter_user_id = None;
                 let mut slot_role = None;
@@ -8734,7 +9071,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 let mut slot_redirect_url = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -8775,7 +9112,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationInvitationBody {
@@ -8847,7 +9184,10 @@ pub struct CreateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8866,9 +9206,9 @@ impl serde::Serialize for CreateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationMembershipBody")
@@ -8876,14 +9216,16 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_role = None;
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "role" => field(&mut map, &mut slot_role, "role"),
@@ -8908,7 +9250,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationMembershipBody {
@@ -8953,7 +9295,10 @@ pub struct CreateOrganizationPermissionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationPermissionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8970,9 +9315,9 @@ impl serde::Serialize for CreateOrganizationPermissionBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationPermissionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationPermissionBody")
@@ -8980,13 +9325,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationPermissionBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationPermissionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -9003,7 +9350,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationPermissionBody {
@@ -9041,7 +9388,10 @@ pub struct CreatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9065,9 +9415,9 @@ impl serde::Serialize for CreatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePhoneNumberBody")
@@ -9075,15 +9425,17 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<CreatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_phone_number = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "phone_number" => {
@@ -9111,7 +9463,7 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePhoneNumberBody {
@@ -9155,7 +9507,10 @@ pub struct CreateRedirectUrlBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateRedirectUrlBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9169,9 +9524,9 @@ impl serde::Serialize for CreateRedirectUrlBody {
 impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRedirectUrlBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRedirectUrlBody")
@@ -9179,11 +9534,13 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateRedirectUrlBody, A::Error> {
+            ) -> ::core::result::Result<CreateRedirectUrlBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "url" => field(&mut map, &mut slot_url, "url"),
                         _ => skip(&mut map),
@@ -9194,7 +9551,7 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRedirectUrlBody {
@@ -9231,7 +9588,10 @@ pub struct CreateRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9253,9 +9613,9 @@ impl serde::Serialize for CreateRoleSetBody {
 impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRoleSetBody")
@@ -9263,9 +9623,11 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<CreateRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
@@ -9273,7 +9635,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
                 let mut slot_creator_role_key = None;
                 let mut slot_type_ = None;
                 let mut slot_roles = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -9316,7 +9678,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRoleSetBody {
@@ -9391,7 +9753,10 @@ pub struct CreateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9427,9 +9792,9 @@ impl serde::Serialize for CreateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBody")
@@ -9437,9 +9802,11 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_domains = None;
@@ -9453,7 +9820,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 let mut slot_attribute_mapping = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -9514,7 +9881,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBody {
@@ -9626,7 +9993,10 @@ pub struct CreateSamlConnectionBodyAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9647,9 +10017,9 @@ impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBodyAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBodyAttributeMapping")
@@ -9657,14 +10027,19 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBodyAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<
+                CreateSamlConnectionBodyAttributeMapping,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -9685,7 +10060,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBodyAttributeMapping {
@@ -9776,7 +10151,10 @@ pub struct CreateSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9791,9 +10169,9 @@ impl serde::Serialize for CreateSessionBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionBody")
@@ -9801,12 +10179,14 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_active_organization_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "active_organization_id" => {
@@ -9826,7 +10206,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionBody {
@@ -9855,7 +10235,10 @@ pub struct CreateSessionTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9869,9 +10252,9 @@ impl serde::Serialize for CreateSessionTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenBody")
@@ -9879,11 +10262,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -9900,7 +10285,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenBody {
@@ -9919,7 +10304,10 @@ pub struct CreateSessionTokenFromTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenFromTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9934,9 +10322,9 @@ impl serde::Serialize for CreateSessionTokenFromTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenFromTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenFromTemplateBody")
@@ -9944,11 +10332,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenFromTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenFromTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -9965,7 +10355,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenFromTemplateBody {
@@ -9984,7 +10374,10 @@ pub struct CreateSessionTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9999,9 +10392,9 @@ impl serde::Serialize for CreateSessionTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenResponse")
@@ -10009,12 +10402,14 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -10027,7 +10422,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`SignInTokens::create`](super::sign_in_tokens::SignInTokens::create).
@@ -10044,7 +10439,10 @@ pub struct CreateSignInTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSignInTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10061,9 +10459,9 @@ impl serde::Serialize for CreateSignInTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSignInTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSignInTokenBody")
@@ -10071,13 +10469,15 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSignInTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSignInTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_org_id = None;
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "org_id" => field(&mut map, &mut slot_org_id, "org_id"),
@@ -10098,7 +10498,7 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSignInTokenBody {
@@ -10233,7 +10633,10 @@ pub struct CreateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10325,9 +10728,9 @@ impl serde::Serialize for CreateUserBody {
 impl<'de> serde::Deserialize<'de> for CreateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateUserBody")
@@ -10335,9 +10738,11 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateUserBody, A::Error> {
+            ) -> ::core::result::Result<CreateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -10368,7 +10773,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 let mut slot_bypass_client_trust = None;
                 let mut slot_banned = None;
                 let mut slot_locked = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -10539,7 +10944,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateUserBody {
@@ -10810,7 +11215,10 @@ pub struct CreateWaitlistEntryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateWaitlistEntryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10825,9 +11233,9 @@ impl serde::Serialize for CreateWaitlistEntryBody {
 impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateWaitlistEntryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateWaitlistEntryBody")
@@ -10835,12 +11243,14 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateWaitlistEntryBody, A::Error> {
+            ) -> ::core::result::Result<CreateWaitlistEntryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -10855,7 +11265,7 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateWaitlistEntryBody {
@@ -10885,7 +11295,10 @@ pub struct DeleteApiKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10901,9 +11314,9 @@ impl serde::Serialize for DeleteApiKeyResponse {
 impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteApiKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteApiKeyResponse")
@@ -10911,13 +11324,15 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteApiKeyResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteApiKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -10932,7 +11347,7 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/Machine.Deleted/content/application~1json/schema`.
@@ -10948,7 +11363,10 @@ pub struct DeleteMachineResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteMachineResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10964,9 +11382,9 @@ impl serde::Serialize for DeleteMachineResponse {
 impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteMachineResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteMachineResponse")
@@ -10974,13 +11392,15 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteMachineResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteMachineResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -10995,7 +11415,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/MachineScope.Deleted/content/application~1json/schema`.
@@ -11013,7 +11433,10 @@ pub struct DeleteMachineScopeResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteMachineScopeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11030,9 +11453,9 @@ impl serde::Serialize for DeleteMachineScopeResponse {
 impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteMachineScopeResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteMachineScopeResponse")
@@ -11040,14 +11463,16 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteMachineScopeResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteMachineScopeResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_from_machine_id = None;
                 let mut slot_to_machine_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
@@ -11068,7 +11493,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/DeletedObject`.
@@ -11083,7 +11508,10 @@ pub struct DeletedObject {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11102,9 +11530,9 @@ impl serde::Serialize for DeletedObject {
 impl<'de> serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeletedObject;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeletedObject")
@@ -11112,15 +11540,17 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeletedObject, A::Error> {
+            ) -> ::core::result::Result<DeletedObject, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_slug = None;
                 let mut slot_deleted = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11141,7 +11571,7 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response 200 of [`Users::disable_mfa`](super::users::Users::disable_mfa).
@@ -11152,7 +11582,10 @@ pub struct DisableMfaResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DisableMfaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11166,9 +11599,9 @@ impl serde::Serialize for DisableMfaResponse {
 impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DisableMfaResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DisableMfaResponse")
@@ -11176,11 +11609,13 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DisableMfaResponse, A::Error> {
+            ) -> ::core::result::Result<DisableMfaResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         _ => skip(&mut map),
@@ -11191,7 +11626,7 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Domain`.
@@ -11211,7 +11646,10 @@ pub struct Domain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11235,9 +11673,9 @@ impl serde::Serialize for Domain {
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domain")
@@ -11245,9 +11683,11 @@ impl<'de> serde::Deserialize<'de> for Domain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domain, A::Error> {
+            ) -> ::core::result::Result<Domain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -11257,7 +11697,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 let mut slot_proxy_url = None;
                 let mut slot_development_origin = None;
                 let mut slot_cname_targets = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11312,7 +11752,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Domain`].
@@ -11363,7 +11803,10 @@ pub struct Domains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11378,9 +11821,9 @@ impl serde::Serialize for Domains {
 impl<'de> serde::Deserialize<'de> for Domains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domains")
@@ -11388,12 +11831,14 @@ impl<'de> serde::Deserialize<'de> for Domains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domains, A::Error> {
+            ) -> ::core::result::Result<Domains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -11408,7 +11853,7 @@ impl<'de> serde::Deserialize<'de> for Domains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EmailAddress`.
@@ -11431,7 +11876,10 @@ pub struct EmailAddress {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11454,9 +11902,9 @@ impl serde::Serialize for EmailAddress {
 impl<'de> serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EmailAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailAddress")
@@ -11464,9 +11912,11 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EmailAddress, A::Error> {
+            ) -> ::core::result::Result<EmailAddress, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_email_address = None;
@@ -11476,7 +11926,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_matches_sso_connection = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -11518,7 +11968,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -11706,7 +12156,10 @@ pub struct EnterpriseAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11740,9 +12193,9 @@ impl serde::Serialize for EnterpriseAccount {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccount")
@@ -11750,9 +12203,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccount, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_protocol = None;
@@ -11767,7 +12222,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 let mut slot_verification = None;
                 let mut slot_enterprise_connection = None;
                 let mut slot_last_authenticated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -11838,7 +12293,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseAccountConnection`.
@@ -11865,7 +12320,10 @@ pub struct EnterpriseAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11896,9 +12354,9 @@ impl serde::Serialize for EnterpriseAccountConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccountConnection")
@@ -11906,9 +12364,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccountConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_protocol = None;
                 let mut slot_provider = None;
@@ -11923,7 +12383,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
@@ -12002,7 +12462,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -12199,7 +12659,10 @@ pub struct EnterpriseConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12243,9 +12706,9 @@ impl serde::Serialize for EnterpriseConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnection")
@@ -12253,9 +12716,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -12272,7 +12737,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
                 let mut slot_oauth_config = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -12351,7 +12816,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `custom_attributes` of [`EnterpriseConnection`].
@@ -12373,7 +12838,10 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionCustomAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12396,9 +12864,9 @@ impl serde::Serialize for EnterpriseConnectionCustomAttributesItem {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionCustomAttributesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionCustomAttributesItem")
@@ -12406,16 +12874,21 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionCustomAttributesItem, A::Error> {
+            ) -> ::core::result::Result<
+                EnterpriseConnectionCustomAttributesItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_sso_path = None;
                 let mut slot_scim_path = None;
                 let mut slot_directory_path = None;
                 let mut slot_multi_valued = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -12440,7 +12913,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Present when the enterprise connection uses OIDC or EASIE
@@ -12476,7 +12949,10 @@ pub struct EnterpriseConnectionOauthConfig {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionOauthConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12512,9 +12988,9 @@ impl serde::Serialize for EnterpriseConnectionOauthConfig {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionOauthConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionOauthConfig")
@@ -12522,9 +12998,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionOauthConfig, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionOauthConfig, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_provider_key = None;
@@ -12537,7 +13015,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
                 let mut slot_logo_public_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -12584,7 +13062,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`EnterpriseConnection`].
@@ -12660,7 +13138,10 @@ pub struct EnterpriseConnectionSamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionSamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12698,9 +13179,9 @@ impl serde::Serialize for EnterpriseConnectionSamlConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionSamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionSamlConnection")
@@ -12708,9 +13189,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionSamlConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionSamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_idp_entity_id = None;
@@ -12724,7 +13207,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
                 let mut slot_allow_subdomains = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -12789,7 +13272,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnectionTestRun`.
@@ -12817,7 +13300,10 @@ pub struct EnterpriseConnectionTestRun {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRun {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12840,9 +13326,9 @@ impl serde::Serialize for EnterpriseConnectionTestRun {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRun;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRun")
@@ -12850,9 +13336,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRun, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRun, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_status = None;
                 let mut slot_connection_type = None;
@@ -12861,7 +13349,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
                 let mut slot_saml = None;
                 let mut slot_oauth = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -12896,7 +13384,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The type of enterprise connection the test run was performed against
@@ -12958,7 +13446,10 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunLogsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12977,9 +13468,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunLogsItem {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunLogsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunLogsItem")
@@ -12987,14 +13478,16 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunLogsItem, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunLogsItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_level = None;
                 let mut slot_code = None;
                 let mut slot_short_message = None;
                 let mut slot_message = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "level" => field(&mut map, &mut slot_level, "level"),
                         "code" => field(&mut map, &mut slot_code, "code"),
@@ -13013,7 +13506,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// OAuth-specific metadata, present for OIDC connections
@@ -13028,7 +13521,10 @@ pub struct EnterpriseConnectionTestRunOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13047,9 +13543,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunOauth {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunOauth")
@@ -13057,13 +13553,15 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunOauth, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id_token = None;
                 let mut slot_access_token = None;
                 let mut slot_user_info = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id_token" => field(&mut map, &mut slot_id_token, "id_token"),
                         "access_token" => {
@@ -13080,7 +13578,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The user information parsed from the IdP response
@@ -13096,7 +13594,10 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunParsedUserInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13117,9 +13618,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunParsedUserInfo {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunParsedUserInfo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunParsedUserInfo")
@@ -13127,14 +13628,19 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunParsedUserInfo, A::Error> {
+            ) -> ::core::result::Result<
+                EnterpriseConnectionTestRunParsedUserInfo,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -13155,7 +13661,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnectionTestRunResponse`.
@@ -13167,7 +13673,10 @@ pub struct EnterpriseConnectionTestRunResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13182,9 +13691,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunResponse {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunResponse")
@@ -13192,11 +13701,13 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunResponse, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "url" => field(&mut map, &mut slot_url, "url"),
                         _ => skip(&mut map),
@@ -13207,7 +13718,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// SAML-specific metadata, present for SAML connections
@@ -13222,7 +13733,10 @@ pub struct EnterpriseConnectionTestRunSaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunSaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13241,9 +13755,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunSaml {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunSaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunSaml")
@@ -13251,13 +13765,15 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunSaml, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunSaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_saml_request = None;
                 let mut slot_saml_response = None;
                 let mut slot_relay_state = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "saml_request" => {
                             field(&mut map, &mut slot_saml_request, "saml_request")
@@ -13278,7 +13794,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The status of the test run
@@ -13343,7 +13859,10 @@ pub struct EnterpriseConnectionTestRuns {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRuns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13358,9 +13877,9 @@ impl serde::Serialize for EnterpriseConnectionTestRuns {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRuns;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRuns")
@@ -13368,12 +13887,14 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRuns, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRuns, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -13388,7 +13909,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnections`.
@@ -13401,7 +13922,10 @@ pub struct EnterpriseConnections {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13416,9 +13940,9 @@ impl serde::Serialize for EnterpriseConnections {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnections;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnections")
@@ -13426,12 +13950,14 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnections, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnections, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -13446,7 +13972,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ExtendFreeTrialRequest`.
@@ -13458,7 +13984,10 @@ pub struct ExtendFreeTrialRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExtendFreeTrialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13472,9 +14001,9 @@ impl serde::Serialize for ExtendFreeTrialRequest {
 impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExtendFreeTrialRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExtendFreeTrialRequest")
@@ -13482,11 +14011,13 @@ impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExtendFreeTrialRequest, A::Error> {
+            ) -> ::core::result::Result<ExtendFreeTrialRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_extend_to = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "extend_to" => field(&mut map, &mut slot_extend_to, "extend_to"),
                         _ => skip(&mut map),
@@ -13497,7 +14028,7 @@ impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ExtendFreeTrialRequest {
@@ -13542,7 +14073,10 @@ pub struct ExternalAccountWithVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExternalAccountWithVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13580,9 +14114,9 @@ impl serde::Serialize for ExternalAccountWithVerification {
 impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExternalAccountWithVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalAccountWithVerification")
@@ -13590,9 +14124,11 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalAccountWithVerification, A::Error> {
+            ) -> ::core::result::Result<ExternalAccountWithVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_provider = None;
@@ -13612,7 +14148,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -13702,7 +14238,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -13838,7 +14374,10 @@ pub struct FeatureResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for FeatureResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13857,9 +14396,9 @@ impl serde::Serialize for FeatureResponse {
 impl<'de> serde::Deserialize<'de> for FeatureResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FeatureResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FeatureResponse")
@@ -13867,16 +14406,18 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<FeatureResponse, A::Error> {
+            ) -> ::core::result::Result<FeatureResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_description = None;
                 let mut slot_slug = None;
                 let mut slot_avatar_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -13901,7 +14442,7 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -13952,7 +14493,10 @@ pub struct GetApiKeySecretResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeySecretResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13966,9 +14510,9 @@ impl serde::Serialize for GetApiKeySecretResponse {
 impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeySecretResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeySecretResponse")
@@ -13976,11 +14520,13 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeySecretResponse, A::Error> {
+            ) -> ::core::result::Result<GetApiKeySecretResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
                         _ => skip(&mut map),
@@ -13991,7 +14537,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response 200 of [`ApiKeys::get_api_keys`](super::api_keys::ApiKeys::get_api_keys).
@@ -14003,7 +14549,10 @@ pub struct GetApiKeysResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeysResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14018,9 +14567,9 @@ impl serde::Serialize for GetApiKeysResponse {
 impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeysResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeysResponse")
@@ -14028,12 +14577,14 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeysResponse, A::Error> {
+            ) -> ::core::result::Result<GetApiKeysResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -14048,7 +14599,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `data` of [`GetApiKeysResponse`].
@@ -14078,7 +14629,10 @@ pub struct GetApiKeysResponseDataItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeysResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14107,9 +14661,9 @@ impl serde::Serialize for GetApiKeysResponseDataItem {
 impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeysResponseDataItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeysResponseDataItem")
@@ -14117,9 +14671,11 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeysResponseDataItem, A::Error> {
+            ) -> ::core::result::Result<GetApiKeysResponseDataItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_type_ = None;
@@ -14136,7 +14692,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14195,7 +14751,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`GetApiKeysResponseDataItem`].
@@ -14349,7 +14905,10 @@ pub struct GetM2mTokensResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetM2mTokensResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14364,9 +14923,9 @@ impl serde::Serialize for GetM2mTokensResponse {
 impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetM2mTokensResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetM2mTokensResponse")
@@ -14374,12 +14933,14 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetM2mTokensResponse, A::Error> {
+            ) -> ::core::result::Result<GetM2mTokensResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_m2m_tokens = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "m2m_tokens" => {
                             field(&mut map, &mut slot_m2m_tokens, "m2m_tokens")
@@ -14396,7 +14957,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `m2m_tokens` of [`GetM2mTokensResponse`].
@@ -14422,7 +14983,10 @@ pub struct GetM2mTokensResponseM2mTokensItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetM2mTokensResponseM2mTokensItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14449,9 +15013,9 @@ impl serde::Serialize for GetM2mTokensResponseM2mTokensItem {
 impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetM2mTokensResponseM2mTokensItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetM2mTokensResponseM2mTokensItem")
@@ -14459,9 +15023,11 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetM2mTokensResponseM2mTokensItem, A::Error> {
+            ) -> ::core::result::Result<GetM2mTokensResponseM2mTokensItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subject = None;
@@ -14474,7 +15040,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14521,7 +15087,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`GetM2mTokensResponseM2mTokensItem`].
@@ -14581,7 +15147,10 @@ pub struct GetMachineSecretKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetMachineSecretKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14596,9 +15165,9 @@ impl serde::Serialize for GetMachineSecretKeyResponse {
 impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetMachineSecretKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetMachineSecretKeyResponse")
@@ -14606,12 +15175,14 @@ impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetMachineSecretKeyResponse, A::Error> {
+            ) -> ::core::result::Result<GetMachineSecretKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
@@ -14624,7 +15195,7 @@ impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type.
@@ -14858,7 +15429,10 @@ pub struct IdentificationLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for IdentificationLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14873,9 +15447,9 @@ impl serde::Serialize for IdentificationLink {
 impl<'de> serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IdentificationLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IdentificationLink")
@@ -14883,12 +15457,14 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<IdentificationLink, A::Error> {
+            ) -> ::core::result::Result<IdentificationLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14901,7 +15477,7 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Instance`.
@@ -14918,7 +15494,10 @@ pub struct Instance {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Instance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14936,9 +15515,9 @@ impl serde::Serialize for Instance {
 impl<'de> serde::Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Instance;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Instance")
@@ -14946,15 +15525,17 @@ impl<'de> serde::Deserialize<'de> for Instance {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Instance, A::Error> {
+            ) -> ::core::result::Result<Instance, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_environment_type = None;
                 let mut slot_allowed_origins = None;
                 let mut slot_workspace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14986,7 +15567,7 @@ impl<'de> serde::Deserialize<'de> for Instance {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Per-instance SMS communication settings, including the SMS country blocklist.
@@ -15001,7 +15582,10 @@ pub struct InstanceCommunication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceCommunication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15016,9 +15600,9 @@ impl serde::Serialize for InstanceCommunication {
 impl<'de> serde::Deserialize<'de> for InstanceCommunication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceCommunication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceCommunication")
@@ -15026,12 +15610,14 @@ impl<'de> serde::Deserialize<'de> for InstanceCommunication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceCommunication, A::Error> {
+            ) -> ::core::result::Result<InstanceCommunication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_blocked_country_codes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "blocked_country_codes" => {
@@ -15053,7 +15639,7 @@ impl<'de> serde::Deserialize<'de> for InstanceCommunication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`InstanceCommunication`].
@@ -15150,7 +15736,10 @@ pub struct InstanceProtect {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceProtect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15167,9 +15756,9 @@ impl serde::Serialize for InstanceProtect {
 impl<'de> serde::Deserialize<'de> for InstanceProtect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceProtect;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceProtect")
@@ -15177,14 +15766,16 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceProtect, A::Error> {
+            ) -> ::core::result::Result<InstanceProtect, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_rules_enabled = None;
                 let mut slot_specter_enabled = None;
                 let mut slot_checks_bypassed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "rules_enabled" => {
@@ -15207,7 +15798,7 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`InstanceProtect`].
@@ -15262,7 +15853,10 @@ pub struct InstanceRestrictions {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15287,9 +15881,9 @@ impl serde::Serialize for InstanceRestrictions {
 impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceRestrictions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceRestrictions")
@@ -15297,16 +15891,18 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceRestrictions, A::Error> {
+            ) -> ::core::result::Result<InstanceRestrictions, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_allowlist_blocklist_disabled_on_sign_in = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
@@ -15354,7 +15950,7 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -15417,7 +16013,10 @@ pub struct Invitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Invitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15441,9 +16040,9 @@ impl serde::Serialize for Invitation {
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Invitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Invitation")
@@ -15451,9 +16050,11 @@ impl<'de> serde::Deserialize<'de> for Invitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Invitation, A::Error> {
+            ) -> ::core::result::Result<Invitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -15464,7 +16065,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -15503,7 +16104,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Invitation`].
@@ -15603,7 +16204,10 @@ pub struct InviteWaitlistEntryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InviteWaitlistEntryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15617,9 +16221,9 @@ impl serde::Serialize for InviteWaitlistEntryBody {
 impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InviteWaitlistEntryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InviteWaitlistEntryBody")
@@ -15627,11 +16231,13 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InviteWaitlistEntryBody, A::Error> {
+            ) -> ::core::result::Result<InviteWaitlistEntryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_ignore_existing = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "ignore_existing" => {
                             field(&mut map, &mut slot_ignore_existing, "ignore_existing")
@@ -15644,7 +16250,7 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl InviteWaitlistEntryBody {
@@ -15662,7 +16268,10 @@ pub struct Jwks {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Jwks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15676,9 +16285,9 @@ impl serde::Serialize for Jwks {
 impl<'de> serde::Deserialize<'de> for Jwks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Jwks;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Jwks")
@@ -15686,11 +16295,13 @@ impl<'de> serde::Deserialize<'de> for Jwks {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Jwks, A::Error> {
+            ) -> ::core::result::Result<Jwks, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_keys = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "keys" => field(&mut map, &mut slot_keys, "keys"),
                         _ => skip(&mut map),
@@ -15701,7 +16312,7 @@ impl<'de> serde::Deserialize<'de> for Jwks {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
@@ -15723,7 +16334,10 @@ pub struct JwksEcdsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15750,9 +16364,9 @@ impl serde::Serialize for JwksEcdsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPrivateKey")
@@ -15760,9 +16374,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -15775,7 +16391,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -15808,7 +16424,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
@@ -15829,7 +16445,10 @@ pub struct JwksEcdsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15855,9 +16474,9 @@ impl serde::Serialize for JwksEcdsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPublicKey")
@@ -15865,9 +16484,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -15879,7 +16500,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -15910,7 +16531,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksEcdsaPublicKey`].
@@ -15969,7 +16590,10 @@ pub struct JwksEd25519PrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15995,9 +16619,9 @@ impl serde::Serialize for JwksEd25519PrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PrivateKey")
@@ -16005,9 +16629,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16019,7 +16645,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16050,7 +16676,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
@@ -16070,7 +16696,10 @@ pub struct JwksEd25519PublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16095,9 +16724,9 @@ impl serde::Serialize for JwksEd25519PublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PublicKey")
@@ -16105,9 +16734,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16118,7 +16749,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16147,7 +16778,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `crv` of [`JwksEd25519PublicKey`].
@@ -16265,7 +16896,10 @@ pub struct JwksRsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16297,9 +16931,9 @@ impl serde::Serialize for JwksRsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPrivateKey")
@@ -16307,9 +16941,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16326,7 +16962,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16367,7 +17003,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.rsa.PublicKey`.
@@ -16387,7 +17023,10 @@ pub struct JwksRsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16412,9 +17051,9 @@ impl serde::Serialize for JwksRsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPublicKey")
@@ -16422,9 +17061,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16435,7 +17076,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16464,7 +17105,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksRsaPublicKey`].
@@ -16521,7 +17162,10 @@ pub struct JwksSymmetricKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksSymmetricKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16545,9 +17189,9 @@ impl serde::Serialize for JwksSymmetricKey {
 impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksSymmetricKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksSymmetricKey")
@@ -16555,9 +17199,11 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksSymmetricKey, A::Error> {
+            ) -> ::core::result::Result<JwksSymmetricKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16567,7 +17213,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16594,7 +17240,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksSymmetricKey`].
@@ -16654,7 +17300,10 @@ pub struct JwtTemplate {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwtTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16677,9 +17326,9 @@ impl serde::Serialize for JwtTemplate {
 impl<'de> serde::Deserialize<'de> for JwtTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwtTemplate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwtTemplate")
@@ -16687,9 +17336,11 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwtTemplate, A::Error> {
+            ) -> ::core::result::Result<JwtTemplate, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -16700,7 +17351,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 let mut slot_signing_algorithm = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -16760,7 +17411,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`JwtTemplate`].
@@ -17095,7 +17746,10 @@ pub struct ListMachinesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListMachinesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17110,9 +17764,9 @@ impl serde::Serialize for ListMachinesResponse {
 impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListMachinesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListMachinesResponse")
@@ -17120,12 +17774,14 @@ impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListMachinesResponse, A::Error> {
+            ) -> ::core::result::Result<ListMachinesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17140,7 +17796,7 @@ impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`OauthApplications::list`](super::oauth_applications::OauthApplications::list).
@@ -17353,7 +18009,10 @@ pub struct ListUserTrustedDevicesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListUserTrustedDevicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17369,9 +18028,9 @@ impl serde::Serialize for ListUserTrustedDevicesResponse {
 impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListUserTrustedDevicesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListUserTrustedDevicesResponse")
@@ -17379,12 +18038,14 @@ impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListUserTrustedDevicesResponse, A::Error> {
+            ) -> ::core::result::Result<ListUserTrustedDevicesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17399,7 +18060,7 @@ impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
@@ -17458,7 +18119,10 @@ pub struct ListWaitlistEntriesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListWaitlistEntriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17473,9 +18137,9 @@ impl serde::Serialize for ListWaitlistEntriesResponse {
 impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListWaitlistEntriesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListWaitlistEntriesResponse")
@@ -17483,12 +18147,14 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListWaitlistEntriesResponse, A::Error> {
+            ) -> ::core::result::Result<ListWaitlistEntriesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17503,7 +18169,7 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `status` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
@@ -17578,7 +18244,10 @@ pub struct Machine {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Machine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17599,9 +18268,9 @@ impl serde::Serialize for Machine {
 impl<'de> serde::Deserialize<'de> for Machine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Machine;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Machine")
@@ -17609,9 +18278,11 @@ impl<'de> serde::Deserialize<'de> for Machine {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Machine, A::Error> {
+            ) -> ::core::result::Result<Machine, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -17620,7 +18291,7 @@ impl<'de> serde::Deserialize<'de> for Machine {
                 let mut slot_updated_at = None;
                 let mut slot_default_token_ttl = None;
                 let mut slot_scoped_machines = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -17659,7 +18330,7 @@ impl<'de> serde::Deserialize<'de> for Machine {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/MachineScope`.
@@ -17676,7 +18347,10 @@ pub struct MachineScope {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MachineScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17693,9 +18367,9 @@ impl serde::Serialize for MachineScope {
 impl<'de> serde::Deserialize<'de> for MachineScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MachineScope;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MachineScope")
@@ -17703,14 +18377,16 @@ impl<'de> serde::Deserialize<'de> for MachineScope {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MachineScope, A::Error> {
+            ) -> ::core::result::Result<MachineScope, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_from_machine_id = None;
                 let mut slot_to_machine_id = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
@@ -17733,7 +18409,7 @@ impl<'de> serde::Deserialize<'de> for MachineScope {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`MachineScope`].
@@ -17794,7 +18470,10 @@ pub struct MachineWithoutScopedMachines {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MachineWithoutScopedMachines {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17814,9 +18493,9 @@ impl serde::Serialize for MachineWithoutScopedMachines {
 impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MachineWithoutScopedMachines;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MachineWithoutScopedMachines")
@@ -17824,9 +18503,11 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MachineWithoutScopedMachines, A::Error> {
+            ) -> ::core::result::Result<MachineWithoutScopedMachines, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -17834,7 +18515,7 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -17869,7 +18550,7 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`MachineWithoutScopedMachines`].
@@ -17927,7 +18608,10 @@ pub struct MergeOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MergeOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17943,9 +18627,9 @@ impl serde::Serialize for MergeOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MergeOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MergeOrganizationMetadataBody")
@@ -17953,12 +18637,14 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MergeOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<MergeOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -17979,7 +18665,7 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MergeOrganizationMetadataBody {
@@ -18022,7 +18708,10 @@ pub struct OAuthAccessTokenItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthAccessTokenItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18048,9 +18737,9 @@ impl serde::Serialize for OAuthAccessTokenItem {
 impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthAccessTokenItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthAccessTokenItem")
@@ -18058,9 +18747,11 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthAccessTokenItem, A::Error> {
+            ) -> ::core::result::Result<OAuthAccessTokenItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_external_account_id = None;
                 let mut slot_provider_user_id = None;
@@ -18072,7 +18763,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 let mut slot_scopes = None;
                 let mut slot_id_token = None;
                 let mut slot_token_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "external_account_id" => {
@@ -18127,7 +18818,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthAccessTokenItem`].
@@ -18200,7 +18891,10 @@ pub struct OAuthApplication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18234,9 +18928,9 @@ impl serde::Serialize for OAuthApplication {
 impl<'de> serde::Deserialize<'de> for OAuthApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplication")
@@ -18244,9 +18938,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplication, A::Error> {
+            ) -> ::core::result::Result<OAuthApplication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -18268,7 +18964,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 let mut slot_token_introspection_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18374,7 +19070,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthApplication`].
@@ -18436,7 +19132,10 @@ pub struct OAuthApplicationSettings {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplicationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18468,9 +19167,9 @@ impl serde::Serialize for OAuthApplicationSettings {
 impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplicationSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplicationSettings")
@@ -18478,9 +19177,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplicationSettings, A::Error> {
+            ) -> ::core::result::Result<OAuthApplicationSettings, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_dynamic_oauth_client_registration = None;
                 let mut slot_default_scopes = None;
@@ -18488,7 +19189,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
                 let mut slot_client_id_metadata_documents_advertised = None;
                 let mut slot_client_id_metadata_documents_only_allow_pre_registered_clients = None;
                 let mut slot_client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "dynamic_oauth_client_registration" => {
@@ -18558,7 +19259,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -18639,7 +19340,10 @@ pub struct OAuthApplicationWithSecret {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplicationWithSecret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18674,9 +19378,9 @@ impl serde::Serialize for OAuthApplicationWithSecret {
 impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplicationWithSecret;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplicationWithSecret")
@@ -18684,9 +19388,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplicationWithSecret, A::Error> {
+            ) -> ::core::result::Result<OAuthApplicationWithSecret, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -18709,7 +19415,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_client_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18819,7 +19525,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OAuthApplications`.
@@ -18832,7 +19538,10 @@ pub struct OAuthApplications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18847,9 +19556,9 @@ impl serde::Serialize for OAuthApplications {
 impl<'de> serde::Deserialize<'de> for OAuthApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplications")
@@ -18857,12 +19566,14 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplications, A::Error> {
+            ) -> ::core::result::Result<OAuthApplications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -18877,7 +19588,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Organization`.
@@ -18909,7 +19620,10 @@ pub struct Organization {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18955,9 +19669,9 @@ impl serde::Serialize for Organization {
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
@@ -18965,9 +19679,11 @@ impl<'de> serde::Deserialize<'de> for Organization {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organization, A::Error> {
+            ) -> ::core::result::Result<Organization, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -18986,7 +19702,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_updated_at = None;
                 let mut slot_last_active_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19083,7 +19799,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization domain
@@ -19126,7 +19842,10 @@ pub struct OrganizationDomain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19162,9 +19881,9 @@ impl serde::Serialize for OrganizationDomain {
 impl<'de> serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomain")
@@ -19172,9 +19891,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomain, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -19189,7 +19910,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_public_organization_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19282,7 +20003,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Mode of enrollment for the domain
@@ -19408,7 +20129,10 @@ pub struct OrganizationDomainVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19427,9 +20151,9 @@ impl serde::Serialize for OrganizationDomainVerification {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainVerification")
@@ -19437,15 +20161,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainVerification, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -19466,7 +20192,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationDomains`.
@@ -19479,7 +20205,10 @@ pub struct OrganizationDomains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19494,9 +20223,9 @@ impl serde::Serialize for OrganizationDomains {
 impl<'de> serde::Deserialize<'de> for OrganizationDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomains")
@@ -19504,12 +20233,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomains, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -19524,7 +20255,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation
@@ -19555,7 +20286,10 @@ pub struct OrganizationInvitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19585,9 +20319,9 @@ impl serde::Serialize for OrganizationInvitation {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitation")
@@ -19595,9 +20329,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitation, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -19613,7 +20349,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19678,7 +20414,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
@@ -19693,7 +20429,10 @@ pub struct OrganizationInvitationPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19712,9 +20451,9 @@ impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicOrganizationData")
@@ -19722,15 +20461,20 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_slug = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -19749,7 +20493,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization inviter's public user data
@@ -19767,7 +20511,10 @@ pub struct OrganizationInvitationPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19787,9 +20534,9 @@ impl serde::Serialize for OrganizationInvitationPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicUserData")
@@ -19797,16 +20544,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitationPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -19831,7 +20580,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation with public organization data populated
@@ -19865,7 +20614,10 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19898,9 +20650,9 @@ impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationWithPublicOrganizationData")
@@ -19908,9 +20660,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -19927,7 +20684,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_public_organization_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -20001,7 +20758,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -20064,7 +20821,10 @@ pub struct OrganizationInvitations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20079,9 +20839,9 @@ impl serde::Serialize for OrganizationInvitations {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitations")
@@ -20089,12 +20849,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitations, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -20109,7 +20871,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
@@ -20122,7 +20884,10 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20138,9 +20903,9 @@ impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationsWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationsWithPublicOrganizationData")
@@ -20148,12 +20913,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationsWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationsWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -20168,7 +20938,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A user's membership in an organization
@@ -20196,7 +20966,10 @@ pub struct OrganizationMembership {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20222,9 +20995,9 @@ impl serde::Serialize for OrganizationMembership {
 impl<'de> serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembership;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembership")
@@ -20232,9 +21005,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembership, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembership, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_role = None;
@@ -20246,7 +21021,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_public_user_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -20299,7 +21074,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -20366,7 +21141,10 @@ pub struct OrganizationMembershipPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20392,9 +21170,9 @@ impl serde::Serialize for OrganizationMembershipPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipPublicUserData")
@@ -20402,9 +21180,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -20415,7 +21195,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_username = None;
                 let mut slot_banned = None;
                 let mut slot_deprovisioned = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -20456,7 +21236,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationMemberships`.
@@ -20469,7 +21249,10 @@ pub struct OrganizationMemberships {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMemberships {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20484,9 +21267,9 @@ impl serde::Serialize for OrganizationMemberships {
 impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMemberships;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMemberships")
@@ -20494,12 +21277,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMemberships, A::Error> {
+            ) -> ::core::result::Result<OrganizationMemberships, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -20514,7 +21299,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Organization`].
@@ -20585,7 +21370,10 @@ pub struct OrganizationSettings {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20615,9 +21403,9 @@ impl serde::Serialize for OrganizationSettings {
 impl<'de> serde::Deserialize<'de> for OrganizationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationSettings")
@@ -20625,9 +21413,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationSettings, A::Error> {
+            ) -> ::core::result::Result<OrganizationSettings, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
@@ -20642,7 +21432,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_domains_default_role = None;
                 let mut slot_initial_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
@@ -20759,7 +21549,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `domains_enrollment_modes` of [`OrganizationSettings`].
@@ -20897,7 +21687,10 @@ pub struct OrganizationWithLogo {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationWithLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20944,9 +21737,9 @@ impl serde::Serialize for OrganizationWithLogo {
 impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationWithLogo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationWithLogo")
@@ -20954,9 +21747,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationWithLogo, A::Error> {
+            ) -> ::core::result::Result<OrganizationWithLogo, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -20976,7 +21771,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 let mut slot_logo_url = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -21075,7 +21870,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Organizations`.
@@ -21088,7 +21883,10 @@ pub struct Organizations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organizations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21103,9 +21901,9 @@ impl serde::Serialize for Organizations {
 impl<'de> serde::Deserialize<'de> for Organizations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organizations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organizations")
@@ -21113,12 +21911,14 @@ impl<'de> serde::Deserialize<'de> for Organizations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organizations, A::Error> {
+            ) -> ::core::result::Result<Organizations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21133,7 +21933,7 @@ impl<'de> serde::Deserialize<'de> for Organizations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedCommercePlanResponse`.
@@ -21147,7 +21947,10 @@ pub struct PaginatedCommercePlanResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedCommercePlanResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21162,9 +21965,9 @@ impl serde::Serialize for PaginatedCommercePlanResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedCommercePlanResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedCommercePlanResponse")
@@ -21172,12 +21975,14 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedCommercePlanResponse, A::Error> {
+            ) -> ::core::result::Result<PaginatedCommercePlanResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21192,7 +21997,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedCommerceSubscriptionItemResponse`.
@@ -21206,7 +22011,10 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedCommerceSubscriptionItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21222,9 +22030,9 @@ impl serde::Serialize for PaginatedCommerceSubscriptionItemResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedCommerceSubscriptionItemResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedCommerceSubscriptionItemResponse")
@@ -21232,12 +22040,17 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedCommerceSubscriptionItemResponse, A::Error> {
+            ) -> ::core::result::Result<
+                PaginatedCommerceSubscriptionItemResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21252,7 +22065,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Passkey`.
@@ -21269,7 +22082,10 @@ pub struct Passkey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Passkey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21287,9 +22103,9 @@ impl serde::Serialize for Passkey {
 impl<'de> serde::Deserialize<'de> for Passkey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Passkey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Passkey")
@@ -21297,15 +22113,17 @@ impl<'de> serde::Deserialize<'de> for Passkey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Passkey, A::Error> {
+            ) -> ::core::result::Result<Passkey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_name = None;
                 let mut slot_last_used_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -21328,7 +22146,7 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The hashing algorithm that was used to generate the password digest.
@@ -21360,7 +22178,10 @@ pub struct Permission {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Permission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21381,9 +22202,9 @@ impl serde::Serialize for Permission {
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permission;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Permission")
@@ -21391,9 +22212,11 @@ impl<'de> serde::Deserialize<'de> for Permission {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Permission, A::Error> {
+            ) -> ::core::result::Result<Permission, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -21402,7 +22225,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut slot_type_ = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -21433,7 +22256,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Permission`].
@@ -21484,7 +22307,10 @@ pub struct Permissions {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Permissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21499,9 +22325,9 @@ impl serde::Serialize for Permissions {
 impl<'de> serde::Deserialize<'de> for Permissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permissions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Permissions")
@@ -21509,12 +22335,14 @@ impl<'de> serde::Deserialize<'de> for Permissions {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Permissions, A::Error> {
+            ) -> ::core::result::Result<Permissions, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21529,7 +22357,7 @@ impl<'de> serde::Deserialize<'de> for Permissions {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PhoneNumber`.
@@ -21553,7 +22381,10 @@ pub struct PhoneNumber {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PhoneNumber {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21584,9 +22415,9 @@ impl serde::Serialize for PhoneNumber {
 impl<'de> serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PhoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumber")
@@ -21594,9 +22425,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumber, A::Error> {
+            ) -> ::core::result::Result<PhoneNumber, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_phone_number = None;
@@ -21608,7 +22441,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_backup_codes = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -21663,7 +22496,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -21787,7 +22620,10 @@ pub struct PrepareEmailAddressVerificationResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PrepareEmailAddressVerificationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21812,9 +22648,9 @@ impl serde::Serialize for PrepareEmailAddressVerificationResponse {
 impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PrepareEmailAddressVerificationResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PrepareEmailAddressVerificationResponse")
@@ -21822,9 +22658,14 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PrepareEmailAddressVerificationResponse, A::Error> {
+            ) -> ::core::result::Result<
+                PrepareEmailAddressVerificationResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -21832,7 +22673,7 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_channel = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -21855,7 +22696,7 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Templates::preview`](super::templates::Templates::preview).
@@ -21878,7 +22719,10 @@ pub struct PreviewTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PreviewTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21898,9 +22742,9 @@ impl serde::Serialize for PreviewTemplateBody {
 impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PreviewTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PreviewTemplateBody")
@@ -21908,14 +22752,16 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PreviewTemplateBody, A::Error> {
+            ) -> ::core::result::Result<PreviewTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subject = None;
                 let mut slot_body = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
                         "body" => field(&mut map, &mut slot_body, "body"),
@@ -21940,7 +22786,7 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PreviewTemplateBody {
@@ -21975,7 +22821,10 @@ pub struct PriceTransitionRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PriceTransitionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21990,9 +22839,9 @@ impl serde::Serialize for PriceTransitionRequest {
 impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PriceTransitionRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PriceTransitionRequest")
@@ -22000,12 +22849,14 @@ impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PriceTransitionRequest, A::Error> {
+            ) -> ::core::result::Result<PriceTransitionRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_from_price_id = None;
                 let mut slot_to_price_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "from_price_id" => {
                             field(&mut map, &mut slot_from_price_id, "from_price_id")
@@ -22022,7 +22873,7 @@ impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PriceTransitionRequest {
@@ -22056,7 +22907,10 @@ pub struct ProxyCheck {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ProxyCheck {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22077,9 +22931,9 @@ impl serde::Serialize for ProxyCheck {
 impl<'de> serde::Deserialize<'de> for ProxyCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ProxyCheck;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ProxyCheck")
@@ -22087,9 +22941,11 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ProxyCheck, A::Error> {
+            ) -> ::core::result::Result<ProxyCheck, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_domain_id = None;
@@ -22098,7 +22954,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 let mut slot_successful = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -22131,7 +22987,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ProxyCheck`].
@@ -22190,7 +23046,10 @@ pub struct RedirectUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RedirectUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22208,9 +23067,9 @@ impl serde::Serialize for RedirectUrl {
 impl<'de> serde::Deserialize<'de> for RedirectUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RedirectUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RedirectUrl")
@@ -22218,15 +23077,17 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RedirectUrl, A::Error> {
+            ) -> ::core::result::Result<RedirectUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -22249,7 +23110,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RedirectUrl`].
@@ -22309,7 +23170,10 @@ pub struct RefreshSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RefreshSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22330,9 +23194,9 @@ impl serde::Serialize for RefreshSessionBody {
 impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefreshSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshSessionBody")
@@ -22340,16 +23204,18 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RefreshSessionBody, A::Error> {
+            ) -> ::core::result::Result<RefreshSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expired_token = None;
                 let mut slot_refresh_token = None;
                 let mut slot_request_origin = None;
                 let mut slot_request_headers = None;
                 let mut slot_format = None;
                 let mut slot_request_originating_ip = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expired_token" => {
                             field(&mut map, &mut slot_expired_token, "expired_token")
@@ -22385,7 +23251,7 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefreshSessionBody {
@@ -22485,7 +23351,10 @@ pub struct RemoveUserPasswordBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RemoveUserPasswordBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22503,9 +23372,9 @@ impl serde::Serialize for RemoveUserPasswordBody {
 impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RemoveUserPasswordBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RemoveUserPasswordBody")
@@ -22513,11 +23382,13 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RemoveUserPasswordBody, A::Error> {
+            ) -> ::core::result::Result<RemoveUserPasswordBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_sign_out_of_other_sessions = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "sign_out_of_other_sessions" => {
                             field(
@@ -22535,7 +23406,7 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RemoveUserPasswordBody {
@@ -22558,7 +23429,10 @@ pub struct ReplaceOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22575,9 +23449,9 @@ impl serde::Serialize for ReplaceOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceOrganizationMetadataBody")
@@ -22585,12 +23459,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -22611,7 +23487,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceOrganizationMetadataBody {
@@ -22636,7 +23512,10 @@ pub struct ReplaceRoleInRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceRoleInRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22651,9 +23530,9 @@ impl serde::Serialize for ReplaceRoleInRoleSetBody {
 impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceRoleInRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceRoleInRoleSetBody")
@@ -22661,12 +23540,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceRoleInRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceRoleInRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role_key = None;
                 let mut slot_to_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role_key" => field(&mut map, &mut slot_role_key, "role_key"),
                         "to_role_key" => {
@@ -22681,7 +23562,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceRoleInRoleSetBody {
@@ -22705,7 +23586,10 @@ pub struct ReplaceRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22720,9 +23604,9 @@ impl serde::Serialize for ReplaceRoleSetBody {
 impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceRoleSetBody")
@@ -22730,12 +23614,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_dest_role_set_key = None;
                 let mut slot_reassignment_mappings = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "dest_role_set_key" => {
                             field(
@@ -22763,7 +23649,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceRoleSetBody {
@@ -22811,7 +23697,10 @@ pub struct ReplaceUserEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22832,9 +23721,9 @@ impl serde::Serialize for ReplaceUserEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserEmailAddressBody")
@@ -22842,13 +23731,15 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_identification_status = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -22879,7 +23770,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserEmailAddressBody {
@@ -22992,7 +23883,10 @@ pub struct ReplaceUserMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23010,9 +23904,9 @@ impl serde::Serialize for ReplaceUserMetadataBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserMetadataBody")
@@ -23020,13 +23914,15 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserMetadataBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_unsafe_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -23051,7 +23947,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserMetadataBody {
@@ -23092,7 +23988,10 @@ pub struct ReplaceUserPhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserPhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23107,9 +24006,9 @@ impl serde::Serialize for ReplaceUserPhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserPhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserPhoneNumberBody")
@@ -23117,12 +24016,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserPhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserPhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_phone_number = None;
                 let mut slot_identification_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "phone_number" => {
                             field(&mut map, &mut slot_phone_number, "phone_number")
@@ -23143,7 +24044,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserPhoneNumberBody {
@@ -23174,7 +24075,10 @@ pub struct RevokeAdminPortalLinkTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeAdminPortalLinkTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23189,9 +24093,9 @@ impl serde::Serialize for RevokeAdminPortalLinkTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeAdminPortalLinkTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeAdminPortalLinkTokenBody")
@@ -23199,11 +24103,13 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeAdminPortalLinkTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -23220,7 +24126,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeAdminPortalLinkTokenBody {
@@ -23260,7 +24166,10 @@ pub struct RevokeAdminPortalLinkTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeAdminPortalLinkTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23287,9 +24196,9 @@ impl serde::Serialize for RevokeAdminPortalLinkTokenResponse {
 impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeAdminPortalLinkTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeAdminPortalLinkTokenResponse")
@@ -23297,9 +24206,11 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenResponse, A::Error> {
+            ) -> ::core::result::Result<RevokeAdminPortalLinkTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_admin_portal_link_id = None;
@@ -23313,7 +24224,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23375,7 +24286,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`ApiKeys::revoke_api_key`](super::api_keys::ApiKeys::revoke_api_key).
@@ -23386,7 +24297,10 @@ pub struct RevokeApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23400,9 +24314,9 @@ impl serde::Serialize for RevokeApiKeyBody {
 impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeApiKeyBody")
@@ -23410,11 +24324,13 @@ impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<RevokeApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -23431,7 +24347,7 @@ impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeApiKeyBody {
@@ -23464,7 +24380,10 @@ pub struct RevokeInvitationResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeInvitationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23489,9 +24408,9 @@ impl serde::Serialize for RevokeInvitationResponse {
 impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeInvitationResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeInvitationResponse")
@@ -23499,9 +24418,11 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeInvitationResponse, A::Error> {
+            ) -> ::core::result::Result<RevokeInvitationResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -23512,7 +24433,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 let mut slot_updated_at = None;
                 let mut slot_revoked = None;
                 let mut slot_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23551,7 +24472,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`RevokeInvitationResponse`].
@@ -23600,7 +24521,10 @@ pub struct RevokeM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23614,9 +24538,9 @@ impl serde::Serialize for RevokeM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeM2mTokenBody")
@@ -23624,11 +24548,13 @@ impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -23645,7 +24571,7 @@ impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeM2mTokenBody {
@@ -23666,7 +24592,10 @@ pub struct RevokeOAuthApplicationTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeOAuthApplicationTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23681,9 +24610,9 @@ impl serde::Serialize for RevokeOAuthApplicationTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeOAuthApplicationTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeOAuthApplicationTokenBody")
@@ -23691,11 +24620,13 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeOAuthApplicationTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeOAuthApplicationTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -23706,7 +24637,7 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeOAuthApplicationTokenBody {
@@ -23728,7 +24659,10 @@ pub struct RevokeOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23743,9 +24677,9 @@ impl serde::Serialize for RevokeOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeOrganizationInvitationBody")
@@ -23753,11 +24687,13 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<RevokeOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_requesting_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "requesting_user_id" => {
                             field(
@@ -23774,7 +24710,7 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeOrganizationInvitationBody {
@@ -23819,7 +24755,10 @@ pub struct RoleSet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23846,9 +24785,9 @@ impl serde::Serialize for RoleSet {
 impl<'de> serde::Deserialize<'de> for RoleSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSet")
@@ -23856,9 +24795,11 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSet, A::Error> {
+            ) -> ::core::result::Result<RoleSet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -23871,7 +24812,7 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
                 let mut slot_role_set_migration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23920,7 +24861,7 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A role within a role set
@@ -23949,7 +24890,10 @@ pub struct RoleSetItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSetItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23972,9 +24916,9 @@ impl serde::Serialize for RoleSetItem {
 impl<'de> serde::Deserialize<'de> for RoleSetItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSetItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSetItem")
@@ -23982,9 +24926,11 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSetItem, A::Error> {
+            ) -> ::core::result::Result<RoleSetItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -23994,7 +24940,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
                 let mut slot_has_members = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24031,7 +24977,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RoleSetItem`].
@@ -24108,7 +25054,10 @@ pub struct RoleSetMigration {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSetMigration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24139,9 +25088,9 @@ impl serde::Serialize for RoleSetMigration {
 impl<'de> serde::Deserialize<'de> for RoleSetMigration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSetMigration;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSetMigration")
@@ -24149,9 +25098,11 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSetMigration, A::Error> {
+            ) -> ::core::result::Result<RoleSetMigration, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -24166,7 +25117,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
                 let mut slot_completed_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24241,7 +25192,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RoleSetMigration`].
@@ -24374,7 +25325,10 @@ pub struct RoleSets {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSets {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24389,9 +25343,9 @@ impl serde::Serialize for RoleSets {
 impl<'de> serde::Deserialize<'de> for RoleSets {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSets;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSets")
@@ -24399,12 +25353,14 @@ impl<'de> serde::Deserialize<'de> for RoleSets {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSets, A::Error> {
+            ) -> ::core::result::Result<RoleSets, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -24419,7 +25375,7 @@ impl<'de> serde::Deserialize<'de> for RoleSets {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::rotate_secret_key`](super::machines::Machines::rotate_secret_key).
@@ -24432,7 +25388,10 @@ pub struct RotateMachineSecretKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RotateMachineSecretKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24446,9 +25405,9 @@ impl serde::Serialize for RotateMachineSecretKeyBody {
 impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RotateMachineSecretKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RotateMachineSecretKeyBody")
@@ -24456,11 +25415,13 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RotateMachineSecretKeyBody, A::Error> {
+            ) -> ::core::result::Result<RotateMachineSecretKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_previous_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "previous_token_ttl" => {
                             field(
@@ -24480,7 +25441,7 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RotateMachineSecretKeyBody {
@@ -24513,7 +25474,10 @@ pub struct SamlAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24543,9 +25507,9 @@ impl serde::Serialize for SamlAccount {
 impl<'de> serde::Deserialize<'de> for SamlAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccount")
@@ -24553,9 +25517,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccount, A::Error> {
+            ) -> ::core::result::Result<SamlAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_provider = None;
@@ -24568,7 +25534,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_public_metadata = None;
                 let mut slot_verification = None;
                 let mut slot_saml_connection = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -24624,7 +25590,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLAccountConnection`.
@@ -24649,7 +25615,10 @@ pub struct SamlAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24682,9 +25651,9 @@ impl serde::Serialize for SamlAccountConnection {
 impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccountConnection")
@@ -24692,9 +25661,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccountConnection, A::Error> {
+            ) -> ::core::result::Result<SamlAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_domain = None;
@@ -24707,7 +25678,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -24772,7 +25743,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -24918,7 +25889,10 @@ pub struct SamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24979,9 +25953,9 @@ impl serde::Serialize for SamlConnection {
 impl<'de> serde::Deserialize<'de> for SamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnection")
@@ -24989,9 +25963,11 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnection, A::Error> {
+            ) -> ::core::result::Result<SamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -25022,7 +25998,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 let mut slot_enterprise_connection_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -25193,7 +26169,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
@@ -25207,7 +26183,10 @@ pub struct SamlConnectionAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnectionAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25225,9 +26204,9 @@ impl serde::Serialize for SamlConnectionAttributeMapping {
 impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnectionAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnectionAttributeMapping")
@@ -25235,14 +26214,16 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnectionAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<SamlConnectionAttributeMapping, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -25263,7 +26244,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
@@ -25278,7 +26259,10 @@ pub struct SamlConnectionLoginHint {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnectionLoginHint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25293,9 +26277,9 @@ impl serde::Serialize for SamlConnectionLoginHint {
 impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnectionLoginHint;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnectionLoginHint")
@@ -25303,12 +26287,14 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnectionLoginHint, A::Error> {
+            ) -> ::core::result::Result<SamlConnectionLoginHint, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_mode = None;
                 let mut slot_source = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "mode" => field(&mut map, &mut slot_mode, "mode"),
                         "source" => field(&mut map, &mut slot_source, "source"),
@@ -25321,7 +26307,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SamlConnectionLoginHint {
@@ -25437,7 +26423,10 @@ pub struct SamlConnections {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25452,9 +26441,9 @@ impl serde::Serialize for SamlConnections {
 impl<'de> serde::Deserialize<'de> for SamlConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnections;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnections")
@@ -25462,12 +26451,14 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnections, A::Error> {
+            ) -> ::core::result::Result<SamlConnections, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25482,7 +26473,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
@@ -25500,7 +26491,10 @@ pub struct ScimUserMetadata {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ScimUserMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25516,9 +26510,9 @@ impl serde::Serialize for ScimUserMetadata {
 impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScimUserMetadata;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScimUserMetadata")
@@ -25526,13 +26520,15 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ScimUserMetadata, A::Error> {
+            ) -> ::core::result::Result<ScimUserMetadata, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_directory_id = None;
                 let mut slot_directory_enabled = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "directory_id" => {
                             field(&mut map, &mut slot_directory_id, "directory_id")
@@ -25557,7 +26553,7 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Session`.
@@ -25585,7 +26581,10 @@ pub struct Session {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25617,9 +26616,9 @@ impl serde::Serialize for Session {
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Session;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Session")
@@ -25627,9 +26626,11 @@ impl<'de> serde::Deserialize<'de> for Session {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Session, A::Error> {
+            ) -> ::core::result::Result<Session, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_user_id = None;
@@ -25643,7 +26644,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_abandon_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -25695,7 +26696,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SessionActivityResponse`.
@@ -25714,7 +26715,10 @@ pub struct SessionActivityResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25740,9 +26744,9 @@ impl serde::Serialize for SessionActivityResponse {
 impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionActivityResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionActivityResponse")
@@ -25750,9 +26754,11 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionActivityResponse, A::Error> {
+            ) -> ::core::result::Result<SessionActivityResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_device_type = None;
@@ -25762,7 +26768,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_ip_address = None;
                 let mut slot_city = None;
                 let mut slot_country = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -25797,7 +26803,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -25943,7 +26949,10 @@ pub struct SignInToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignInToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25965,9 +26974,9 @@ impl serde::Serialize for SignInToken {
 impl<'de> serde::Deserialize<'de> for SignInToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignInToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignInToken")
@@ -25975,9 +26984,11 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignInToken, A::Error> {
+            ) -> ::core::result::Result<SignInToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -25986,7 +26997,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26015,7 +27026,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignInToken`].
@@ -26092,7 +27103,10 @@ pub struct SignUp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26133,9 +27147,9 @@ impl serde::Serialize for SignUp {
 impl<'de> serde::Deserialize<'de> for SignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUp")
@@ -26143,9 +27157,11 @@ impl<'de> serde::Deserialize<'de> for SignUp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUp, A::Error> {
+            ) -> ::core::result::Result<SignUp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -26171,7 +27187,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 let mut slot_legal_accepted_at = None;
                 let mut slot_locale = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26294,7 +27310,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignUp`].
@@ -26390,7 +27406,10 @@ pub struct SignUpVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26406,9 +27425,9 @@ impl serde::Serialize for SignUpVerification {
 impl<'de> serde::Deserialize<'de> for SignUpVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerification")
@@ -26416,12 +27435,14 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerification, A::Error> {
+            ) -> ::core::result::Result<SignUpVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_next_action = None;
                 let mut slot_supported_strategies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "next_action" => {
                             field(&mut map, &mut slot_next_action, "next_action")
@@ -26442,7 +27463,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `next_action` of [`SignUpVerification`].
@@ -26502,7 +27523,10 @@ pub struct SignUpVerifications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerifications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26519,9 +27543,9 @@ impl serde::Serialize for SignUpVerifications {
 impl<'de> serde::Deserialize<'de> for SignUpVerifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerifications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerifications")
@@ -26529,14 +27553,16 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerifications, A::Error> {
+            ) -> ::core::result::Result<SignUpVerifications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_phone_number = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -26565,7 +27591,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SvixURL`.
@@ -26576,7 +27602,10 @@ pub struct SvixUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SvixUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26590,9 +27619,9 @@ impl serde::Serialize for SvixUrl {
 impl<'de> serde::Deserialize<'de> for SvixUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SvixUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SvixUrl")
@@ -26600,11 +27629,13 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SvixUrl, A::Error> {
+            ) -> ::core::result::Result<SvixUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_svix_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url"),
                         _ => skip(&mut map),
@@ -26615,7 +27646,7 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Template`.
@@ -26667,7 +27698,10 @@ pub struct Template {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Template {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26724,9 +27758,9 @@ impl serde::Serialize for Template {
 impl<'de> serde::Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Template;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Template")
@@ -26734,9 +27768,11 @@ impl<'de> serde::Deserialize<'de> for Template {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Template, A::Error> {
+            ) -> ::core::result::Result<Template, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_instance_id = None;
@@ -26761,7 +27797,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut slot_flagged_as_suspicious = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -26869,7 +27905,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -26924,7 +27960,10 @@ pub struct TestingToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TestingToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26940,9 +27979,9 @@ impl serde::Serialize for TestingToken {
 impl<'de> serde::Deserialize<'de> for TestingToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TestingToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestingToken")
@@ -26950,13 +27989,15 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TestingToken, A::Error> {
+            ) -> ::core::result::Result<TestingToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_token = None;
                 let mut slot_expires_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "token" => field(&mut map, &mut slot_token, "token"),
@@ -26973,7 +28014,7 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`TestingToken`].
@@ -27023,7 +28064,10 @@ pub struct ToggleTemplateDeliveryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ToggleTemplateDeliveryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27037,9 +28081,9 @@ impl serde::Serialize for ToggleTemplateDeliveryBody {
 impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ToggleTemplateDeliveryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ToggleTemplateDeliveryBody")
@@ -27047,11 +28091,13 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ToggleTemplateDeliveryBody, A::Error> {
+            ) -> ::core::result::Result<ToggleTemplateDeliveryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_delivered_by_clerk = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "delivered_by_clerk" => {
                             field(
@@ -27068,7 +28114,7 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ToggleTemplateDeliveryBody {
@@ -27089,7 +28135,10 @@ pub struct Token {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Token {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27104,9 +28153,9 @@ impl serde::Serialize for Token {
 impl<'de> serde::Deserialize<'de> for Token {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Token;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Token")
@@ -27114,12 +28163,14 @@ impl<'de> serde::Deserialize<'de> for Token {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Token, A::Error> {
+            ) -> ::core::result::Result<Token, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -27132,7 +28183,7 @@ impl<'de> serde::Deserialize<'de> for Token {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -27185,7 +28236,10 @@ pub struct TotalCount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TotalCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27200,9 +28254,9 @@ impl serde::Serialize for TotalCount {
 impl<'de> serde::Deserialize<'de> for TotalCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TotalCount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TotalCount")
@@ -27210,12 +28264,14 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TotalCount, A::Error> {
+            ) -> ::core::result::Result<TotalCount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "total_count" => {
@@ -27230,7 +28286,7 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -27296,7 +28352,10 @@ pub struct TrustedDevice {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TrustedDevice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27322,9 +28381,9 @@ impl serde::Serialize for TrustedDevice {
 impl<'de> serde::Deserialize<'de> for TrustedDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TrustedDevice;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrustedDevice")
@@ -27332,9 +28391,11 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TrustedDevice, A::Error> {
+            ) -> ::core::result::Result<TrustedDevice, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_platform = None;
@@ -27346,7 +28407,7 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
                 let mut slot_updated_at = None;
                 let mut slot_last_used_at = None;
                 let mut slot_revoked_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -27387,7 +28448,7 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `algorithm` of [`TrustedDevice`].
@@ -27564,7 +28625,10 @@ pub struct UpdateApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27586,9 +28650,9 @@ impl serde::Serialize for UpdateApiKeyBody {
 impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateApiKeyBody")
@@ -27596,15 +28660,17 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<UpdateApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_claims = None;
                 let mut slot_scopes = None;
                 let mut slot_description = None;
                 let mut slot_subject = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
                         "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
@@ -27632,7 +28698,7 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateApiKeyBody {
@@ -27689,7 +28755,10 @@ pub struct UpdateDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27707,9 +28776,9 @@ impl serde::Serialize for UpdateDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateDomainBody")
@@ -27717,13 +28786,15 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_proxy_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -27740,7 +28811,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateDomainBody {
@@ -27775,7 +28846,10 @@ pub struct UpdateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27797,9 +28871,9 @@ impl serde::Serialize for UpdateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEmailAddressBody")
@@ -27807,13 +28881,15 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<UpdateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -27835,7 +28911,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEmailAddressBody {
@@ -27889,7 +28965,10 @@ pub struct UpdateEnterpriseConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEnterpriseConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27929,9 +29008,9 @@ impl serde::Serialize for UpdateEnterpriseConnectionBody {
 impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEnterpriseConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEnterpriseConnectionBody")
@@ -27939,9 +29018,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateEnterpriseConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domains = None;
                 let mut slot_active = None;
@@ -27952,7 +29033,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
                 let mut slot_saml = None;
                 let mut slot_oidc = None;
                 let mut slot_custom_attributes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domains" => field(&mut map, &mut slot_domains, "domains"),
@@ -28009,7 +29090,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEnterpriseConnectionBody {
@@ -28121,7 +29202,10 @@ pub struct UpdateEnterpriseConnectionBodySaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEnterpriseConnectionBodySaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28156,9 +29240,9 @@ impl serde::Serialize for UpdateEnterpriseConnectionBodySaml {
 impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEnterpriseConnectionBodySaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEnterpriseConnectionBodySaml")
@@ -28166,9 +29250,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionBodySaml, A::Error> {
+            ) -> ::core::result::Result<UpdateEnterpriseConnectionBodySaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_idp_entity_id = None;
                 let mut slot_idp_sso_url = None;
@@ -28180,7 +29266,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
                 let mut slot_allow_idp_initiated = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "idp_entity_id" => {
@@ -28247,7 +29333,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEnterpriseConnectionBodySaml {
@@ -28341,7 +29427,10 @@ pub struct UpdateInstanceAuthConfigBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28361,9 +29450,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigBody")
@@ -28371,14 +29460,16 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_test_mode = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "restricted_to_allowlist" => {
                             field(
@@ -28414,7 +29505,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceAuthConfigBody {
@@ -28464,7 +29555,10 @@ pub struct UpdateInstanceAuthConfigResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28492,9 +29586,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigResponse {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigResponse")
@@ -28502,16 +29596,18 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigResponse, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_enhanced_email_deliverability = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -28558,7 +29654,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -28636,7 +29732,10 @@ pub struct UpdateInstanceBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28676,9 +29775,9 @@ impl serde::Serialize for UpdateInstanceBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceBody")
@@ -28686,9 +29785,11 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_test_mode = None;
                 let mut slot_hibp = None;
                 let mut slot_support_email = None;
@@ -28698,7 +29799,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 let mut slot_cookieless_dev = None;
                 let mut slot_url_based_session_syncing = None;
                 let mut slot_preferred_sign_in_strategy_when_password_required = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
                         "hibp" => field(&mut map, &mut slot_hibp, "hibp"),
@@ -28757,7 +29858,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceBody {
@@ -28895,7 +29996,10 @@ pub struct UpdateInstanceCommunicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceCommunicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28910,9 +30014,9 @@ impl serde::Serialize for UpdateInstanceCommunicationBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceCommunicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceCommunicationBody")
@@ -28920,11 +30024,13 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceCommunicationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceCommunicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_blocked_country_codes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "blocked_country_codes" => {
                             field(
@@ -28941,7 +30047,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceCommunicationBody {
@@ -28977,7 +30083,10 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceOAuthApplicationSettingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29026,9 +30135,9 @@ impl serde::Serialize for UpdateInstanceOAuthApplicationSettingsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceOAuthApplicationSettingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceOAuthApplicationSettingsBody")
@@ -29036,16 +30145,21 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceOAuthApplicationSettingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateInstanceOAuthApplicationSettingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_dynamic_oauth_client_registration = None;
                 let mut slot_default_scopes = None;
                 let mut slot_oauth_jwt_access_tokens = None;
                 let mut slot_client_id_metadata_documents_advertised = None;
                 let mut slot_client_id_metadata_documents_only_allow_pre_registered_clients = None;
                 let mut slot_client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "dynamic_oauth_client_registration" => {
                             field(
@@ -29103,7 +30217,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceOAuthApplicationSettingsBody {
@@ -29177,7 +30291,10 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29206,9 +30323,9 @@ impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceOrganizationSettingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceOrganizationSettingsBody")
@@ -29216,9 +30333,14 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceOrganizationSettingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateInstanceOrganizationSettingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_admin_delete_enabled = None;
@@ -29227,7 +30349,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_creator_role_id = None;
                 let mut slot_domains_default_role_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
@@ -29285,7 +30407,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceOrganizationSettingsBody {
@@ -29353,7 +30475,10 @@ pub struct UpdateInstanceProtectBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceProtectBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29369,9 +30494,9 @@ impl serde::Serialize for UpdateInstanceProtectBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceProtectBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceProtectBody")
@@ -29379,12 +30504,14 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceProtectBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceProtectBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_rules_enabled = None;
                 let mut slot_specter_enabled = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "rules_enabled" => {
                             field(&mut map, &mut slot_rules_enabled, "rules_enabled")
@@ -29401,7 +30528,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceProtectBody {
@@ -29428,7 +30555,10 @@ pub struct UpdateInstanceRestrictionsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceRestrictionsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29459,9 +30589,9 @@ impl serde::Serialize for UpdateInstanceRestrictionsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceRestrictionsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceRestrictionsBody")
@@ -29469,15 +30599,17 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceRestrictionsBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceRestrictionsBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_allowlist_blocklist_disabled_on_sign_in = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
                         "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
@@ -29517,7 +30649,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceRestrictionsBody {
@@ -29576,7 +30708,10 @@ pub struct UpdateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29600,9 +30735,9 @@ impl serde::Serialize for UpdateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateJwtTemplateBody")
@@ -29610,9 +30745,11 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpdateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -29620,7 +30757,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -29663,7 +30800,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateJwtTemplateBody {
@@ -29725,7 +30862,10 @@ pub struct UpdateMachineBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateMachineBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29741,9 +30881,9 @@ impl serde::Serialize for UpdateMachineBody {
 impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMachineBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateMachineBody")
@@ -29751,12 +30891,14 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateMachineBody, A::Error> {
+            ) -> ::core::result::Result<UpdateMachineBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "default_token_ttl" => {
@@ -29775,7 +30917,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateMachineBody {
@@ -29813,7 +30955,10 @@ pub struct UpdateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29839,9 +30984,9 @@ impl serde::Serialize for UpdateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOAuthApplicationBody")
@@ -29849,9 +30994,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
@@ -29859,7 +31006,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 let mut slot_consent_screen_enabled = None;
                 let mut slot_pkce_required = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -29895,7 +31042,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOAuthApplicationBody {
@@ -29971,7 +31118,10 @@ pub struct UpdateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29998,9 +31148,9 @@ impl serde::Serialize for UpdateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationBody")
@@ -30008,9 +31158,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_name = None;
@@ -30019,7 +31171,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 let mut slot_admin_delete_enabled = None;
                 let mut slot_created_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -30069,7 +31221,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationBody {
@@ -30139,7 +31291,10 @@ pub struct UpdateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30155,9 +31310,9 @@ impl serde::Serialize for UpdateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationDomainBody")
@@ -30165,12 +31320,14 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enrollment_mode" => {
                             field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
@@ -30185,7 +31342,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationDomainBody {
@@ -30208,7 +31365,10 @@ pub struct UpdateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30223,9 +31383,9 @@ impl serde::Serialize for UpdateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipBody")
@@ -30233,11 +31393,13 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role" => field(&mut map, &mut slot_role, "role"),
                         _ => skip(&mut map),
@@ -30248,7 +31410,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipBody {
@@ -30273,7 +31435,10 @@ pub struct UpdateOrganizationMembershipMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30290,9 +31455,9 @@ impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipMetadataBody")
@@ -30300,12 +31465,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipMetadataBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateOrganizationMembershipMetadataBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -30326,7 +31496,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipMetadataBody {
@@ -30354,7 +31524,10 @@ pub struct UpdateOrganizationPermissionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationPermissionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30372,9 +31545,9 @@ impl serde::Serialize for UpdateOrganizationPermissionBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationPermissionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationPermissionBody")
@@ -30382,13 +31555,15 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationPermissionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationPermissionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -30405,7 +31580,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationPermissionBody {
@@ -30440,7 +31615,10 @@ pub struct UpdatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30462,9 +31640,9 @@ impl serde::Serialize for UpdatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePhoneNumberBody")
@@ -30472,13 +31650,15 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<UpdatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -30500,7 +31680,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdatePhoneNumberBody {
@@ -30534,7 +31714,10 @@ pub struct UpdateProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30551,9 +31734,9 @@ impl serde::Serialize for UpdateProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateProductionInstanceDomainBody")
@@ -30561,12 +31744,14 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -30581,7 +31766,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateProductionInstanceDomainBody {
@@ -30618,7 +31803,10 @@ pub struct UpdateRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30642,9 +31830,9 @@ impl serde::Serialize for UpdateRoleSetBody {
 impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateRoleSetBody")
@@ -30652,16 +31840,18 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<UpdateRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
                 let mut slot_type_ = None;
                 let mut slot_default_role_key = None;
                 let mut slot_creator_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -30696,7 +31886,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateRoleSetBody {
@@ -30829,7 +32019,10 @@ pub struct UpdateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30891,9 +32084,9 @@ impl serde::Serialize for UpdateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSamlConnectionBody")
@@ -30901,9 +32094,11 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_domains = None;
@@ -30923,7 +32118,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
                 let mut slot_consent_verified_domains_deletion = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -31035,7 +32230,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSamlConnectionBody {
@@ -31174,7 +32369,10 @@ pub struct UpdateSignUpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSignUpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31190,9 +32388,9 @@ impl serde::Serialize for UpdateSignUpBody {
 impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSignUpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSignUpBody")
@@ -31200,12 +32398,14 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSignUpBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSignUpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_custom_action = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -31222,7 +32422,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSignUpBody {
@@ -31319,7 +32519,10 @@ pub struct UpdateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31401,9 +32604,9 @@ impl serde::Serialize for UpdateUserBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserBody")
@@ -31411,9 +32614,11 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -31441,7 +32646,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 let mut slot_create_organizations_limit = None;
                 let mut slot_created_at = None;
                 let mut slot_bypass_client_trust = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -31613,7 +32818,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserBody {
@@ -31825,7 +33030,10 @@ pub struct UpdateUserMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31843,9 +33051,9 @@ impl serde::Serialize for UpdateUserMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserMetadataBody")
@@ -31853,13 +33061,15 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserMetadataBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_unsafe_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -31884,7 +33094,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserMetadataBody {
@@ -31978,7 +33188,10 @@ pub struct UpsertTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpsertTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32003,9 +33216,9 @@ impl serde::Serialize for UpsertTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpsertTemplateBody")
@@ -32013,9 +33226,11 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpsertTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpsertTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_subject = None;
                 let mut slot_markup = None;
@@ -32023,7 +33238,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 let mut slot_delivered_by_clerk = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
@@ -32060,7 +33275,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpsertTemplateBody {
@@ -32175,7 +33390,10 @@ pub struct User {
 }
 #[allow(deprecated)]
 impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32257,9 +33475,9 @@ impl serde::Serialize for User {
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct User")
@@ -32267,9 +33485,11 @@ impl<'de> serde::Deserialize<'de> for User {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<User, A::Error> {
+            ) -> ::core::result::Result<User, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_external_id = None;
@@ -32316,7 +33536,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_legal_accepted_at = None;
                 let mut slot_bypass_client_trust = None;
                 let mut slot_scim = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -32592,7 +33812,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl User {
@@ -32660,7 +33880,10 @@ pub struct UsersBanBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UsersBanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32674,9 +33897,9 @@ impl serde::Serialize for UsersBanBody {
 impl<'de> serde::Deserialize<'de> for UsersBanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UsersBanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UsersBanBody")
@@ -32684,11 +33907,13 @@ impl<'de> serde::Deserialize<'de> for UsersBanBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UsersBanBody, A::Error> {
+            ) -> ::core::result::Result<UsersBanBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_ids = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
                         _ => skip(&mut map),
@@ -32699,7 +33924,7 @@ impl<'de> serde::Deserialize<'de> for UsersBanBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UsersBanBody {
@@ -32719,7 +33944,10 @@ pub struct UsersUnbanBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UsersUnbanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32733,9 +33961,9 @@ impl serde::Serialize for UsersUnbanBody {
 impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UsersUnbanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UsersUnbanBody")
@@ -32743,11 +33971,13 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UsersUnbanBody, A::Error> {
+            ) -> ::core::result::Result<UsersUnbanBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_ids = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
                         _ => skip(&mut map),
@@ -32758,7 +33988,7 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UsersUnbanBody {
@@ -32783,7 +34013,10 @@ pub struct VerificationAdmin {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationAdmin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32803,9 +34036,9 @@ impl serde::Serialize for VerificationAdmin {
 impl<'de> serde::Deserialize<'de> for VerificationAdmin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationAdmin;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationAdmin")
@@ -32813,16 +34046,18 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationAdmin, A::Error> {
+            ) -> ::core::result::Result<VerificationAdmin, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -32849,7 +34084,7 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationAdmin`].
@@ -32979,7 +34214,10 @@ pub struct VerificationEmailLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationEmailLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32999,9 +34237,9 @@ impl serde::Serialize for VerificationEmailLink {
 impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationEmailLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationEmailLink")
@@ -33009,16 +34247,18 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationEmailLink, A::Error> {
+            ) -> ::core::result::Result<VerificationEmailLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33045,7 +34285,7 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationEmailLink`].
@@ -33142,7 +34382,10 @@ pub struct VerificationFromOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationFromOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33164,9 +34407,9 @@ impl serde::Serialize for VerificationFromOauth {
 impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationFromOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationFromOauth")
@@ -33174,9 +34417,11 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationFromOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationFromOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -33184,7 +34429,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33213,7 +34458,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationFromOauth`].
@@ -33314,7 +34559,10 @@ pub struct VerificationGoogleOneTap {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationGoogleOneTap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33336,9 +34584,9 @@ impl serde::Serialize for VerificationGoogleOneTap {
 impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationGoogleOneTap;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationGoogleOneTap")
@@ -33346,9 +34594,11 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationGoogleOneTap, A::Error> {
+            ) -> ::core::result::Result<VerificationGoogleOneTap, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -33356,7 +34606,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
                 let mut slot_error = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33385,7 +34635,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationGoogleOneTap`].
@@ -33487,7 +34737,10 @@ pub struct VerificationOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33515,9 +34768,9 @@ impl serde::Serialize for VerificationOauth {
 impl<'de> serde::Deserialize<'de> for VerificationOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOauth")
@@ -33525,9 +34778,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -33536,7 +34791,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33574,7 +34829,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOauth`].
@@ -33630,7 +34885,10 @@ pub struct VerificationOtp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOtp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33652,9 +34910,9 @@ impl serde::Serialize for VerificationOtp {
 impl<'de> serde::Deserialize<'de> for VerificationOtp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOtp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOtp")
@@ -33662,9 +34920,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOtp, A::Error> {
+            ) -> ::core::result::Result<VerificationOtp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -33672,7 +34932,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 let mut slot_expire_at = None;
                 let mut slot_channel = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33701,7 +34961,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOtp`].
@@ -33857,7 +35117,10 @@ pub struct VerificationPasskey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationPasskey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33880,9 +35143,9 @@ impl serde::Serialize for VerificationPasskey {
 impl<'de> serde::Deserialize<'de> for VerificationPasskey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationPasskey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationPasskey")
@@ -33890,9 +35153,11 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationPasskey, A::Error> {
+            ) -> ::core::result::Result<VerificationPasskey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -33901,7 +35166,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33932,7 +35197,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `nonce` of [`VerificationPasskey`].
@@ -34064,7 +35329,10 @@ pub struct VerificationSaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationSaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34092,9 +35360,9 @@ impl serde::Serialize for VerificationSaml {
 impl<'de> serde::Deserialize<'de> for VerificationSaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationSaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationSaml")
@@ -34102,9 +35370,11 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationSaml, A::Error> {
+            ) -> ::core::result::Result<VerificationSaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -34113,7 +35383,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34151,7 +35421,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationSaml`].
@@ -34296,7 +35566,10 @@ pub struct VerificationScim {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationScim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34314,9 +35587,9 @@ impl serde::Serialize for VerificationScim {
 impl<'de> serde::Deserialize<'de> for VerificationScim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationScim;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationScim")
@@ -34324,15 +35597,17 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationScim, A::Error> {
+            ) -> ::core::result::Result<VerificationScim, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34351,7 +35626,7 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationScim`].
@@ -34443,7 +35718,10 @@ pub struct VerificationTicket {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationTicket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34463,9 +35741,9 @@ impl serde::Serialize for VerificationTicket {
 impl<'de> serde::Deserialize<'de> for VerificationTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationTicket;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationTicket")
@@ -34473,16 +35751,18 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationTicket, A::Error> {
+            ) -> ::core::result::Result<VerificationTicket, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34509,7 +35789,7 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationTicket`].
@@ -34649,7 +35929,10 @@ pub struct VerificationWeb3 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationWeb3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34672,9 +35955,9 @@ impl serde::Serialize for VerificationWeb3 {
 impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationWeb3;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationWeb3")
@@ -34682,9 +35965,11 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationWeb3, A::Error> {
+            ) -> ::core::result::Result<VerificationWeb3, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -34693,7 +35978,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34724,7 +36009,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationWeb3`].
@@ -34834,7 +36119,10 @@ pub struct VerifyApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34848,9 +36136,9 @@ impl serde::Serialize for VerifyApiKeyBody {
 impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyApiKeyBody")
@@ -34858,11 +36146,13 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<VerifyApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
                         _ => skip(&mut map),
@@ -34873,7 +36163,7 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyApiKeyBody {
@@ -34893,7 +36183,10 @@ pub struct VerifyClientBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyClientBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34907,9 +36200,9 @@ impl serde::Serialize for VerifyClientBody {
 impl<'de> serde::Deserialize<'de> for VerifyClientBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyClientBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyClientBody")
@@ -34917,11 +36210,13 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyClientBody, A::Error> {
+            ) -> ::core::result::Result<VerifyClientBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -34932,7 +36227,7 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyClientBody {
@@ -34955,7 +36250,10 @@ pub struct VerifyDomainProxyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyDomainProxyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34971,9 +36269,9 @@ impl serde::Serialize for VerifyDomainProxyBody {
 impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyDomainProxyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyDomainProxyBody")
@@ -34981,12 +36279,14 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyDomainProxyBody, A::Error> {
+            ) -> ::core::result::Result<VerifyDomainProxyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_domain_id = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -34999,7 +36299,7 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyDomainProxyBody {
@@ -35021,7 +36321,10 @@ pub struct VerifyM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35035,9 +36338,9 @@ impl serde::Serialize for VerifyM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyM2mTokenBody")
@@ -35045,11 +36348,13 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<VerifyM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -35060,7 +36365,7 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyM2mTokenBody {
@@ -35084,7 +36389,10 @@ pub struct VerifyOAuthAccessTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35100,9 +36408,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenBody {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenBody")
@@ -35110,12 +36418,14 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenBody, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_access_token = None;
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "access_token" => {
                             field(&mut map, &mut slot_access_token, "access_token")
@@ -35130,7 +36440,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyOAuthAccessTokenBody {
@@ -35175,7 +36485,10 @@ pub struct VerifyOAuthAccessTokenResponse1 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenResponse1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35200,9 +36513,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenResponse1 {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenResponse1;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenResponse1")
@@ -35210,9 +36523,11 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponse1, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenResponse1, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_client_id = None;
@@ -35224,7 +36539,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -35267,7 +36582,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerifyOAuthAccessTokenResponse1`].
@@ -35325,7 +36640,10 @@ pub struct VerifyOAuthAccessTokenResponse2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenResponse2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35340,9 +36658,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenResponse2 {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenResponse2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenResponse2")
@@ -35350,11 +36668,13 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponse2, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenResponse2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_active = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "active" => field(&mut map, &mut slot_active, "active"),
                         _ => skip(&mut map),
@@ -35365,7 +36685,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::verify_password`](super::users::Users::verify_password).
@@ -35376,7 +36696,10 @@ pub struct VerifyPasswordBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35390,9 +36713,9 @@ impl serde::Serialize for VerifyPasswordBody {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordBody")
@@ -35400,11 +36723,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordBody, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_password = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "password" => field(&mut map, &mut slot_password, "password"),
                         _ => skip(&mut map),
@@ -35415,7 +36740,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyPasswordBody {
@@ -35435,7 +36760,10 @@ pub struct VerifyPasswordResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35449,9 +36777,9 @@ impl serde::Serialize for VerifyPasswordResponse {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordResponse")
@@ -35459,11 +36787,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         _ => skip(&mut map),
@@ -35474,7 +36804,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Sessions::verify`](super::sessions::Sessions::verify).
@@ -35487,7 +36817,10 @@ pub struct VerifySessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifySessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35501,9 +36834,9 @@ impl serde::Serialize for VerifySessionBody {
 impl<'de> serde::Deserialize<'de> for VerifySessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifySessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifySessionBody")
@@ -35511,11 +36844,13 @@ impl<'de> serde::Deserialize<'de> for VerifySessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifySessionBody, A::Error> {
+            ) -> ::core::result::Result<VerifySessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -35526,7 +36861,7 @@ impl<'de> serde::Deserialize<'de> for VerifySessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifySessionBody {
@@ -35544,7 +36879,10 @@ pub struct VerifyTotpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35558,9 +36896,9 @@ impl serde::Serialize for VerifyTotpBody {
 impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpBody")
@@ -35568,11 +36906,13 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpBody, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "code" => field(&mut map, &mut slot_code, "code"),
                         _ => skip(&mut map),
@@ -35583,7 +36923,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyTotpBody {
@@ -35604,7 +36944,10 @@ pub struct VerifyTotpResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35620,9 +36963,9 @@ impl serde::Serialize for VerifyTotpResponse {
 impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpResponse")
@@ -35630,12 +36973,14 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_code_type = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "code_type" => field(&mut map, &mut slot_code_type, "code_type"),
@@ -35648,7 +36993,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `code_type` of [`VerifyTotpResponse`].
@@ -35711,7 +37056,10 @@ pub struct WaitlistEntry {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WaitlistEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35733,9 +37081,9 @@ impl serde::Serialize for WaitlistEntry {
 impl<'de> serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaitlistEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaitlistEntry")
@@ -35743,9 +37091,11 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WaitlistEntry, A::Error> {
+            ) -> ::core::result::Result<WaitlistEntry, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -35754,7 +37104,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_invitation = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -35787,7 +37137,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`WaitlistEntry`].
@@ -35894,7 +37244,10 @@ pub struct Web3wallet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Web3wallet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35913,9 +37266,9 @@ impl serde::Serialize for Web3wallet {
 impl<'de> serde::Deserialize<'de> for Web3wallet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Web3wallet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Web3wallet")
@@ -35923,16 +37276,18 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Web3wallet, A::Error> {
+            ) -> ::core::result::Result<Web3wallet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_verification = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -35961,7 +37316,7 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.

@@ -16,7 +16,10 @@ pub struct AccountlessApplication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AccountlessApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36,9 +39,9 @@ impl serde::Serialize for AccountlessApplication {
 impl<'de> serde::Deserialize<'de> for AccountlessApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AccountlessApplication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AccountlessApplication")
@@ -46,15 +49,17 @@ impl<'de> serde::Deserialize<'de> for AccountlessApplication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AccountlessApplication, A::Error> {
+            ) -> ::core::result::Result<AccountlessApplication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_publishable_key = None;
                 let mut slot_secret_key = None;
                 let mut slot_claim_url = None;
                 let mut slot_api_keys_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "publishable_key" => {
@@ -79,7 +84,7 @@ impl<'de> serde::Deserialize<'de> for AccountlessApplication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`AccountlessApplication`].
@@ -142,7 +147,10 @@ pub struct ActorToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ActorToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -165,9 +173,9 @@ impl serde::Serialize for ActorToken {
 impl<'de> serde::Deserialize<'de> for ActorToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ActorToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ActorToken")
@@ -175,9 +183,11 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ActorToken, A::Error> {
+            ) -> ::core::result::Result<ActorToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -187,7 +197,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -218,7 +228,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ActorToken`].
@@ -317,7 +327,10 @@ pub struct AddDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AddDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -333,9 +346,9 @@ impl serde::Serialize for AddDomainBody {
 impl<'de> serde::Deserialize<'de> for AddDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddDomainBody")
@@ -343,13 +356,15 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AddDomainBody, A::Error> {
+            ) -> ::core::result::Result<AddDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_is_satellite = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
@@ -366,7 +381,7 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AddDomainBody {
@@ -399,7 +414,10 @@ pub struct Admin {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Admin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -417,9 +435,9 @@ impl serde::Serialize for Admin {
 impl<'de> serde::Deserialize<'de> for Admin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Admin;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Admin")
@@ -427,15 +445,17 @@ impl<'de> serde::Deserialize<'de> for Admin {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Admin, A::Error> {
+            ) -> ::core::result::Result<Admin, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -460,7 +480,7 @@ impl<'de> serde::Deserialize<'de> for Admin {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`Admin`].
@@ -558,7 +578,10 @@ pub struct AllowlistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AllowlistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -585,9 +608,9 @@ impl serde::Serialize for AllowlistIdentifier {
 impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AllowlistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AllowlistIdentifier")
@@ -595,9 +618,11 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AllowlistIdentifier, A::Error> {
+            ) -> ::core::result::Result<AllowlistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_invitation_id = None;
@@ -606,7 +631,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -643,7 +668,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `identifier_type` of [`AllowlistIdentifier`].
@@ -754,7 +779,10 @@ pub struct BlocklistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -779,9 +807,9 @@ impl serde::Serialize for BlocklistIdentifier {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifier")
@@ -789,9 +817,11 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifier, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_identifier = None;
@@ -799,7 +829,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -832,7 +862,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -885,7 +915,10 @@ pub struct BlocklistIdentifiers {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifiers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -900,9 +933,9 @@ impl serde::Serialize for BlocklistIdentifiers {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifiers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifiers")
@@ -910,12 +943,14 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifiers, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifiers, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -930,7 +965,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CNameTarget`.
@@ -944,7 +979,10 @@ pub struct CNameTarget {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CNameTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -960,9 +998,9 @@ impl serde::Serialize for CNameTarget {
 impl<'de> serde::Deserialize<'de> for CNameTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CNameTarget;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CNameTarget")
@@ -970,13 +1008,15 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CNameTarget, A::Error> {
+            ) -> ::core::result::Result<CNameTarget, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_host = None;
                 let mut slot_value = None;
                 let mut slot_required = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "host" => field(&mut map, &mut slot_host, "host"),
                         "value" => field(&mut map, &mut slot_value, "value"),
@@ -991,7 +1031,7 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`InstanceSettings::change_domain`](super::instance_settings::InstanceSettings::change_domain).
@@ -1007,7 +1047,10 @@ pub struct ChangeProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ChangeProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1024,9 +1067,9 @@ impl serde::Serialize for ChangeProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChangeProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ChangeProductionInstanceDomainBody")
@@ -1034,12 +1077,14 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChangeProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<ChangeProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -1054,7 +1099,7 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ChangeProductionInstanceDomainBody {
@@ -1081,7 +1126,10 @@ pub struct ClerkError {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1102,9 +1150,9 @@ impl serde::Serialize for ClerkError {
 impl<'de> serde::Deserialize<'de> for ClerkError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkError")
@@ -1112,15 +1160,17 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkError, A::Error> {
+            ) -> ::core::result::Result<ClerkError, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_message = None;
                 let mut slot_long_message = None;
                 let mut slot_code = None;
                 let mut slot_meta = None;
                 let mut slot_clerk_trace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
@@ -1143,7 +1193,7 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ClerkErrors`.
@@ -1156,7 +1206,10 @@ pub struct ClerkErrors {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1173,9 +1226,9 @@ impl serde::Serialize for ClerkErrors {
 impl<'de> serde::Deserialize<'de> for ClerkErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkErrors;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkErrors")
@@ -1183,13 +1236,15 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkErrors, A::Error> {
+            ) -> ::core::result::Result<ClerkErrors, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_errors = None;
                 let mut slot_meta = None;
                 let mut slot_clerk_trace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "errors" => field(&mut map, &mut slot_errors, "errors"),
                         "meta" => field(&mut map, &mut slot_meta, "meta"),
@@ -1206,7 +1261,7 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::ErrorBody for ClerkErrors {
@@ -1254,7 +1309,10 @@ pub struct Client {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Client {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1276,9 +1334,9 @@ impl serde::Serialize for Client {
 impl<'de> serde::Deserialize<'de> for Client {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Client;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Client")
@@ -1286,9 +1344,11 @@ impl<'de> serde::Deserialize<'de> for Client {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Client, A::Error> {
+            ) -> ::core::result::Result<Client, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_session_ids = None;
@@ -1298,7 +1358,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 let mut slot_last_active_session_id = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1342,7 +1402,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1396,7 +1456,10 @@ pub struct Cookies {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Cookies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1411,9 +1474,9 @@ impl serde::Serialize for Cookies {
 impl<'de> serde::Deserialize<'de> for Cookies {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Cookies;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Cookies")
@@ -1421,12 +1484,14 @@ impl<'de> serde::Deserialize<'de> for Cookies {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Cookies, A::Error> {
+            ) -> ::core::result::Result<Cookies, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_cookies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "cookies" => field(&mut map, &mut slot_cookies, "cookies"),
@@ -1439,7 +1504,7 @@ impl<'de> serde::Deserialize<'de> for Cookies {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1499,7 +1564,10 @@ pub struct CreateActorTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1521,9 +1589,9 @@ impl serde::Serialize for CreateActorTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBody")
@@ -1531,14 +1599,16 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_actor = None;
                 let mut slot_expires_in_seconds = None;
                 let mut slot_session_max_duration_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "actor" => field(&mut map, &mut slot_actor, "actor"),
@@ -1568,7 +1638,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBody {
@@ -1609,7 +1679,10 @@ pub struct CreateActorTokenBodyActor {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBodyActor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1623,9 +1696,9 @@ impl serde::Serialize for CreateActorTokenBodyActor {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBodyActor;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBodyActor")
@@ -1633,11 +1706,13 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBodyActor, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBodyActor, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_sub = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "sub" => field(&mut map, &mut slot_sub, "sub"),
                         _ => skip(&mut map),
@@ -1648,7 +1723,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBodyActor {
@@ -1672,7 +1747,10 @@ pub struct CreateAllowlistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAllowlistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1687,9 +1765,9 @@ impl serde::Serialize for CreateAllowlistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAllowlistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAllowlistIdentifierBody")
@@ -1697,12 +1775,14 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAllowlistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateAllowlistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -1717,7 +1797,7 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAllowlistIdentifierBody {
@@ -1746,7 +1826,10 @@ pub struct CreateBlocklistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBlocklistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1760,9 +1843,9 @@ impl serde::Serialize for CreateBlocklistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBlocklistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBlocklistIdentifierBody")
@@ -1770,11 +1853,13 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBlocklistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateBlocklistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -1787,7 +1872,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBlocklistIdentifierBody {
@@ -1823,7 +1908,10 @@ pub struct CreateBulkInvitationsBodyItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBulkInvitationsBodyItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1848,9 +1936,9 @@ impl serde::Serialize for CreateBulkInvitationsBodyItem {
 impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBulkInvitationsBodyItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBulkInvitationsBodyItem")
@@ -1858,9 +1946,11 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBulkInvitationsBodyItem, A::Error> {
+            ) -> ::core::result::Result<CreateBulkInvitationsBodyItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -1868,7 +1958,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -1903,7 +1993,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBulkInvitationsBodyItem {
@@ -1974,7 +2064,10 @@ pub struct CreateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1992,9 +2085,9 @@ impl serde::Serialize for CreateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEmailAddressBody")
@@ -2002,14 +2095,16 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<CreateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -2028,7 +2123,7 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEmailAddressBody {
@@ -2079,7 +2174,10 @@ pub struct CreateInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2104,9 +2202,9 @@ impl serde::Serialize for CreateInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateInvitationBody")
@@ -2114,9 +2212,11 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -2124,7 +2224,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -2159,7 +2259,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateInvitationBody {
@@ -2280,7 +2380,10 @@ pub struct CreateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2304,9 +2407,9 @@ impl serde::Serialize for CreateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateJwtTemplateBody")
@@ -2314,9 +2417,11 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -2324,7 +2429,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -2367,7 +2472,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateJwtTemplateBody {
@@ -2436,7 +2541,10 @@ pub struct CreateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2457,9 +2565,9 @@ impl serde::Serialize for CreateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOAuthApplicationBody")
@@ -2467,15 +2575,17 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
                 let mut slot_scopes = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -2498,7 +2608,7 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOAuthApplicationBody {
@@ -2564,7 +2674,10 @@ pub struct CreateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2589,9 +2702,9 @@ impl serde::Serialize for CreateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationBody")
@@ -2599,9 +2712,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_created_by = None;
                 let mut slot_private_metadata = None;
@@ -2609,7 +2724,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 let mut slot_slug = None;
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
@@ -2651,7 +2766,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationBody {
@@ -2723,7 +2838,10 @@ pub struct CreateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2741,9 +2859,9 @@ impl serde::Serialize for CreateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationDomainBody")
@@ -2751,13 +2869,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
@@ -2774,7 +2894,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationDomainBody {
@@ -2817,7 +2937,10 @@ pub struct CreateOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2842,9 +2965,9 @@ impl serde::Serialize for CreateOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationInvitationBody")
@@ -2852,9 +2975,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_inviter_user_id = None;
                 let mut slot_role = None;
@@ -2862,7 +2987,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 let mut slot_private_metadata = None;
                 let mut slot_redirect_url = None;
                 let mut slot_expires_in_days = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -2901,7 +3026,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationInvitationBody {
@@ -2963,7 +3088,10 @@ pub struct CreateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2979,9 +3107,9 @@ impl serde::Serialize for CreateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationMembershipBody")
@@ -2989,12 +3117,14 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_role = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "role" => field(&mut map, &mut slot_role, "role"),
@@ -3007,7 +3137,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationMembershipBody {
@@ -3037,7 +3167,10 @@ pub struct CreatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3061,9 +3194,9 @@ impl serde::Serialize for CreatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePhoneNumberBody")
@@ -3071,15 +3204,17 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<CreatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_phone_number = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "phone_number" => {
@@ -3107,7 +3242,7 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePhoneNumberBody {
@@ -3151,7 +3286,10 @@ pub struct CreateRedirectUrlBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateRedirectUrlBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3165,9 +3303,9 @@ impl serde::Serialize for CreateRedirectUrlBody {
 impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRedirectUrlBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRedirectUrlBody")
@@ -3175,11 +3313,13 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateRedirectUrlBody, A::Error> {
+            ) -> ::core::result::Result<CreateRedirectUrlBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "url" => field(&mut map, &mut slot_url, "url"),
                         _ => skip(&mut map),
@@ -3190,7 +3330,7 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRedirectUrlBody {
@@ -3230,7 +3370,10 @@ pub struct CreateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3259,9 +3402,9 @@ impl serde::Serialize for CreateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBody")
@@ -3269,9 +3412,11 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_provider = None;
@@ -3282,7 +3427,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 let mut slot_idp_metadata = None;
                 let mut slot_organization_id = None;
                 let mut slot_attribute_mapping = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -3333,7 +3478,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBody {
@@ -3416,7 +3561,10 @@ pub struct CreateSamlConnectionBodyAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3437,9 +3585,9 @@ impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBodyAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBodyAttributeMapping")
@@ -3447,14 +3595,19 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBodyAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<
+                CreateSamlConnectionBodyAttributeMapping,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -3475,7 +3628,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBodyAttributeMapping {
@@ -3564,7 +3717,10 @@ pub struct CreateSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3578,9 +3734,9 @@ impl serde::Serialize for CreateSessionBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionBody")
@@ -3588,11 +3744,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         _ => skip(&mut map),
@@ -3603,7 +3761,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionBody {
@@ -3624,7 +3782,10 @@ pub struct CreateSessionTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3638,9 +3799,9 @@ impl serde::Serialize for CreateSessionTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenBody")
@@ -3648,11 +3809,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -3669,7 +3832,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenBody {
@@ -3688,7 +3851,10 @@ pub struct CreateSessionTokenFromTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenFromTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3703,9 +3869,9 @@ impl serde::Serialize for CreateSessionTokenFromTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenFromTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenFromTemplateBody")
@@ -3713,11 +3879,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenFromTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenFromTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -3734,7 +3902,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenFromTemplateBody {
@@ -3753,7 +3921,10 @@ pub struct CreateSessionTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3768,9 +3939,9 @@ impl serde::Serialize for CreateSessionTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenResponse")
@@ -3778,12 +3949,14 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -3796,7 +3969,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`SignInTokens::create`](super::sign_in_tokens::SignInTokens::create).
@@ -3810,7 +3983,10 @@ pub struct CreateSignInTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSignInTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3825,9 +4001,9 @@ impl serde::Serialize for CreateSignInTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSignInTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSignInTokenBody")
@@ -3835,12 +4011,14 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSignInTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSignInTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "expires_in_seconds" => {
@@ -3859,7 +4037,7 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSignInTokenBody {
@@ -3953,7 +4131,10 @@ pub struct CreateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4023,9 +4204,9 @@ impl serde::Serialize for CreateUserBody {
 impl<'de> serde::Deserialize<'de> for CreateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateUserBody")
@@ -4033,9 +4214,11 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateUserBody, A::Error> {
+            ) -> ::core::result::Result<CreateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -4059,7 +4242,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 let mut slot_create_organization_enabled = None;
                 let mut slot_create_organizations_limit = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -4189,7 +4372,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateUserBody {
@@ -4353,7 +4536,10 @@ pub struct CreateWaitlistEntryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateWaitlistEntryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4368,9 +4554,9 @@ impl serde::Serialize for CreateWaitlistEntryBody {
 impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateWaitlistEntryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateWaitlistEntryBody")
@@ -4378,12 +4564,14 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateWaitlistEntryBody, A::Error> {
+            ) -> ::core::result::Result<CreateWaitlistEntryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -4398,7 +4586,7 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateWaitlistEntryBody {
@@ -4429,7 +4617,10 @@ pub struct DeletedObject {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4447,9 +4638,9 @@ impl serde::Serialize for DeletedObject {
 impl<'de> serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeletedObject;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeletedObject")
@@ -4457,14 +4648,16 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeletedObject, A::Error> {
+            ) -> ::core::result::Result<DeletedObject, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_slug = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4481,7 +4674,7 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response 200 of [`Users::disable_mfa`](super::users::Users::disable_mfa).
@@ -4492,7 +4685,10 @@ pub struct DisableMfaResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DisableMfaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4506,9 +4702,9 @@ impl serde::Serialize for DisableMfaResponse {
 impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DisableMfaResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DisableMfaResponse")
@@ -4516,11 +4712,13 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DisableMfaResponse, A::Error> {
+            ) -> ::core::result::Result<DisableMfaResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         _ => skip(&mut map),
@@ -4531,7 +4729,7 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Domain`.
@@ -4551,7 +4749,10 @@ pub struct Domain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4575,9 +4776,9 @@ impl serde::Serialize for Domain {
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domain")
@@ -4585,9 +4786,11 @@ impl<'de> serde::Deserialize<'de> for Domain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domain, A::Error> {
+            ) -> ::core::result::Result<Domain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -4597,7 +4800,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 let mut slot_proxy_url = None;
                 let mut slot_development_origin = None;
                 let mut slot_cname_targets = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4652,7 +4855,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Domain`].
@@ -4703,7 +4906,10 @@ pub struct Domains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4718,9 +4924,9 @@ impl serde::Serialize for Domains {
 impl<'de> serde::Deserialize<'de> for Domains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domains")
@@ -4728,12 +4934,14 @@ impl<'de> serde::Deserialize<'de> for Domains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domains, A::Error> {
+            ) -> ::core::result::Result<Domains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -4748,7 +4956,7 @@ impl<'de> serde::Deserialize<'de> for Domains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EmailAddress`.
@@ -4771,7 +4979,10 @@ pub struct EmailAddress {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4794,9 +5005,9 @@ impl serde::Serialize for EmailAddress {
 impl<'de> serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EmailAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailAddress")
@@ -4804,9 +5015,11 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EmailAddress, A::Error> {
+            ) -> ::core::result::Result<EmailAddress, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_email_address = None;
@@ -4816,7 +5029,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_matches_sso_connection = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -4858,7 +5071,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -4944,7 +5157,10 @@ pub struct ExternalAccountWithVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExternalAccountWithVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4977,9 +5193,9 @@ impl serde::Serialize for ExternalAccountWithVerification {
 impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExternalAccountWithVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalAccountWithVerification")
@@ -4987,9 +5203,11 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalAccountWithVerification, A::Error> {
+            ) -> ::core::result::Result<ExternalAccountWithVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_provider = None;
@@ -5007,7 +5225,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5084,7 +5302,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5163,7 +5381,10 @@ pub struct FromOAuth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for FromOAuth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5183,9 +5404,9 @@ impl serde::Serialize for FromOAuth {
 impl<'de> serde::Deserialize<'de> for FromOAuth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FromOAuth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FromOAuth")
@@ -5193,16 +5414,18 @@ impl<'de> serde::Deserialize<'de> for FromOAuth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<FromOAuth, A::Error> {
+            ) -> ::core::result::Result<FromOAuth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_error = None;
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -5229,7 +5452,7 @@ impl<'de> serde::Deserialize<'de> for FromOAuth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`FromOAuth`].
@@ -5465,7 +5688,10 @@ pub struct GoogleOneTap {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GoogleOneTap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5485,9 +5711,9 @@ impl serde::Serialize for GoogleOneTap {
 impl<'de> serde::Deserialize<'de> for GoogleOneTap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GoogleOneTap;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GoogleOneTap")
@@ -5495,16 +5721,18 @@ impl<'de> serde::Deserialize<'de> for GoogleOneTap {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GoogleOneTap, A::Error> {
+            ) -> ::core::result::Result<GoogleOneTap, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
                 let mut slot_error = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -5531,7 +5759,7 @@ impl<'de> serde::Deserialize<'de> for GoogleOneTap {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `strategy` of [`GoogleOneTap`].
@@ -5581,7 +5809,10 @@ pub struct IdentificationLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for IdentificationLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5596,9 +5827,9 @@ impl serde::Serialize for IdentificationLink {
 impl<'de> serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IdentificationLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IdentificationLink")
@@ -5606,12 +5837,14 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<IdentificationLink, A::Error> {
+            ) -> ::core::result::Result<IdentificationLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5624,7 +5857,7 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Instance`.
@@ -5639,7 +5872,10 @@ pub struct Instance {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Instance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5656,9 +5892,9 @@ impl serde::Serialize for Instance {
 impl<'de> serde::Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Instance;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Instance")
@@ -5666,14 +5902,16 @@ impl<'de> serde::Deserialize<'de> for Instance {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Instance, A::Error> {
+            ) -> ::core::result::Result<Instance, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_environment_type = None;
                 let mut slot_allowed_origins = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5701,7 +5939,7 @@ impl<'de> serde::Deserialize<'de> for Instance {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5758,7 +5996,10 @@ pub struct InstanceRestrictions {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5783,9 +6024,9 @@ impl serde::Serialize for InstanceRestrictions {
 impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceRestrictions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceRestrictions")
@@ -5793,16 +6034,18 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceRestrictions, A::Error> {
+            ) -> ::core::result::Result<InstanceRestrictions, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
                 let mut slot_ignore_dots_for_gmail_addresses = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
@@ -5850,7 +6093,7 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5913,7 +6156,10 @@ pub struct Invitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Invitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5937,9 +6183,9 @@ impl serde::Serialize for Invitation {
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Invitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Invitation")
@@ -5947,9 +6193,11 @@ impl<'de> serde::Deserialize<'de> for Invitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Invitation, A::Error> {
+            ) -> ::core::result::Result<Invitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -5960,7 +6208,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5999,7 +6247,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Invitation`].
@@ -6098,7 +6346,10 @@ pub struct Jwks {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Jwks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6112,9 +6363,9 @@ impl serde::Serialize for Jwks {
 impl<'de> serde::Deserialize<'de> for Jwks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Jwks;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Jwks")
@@ -6122,11 +6373,13 @@ impl<'de> serde::Deserialize<'de> for Jwks {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Jwks, A::Error> {
+            ) -> ::core::result::Result<Jwks, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_keys = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "keys" => field(&mut map, &mut slot_keys, "keys"),
                         _ => skip(&mut map),
@@ -6137,7 +6390,7 @@ impl<'de> serde::Deserialize<'de> for Jwks {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
@@ -6159,7 +6412,10 @@ pub struct JwksEcdsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6186,9 +6442,9 @@ impl serde::Serialize for JwksEcdsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPrivateKey")
@@ -6196,9 +6452,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -6211,7 +6469,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -6244,7 +6502,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
@@ -6265,7 +6523,10 @@ pub struct JwksEcdsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6291,9 +6552,9 @@ impl serde::Serialize for JwksEcdsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPublicKey")
@@ -6301,9 +6562,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -6315,7 +6578,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -6346,7 +6609,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksEcdsaPublicKey`].
@@ -6405,7 +6668,10 @@ pub struct JwksEd25519PrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6431,9 +6697,9 @@ impl serde::Serialize for JwksEd25519PrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PrivateKey")
@@ -6441,9 +6707,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -6455,7 +6723,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -6486,7 +6754,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
@@ -6506,7 +6774,10 @@ pub struct JwksEd25519PublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6531,9 +6802,9 @@ impl serde::Serialize for JwksEd25519PublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PublicKey")
@@ -6541,9 +6812,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -6554,7 +6827,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -6583,7 +6856,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `crv` of [`JwksEd25519PublicKey`].
@@ -6701,7 +6974,10 @@ pub struct JwksRsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6733,9 +7009,9 @@ impl serde::Serialize for JwksRsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPrivateKey")
@@ -6743,9 +7019,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -6762,7 +7040,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -6803,7 +7081,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.rsa.PublicKey`.
@@ -6823,7 +7101,10 @@ pub struct JwksRsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6848,9 +7129,9 @@ impl serde::Serialize for JwksRsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPublicKey")
@@ -6858,9 +7139,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -6871,7 +7154,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -6900,7 +7183,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksRsaPublicKey`].
@@ -6957,7 +7240,10 @@ pub struct JwksSymmetricKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksSymmetricKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6981,9 +7267,9 @@ impl serde::Serialize for JwksSymmetricKey {
 impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksSymmetricKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksSymmetricKey")
@@ -6991,9 +7277,11 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksSymmetricKey, A::Error> {
+            ) -> ::core::result::Result<JwksSymmetricKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -7003,7 +7291,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -7030,7 +7318,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksSymmetricKey`].
@@ -7090,7 +7378,10 @@ pub struct JwtTemplate {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwtTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7113,9 +7404,9 @@ impl serde::Serialize for JwtTemplate {
 impl<'de> serde::Deserialize<'de> for JwtTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwtTemplate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwtTemplate")
@@ -7123,9 +7414,11 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwtTemplate, A::Error> {
+            ) -> ::core::result::Result<JwtTemplate, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -7136,7 +7429,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 let mut slot_signing_algorithm = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -7196,7 +7489,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`JwtTemplate`].
@@ -7493,7 +7786,10 @@ pub struct ListWaitlistEntriesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListWaitlistEntriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7508,9 +7804,9 @@ impl serde::Serialize for ListWaitlistEntriesResponse {
 impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListWaitlistEntriesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListWaitlistEntriesResponse")
@@ -7518,12 +7814,14 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListWaitlistEntriesResponse, A::Error> {
+            ) -> ::core::result::Result<ListWaitlistEntriesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -7538,7 +7836,7 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `status` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
@@ -7604,7 +7902,10 @@ pub struct MergeOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MergeOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7620,9 +7921,9 @@ impl serde::Serialize for MergeOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MergeOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MergeOrganizationMetadataBody")
@@ -7630,12 +7931,14 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MergeOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<MergeOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -7656,7 +7959,7 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MergeOrganizationMetadataBody {
@@ -7697,7 +8000,10 @@ pub struct OAuthAccessTokenItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthAccessTokenItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7721,9 +8027,9 @@ impl serde::Serialize for OAuthAccessTokenItem {
 impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthAccessTokenItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthAccessTokenItem")
@@ -7731,9 +8037,11 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthAccessTokenItem, A::Error> {
+            ) -> ::core::result::Result<OAuthAccessTokenItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_external_account_id = None;
                 let mut slot_provider_user_id = None;
@@ -7744,7 +8052,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 let mut slot_label = None;
                 let mut slot_scopes = None;
                 let mut slot_token_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "external_account_id" => {
@@ -7797,7 +8105,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthAccessTokenItem`].
@@ -7865,7 +8173,10 @@ pub struct OAuthApplication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7894,9 +8205,9 @@ impl serde::Serialize for OAuthApplication {
 impl<'de> serde::Deserialize<'de> for OAuthApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplication")
@@ -7904,9 +8215,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplication, A::Error> {
+            ) -> ::core::result::Result<OAuthApplication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -7923,7 +8236,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 let mut slot_token_introspection_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -7991,7 +8304,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthApplication`].
@@ -8061,7 +8374,10 @@ pub struct OAuthApplicationWithSecret {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplicationWithSecret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8091,9 +8407,9 @@ impl serde::Serialize for OAuthApplicationWithSecret {
 impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplicationWithSecret;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplicationWithSecret")
@@ -8101,9 +8417,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplicationWithSecret, A::Error> {
+            ) -> ::core::result::Result<OAuthApplicationWithSecret, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -8121,7 +8439,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_client_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8193,7 +8511,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OAuthApplications`.
@@ -8206,7 +8524,10 @@ pub struct OAuthApplications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8221,9 +8542,9 @@ impl serde::Serialize for OAuthApplications {
 impl<'de> serde::Deserialize<'de> for OAuthApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplications")
@@ -8231,12 +8552,14 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplications, A::Error> {
+            ) -> ::core::result::Result<OAuthApplications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -8251,7 +8574,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Oauth`.
@@ -8268,7 +8591,10 @@ pub struct Oauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Oauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8294,9 +8620,9 @@ impl serde::Serialize for Oauth {
 impl<'de> serde::Deserialize<'de> for Oauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Oauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Oauth")
@@ -8304,9 +8630,11 @@ impl<'de> serde::Deserialize<'de> for Oauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Oauth, A::Error> {
+            ) -> ::core::result::Result<Oauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_external_verification_redirect_url = None;
@@ -8314,7 +8642,7 @@ impl<'de> serde::Deserialize<'de> for Oauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -8350,7 +8678,7 @@ impl<'de> serde::Deserialize<'de> for Oauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`Oauth`].
@@ -8430,7 +8758,10 @@ pub struct Organization {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8468,9 +8799,9 @@ impl serde::Serialize for Organization {
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
@@ -8478,9 +8809,11 @@ impl<'de> serde::Deserialize<'de> for Organization {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organization, A::Error> {
+            ) -> ::core::result::Result<Organization, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -8495,7 +8828,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_created_by = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8583,7 +8916,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization domain
@@ -8617,7 +8950,10 @@ pub struct OrganizationDomain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8650,9 +8986,9 @@ impl serde::Serialize for OrganizationDomain {
 impl<'de> serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomain")
@@ -8660,9 +8996,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomain, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -8674,7 +9012,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_total_pending_suggestions = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8740,7 +9078,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
@@ -8800,7 +9138,10 @@ pub struct OrganizationDomainVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8818,9 +9159,9 @@ impl serde::Serialize for OrganizationDomainVerification {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainVerification")
@@ -8828,14 +9169,16 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainVerification, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -8852,7 +9195,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationDomains`.
@@ -8865,7 +9208,10 @@ pub struct OrganizationDomains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8880,9 +9226,9 @@ impl serde::Serialize for OrganizationDomains {
 impl<'de> serde::Deserialize<'de> for OrganizationDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomains")
@@ -8890,12 +9236,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomains, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -8910,7 +9258,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation
@@ -8939,7 +9287,10 @@ pub struct OrganizationInvitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8967,9 +9318,9 @@ impl serde::Serialize for OrganizationInvitation {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitation")
@@ -8977,9 +9328,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitation, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -8993,7 +9346,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -9046,7 +9399,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
@@ -9061,7 +9414,10 @@ pub struct OrganizationInvitationPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9080,9 +9436,9 @@ impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicOrganizationData")
@@ -9090,15 +9446,20 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_slug = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -9117,7 +9478,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation with public organization data populated
@@ -9149,7 +9510,10 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9180,9 +9544,9 @@ impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationWithPublicOrganizationData")
@@ -9190,9 +9554,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -9207,7 +9576,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_public_organization_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -9269,7 +9638,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -9332,7 +9701,10 @@ pub struct OrganizationInvitations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9347,9 +9719,9 @@ impl serde::Serialize for OrganizationInvitations {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitations")
@@ -9357,12 +9729,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitations, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -9377,7 +9751,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
@@ -9390,7 +9764,10 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9406,9 +9783,9 @@ impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationsWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationsWithPublicOrganizationData")
@@ -9416,12 +9793,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationsWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationsWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -9436,7 +9818,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Hello world
@@ -9464,7 +9846,10 @@ pub struct OrganizationMembership {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9490,9 +9875,9 @@ impl serde::Serialize for OrganizationMembership {
 impl<'de> serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembership;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembership")
@@ -9500,9 +9885,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembership, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembership, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_role = None;
@@ -9514,7 +9901,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_public_user_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -9567,7 +9954,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -9631,7 +10018,10 @@ pub struct OrganizationMembershipPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9652,9 +10042,9 @@ impl serde::Serialize for OrganizationMembershipPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipPublicUserData")
@@ -9662,9 +10052,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -9672,7 +10064,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -9705,7 +10097,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationMemberships`.
@@ -9718,7 +10110,10 @@ pub struct OrganizationMemberships {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMemberships {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9733,9 +10128,9 @@ impl serde::Serialize for OrganizationMemberships {
 impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMemberships;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMemberships")
@@ -9743,12 +10138,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMemberships, A::Error> {
+            ) -> ::core::result::Result<OrganizationMemberships, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -9763,7 +10160,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Organization`].
@@ -9827,7 +10224,10 @@ pub struct OrganizationSettings {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9850,9 +10250,9 @@ impl serde::Serialize for OrganizationSettings {
 impl<'de> serde::Deserialize<'de> for OrganizationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationSettings")
@@ -9860,9 +10260,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationSettings, A::Error> {
+            ) -> ::core::result::Result<OrganizationSettings, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
@@ -9873,7 +10275,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 let mut slot_domains_enabled = None;
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_domains_default_role = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
@@ -9960,7 +10362,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `domains_enrollment_modes` of [`OrganizationSettings`].
@@ -10094,7 +10496,10 @@ pub struct OrganizationWithLogo {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationWithLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10136,9 +10541,9 @@ impl serde::Serialize for OrganizationWithLogo {
 impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationWithLogo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationWithLogo")
@@ -10146,9 +10551,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationWithLogo, A::Error> {
+            ) -> ::core::result::Result<OrganizationWithLogo, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -10166,7 +10573,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 let mut slot_logo_url = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -10260,7 +10667,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Organizations`.
@@ -10273,7 +10680,10 @@ pub struct Organizations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organizations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10288,9 +10698,9 @@ impl serde::Serialize for Organizations {
 impl<'de> serde::Deserialize<'de> for Organizations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organizations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organizations")
@@ -10298,12 +10708,14 @@ impl<'de> serde::Deserialize<'de> for Organizations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organizations, A::Error> {
+            ) -> ::core::result::Result<Organizations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -10318,7 +10730,7 @@ impl<'de> serde::Deserialize<'de> for Organizations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OTP`.
@@ -10333,7 +10745,10 @@ pub struct Otp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Otp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10351,9 +10766,9 @@ impl serde::Serialize for Otp {
 impl<'de> serde::Deserialize<'de> for Otp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Otp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Otp")
@@ -10361,15 +10776,17 @@ impl<'de> serde::Deserialize<'de> for Otp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Otp, A::Error> {
+            ) -> ::core::result::Result<Otp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -10394,7 +10811,7 @@ impl<'de> serde::Deserialize<'de> for Otp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`Otp`].
@@ -10507,7 +10924,10 @@ pub struct Passkey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Passkey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10529,9 +10949,9 @@ impl serde::Serialize for Passkey {
 impl<'de> serde::Deserialize<'de> for Passkey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Passkey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Passkey")
@@ -10539,9 +10959,11 @@ impl<'de> serde::Deserialize<'de> for Passkey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Passkey, A::Error> {
+            ) -> ::core::result::Result<Passkey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_nonce = None;
@@ -10549,7 +10971,7 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -10578,7 +11000,7 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `nonce` of [`Passkey`].
@@ -10689,7 +11111,10 @@ pub struct PhoneNumber {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PhoneNumber {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10720,9 +11145,9 @@ impl serde::Serialize for PhoneNumber {
 impl<'de> serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PhoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumber")
@@ -10730,9 +11155,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumber, A::Error> {
+            ) -> ::core::result::Result<PhoneNumber, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_phone_number = None;
@@ -10744,7 +11171,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_backup_codes = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -10799,7 +11226,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -10873,7 +11300,10 @@ pub struct PreviewTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PreviewTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10893,9 +11323,9 @@ impl serde::Serialize for PreviewTemplateBody {
 impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PreviewTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PreviewTemplateBody")
@@ -10903,14 +11333,16 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PreviewTemplateBody, A::Error> {
+            ) -> ::core::result::Result<PreviewTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subject = None;
                 let mut slot_body = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
                         "body" => field(&mut map, &mut slot_body, "body"),
@@ -10935,7 +11367,7 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PreviewTemplateBody {
@@ -10978,7 +11410,10 @@ pub struct ProxyCheck {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ProxyCheck {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10999,9 +11434,9 @@ impl serde::Serialize for ProxyCheck {
 impl<'de> serde::Deserialize<'de> for ProxyCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ProxyCheck;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ProxyCheck")
@@ -11009,9 +11444,11 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ProxyCheck, A::Error> {
+            ) -> ::core::result::Result<ProxyCheck, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_domain_id = None;
@@ -11020,7 +11457,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 let mut slot_successful = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11053,7 +11490,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ProxyCheck`].
@@ -11108,7 +11545,10 @@ pub struct RedirectUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RedirectUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11126,9 +11566,9 @@ impl serde::Serialize for RedirectUrl {
 impl<'de> serde::Deserialize<'de> for RedirectUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RedirectUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RedirectUrl")
@@ -11136,15 +11576,17 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RedirectUrl, A::Error> {
+            ) -> ::core::result::Result<RedirectUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11167,7 +11609,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RedirectUrl`].
@@ -11227,7 +11669,10 @@ pub struct RefreshSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RefreshSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11248,9 +11693,9 @@ impl serde::Serialize for RefreshSessionBody {
 impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefreshSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshSessionBody")
@@ -11258,16 +11703,18 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RefreshSessionBody, A::Error> {
+            ) -> ::core::result::Result<RefreshSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expired_token = None;
                 let mut slot_refresh_token = None;
                 let mut slot_request_origin = None;
                 let mut slot_request_headers = None;
                 let mut slot_format = None;
                 let mut slot_request_originating_ip = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expired_token" => {
                             field(&mut map, &mut slot_expired_token, "expired_token")
@@ -11303,7 +11750,7 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefreshSessionBody {
@@ -11414,7 +11861,10 @@ pub struct RevokeInvitationResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeInvitationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11439,9 +11889,9 @@ impl serde::Serialize for RevokeInvitationResponse {
 impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeInvitationResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeInvitationResponse")
@@ -11449,9 +11899,11 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeInvitationResponse, A::Error> {
+            ) -> ::core::result::Result<RevokeInvitationResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -11462,7 +11914,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 let mut slot_updated_at = None;
                 let mut slot_revoked = None;
                 let mut slot_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11501,7 +11953,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`RevokeInvitationResponse`].
@@ -11552,7 +12004,10 @@ pub struct RevokeOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11567,9 +12022,9 @@ impl serde::Serialize for RevokeOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeOrganizationInvitationBody")
@@ -11577,11 +12032,13 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<RevokeOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_requesting_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "requesting_user_id" => {
                             field(
@@ -11598,7 +12055,7 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeOrganizationInvitationBody {
@@ -11625,7 +12082,10 @@ pub struct Saml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Saml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11649,9 +12109,9 @@ impl serde::Serialize for Saml {
 impl<'de> serde::Deserialize<'de> for Saml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Saml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Saml")
@@ -11659,9 +12119,11 @@ impl<'de> serde::Deserialize<'de> for Saml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Saml, A::Error> {
+            ) -> ::core::result::Result<Saml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_external_verification_redirect_url = None;
@@ -11669,7 +12131,7 @@ impl<'de> serde::Deserialize<'de> for Saml {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -11705,7 +12167,7 @@ impl<'de> serde::Deserialize<'de> for Saml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLAccount`.
@@ -11727,7 +12189,10 @@ pub struct SamlAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11755,9 +12220,9 @@ impl serde::Serialize for SamlAccount {
 impl<'de> serde::Deserialize<'de> for SamlAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccount")
@@ -11765,9 +12230,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccount, A::Error> {
+            ) -> ::core::result::Result<SamlAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_provider = None;
@@ -11779,7 +12246,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_public_metadata = None;
                 let mut slot_verification = None;
                 let mut slot_saml_connection = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -11826,7 +12293,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -11900,7 +12367,10 @@ pub struct SamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11930,9 +12400,9 @@ impl serde::Serialize for SamlConnection {
 impl<'de> serde::Deserialize<'de> for SamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnection")
@@ -11940,9 +12410,11 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnection, A::Error> {
+            ) -> ::core::result::Result<SamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_domain = None;
@@ -11954,7 +12426,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -12017,7 +12489,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
@@ -12031,7 +12503,10 @@ pub struct SamlConnectionAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnectionAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12049,9 +12524,9 @@ impl serde::Serialize for SamlConnectionAttributeMapping {
 impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnectionAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnectionAttributeMapping")
@@ -12059,14 +12534,16 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnectionAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<SamlConnectionAttributeMapping, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -12087,7 +12564,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLConnections`.
@@ -12100,7 +12577,10 @@ pub struct SamlConnections {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12115,9 +12595,9 @@ impl serde::Serialize for SamlConnections {
 impl<'de> serde::Deserialize<'de> for SamlConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnections;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnections")
@@ -12125,12 +12605,14 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnections, A::Error> {
+            ) -> ::core::result::Result<SamlConnections, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -12145,7 +12627,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `strategy` of [`Saml`].
@@ -12200,7 +12682,10 @@ pub struct SchemasPasskey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SchemasPasskey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12218,9 +12703,9 @@ impl serde::Serialize for SchemasPasskey {
 impl<'de> serde::Deserialize<'de> for SchemasPasskey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SchemasPasskey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SchemasPasskey")
@@ -12228,15 +12713,17 @@ impl<'de> serde::Deserialize<'de> for SchemasPasskey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SchemasPasskey, A::Error> {
+            ) -> ::core::result::Result<SchemasPasskey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_name = None;
                 let mut slot_last_used_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -12259,7 +12746,7 @@ impl<'de> serde::Deserialize<'de> for SchemasPasskey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/schemas-SAMLConnection`.
@@ -12294,7 +12781,10 @@ pub struct SchemasSamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SchemasSamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12340,9 +12830,9 @@ impl serde::Serialize for SchemasSamlConnection {
 impl<'de> serde::Deserialize<'de> for SchemasSamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SchemasSamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SchemasSamlConnection")
@@ -12350,9 +12840,11 @@ impl<'de> serde::Deserialize<'de> for SchemasSamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SchemasSamlConnection, A::Error> {
+            ) -> ::core::result::Result<SchemasSamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -12376,7 +12868,7 @@ impl<'de> serde::Deserialize<'de> for SchemasSamlConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -12491,7 +12983,7 @@ impl<'de> serde::Deserialize<'de> for SchemasSamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SchemasSamlConnection`].
@@ -12558,7 +13050,10 @@ pub struct Session {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12592,9 +13087,9 @@ impl serde::Serialize for Session {
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Session;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Session")
@@ -12602,9 +13097,11 @@ impl<'de> serde::Deserialize<'de> for Session {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Session, A::Error> {
+            ) -> ::core::result::Result<Session, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_user_id = None;
@@ -12619,7 +13116,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
                 let mut slot_tasks = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -12673,7 +13170,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SessionActivityResponse`.
@@ -12692,7 +13189,10 @@ pub struct SessionActivityResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12718,9 +13218,9 @@ impl serde::Serialize for SessionActivityResponse {
 impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionActivityResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionActivityResponse")
@@ -12728,9 +13228,11 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionActivityResponse, A::Error> {
+            ) -> ::core::result::Result<SessionActivityResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_device_type = None;
@@ -12740,7 +13242,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_ip_address = None;
                 let mut slot_city = None;
                 let mut slot_country = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -12775,7 +13277,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -12903,7 +13405,10 @@ pub struct SessionTask {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12917,9 +13422,9 @@ impl serde::Serialize for SessionTask {
 impl<'de> serde::Deserialize<'de> for SessionTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionTask;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionTask")
@@ -12927,11 +13432,13 @@ impl<'de> serde::Deserialize<'de> for SessionTask {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionTask, A::Error> {
+            ) -> ::core::result::Result<SessionTask, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "key" => field(&mut map, &mut slot_key, "key"),
                         _ => skip(&mut map),
@@ -12942,7 +13449,7 @@ impl<'de> serde::Deserialize<'de> for SessionTask {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::set_profile_image`](super::users::Users::set_profile_image).
@@ -12975,7 +13482,10 @@ pub struct SignInToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignInToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12997,9 +13507,9 @@ impl serde::Serialize for SignInToken {
 impl<'de> serde::Deserialize<'de> for SignInToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignInToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignInToken")
@@ -13007,9 +13517,11 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignInToken, A::Error> {
+            ) -> ::core::result::Result<SignInToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -13018,7 +13530,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -13047,7 +13559,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignInToken`].
@@ -13122,7 +13634,10 @@ pub struct SignUp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13161,9 +13676,9 @@ impl serde::Serialize for SignUp {
 impl<'de> serde::Deserialize<'de> for SignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUp")
@@ -13171,9 +13686,11 @@ impl<'de> serde::Deserialize<'de> for SignUp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUp, A::Error> {
+            ) -> ::core::result::Result<SignUp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -13198,7 +13715,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 let mut slot_abandon_at = None;
                 let mut slot_legal_accepted_at = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -13319,7 +13836,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignUp`].
@@ -13415,7 +13932,10 @@ pub struct SignUpVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13431,9 +13951,9 @@ impl serde::Serialize for SignUpVerification {
 impl<'de> serde::Deserialize<'de> for SignUpVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerification")
@@ -13441,12 +13961,14 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerification, A::Error> {
+            ) -> ::core::result::Result<SignUpVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_next_action = None;
                 let mut slot_supported_strategies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "next_action" => {
                             field(&mut map, &mut slot_next_action, "next_action")
@@ -13467,7 +13989,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `next_action` of [`SignUpVerification`].
@@ -13527,7 +14049,10 @@ pub struct SignUpVerifications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerifications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13544,9 +14069,9 @@ impl serde::Serialize for SignUpVerifications {
 impl<'de> serde::Deserialize<'de> for SignUpVerifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerifications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerifications")
@@ -13554,14 +14079,16 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerifications, A::Error> {
+            ) -> ::core::result::Result<SignUpVerifications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_phone_number = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -13590,7 +14117,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SvixURL`.
@@ -13601,7 +14128,10 @@ pub struct SvixUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SvixUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13615,9 +14145,9 @@ impl serde::Serialize for SvixUrl {
 impl<'de> serde::Deserialize<'de> for SvixUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SvixUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SvixUrl")
@@ -13625,11 +14155,13 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SvixUrl, A::Error> {
+            ) -> ::core::result::Result<SvixUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_svix_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url"),
                         _ => skip(&mut map),
@@ -13640,7 +14172,7 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Template`.
@@ -13689,7 +14221,10 @@ pub struct Template {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Template {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13742,9 +14277,9 @@ impl serde::Serialize for Template {
 impl<'de> serde::Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Template;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Template")
@@ -13752,9 +14287,11 @@ impl<'de> serde::Deserialize<'de> for Template {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Template, A::Error> {
+            ) -> ::core::result::Result<Template, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_instance_id = None;
@@ -13777,7 +14314,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut slot_enabled = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -13872,7 +14409,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -13927,7 +14464,10 @@ pub struct TestingToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TestingToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13943,9 +14483,9 @@ impl serde::Serialize for TestingToken {
 impl<'de> serde::Deserialize<'de> for TestingToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TestingToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestingToken")
@@ -13953,13 +14493,15 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TestingToken, A::Error> {
+            ) -> ::core::result::Result<TestingToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_token = None;
                 let mut slot_expires_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "token" => field(&mut map, &mut slot_token, "token"),
@@ -13976,7 +14518,7 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`TestingToken`].
@@ -14029,7 +14571,10 @@ pub struct Ticket {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Ticket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14047,9 +14592,9 @@ impl serde::Serialize for Ticket {
 impl<'de> serde::Deserialize<'de> for Ticket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Ticket;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Ticket")
@@ -14057,15 +14602,17 @@ impl<'de> serde::Deserialize<'de> for Ticket {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Ticket, A::Error> {
+            ) -> ::core::result::Result<Ticket, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -14090,7 +14637,7 @@ impl<'de> serde::Deserialize<'de> for Ticket {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`Ticket`].
@@ -14186,7 +14733,10 @@ pub struct ToggleTemplateDeliveryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ToggleTemplateDeliveryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14200,9 +14750,9 @@ impl serde::Serialize for ToggleTemplateDeliveryBody {
 impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ToggleTemplateDeliveryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ToggleTemplateDeliveryBody")
@@ -14210,11 +14760,13 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ToggleTemplateDeliveryBody, A::Error> {
+            ) -> ::core::result::Result<ToggleTemplateDeliveryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_delivered_by_clerk = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "delivered_by_clerk" => {
                             field(
@@ -14231,7 +14783,7 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ToggleTemplateDeliveryBody {
@@ -14252,7 +14804,10 @@ pub struct Token {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Token {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14267,9 +14822,9 @@ impl serde::Serialize for Token {
 impl<'de> serde::Deserialize<'de> for Token {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Token;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Token")
@@ -14277,12 +14832,14 @@ impl<'de> serde::Deserialize<'de> for Token {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Token, A::Error> {
+            ) -> ::core::result::Result<Token, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -14295,7 +14852,7 @@ impl<'de> serde::Deserialize<'de> for Token {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -14348,7 +14905,10 @@ pub struct TotalCount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TotalCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14363,9 +14923,9 @@ impl serde::Serialize for TotalCount {
 impl<'de> serde::Deserialize<'de> for TotalCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TotalCount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TotalCount")
@@ -14373,12 +14933,14 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TotalCount, A::Error> {
+            ) -> ::core::result::Result<TotalCount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "total_count" => {
@@ -14393,7 +14955,7 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -14454,7 +15016,10 @@ pub struct UpdateDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14472,9 +15037,9 @@ impl serde::Serialize for UpdateDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateDomainBody")
@@ -14482,13 +15047,15 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_proxy_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -14505,7 +15072,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateDomainBody {
@@ -14536,7 +15103,10 @@ pub struct UpdateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14552,9 +15122,9 @@ impl serde::Serialize for UpdateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEmailAddressBody")
@@ -14562,12 +15132,14 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<UpdateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -14580,7 +15152,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEmailAddressBody {
@@ -14616,7 +15188,10 @@ pub struct UpdateInstanceAuthConfigBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14642,9 +15217,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigBody")
@@ -14652,15 +15227,17 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_enhanced_email_deliverability = None;
                 let mut slot_test_mode = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "restricted_to_allowlist" => {
                             field(
@@ -14705,7 +15282,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceAuthConfigBody {
@@ -14761,7 +15338,10 @@ pub struct UpdateInstanceAuthConfigResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14789,9 +15369,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigResponse {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigResponse")
@@ -14799,16 +15379,18 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigResponse, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_enhanced_email_deliverability = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14855,7 +15437,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -14933,7 +15515,10 @@ pub struct UpdateInstanceBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14971,9 +15556,9 @@ impl serde::Serialize for UpdateInstanceBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceBody")
@@ -14981,9 +15566,11 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_test_mode = None;
                 let mut slot_hibp = None;
                 let mut slot_enhanced_email_deliverability = None;
@@ -14993,7 +15580,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 let mut slot_allowed_origins = None;
                 let mut slot_cookieless_dev = None;
                 let mut slot_url_based_session_syncing = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
                         "hibp" => field(&mut map, &mut slot_hibp, "hibp"),
@@ -15052,7 +15639,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceBody {
@@ -15136,7 +15723,10 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15163,9 +15753,9 @@ impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceOrganizationSettingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceOrganizationSettingsBody")
@@ -15173,9 +15763,14 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceOrganizationSettingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateInstanceOrganizationSettingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_admin_delete_enabled = None;
@@ -15183,7 +15778,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_creator_role_id = None;
                 let mut slot_domains_default_role_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
@@ -15237,7 +15832,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceOrganizationSettingsBody {
@@ -15303,7 +15898,10 @@ pub struct UpdateInstanceRestrictionsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceRestrictionsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15334,9 +15932,9 @@ impl serde::Serialize for UpdateInstanceRestrictionsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceRestrictionsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceRestrictionsBody")
@@ -15344,15 +15942,17 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceRestrictionsBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceRestrictionsBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
                 let mut slot_ignore_dots_for_gmail_addresses = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
                         "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
@@ -15392,7 +15992,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceRestrictionsBody {
@@ -15451,7 +16051,10 @@ pub struct UpdateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15475,9 +16078,9 @@ impl serde::Serialize for UpdateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateJwtTemplateBody")
@@ -15485,9 +16088,11 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpdateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -15495,7 +16100,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -15538,7 +16143,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateJwtTemplateBody {
@@ -15608,7 +16213,10 @@ pub struct UpdateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15630,9 +16238,9 @@ impl serde::Serialize for UpdateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOAuthApplicationBody")
@@ -15640,15 +16248,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
                 let mut slot_scopes = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -15671,7 +16281,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOAuthApplicationBody {
@@ -15728,7 +16338,10 @@ pub struct UpdateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15753,9 +16366,9 @@ impl serde::Serialize for UpdateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationBody")
@@ -15763,9 +16376,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_name = None;
@@ -15773,7 +16388,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_admin_delete_enabled = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -15819,7 +16434,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationBody {
@@ -15882,7 +16497,10 @@ pub struct UpdateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15898,9 +16516,9 @@ impl serde::Serialize for UpdateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationDomainBody")
@@ -15908,12 +16526,14 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enrollment_mode" => {
                             field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
@@ -15928,7 +16548,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationDomainBody {
@@ -15951,7 +16571,10 @@ pub struct UpdateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15966,9 +16589,9 @@ impl serde::Serialize for UpdateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipBody")
@@ -15976,11 +16599,13 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role" => field(&mut map, &mut slot_role, "role"),
                         _ => skip(&mut map),
@@ -15991,7 +16616,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipBody {
@@ -16016,7 +16641,10 @@ pub struct UpdateOrganizationMembershipMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16033,9 +16661,9 @@ impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipMetadataBody")
@@ -16043,12 +16671,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipMetadataBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateOrganizationMembershipMetadataBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -16069,7 +16702,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipMetadataBody {
@@ -16099,7 +16732,10 @@ pub struct UpdatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16121,9 +16757,9 @@ impl serde::Serialize for UpdatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePhoneNumberBody")
@@ -16131,13 +16767,15 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<UpdatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -16159,7 +16797,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdatePhoneNumberBody {
@@ -16193,7 +16831,10 @@ pub struct UpdateProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16210,9 +16851,9 @@ impl serde::Serialize for UpdateProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateProductionInstanceDomainBody")
@@ -16220,12 +16861,14 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -16240,7 +16883,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateProductionInstanceDomainBody {
@@ -16292,7 +16935,10 @@ pub struct UpdateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16336,9 +16982,9 @@ impl serde::Serialize for UpdateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSamlConnectionBody")
@@ -16346,9 +16992,11 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_idp_entity_id = None;
@@ -16363,7 +17011,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 let mut slot_allow_subdomains = None;
                 let mut slot_allow_idp_initiated = None;
                 let mut slot_disable_additional_identifications = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -16447,7 +17095,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSamlConnectionBody {
@@ -16551,7 +17199,10 @@ pub struct UpdateSignUpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSignUpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16567,9 +17218,9 @@ impl serde::Serialize for UpdateSignUpBody {
 impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSignUpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSignUpBody")
@@ -16577,12 +17228,14 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSignUpBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSignUpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_custom_action = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -16599,7 +17252,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSignUpBody {
@@ -16686,7 +17339,10 @@ pub struct UpdateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16764,9 +17420,9 @@ impl serde::Serialize for UpdateUserBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserBody")
@@ -16774,9 +17430,11 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -16802,7 +17460,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 let mut slot_skip_legal_checks = None;
                 let mut slot_create_organizations_limit = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -16964,7 +17622,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserBody {
@@ -17160,7 +17818,10 @@ pub struct UpdateUserMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17178,9 +17839,9 @@ impl serde::Serialize for UpdateUserMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserMetadataBody")
@@ -17188,13 +17849,15 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserMetadataBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_unsafe_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -17219,7 +17882,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserMetadataBody {
@@ -17289,7 +17952,10 @@ pub struct UpsertTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpsertTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17314,9 +17980,9 @@ impl serde::Serialize for UpsertTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpsertTemplateBody")
@@ -17324,9 +17990,11 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpsertTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpsertTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_subject = None;
                 let mut slot_markup = None;
@@ -17334,7 +18002,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 let mut slot_delivered_by_clerk = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
@@ -17371,7 +18039,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpsertTemplateBody {
@@ -17476,7 +18144,10 @@ pub struct User {
 }
 #[allow(deprecated)]
 impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17580,9 +18251,9 @@ impl serde::Serialize for User {
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct User")
@@ -17590,9 +18261,11 @@ impl<'de> serde::Deserialize<'de> for User {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<User, A::Error> {
+            ) -> ::core::result::Result<User, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_external_id = None;
@@ -17632,7 +18305,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_create_organizations_limit = None;
                 let mut slot_last_active_at = None;
                 let mut slot_legal_accepted_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -17846,7 +18519,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl User {
@@ -17923,7 +18596,10 @@ pub struct VerifyClientBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyClientBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17937,9 +18613,9 @@ impl serde::Serialize for VerifyClientBody {
 impl<'de> serde::Deserialize<'de> for VerifyClientBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyClientBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyClientBody")
@@ -17947,11 +18623,13 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyClientBody, A::Error> {
+            ) -> ::core::result::Result<VerifyClientBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -17962,7 +18640,7 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyClientBody {
@@ -17985,7 +18663,10 @@ pub struct VerifyDomainProxyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyDomainProxyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18001,9 +18682,9 @@ impl serde::Serialize for VerifyDomainProxyBody {
 impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyDomainProxyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyDomainProxyBody")
@@ -18011,12 +18692,14 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyDomainProxyBody, A::Error> {
+            ) -> ::core::result::Result<VerifyDomainProxyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_domain_id = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -18029,7 +18712,7 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyDomainProxyBody {
@@ -18052,7 +18735,10 @@ pub struct VerifyPasswordBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18066,9 +18752,9 @@ impl serde::Serialize for VerifyPasswordBody {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordBody")
@@ -18076,11 +18762,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordBody, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_password = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "password" => field(&mut map, &mut slot_password, "password"),
                         _ => skip(&mut map),
@@ -18091,7 +18779,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyPasswordBody {
@@ -18111,7 +18799,10 @@ pub struct VerifyPasswordResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18125,9 +18816,9 @@ impl serde::Serialize for VerifyPasswordResponse {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordResponse")
@@ -18135,11 +18826,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         _ => skip(&mut map),
@@ -18150,7 +18843,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Sessions::verify`](super::sessions::Sessions::verify).
@@ -18163,7 +18856,10 @@ pub struct VerifySessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifySessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18177,9 +18873,9 @@ impl serde::Serialize for VerifySessionBody {
 impl<'de> serde::Deserialize<'de> for VerifySessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifySessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifySessionBody")
@@ -18187,11 +18883,13 @@ impl<'de> serde::Deserialize<'de> for VerifySessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifySessionBody, A::Error> {
+            ) -> ::core::result::Result<VerifySessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -18202,7 +18900,7 @@ impl<'de> serde::Deserialize<'de> for VerifySessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifySessionBody {
@@ -18220,7 +18918,10 @@ pub struct VerifyTotpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18234,9 +18935,9 @@ impl serde::Serialize for VerifyTotpBody {
 impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpBody")
@@ -18244,11 +18945,13 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpBody, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "code" => field(&mut map, &mut slot_code, "code"),
                         _ => skip(&mut map),
@@ -18259,7 +18962,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyTotpBody {
@@ -18280,7 +18983,10 @@ pub struct VerifyTotpResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18296,9 +19002,9 @@ impl serde::Serialize for VerifyTotpResponse {
 impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpResponse")
@@ -18306,12 +19012,14 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_code_type = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "code_type" => field(&mut map, &mut slot_code_type, "code_type"),
@@ -18324,7 +19032,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `code_type` of [`VerifyTotpResponse`].
@@ -18387,7 +19095,10 @@ pub struct WaitlistEntry {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WaitlistEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18409,9 +19120,9 @@ impl serde::Serialize for WaitlistEntry {
 impl<'de> serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaitlistEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaitlistEntry")
@@ -18419,9 +19130,11 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WaitlistEntry, A::Error> {
+            ) -> ::core::result::Result<WaitlistEntry, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -18430,7 +19143,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_invitation = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18463,7 +19176,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`WaitlistEntry`].
@@ -18568,7 +19281,10 @@ pub struct Web3signature {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Web3signature {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18590,9 +19306,9 @@ impl serde::Serialize for Web3signature {
 impl<'de> serde::Deserialize<'de> for Web3signature {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Web3signature;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Web3signature")
@@ -18600,9 +19316,11 @@ impl<'de> serde::Deserialize<'de> for Web3signature {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Web3signature, A::Error> {
+            ) -> ::core::result::Result<Web3signature, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_nonce = None;
@@ -18610,7 +19328,7 @@ impl<'de> serde::Deserialize<'de> for Web3signature {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -18639,7 +19357,7 @@ impl<'de> serde::Deserialize<'de> for Web3signature {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `strategy` of [`Web3signature`].
@@ -18708,7 +19426,10 @@ pub struct Web3wallet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Web3wallet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18727,9 +19448,9 @@ impl serde::Serialize for Web3wallet {
 impl<'de> serde::Deserialize<'de> for Web3wallet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Web3wallet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Web3wallet")
@@ -18737,16 +19458,18 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Web3wallet, A::Error> {
+            ) -> ::core::result::Result<Web3wallet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_verification = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -18775,7 +19498,7 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.

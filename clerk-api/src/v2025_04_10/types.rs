@@ -22,7 +22,10 @@ pub struct ActorToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ActorToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -45,9 +48,9 @@ impl serde::Serialize for ActorToken {
 impl<'de> serde::Deserialize<'de> for ActorToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ActorToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ActorToken")
@@ -55,9 +58,11 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ActorToken, A::Error> {
+            ) -> ::core::result::Result<ActorToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -67,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -98,7 +103,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ActorToken`].
@@ -197,7 +202,10 @@ pub struct AddDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AddDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -213,9 +221,9 @@ impl serde::Serialize for AddDomainBody {
 impl<'de> serde::Deserialize<'de> for AddDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddDomainBody")
@@ -223,13 +231,15 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AddDomainBody, A::Error> {
+            ) -> ::core::result::Result<AddDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_is_satellite = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
@@ -246,7 +256,7 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AddDomainBody {
@@ -280,7 +290,10 @@ pub struct AddRolesToRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AddRolesToRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -297,9 +310,9 @@ impl serde::Serialize for AddRolesToRoleSetBody {
 impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddRolesToRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddRolesToRoleSetBody")
@@ -307,13 +320,15 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AddRolesToRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<AddRolesToRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role_keys = None;
                 let mut slot_default_role_key = None;
                 let mut slot_creator_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role_keys" => field(&mut map, &mut slot_role_keys, "role_keys"),
                         "default_role_key" => {
@@ -340,7 +355,7 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AddRolesToRoleSetBody {
@@ -382,7 +397,10 @@ pub struct AdjustCreditBalanceRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AdjustCreditBalanceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -401,9 +419,9 @@ impl serde::Serialize for AdjustCreditBalanceRequest {
 impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AdjustCreditBalanceRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AdjustCreditBalanceRequest")
@@ -411,15 +429,17 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AdjustCreditBalanceRequest, A::Error> {
+            ) -> ::core::result::Result<AdjustCreditBalanceRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_action = None;
                 let mut slot_currency = None;
                 let mut slot_idempotency_key = None;
                 let mut slot_note = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "action" => field(&mut map, &mut slot_action, "action"),
@@ -440,7 +460,7 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AdjustCreditBalanceRequest {
@@ -539,7 +559,10 @@ pub struct AllowlistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AllowlistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -566,9 +589,9 @@ impl serde::Serialize for AllowlistIdentifier {
 impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AllowlistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AllowlistIdentifier")
@@ -576,9 +599,11 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AllowlistIdentifier, A::Error> {
+            ) -> ::core::result::Result<AllowlistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_invitation_id = None;
@@ -587,7 +612,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -624,7 +649,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `identifier_type` of [`AllowlistIdentifier`].
@@ -725,7 +750,10 @@ pub struct ApplyCommerceDiscountRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ApplyCommerceDiscountRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -739,9 +767,9 @@ impl serde::Serialize for ApplyCommerceDiscountRequest {
 impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApplyCommerceDiscountRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ApplyCommerceDiscountRequest")
@@ -749,11 +777,13 @@ impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ApplyCommerceDiscountRequest, A::Error> {
+            ) -> ::core::result::Result<ApplyCommerceDiscountRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_discount_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "discount_id" => {
                             field(&mut map, &mut slot_discount_id, "discount_id")
@@ -766,7 +796,7 @@ impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ApplyCommerceDiscountRequest {
@@ -788,7 +818,10 @@ pub struct AttemptEmailAddressVerificationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AttemptEmailAddressVerificationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -804,9 +837,9 @@ impl serde::Serialize for AttemptEmailAddressVerificationBody {
 impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttemptEmailAddressVerificationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AttemptEmailAddressVerificationBody")
@@ -814,12 +847,14 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AttemptEmailAddressVerificationBody, A::Error> {
+            ) -> ::core::result::Result<AttemptEmailAddressVerificationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verification_id = None;
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
                             field(&mut map, &mut slot_verification_id, "verification_id")
@@ -834,7 +869,7 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AttemptEmailAddressVerificationBody {
@@ -857,7 +892,10 @@ pub struct AttemptPhoneNumberVerificationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AttemptPhoneNumberVerificationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -873,9 +911,9 @@ impl serde::Serialize for AttemptPhoneNumberVerificationBody {
 impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttemptPhoneNumberVerificationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AttemptPhoneNumberVerificationBody")
@@ -883,12 +921,14 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AttemptPhoneNumberVerificationBody, A::Error> {
+            ) -> ::core::result::Result<AttemptPhoneNumberVerificationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verification_id = None;
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
                             field(&mut map, &mut slot_verification_id, "verification_id")
@@ -903,7 +943,7 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AttemptPhoneNumberVerificationBody {
@@ -949,7 +989,10 @@ pub struct BillingPriceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPriceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -979,9 +1022,9 @@ impl serde::Serialize for BillingPriceResponse {
 impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPriceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPriceResponse")
@@ -989,9 +1032,11 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPriceResponse, A::Error> {
+            ) -> ::core::result::Result<BillingPriceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_plan_id = None;
@@ -1006,7 +1051,7 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
                 let mut slot_is_default = None;
                 let mut slot_created_at = None;
                 let mut slot_supported_billing_periods = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1077,7 +1122,7 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1190,7 +1235,10 @@ pub struct BlocklistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1215,9 +1263,9 @@ impl serde::Serialize for BlocklistIdentifier {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifier")
@@ -1225,9 +1273,11 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifier, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_identifier = None;
@@ -1235,7 +1285,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1268,7 +1318,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1321,7 +1371,10 @@ pub struct BlocklistIdentifiers {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifiers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1336,9 +1389,9 @@ impl serde::Serialize for BlocklistIdentifiers {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifiers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifiers")
@@ -1346,12 +1399,14 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifiers, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifiers, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -1366,7 +1421,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CNameTarget`.
@@ -1380,7 +1435,10 @@ pub struct CNameTarget {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CNameTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1396,9 +1454,9 @@ impl serde::Serialize for CNameTarget {
 impl<'de> serde::Deserialize<'de> for CNameTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CNameTarget;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CNameTarget")
@@ -1406,13 +1464,15 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CNameTarget, A::Error> {
+            ) -> ::core::result::Result<CNameTarget, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_host = None;
                 let mut slot_value = None;
                 let mut slot_required = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "host" => field(&mut map, &mut slot_host, "host"),
                         "value" => field(&mut map, &mut slot_value, "value"),
@@ -1427,7 +1487,7 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`InstanceSettings::change_domain`](super::instance_settings::InstanceSettings::change_domain).
@@ -1443,7 +1503,10 @@ pub struct ChangeProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ChangeProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1460,9 +1523,9 @@ impl serde::Serialize for ChangeProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChangeProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ChangeProductionInstanceDomainBody")
@@ -1470,12 +1533,14 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChangeProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<ChangeProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -1490,7 +1555,7 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ChangeProductionInstanceDomainBody {
@@ -1516,7 +1581,10 @@ pub struct ClerkError {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1535,9 +1603,9 @@ impl serde::Serialize for ClerkError {
 impl<'de> serde::Deserialize<'de> for ClerkError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkError")
@@ -1545,14 +1613,16 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkError, A::Error> {
+            ) -> ::core::result::Result<ClerkError, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_message = None;
                 let mut slot_long_message = None;
                 let mut slot_code = None;
                 let mut slot_meta = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
@@ -1571,7 +1641,7 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ClerkErrors`.
@@ -1584,7 +1654,10 @@ pub struct ClerkErrors {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1601,9 +1674,9 @@ impl serde::Serialize for ClerkErrors {
 impl<'de> serde::Deserialize<'de> for ClerkErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkErrors;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkErrors")
@@ -1611,13 +1684,15 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkErrors, A::Error> {
+            ) -> ::core::result::Result<ClerkErrors, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_errors = None;
                 let mut slot_meta = None;
                 let mut slot_clerk_trace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "errors" => field(&mut map, &mut slot_errors, "errors"),
                         "meta" => field(&mut map, &mut slot_meta, "meta"),
@@ -1634,7 +1709,7 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::ErrorBody for ClerkErrors {
@@ -1684,7 +1759,10 @@ pub struct Client {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Client {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1710,9 +1788,9 @@ impl serde::Serialize for Client {
 impl<'de> serde::Deserialize<'de> for Client {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Client;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Client")
@@ -1720,9 +1798,11 @@ impl<'de> serde::Deserialize<'de> for Client {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Client, A::Error> {
+            ) -> ::core::result::Result<Client, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_session_ids = None;
@@ -1733,7 +1813,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 let mut slot_last_authentication_strategy = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1786,7 +1866,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1840,7 +1920,10 @@ pub struct CommerceCreditBalanceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditBalanceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1855,9 +1938,9 @@ impl serde::Serialize for CommerceCreditBalanceResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditBalanceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditBalanceResponse")
@@ -1865,12 +1948,14 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditBalanceResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditBalanceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_balance = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "balance" => field(&mut map, &mut slot_balance, "balance"),
@@ -1883,7 +1968,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceCreditLedgerResponse`.
@@ -1908,7 +1993,10 @@ pub struct CommerceCreditLedgerResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditLedgerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1929,9 +2017,9 @@ impl serde::Serialize for CommerceCreditLedgerResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditLedgerResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditLedgerResponse")
@@ -1939,9 +2027,11 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditLedgerResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditLedgerResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payer_id = None;
@@ -1950,7 +2040,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
                 let mut slot_source_id = None;
                 let mut slot_note = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1979,7 +2069,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceCreditsResponse`.
@@ -1992,7 +2082,10 @@ pub struct CommerceCreditsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2008,9 +2101,9 @@ impl serde::Serialize for CommerceCreditsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditsResponse")
@@ -2018,13 +2111,15 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_payer = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "payer" => field(&mut map, &mut slot_payer, "payer"),
@@ -2039,7 +2134,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceDiscountRedemptionResponse`.
@@ -2082,7 +2177,10 @@ pub struct CommerceDiscountRedemptionResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceDiscountRedemptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2116,9 +2214,9 @@ impl serde::Serialize for CommerceDiscountRedemptionResponse {
 impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceDiscountRedemptionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceDiscountRedemptionResponse")
@@ -2126,9 +2224,11 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceDiscountRedemptionResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceDiscountRedemptionResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subscription_item_id = None;
@@ -2145,7 +2245,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
                 let mut slot_status = None;
                 let mut slot_redeemed_at = None;
                 let mut slot_redeemed_by = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2215,7 +2315,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The snapshotted discount effect.
@@ -2427,7 +2527,10 @@ pub struct CommerceDiscountsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceDiscountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2442,9 +2545,9 @@ impl serde::Serialize for CommerceDiscountsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceDiscountsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceDiscountsResponse")
@@ -2452,12 +2555,14 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceDiscountsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceDiscountsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "total" => field(&mut map, &mut slot_total, "total"),
@@ -2470,7 +2575,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceMoneyResponse`.
@@ -2488,7 +2593,10 @@ pub struct CommerceMoneyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceMoneyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2505,9 +2613,9 @@ impl serde::Serialize for CommerceMoneyResponse {
 impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceMoneyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceMoneyResponse")
@@ -2515,14 +2623,16 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceMoneyResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceMoneyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_amount_formatted = None;
                 let mut slot_currency = None;
                 let mut slot_currency_symbol = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "amount_formatted" => {
@@ -2550,7 +2660,7 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePayerCreditResponse`.
@@ -2562,7 +2672,10 @@ pub struct CommercePayerCreditResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePayerCreditResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2577,9 +2690,9 @@ impl serde::Serialize for CommercePayerCreditResponse {
 impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePayerCreditResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePayerCreditResponse")
@@ -2587,12 +2700,14 @@ impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePayerCreditResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePayerCreditResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_remaining_balance = None;
                 let mut slot_applied_amount = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "remaining_balance" => {
                             field(
@@ -2616,7 +2731,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePayerResponse`.
@@ -2651,7 +2766,10 @@ pub struct CommercePayerResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePayerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2680,9 +2798,9 @@ impl serde::Serialize for CommercePayerResponse {
 impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePayerResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePayerResponse")
@@ -2690,9 +2808,11 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePayerResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePayerResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -2706,7 +2826,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
                 let mut slot_credits_balance = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2759,7 +2879,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -2843,7 +2963,10 @@ pub struct CommercePaymentSourceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePaymentSourceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2881,9 +3004,9 @@ impl serde::Serialize for CommercePaymentSourceResponse {
 impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePaymentSourceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePaymentSourceResponse")
@@ -2891,9 +3014,11 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePaymentSourceResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePaymentSourceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payer_id = None;
@@ -2911,7 +3036,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_is_removable = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2986,7 +3111,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -3146,7 +3271,10 @@ pub struct CommercePerUnitTotal {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3162,9 +3290,9 @@ impl serde::Serialize for CommercePerUnitTotal {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotal")
@@ -3172,13 +3300,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotal, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotal, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_block_size = None;
                 let mut slot_tiers = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
@@ -3195,7 +3325,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePerUnitTotalTier`.
@@ -3209,7 +3339,10 @@ pub struct CommercePerUnitTotalTier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotalTier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3225,9 +3358,9 @@ impl serde::Serialize for CommercePerUnitTotalTier {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotalTier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotalTier")
@@ -3235,13 +3368,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotalTier, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotalTier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_quantity = None;
                 let mut slot_fee_per_block = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
                         "fee_per_block" => {
@@ -3258,7 +3393,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePlan`.
@@ -3323,7 +3458,10 @@ pub struct CommercePlan {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3371,9 +3509,9 @@ impl serde::Serialize for CommercePlan {
 impl<'de> serde::Deserialize<'de> for CommercePlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePlan;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePlan")
@@ -3381,9 +3519,11 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePlan, A::Error> {
+            ) -> ::core::result::Result<CommercePlan, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -3413,7 +3553,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
                 let mut slot_features = None;
                 let mut slot_free_trial_enabled = None;
                 let mut slot_free_trial_days = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3561,7 +3701,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -3627,7 +3767,10 @@ pub struct CommercePriceTransitionDetails {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePriceTransitionDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3657,9 +3800,9 @@ impl serde::Serialize for CommercePriceTransitionDetails {
 impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePriceTransitionDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePriceTransitionDetails")
@@ -3667,9 +3810,11 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePriceTransitionDetails, A::Error> {
+            ) -> ::core::result::Result<CommercePriceTransitionDetails, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_previous_plan = None;
                 let mut slot_previous_price = None;
                 let mut slot_effective_at = None;
@@ -3679,7 +3824,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
                 let mut slot_immediate_charge = None;
                 let mut slot_previous_subscription_item_status = None;
                 let mut slot_previous_subscription_item_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "previous_plan" => {
                             field(&mut map, &mut slot_previous_plan, "previous_plan")
@@ -3753,7 +3898,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// When the new price takes effect.
@@ -3881,7 +4026,10 @@ pub struct CommercePriceTransitionResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePriceTransitionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3898,9 +4046,9 @@ impl serde::Serialize for CommercePriceTransitionResponse {
 impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePriceTransitionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePriceTransitionResponse")
@@ -3908,13 +4056,15 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePriceTransitionResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePriceTransitionResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_subscription_item = None;
                 let mut slot_transition = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "subscription_item" => {
@@ -3940,7 +4090,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -4002,7 +4152,10 @@ pub struct CommerceProrationCreditDetailResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceProrationCreditDetailResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4020,9 +4173,9 @@ impl serde::Serialize for CommerceProrationCreditDetailResponse {
 impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceProrationCreditDetailResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceProrationCreditDetailResponse")
@@ -4030,14 +4183,19 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceProrationCreditDetailResponse, A::Error> {
+            ) -> ::core::result::Result<
+                CommerceProrationCreditDetailResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_remaining = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_remaining" => {
@@ -4081,7 +4239,7 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceProrationDiscountResponse`.
@@ -4095,7 +4253,10 @@ pub struct CommerceProrationDiscountResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceProrationDiscountResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4113,9 +4274,9 @@ impl serde::Serialize for CommerceProrationDiscountResponse {
 impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceProrationDiscountResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceProrationDiscountResponse")
@@ -4123,14 +4284,16 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceProrationDiscountResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceProrationDiscountResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_passed = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_passed_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_passed" => {
@@ -4174,7 +4337,7 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscription`.
@@ -4207,7 +4370,10 @@ pub struct CommerceSubscription {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4235,9 +4401,9 @@ impl serde::Serialize for CommerceSubscription {
 impl<'de> serde::Deserialize<'de> for CommerceSubscription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscription;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscription")
@@ -4245,9 +4411,11 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscription, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscription, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -4260,7 +4428,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
                 let mut slot_subscription_items = None;
                 let mut slot_next_payment = None;
                 let mut slot_eligible_for_free_trial = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4319,7 +4487,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionCreditResponse`.
@@ -4333,7 +4501,10 @@ pub struct CommerceSubscriptionCreditResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionCreditResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4350,9 +4521,9 @@ impl serde::Serialize for CommerceSubscriptionCreditResponse {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionCreditResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionCreditResponse")
@@ -4360,12 +4531,14 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionCreditResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionCreditResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_remaining_percent" => {
@@ -4385,7 +4558,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionItem`.
@@ -4447,7 +4620,10 @@ pub struct CommerceSubscriptionItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4498,9 +4674,9 @@ impl serde::Serialize for CommerceSubscriptionItem {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItem")
@@ -4508,9 +4684,11 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItem, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -4537,7 +4715,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
                 let mut slot_ended_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4635,7 +4813,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionItemNextPaymentResponse`.
@@ -4653,7 +4831,10 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItemNextPaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4673,9 +4854,9 @@ impl serde::Serialize for CommerceSubscriptionItemNextPaymentResponse {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItemNextPaymentResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItemNextPaymentResponse")
@@ -4683,14 +4864,19 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespons
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItemNextPaymentResponse, A::Error> {
+            ) -> ::core::result::Result<
+                CommerceSubscriptionItemNextPaymentResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_date = None;
                 let mut slot_per_unit_totals = None;
                 let mut slot_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "date" => field(&mut map, &mut slot_date, "date"),
@@ -4709,7 +4895,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespons
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -4880,7 +5066,10 @@ pub struct CommerceSubscriptionNextPayment {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionNextPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4900,9 +5089,9 @@ impl serde::Serialize for CommerceSubscriptionNextPayment {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionNextPayment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionNextPayment")
@@ -4910,15 +5099,17 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionNextPayment, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionNextPayment, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_time = None;
                 let mut slot_date = None;
                 let mut slot_amount = None;
                 let mut slot_per_unit_totals = None;
                 let mut slot_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "time" => field(&mut map, &mut slot_time, "time"),
                         "date" => field(&mut map, &mut slot_date, "date"),
@@ -4939,7 +5130,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5056,7 +5247,10 @@ pub struct CommerceTotalsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceTotalsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5078,9 +5272,9 @@ impl serde::Serialize for CommerceTotalsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceTotalsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceTotalsResponse")
@@ -5088,9 +5282,11 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceTotalsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceTotalsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subtotal = None;
                 let mut slot_base_fee = None;
                 let mut slot_tax_total = None;
@@ -5098,7 +5294,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
                 let mut slot_per_unit_totals = None;
                 let mut slot_credits = None;
                 let mut slot_discounts = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal"),
                         "base_fee" => field(&mut map, &mut slot_base_fee, "base_fee"),
@@ -5125,7 +5321,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Cookies`.
@@ -5139,7 +5335,10 @@ pub struct Cookies {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Cookies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5154,9 +5353,9 @@ impl serde::Serialize for Cookies {
 impl<'de> serde::Deserialize<'de> for Cookies {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Cookies;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Cookies")
@@ -5164,12 +5363,14 @@ impl<'de> serde::Deserialize<'de> for Cookies {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Cookies, A::Error> {
+            ) -> ::core::result::Result<Cookies, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_cookies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "cookies" => field(&mut map, &mut slot_cookies, "cookies"),
@@ -5182,7 +5383,7 @@ impl<'de> serde::Deserialize<'de> for Cookies {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5242,7 +5443,10 @@ pub struct CreateActorTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5264,9 +5468,9 @@ impl serde::Serialize for CreateActorTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBody")
@@ -5274,14 +5478,16 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_actor = None;
                 let mut slot_expires_in_seconds = None;
                 let mut slot_session_max_duration_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "actor" => field(&mut map, &mut slot_actor, "actor"),
@@ -5311,7 +5517,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBody {
@@ -5352,7 +5558,10 @@ pub struct CreateActorTokenBodyActor {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBodyActor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5366,9 +5575,9 @@ impl serde::Serialize for CreateActorTokenBodyActor {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBodyActor;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBodyActor")
@@ -5376,11 +5585,13 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBodyActor, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBodyActor, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_sub = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "sub" => field(&mut map, &mut slot_sub, "sub"),
                         _ => skip(&mut map),
@@ -5391,7 +5602,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBodyActor {
@@ -5414,7 +5625,10 @@ pub struct CreateAdminPortalLinkTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAdminPortalLinkTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5435,9 +5649,9 @@ impl serde::Serialize for CreateAdminPortalLinkTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAdminPortalLinkTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAdminPortalLinkTokenBody")
@@ -5445,14 +5659,16 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateAdminPortalLinkTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_organization_id = None;
                 let mut slot_it_contact_id = None;
                 let mut slot_scopes = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "organization_id" => {
                             field(&mut map, &mut slot_organization_id, "organization_id")
@@ -5480,7 +5696,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAdminPortalLinkTokenBody {
@@ -5537,7 +5753,10 @@ pub struct CreateAdminPortalLinkTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAdminPortalLinkTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5565,9 +5784,9 @@ impl serde::Serialize for CreateAdminPortalLinkTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAdminPortalLinkTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAdminPortalLinkTokenResponse")
@@ -5575,9 +5794,11 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateAdminPortalLinkTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_admin_portal_link_id = None;
@@ -5592,7 +5813,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5656,7 +5877,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`CreateAdminPortalLinkTokenResponse`].
@@ -5717,7 +5938,10 @@ pub struct CreateAllowlistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAllowlistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5732,9 +5956,9 @@ impl serde::Serialize for CreateAllowlistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAllowlistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAllowlistIdentifierBody")
@@ -5742,12 +5966,14 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAllowlistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateAllowlistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -5762,7 +5988,7 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAllowlistIdentifierBody {
@@ -5796,7 +6022,10 @@ pub struct CreateApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5821,9 +6050,9 @@ impl serde::Serialize for CreateApiKeyBody {
 impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateApiKeyBody")
@@ -5831,9 +6060,11 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<CreateApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_name = None;
                 let mut slot_description = None;
@@ -5842,7 +6073,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
                 let mut slot_scopes = None;
                 let mut slot_created_by = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -5878,7 +6109,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateApiKeyBody {
@@ -5966,7 +6197,10 @@ pub struct CreateApiKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5996,9 +6230,9 @@ impl serde::Serialize for CreateApiKeyResponse {
 impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateApiKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateApiKeyResponse")
@@ -6006,9 +6240,11 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateApiKeyResponse, A::Error> {
+            ) -> ::core::result::Result<CreateApiKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_type_ = None;
@@ -6026,7 +6262,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -6087,7 +6323,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`BlocklistIdentifiers::create`](super::blocklist_identifiers::BlocklistIdentifiers::create).
@@ -6099,7 +6335,10 @@ pub struct CreateBlocklistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBlocklistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6113,9 +6352,9 @@ impl serde::Serialize for CreateBlocklistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBlocklistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBlocklistIdentifierBody")
@@ -6123,11 +6362,13 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBlocklistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateBlocklistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -6140,7 +6381,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBlocklistIdentifierBody {
@@ -6176,7 +6417,10 @@ pub struct CreateBulkInvitationsBodyItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBulkInvitationsBodyItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6201,9 +6445,9 @@ impl serde::Serialize for CreateBulkInvitationsBodyItem {
 impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBulkInvitationsBodyItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBulkInvitationsBodyItem")
@@ -6211,9 +6455,11 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBulkInvitationsBodyItem, A::Error> {
+            ) -> ::core::result::Result<CreateBulkInvitationsBodyItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -6221,7 +6467,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -6256,7 +6502,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBulkInvitationsBodyItem {
@@ -6331,7 +6577,10 @@ pub struct CreateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6355,9 +6604,9 @@ impl serde::Serialize for CreateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEmailAddressBody")
@@ -6365,15 +6614,17 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<CreateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -6401,7 +6652,7 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEmailAddressBody {
@@ -6464,7 +6715,10 @@ pub struct CreateEnterpriseConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6495,9 +6749,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBody {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBody")
@@ -6505,9 +6759,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBody, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_provider = None;
                 let mut slot_domains = None;
@@ -6517,7 +6773,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
                 let mut slot_saml = None;
                 let mut slot_oidc = None;
                 let mut slot_custom_attributes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "provider" => field(&mut map, &mut slot_provider, "provider"),
@@ -6559,7 +6815,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBody {
@@ -6653,7 +6909,10 @@ pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodyCustomAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6680,9 +6939,9 @@ impl<'de> serde::Deserialize<'de>
 for CreateEnterpriseConnectionBodyCustomAttributesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodyCustomAttributesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodyCustomAttributesItem")
@@ -6690,16 +6949,21 @@ for CreateEnterpriseConnectionBodyCustomAttributesItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodyCustomAttributesItem, A::Error> {
+            ) -> ::core::result::Result<
+                CreateEnterpriseConnectionBodyCustomAttributesItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_sso_path = None;
                 let mut slot_scim_path = None;
                 let mut slot_directory_path = None;
                 let mut slot_multi_valued = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -6724,7 +6988,7 @@ for CreateEnterpriseConnectionBodyCustomAttributesItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodyCustomAttributesItem {
@@ -6786,7 +7050,10 @@ pub struct CreateEnterpriseConnectionBodyOidc {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodyOidc {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6813,9 +7080,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBodyOidc {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodyOidc;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodyOidc")
@@ -6823,9 +7090,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodyOidc, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBodyOidc, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_client_id = None;
                 let mut slot_client_secret = None;
                 let mut slot_discovery_url = None;
@@ -6833,7 +7102,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
                 let mut slot_token_url = None;
                 let mut slot_user_info_url = None;
                 let mut slot_requires_pkce = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
                         "client_secret" => {
@@ -6864,7 +7133,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodyOidc {
@@ -7005,7 +7274,10 @@ pub struct CreateEnterpriseConnectionBodySaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodySaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7038,9 +7310,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBodySaml {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodySaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodySaml")
@@ -7048,9 +7320,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodySaml, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBodySaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_idp_entity_id = None;
                 let mut slot_idp_sso_url = None;
                 let mut slot_idp_certificate = None;
@@ -7061,7 +7335,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
                 let mut slot_allow_idp_initiated = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "idp_entity_id" => {
                             field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
@@ -7126,7 +7400,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodySaml {
@@ -7210,7 +7484,10 @@ pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodySamlAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7235,9 +7512,9 @@ impl<'de> serde::Deserialize<'de>
 for CreateEnterpriseConnectionBodySamlAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodySamlAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodySamlAttributeMapping")
@@ -7245,14 +7522,19 @@ for CreateEnterpriseConnectionBodySamlAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodySamlAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<
+                CreateEnterpriseConnectionBodySamlAttributeMapping,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -7273,7 +7555,7 @@ for CreateEnterpriseConnectionBodySamlAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodySamlAttributeMapping {
@@ -7322,7 +7604,10 @@ pub struct CreateInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7347,9 +7632,9 @@ impl serde::Serialize for CreateInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateInvitationBody")
@@ -7357,9 +7642,11 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -7367,7 +7654,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -7402,7 +7689,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateInvitationBody {
@@ -7523,7 +7810,10 @@ pub struct CreateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7547,9 +7837,9 @@ impl serde::Serialize for CreateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateJwtTemplateBody")
@@ -7557,9 +7847,11 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -7567,7 +7859,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -7610,7 +7902,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateJwtTemplateBody {
@@ -7679,7 +7971,10 @@ pub struct CreateM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7703,9 +7998,9 @@ impl serde::Serialize for CreateM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateM2mTokenBody")
@@ -7713,14 +8008,16 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token_format = None;
                 let mut slot_seconds_until_expiration = None;
                 let mut slot_claims = None;
                 let mut slot_min_remaining_ttl_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token_format" => {
                             field(&mut map, &mut slot_token_format, "token_format")
@@ -7753,7 +8050,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateM2mTokenBody {
@@ -7853,7 +8150,10 @@ pub struct CreateM2mTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateM2mTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7880,9 +8180,9 @@ impl serde::Serialize for CreateM2mTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateM2mTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateM2mTokenResponse")
@@ -7890,9 +8190,11 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateM2mTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateM2mTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subject = None;
@@ -7906,7 +8208,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -7955,7 +8257,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::create`](super::machines::Machines::create).
@@ -7970,7 +8272,10 @@ pub struct CreateMachineBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7987,9 +8292,9 @@ impl serde::Serialize for CreateMachineBody {
 impl<'de> serde::Deserialize<'de> for CreateMachineBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineBody")
@@ -7997,13 +8302,15 @@ impl<'de> serde::Deserialize<'de> for CreateMachineBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineBody, A::Error> {
+            ) -> ::core::result::Result<CreateMachineBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_scoped_machines = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "scoped_machines" => {
@@ -8026,7 +8333,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMachineBody {
@@ -8079,7 +8386,10 @@ pub struct CreateMachineResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8101,9 +8411,9 @@ impl serde::Serialize for CreateMachineResponse {
 impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineResponse")
@@ -8111,9 +8421,11 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineResponse, A::Error> {
+            ) -> ::core::result::Result<CreateMachineResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -8123,7 +8435,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
                 let mut slot_default_token_ttl = None;
                 let mut slot_scoped_machines = None;
                 let mut slot_secret_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8166,7 +8478,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::create_scope`](super::machines::Machines::create_scope).
@@ -8177,7 +8489,10 @@ pub struct CreateMachineScopeBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineScopeBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8191,9 +8506,9 @@ impl serde::Serialize for CreateMachineScopeBody {
 impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineScopeBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineScopeBody")
@@ -8201,11 +8516,13 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineScopeBody, A::Error> {
+            ) -> ::core::result::Result<CreateMachineScopeBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_to_machine_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "to_machine_id" => {
                             field(&mut map, &mut slot_to_machine_id, "to_machine_id")
@@ -8218,7 +8535,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMachineScopeBody {
@@ -8252,7 +8569,10 @@ pub struct CreateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8277,9 +8597,9 @@ impl serde::Serialize for CreateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOAuthApplicationBody")
@@ -8287,9 +8607,11 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
@@ -8297,7 +8619,7 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 let mut slot_consent_screen_enabled = None;
                 let mut slot_pkce_required = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -8333,7 +8655,7 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOAuthApplicationBody {
@@ -8417,7 +8739,10 @@ pub struct CreateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8444,9 +8769,9 @@ impl serde::Serialize for CreateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationBody")
@@ -8454,9 +8779,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_created_by = None;
                 let mut slot_private_metadata = None;
@@ -8465,7 +8792,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_created_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
@@ -8511,7 +8838,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationBody {
@@ -8589,7 +8916,10 @@ pub struct CreateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8607,9 +8937,9 @@ impl serde::Serialize for CreateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationDomainBody")
@@ -8617,13 +8947,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
@@ -8640,7 +8972,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationDomainBody {
@@ -8686,7 +9018,10 @@ pub struct CreateOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8713,9 +9048,9 @@ impl serde::Serialize for CreateOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationInvitationBody")
@@ -8723,9 +9058,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_inviter_user_id = None;
                 let mut slot_role = None;
@@ -8734,7 +9071,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 let mut slot_redirect_url = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -8775,7 +9112,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationInvitationBody {
@@ -8847,7 +9184,10 @@ pub struct CreateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8866,9 +9206,9 @@ impl serde::Serialize for CreateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationMembershipBody")
@@ -8876,14 +9216,16 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_role = None;
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "role" => field(&mut map, &mut slot_role, "role"),
@@ -8908,7 +9250,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationMembershipBody {
@@ -8953,7 +9295,10 @@ pub struct CreateOrganizationPermissionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationPermissionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8970,9 +9315,9 @@ impl serde::Serialize for CreateOrganizationPermissionBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationPermissionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationPermissionBody")
@@ -8980,13 +9325,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationPermissionBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationPermissionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -9003,7 +9350,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationPermissionBody {
@@ -9040,7 +9387,10 @@ pub struct CreateOrganizationRoleBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationRoleBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9064,9 +9414,9 @@ impl serde::Serialize for CreateOrganizationRoleBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationRoleBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationRoleBody")
@@ -9074,15 +9424,17 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationRoleBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationRoleBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
                 let mut slot_permissions = None;
                 let mut slot_include_in_initial_role_set = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -9112,7 +9464,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationRoleBody {
@@ -9168,7 +9520,10 @@ pub struct CreatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9192,9 +9547,9 @@ impl serde::Serialize for CreatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePhoneNumberBody")
@@ -9202,15 +9557,17 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<CreatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_phone_number = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "phone_number" => {
@@ -9238,7 +9595,7 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePhoneNumberBody {
@@ -9282,7 +9639,10 @@ pub struct CreateRedirectUrlBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateRedirectUrlBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9296,9 +9656,9 @@ impl serde::Serialize for CreateRedirectUrlBody {
 impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRedirectUrlBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRedirectUrlBody")
@@ -9306,11 +9666,13 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateRedirectUrlBody, A::Error> {
+            ) -> ::core::result::Result<CreateRedirectUrlBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "url" => field(&mut map, &mut slot_url, "url"),
                         _ => skip(&mut map),
@@ -9321,7 +9683,7 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRedirectUrlBody {
@@ -9358,7 +9720,10 @@ pub struct CreateRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9380,9 +9745,9 @@ impl serde::Serialize for CreateRoleSetBody {
 impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRoleSetBody")
@@ -9390,9 +9755,11 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<CreateRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
@@ -9400,7 +9767,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
                 let mut slot_creator_role_key = None;
                 let mut slot_type_ = None;
                 let mut slot_roles = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -9443,7 +9810,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRoleSetBody {
@@ -9518,7 +9885,10 @@ pub struct CreateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9554,9 +9924,9 @@ impl serde::Serialize for CreateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBody")
@@ -9564,9 +9934,11 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_domains = None;
@@ -9580,7 +9952,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 let mut slot_attribute_mapping = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -9641,7 +10013,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBody {
@@ -9753,7 +10125,10 @@ pub struct CreateSamlConnectionBodyAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9774,9 +10149,9 @@ impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBodyAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBodyAttributeMapping")
@@ -9784,14 +10159,19 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBodyAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<
+                CreateSamlConnectionBodyAttributeMapping,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -9812,7 +10192,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBodyAttributeMapping {
@@ -9903,7 +10283,10 @@ pub struct CreateSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9918,9 +10301,9 @@ impl serde::Serialize for CreateSessionBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionBody")
@@ -9928,12 +10311,14 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_active_organization_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "active_organization_id" => {
@@ -9953,7 +10338,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionBody {
@@ -9982,7 +10367,10 @@ pub struct CreateSessionTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9996,9 +10384,9 @@ impl serde::Serialize for CreateSessionTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenBody")
@@ -10006,11 +10394,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -10027,7 +10417,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenBody {
@@ -10046,7 +10436,10 @@ pub struct CreateSessionTokenFromTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenFromTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10061,9 +10454,9 @@ impl serde::Serialize for CreateSessionTokenFromTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenFromTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenFromTemplateBody")
@@ -10071,11 +10464,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenFromTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenFromTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -10092,7 +10487,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenFromTemplateBody {
@@ -10111,7 +10506,10 @@ pub struct CreateSessionTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10126,9 +10524,9 @@ impl serde::Serialize for CreateSessionTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenResponse")
@@ -10136,12 +10534,14 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -10154,7 +10554,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`SignInTokens::create`](super::sign_in_tokens::SignInTokens::create).
@@ -10171,7 +10571,10 @@ pub struct CreateSignInTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSignInTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10188,9 +10591,9 @@ impl serde::Serialize for CreateSignInTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSignInTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSignInTokenBody")
@@ -10198,13 +10601,15 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSignInTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSignInTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_org_id = None;
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "org_id" => field(&mut map, &mut slot_org_id, "org_id"),
@@ -10225,7 +10630,7 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSignInTokenBody {
@@ -10360,7 +10765,10 @@ pub struct CreateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10452,9 +10860,9 @@ impl serde::Serialize for CreateUserBody {
 impl<'de> serde::Deserialize<'de> for CreateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateUserBody")
@@ -10462,9 +10870,11 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateUserBody, A::Error> {
+            ) -> ::core::result::Result<CreateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -10495,7 +10905,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 let mut slot_bypass_client_trust = None;
                 let mut slot_banned = None;
                 let mut slot_locked = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -10666,7 +11076,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateUserBody {
@@ -10937,7 +11347,10 @@ pub struct CreateWaitlistEntryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateWaitlistEntryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10952,9 +11365,9 @@ impl serde::Serialize for CreateWaitlistEntryBody {
 impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateWaitlistEntryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateWaitlistEntryBody")
@@ -10962,12 +11375,14 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateWaitlistEntryBody, A::Error> {
+            ) -> ::core::result::Result<CreateWaitlistEntryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -10982,7 +11397,7 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateWaitlistEntryBody {
@@ -11012,7 +11427,10 @@ pub struct DeleteApiKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11028,9 +11446,9 @@ impl serde::Serialize for DeleteApiKeyResponse {
 impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteApiKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteApiKeyResponse")
@@ -11038,13 +11456,15 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteApiKeyResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteApiKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -11059,7 +11479,7 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/Machine.Deleted/content/application~1json/schema`.
@@ -11075,7 +11495,10 @@ pub struct DeleteMachineResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteMachineResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11091,9 +11514,9 @@ impl serde::Serialize for DeleteMachineResponse {
 impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteMachineResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteMachineResponse")
@@ -11101,13 +11524,15 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteMachineResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteMachineResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11122,7 +11547,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/MachineScope.Deleted/content/application~1json/schema`.
@@ -11140,7 +11565,10 @@ pub struct DeleteMachineScopeResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteMachineScopeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11157,9 +11585,9 @@ impl serde::Serialize for DeleteMachineScopeResponse {
 impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteMachineScopeResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteMachineScopeResponse")
@@ -11167,14 +11595,16 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteMachineScopeResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteMachineScopeResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_from_machine_id = None;
                 let mut slot_to_machine_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
@@ -11195,7 +11625,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/DeletedObject`.
@@ -11210,7 +11640,10 @@ pub struct DeletedObject {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11229,9 +11662,9 @@ impl serde::Serialize for DeletedObject {
 impl<'de> serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeletedObject;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeletedObject")
@@ -11239,15 +11672,17 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeletedObject, A::Error> {
+            ) -> ::core::result::Result<DeletedObject, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_slug = None;
                 let mut slot_deleted = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11268,7 +11703,7 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response 200 of [`Users::disable_mfa`](super::users::Users::disable_mfa).
@@ -11279,7 +11714,10 @@ pub struct DisableMfaResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DisableMfaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11293,9 +11731,9 @@ impl serde::Serialize for DisableMfaResponse {
 impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DisableMfaResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DisableMfaResponse")
@@ -11303,11 +11741,13 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DisableMfaResponse, A::Error> {
+            ) -> ::core::result::Result<DisableMfaResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         _ => skip(&mut map),
@@ -11318,7 +11758,7 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Domain`.
@@ -11338,7 +11778,10 @@ pub struct Domain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11362,9 +11805,9 @@ impl serde::Serialize for Domain {
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domain")
@@ -11372,9 +11815,11 @@ impl<'de> serde::Deserialize<'de> for Domain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domain, A::Error> {
+            ) -> ::core::result::Result<Domain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -11384,7 +11829,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 let mut slot_proxy_url = None;
                 let mut slot_development_origin = None;
                 let mut slot_cname_targets = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11439,7 +11884,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Domain`].
@@ -11490,7 +11935,10 @@ pub struct Domains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11505,9 +11953,9 @@ impl serde::Serialize for Domains {
 impl<'de> serde::Deserialize<'de> for Domains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domains")
@@ -11515,12 +11963,14 @@ impl<'de> serde::Deserialize<'de> for Domains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domains, A::Error> {
+            ) -> ::core::result::Result<Domains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -11535,7 +11985,7 @@ impl<'de> serde::Deserialize<'de> for Domains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EmailAddress`.
@@ -11558,7 +12008,10 @@ pub struct EmailAddress {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11581,9 +12034,9 @@ impl serde::Serialize for EmailAddress {
 impl<'de> serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EmailAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailAddress")
@@ -11591,9 +12044,11 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EmailAddress, A::Error> {
+            ) -> ::core::result::Result<EmailAddress, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_email_address = None;
@@ -11603,7 +12058,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_matches_sso_connection = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -11645,7 +12100,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -11833,7 +12288,10 @@ pub struct EnterpriseAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11867,9 +12325,9 @@ impl serde::Serialize for EnterpriseAccount {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccount")
@@ -11877,9 +12335,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccount, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_protocol = None;
@@ -11894,7 +12354,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 let mut slot_verification = None;
                 let mut slot_enterprise_connection = None;
                 let mut slot_last_authenticated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -11965,7 +12425,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseAccountConnection`.
@@ -11992,7 +12452,10 @@ pub struct EnterpriseAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12023,9 +12486,9 @@ impl serde::Serialize for EnterpriseAccountConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccountConnection")
@@ -12033,9 +12496,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccountConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_protocol = None;
                 let mut slot_provider = None;
@@ -12050,7 +12515,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
@@ -12129,7 +12594,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -12326,7 +12791,10 @@ pub struct EnterpriseConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12370,9 +12838,9 @@ impl serde::Serialize for EnterpriseConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnection")
@@ -12380,9 +12848,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -12399,7 +12869,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
                 let mut slot_oauth_config = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -12478,7 +12948,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `custom_attributes` of [`EnterpriseConnection`].
@@ -12500,7 +12970,10 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionCustomAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12523,9 +12996,9 @@ impl serde::Serialize for EnterpriseConnectionCustomAttributesItem {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionCustomAttributesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionCustomAttributesItem")
@@ -12533,16 +13006,21 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionCustomAttributesItem, A::Error> {
+            ) -> ::core::result::Result<
+                EnterpriseConnectionCustomAttributesItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_sso_path = None;
                 let mut slot_scim_path = None;
                 let mut slot_directory_path = None;
                 let mut slot_multi_valued = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -12567,7 +13045,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Present when the enterprise connection uses OIDC or EASIE
@@ -12603,7 +13081,10 @@ pub struct EnterpriseConnectionOauthConfig {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionOauthConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12639,9 +13120,9 @@ impl serde::Serialize for EnterpriseConnectionOauthConfig {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionOauthConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionOauthConfig")
@@ -12649,9 +13130,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionOauthConfig, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionOauthConfig, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_provider_key = None;
@@ -12664,7 +13147,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
                 let mut slot_logo_public_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -12711,7 +13194,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`EnterpriseConnection`].
@@ -12787,7 +13270,10 @@ pub struct EnterpriseConnectionSamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionSamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12825,9 +13311,9 @@ impl serde::Serialize for EnterpriseConnectionSamlConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionSamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionSamlConnection")
@@ -12835,9 +13321,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionSamlConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionSamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_idp_entity_id = None;
@@ -12851,7 +13339,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
                 let mut slot_allow_subdomains = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -12916,7 +13404,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnectionTestRun`.
@@ -12944,7 +13432,10 @@ pub struct EnterpriseConnectionTestRun {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRun {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12967,9 +13458,9 @@ impl serde::Serialize for EnterpriseConnectionTestRun {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRun;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRun")
@@ -12977,9 +13468,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRun, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRun, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_status = None;
                 let mut slot_connection_type = None;
@@ -12988,7 +13481,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
                 let mut slot_saml = None;
                 let mut slot_oauth = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -13023,7 +13516,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The type of enterprise connection the test run was performed against
@@ -13085,7 +13578,10 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunLogsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13104,9 +13600,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunLogsItem {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunLogsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunLogsItem")
@@ -13114,14 +13610,16 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunLogsItem, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunLogsItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_level = None;
                 let mut slot_code = None;
                 let mut slot_short_message = None;
                 let mut slot_message = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "level" => field(&mut map, &mut slot_level, "level"),
                         "code" => field(&mut map, &mut slot_code, "code"),
@@ -13140,7 +13638,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// OAuth-specific metadata, present for OIDC connections
@@ -13155,7 +13653,10 @@ pub struct EnterpriseConnectionTestRunOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13174,9 +13675,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunOauth {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunOauth")
@@ -13184,13 +13685,15 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunOauth, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id_token = None;
                 let mut slot_access_token = None;
                 let mut slot_user_info = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id_token" => field(&mut map, &mut slot_id_token, "id_token"),
                         "access_token" => {
@@ -13207,7 +13710,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The user information parsed from the IdP response
@@ -13223,7 +13726,10 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunParsedUserInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13244,9 +13750,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunParsedUserInfo {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunParsedUserInfo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunParsedUserInfo")
@@ -13254,14 +13760,19 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunParsedUserInfo, A::Error> {
+            ) -> ::core::result::Result<
+                EnterpriseConnectionTestRunParsedUserInfo,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -13282,7 +13793,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnectionTestRunResponse`.
@@ -13294,7 +13805,10 @@ pub struct EnterpriseConnectionTestRunResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13309,9 +13823,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunResponse {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunResponse")
@@ -13319,11 +13833,13 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunResponse, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "url" => field(&mut map, &mut slot_url, "url"),
                         _ => skip(&mut map),
@@ -13334,7 +13850,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// SAML-specific metadata, present for SAML connections
@@ -13349,7 +13865,10 @@ pub struct EnterpriseConnectionTestRunSaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunSaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13368,9 +13887,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunSaml {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunSaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunSaml")
@@ -13378,13 +13897,15 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunSaml, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunSaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_saml_request = None;
                 let mut slot_saml_response = None;
                 let mut slot_relay_state = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "saml_request" => {
                             field(&mut map, &mut slot_saml_request, "saml_request")
@@ -13405,7 +13926,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The status of the test run
@@ -13470,7 +13991,10 @@ pub struct EnterpriseConnectionTestRuns {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRuns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13485,9 +14009,9 @@ impl serde::Serialize for EnterpriseConnectionTestRuns {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRuns;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRuns")
@@ -13495,12 +14019,14 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRuns, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRuns, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -13515,7 +14041,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnections`.
@@ -13528,7 +14054,10 @@ pub struct EnterpriseConnections {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13543,9 +14072,9 @@ impl serde::Serialize for EnterpriseConnections {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnections;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnections")
@@ -13553,12 +14082,14 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnections, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnections, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -13573,7 +14104,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ExtendFreeTrialRequest`.
@@ -13585,7 +14116,10 @@ pub struct ExtendFreeTrialRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExtendFreeTrialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13599,9 +14133,9 @@ impl serde::Serialize for ExtendFreeTrialRequest {
 impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExtendFreeTrialRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExtendFreeTrialRequest")
@@ -13609,11 +14143,13 @@ impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExtendFreeTrialRequest, A::Error> {
+            ) -> ::core::result::Result<ExtendFreeTrialRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_extend_to = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "extend_to" => field(&mut map, &mut slot_extend_to, "extend_to"),
                         _ => skip(&mut map),
@@ -13624,7 +14160,7 @@ impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ExtendFreeTrialRequest {
@@ -13669,7 +14205,10 @@ pub struct ExternalAccountWithVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExternalAccountWithVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13707,9 +14246,9 @@ impl serde::Serialize for ExternalAccountWithVerification {
 impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExternalAccountWithVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalAccountWithVerification")
@@ -13717,9 +14256,11 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalAccountWithVerification, A::Error> {
+            ) -> ::core::result::Result<ExternalAccountWithVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_provider = None;
@@ -13739,7 +14280,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -13829,7 +14370,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -13965,7 +14506,10 @@ pub struct FeatureResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for FeatureResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13984,9 +14528,9 @@ impl serde::Serialize for FeatureResponse {
 impl<'de> serde::Deserialize<'de> for FeatureResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FeatureResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FeatureResponse")
@@ -13994,16 +14538,18 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<FeatureResponse, A::Error> {
+            ) -> ::core::result::Result<FeatureResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_description = None;
                 let mut slot_slug = None;
                 let mut slot_avatar_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14028,7 +14574,7 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -14079,7 +14625,10 @@ pub struct GetApiKeySecretResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeySecretResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14093,9 +14642,9 @@ impl serde::Serialize for GetApiKeySecretResponse {
 impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeySecretResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeySecretResponse")
@@ -14103,11 +14652,13 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeySecretResponse, A::Error> {
+            ) -> ::core::result::Result<GetApiKeySecretResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
                         _ => skip(&mut map),
@@ -14118,7 +14669,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response 200 of [`ApiKeys::get_api_keys`](super::api_keys::ApiKeys::get_api_keys).
@@ -14130,7 +14681,10 @@ pub struct GetApiKeysResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeysResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14145,9 +14699,9 @@ impl serde::Serialize for GetApiKeysResponse {
 impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeysResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeysResponse")
@@ -14155,12 +14709,14 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeysResponse, A::Error> {
+            ) -> ::core::result::Result<GetApiKeysResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -14175,7 +14731,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `data` of [`GetApiKeysResponse`].
@@ -14205,7 +14761,10 @@ pub struct GetApiKeysResponseDataItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeysResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14234,9 +14793,9 @@ impl serde::Serialize for GetApiKeysResponseDataItem {
 impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeysResponseDataItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeysResponseDataItem")
@@ -14244,9 +14803,11 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeysResponseDataItem, A::Error> {
+            ) -> ::core::result::Result<GetApiKeysResponseDataItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_type_ = None;
@@ -14263,7 +14824,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14322,7 +14883,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`GetApiKeysResponseDataItem`].
@@ -14476,7 +15037,10 @@ pub struct GetM2mTokensResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetM2mTokensResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14491,9 +15055,9 @@ impl serde::Serialize for GetM2mTokensResponse {
 impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetM2mTokensResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetM2mTokensResponse")
@@ -14501,12 +15065,14 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetM2mTokensResponse, A::Error> {
+            ) -> ::core::result::Result<GetM2mTokensResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_m2m_tokens = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "m2m_tokens" => {
                             field(&mut map, &mut slot_m2m_tokens, "m2m_tokens")
@@ -14523,7 +15089,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `m2m_tokens` of [`GetM2mTokensResponse`].
@@ -14549,7 +15115,10 @@ pub struct GetM2mTokensResponseM2mTokensItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetM2mTokensResponseM2mTokensItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14576,9 +15145,9 @@ impl serde::Serialize for GetM2mTokensResponseM2mTokensItem {
 impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetM2mTokensResponseM2mTokensItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetM2mTokensResponseM2mTokensItem")
@@ -14586,9 +15155,11 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetM2mTokensResponseM2mTokensItem, A::Error> {
+            ) -> ::core::result::Result<GetM2mTokensResponseM2mTokensItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subject = None;
@@ -14601,7 +15172,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14648,7 +15219,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`GetM2mTokensResponseM2mTokensItem`].
@@ -14708,7 +15279,10 @@ pub struct GetMachineSecretKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetMachineSecretKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14723,9 +15297,9 @@ impl serde::Serialize for GetMachineSecretKeyResponse {
 impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetMachineSecretKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetMachineSecretKeyResponse")
@@ -14733,12 +15307,14 @@ impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetMachineSecretKeyResponse, A::Error> {
+            ) -> ::core::result::Result<GetMachineSecretKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
@@ -14751,7 +15327,7 @@ impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type.
@@ -14985,7 +15561,10 @@ pub struct IdentificationLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for IdentificationLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15000,9 +15579,9 @@ impl serde::Serialize for IdentificationLink {
 impl<'de> serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IdentificationLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IdentificationLink")
@@ -15010,12 +15589,14 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<IdentificationLink, A::Error> {
+            ) -> ::core::result::Result<IdentificationLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -15028,7 +15609,7 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Instance`.
@@ -15045,7 +15626,10 @@ pub struct Instance {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Instance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15063,9 +15647,9 @@ impl serde::Serialize for Instance {
 impl<'de> serde::Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Instance;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Instance")
@@ -15073,15 +15657,17 @@ impl<'de> serde::Deserialize<'de> for Instance {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Instance, A::Error> {
+            ) -> ::core::result::Result<Instance, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_environment_type = None;
                 let mut slot_allowed_origins = None;
                 let mut slot_workspace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -15113,7 +15699,7 @@ impl<'de> serde::Deserialize<'de> for Instance {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Per-instance SMS communication settings, including the SMS country blocklist.
@@ -15128,7 +15714,10 @@ pub struct InstanceCommunication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceCommunication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15143,9 +15732,9 @@ impl serde::Serialize for InstanceCommunication {
 impl<'de> serde::Deserialize<'de> for InstanceCommunication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceCommunication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceCommunication")
@@ -15153,12 +15742,14 @@ impl<'de> serde::Deserialize<'de> for InstanceCommunication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceCommunication, A::Error> {
+            ) -> ::core::result::Result<InstanceCommunication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_blocked_country_codes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "blocked_country_codes" => {
@@ -15180,7 +15771,7 @@ impl<'de> serde::Deserialize<'de> for InstanceCommunication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`InstanceCommunication`].
@@ -15277,7 +15868,10 @@ pub struct InstanceProtect {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceProtect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15294,9 +15888,9 @@ impl serde::Serialize for InstanceProtect {
 impl<'de> serde::Deserialize<'de> for InstanceProtect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceProtect;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceProtect")
@@ -15304,14 +15898,16 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceProtect, A::Error> {
+            ) -> ::core::result::Result<InstanceProtect, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_rules_enabled = None;
                 let mut slot_specter_enabled = None;
                 let mut slot_checks_bypassed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "rules_enabled" => {
@@ -15334,7 +15930,7 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`InstanceProtect`].
@@ -15389,7 +15985,10 @@ pub struct InstanceRestrictions {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15414,9 +16013,9 @@ impl serde::Serialize for InstanceRestrictions {
 impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceRestrictions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceRestrictions")
@@ -15424,16 +16023,18 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceRestrictions, A::Error> {
+            ) -> ::core::result::Result<InstanceRestrictions, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_allowlist_blocklist_disabled_on_sign_in = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
@@ -15481,7 +16082,7 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -15544,7 +16145,10 @@ pub struct Invitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Invitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15568,9 +16172,9 @@ impl serde::Serialize for Invitation {
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Invitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Invitation")
@@ -15578,9 +16182,11 @@ impl<'de> serde::Deserialize<'de> for Invitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Invitation, A::Error> {
+            ) -> ::core::result::Result<Invitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -15591,7 +16197,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -15630,7 +16236,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Invitation`].
@@ -15730,7 +16336,10 @@ pub struct InviteWaitlistEntryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InviteWaitlistEntryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15744,9 +16353,9 @@ impl serde::Serialize for InviteWaitlistEntryBody {
 impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InviteWaitlistEntryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InviteWaitlistEntryBody")
@@ -15754,11 +16363,13 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InviteWaitlistEntryBody, A::Error> {
+            ) -> ::core::result::Result<InviteWaitlistEntryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_ignore_existing = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "ignore_existing" => {
                             field(&mut map, &mut slot_ignore_existing, "ignore_existing")
@@ -15771,7 +16382,7 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl InviteWaitlistEntryBody {
@@ -15789,7 +16400,10 @@ pub struct Jwks {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Jwks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15803,9 +16417,9 @@ impl serde::Serialize for Jwks {
 impl<'de> serde::Deserialize<'de> for Jwks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Jwks;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Jwks")
@@ -15813,11 +16427,13 @@ impl<'de> serde::Deserialize<'de> for Jwks {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Jwks, A::Error> {
+            ) -> ::core::result::Result<Jwks, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_keys = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "keys" => field(&mut map, &mut slot_keys, "keys"),
                         _ => skip(&mut map),
@@ -15828,7 +16444,7 @@ impl<'de> serde::Deserialize<'de> for Jwks {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
@@ -15850,7 +16466,10 @@ pub struct JwksEcdsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15877,9 +16496,9 @@ impl serde::Serialize for JwksEcdsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPrivateKey")
@@ -15887,9 +16506,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -15902,7 +16523,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -15935,7 +16556,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
@@ -15956,7 +16577,10 @@ pub struct JwksEcdsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15982,9 +16606,9 @@ impl serde::Serialize for JwksEcdsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPublicKey")
@@ -15992,9 +16616,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16006,7 +16632,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16037,7 +16663,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksEcdsaPublicKey`].
@@ -16096,7 +16722,10 @@ pub struct JwksEd25519PrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16122,9 +16751,9 @@ impl serde::Serialize for JwksEd25519PrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PrivateKey")
@@ -16132,9 +16761,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16146,7 +16777,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16177,7 +16808,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
@@ -16197,7 +16828,10 @@ pub struct JwksEd25519PublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16222,9 +16856,9 @@ impl serde::Serialize for JwksEd25519PublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PublicKey")
@@ -16232,9 +16866,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16245,7 +16881,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16274,7 +16910,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `crv` of [`JwksEd25519PublicKey`].
@@ -16392,7 +17028,10 @@ pub struct JwksRsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16424,9 +17063,9 @@ impl serde::Serialize for JwksRsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPrivateKey")
@@ -16434,9 +17073,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16453,7 +17094,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16494,7 +17135,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.rsa.PublicKey`.
@@ -16514,7 +17155,10 @@ pub struct JwksRsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16539,9 +17183,9 @@ impl serde::Serialize for JwksRsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPublicKey")
@@ -16549,9 +17193,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16562,7 +17208,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16591,7 +17237,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksRsaPublicKey`].
@@ -16648,7 +17294,10 @@ pub struct JwksSymmetricKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksSymmetricKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16672,9 +17321,9 @@ impl serde::Serialize for JwksSymmetricKey {
 impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksSymmetricKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksSymmetricKey")
@@ -16682,9 +17331,11 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksSymmetricKey, A::Error> {
+            ) -> ::core::result::Result<JwksSymmetricKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -16694,7 +17345,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -16721,7 +17372,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksSymmetricKey`].
@@ -16781,7 +17432,10 @@ pub struct JwtTemplate {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwtTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16804,9 +17458,9 @@ impl serde::Serialize for JwtTemplate {
 impl<'de> serde::Deserialize<'de> for JwtTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwtTemplate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwtTemplate")
@@ -16814,9 +17468,11 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwtTemplate, A::Error> {
+            ) -> ::core::result::Result<JwtTemplate, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -16827,7 +17483,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 let mut slot_signing_algorithm = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -16887,7 +17543,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`JwtTemplate`].
@@ -17222,7 +17878,10 @@ pub struct ListMachinesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListMachinesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17237,9 +17896,9 @@ impl serde::Serialize for ListMachinesResponse {
 impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListMachinesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListMachinesResponse")
@@ -17247,12 +17906,14 @@ impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListMachinesResponse, A::Error> {
+            ) -> ::core::result::Result<ListMachinesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17267,7 +17928,7 @@ impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`OauthApplications::list`](super::oauth_applications::OauthApplications::list).
@@ -17476,7 +18137,10 @@ pub struct ListUserTrustedDevicesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListUserTrustedDevicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17492,9 +18156,9 @@ impl serde::Serialize for ListUserTrustedDevicesResponse {
 impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListUserTrustedDevicesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListUserTrustedDevicesResponse")
@@ -17502,12 +18166,14 @@ impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListUserTrustedDevicesResponse, A::Error> {
+            ) -> ::core::result::Result<ListUserTrustedDevicesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17522,7 +18188,7 @@ impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
@@ -17581,7 +18247,10 @@ pub struct ListWaitlistEntriesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListWaitlistEntriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17596,9 +18265,9 @@ impl serde::Serialize for ListWaitlistEntriesResponse {
 impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListWaitlistEntriesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListWaitlistEntriesResponse")
@@ -17606,12 +18275,14 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListWaitlistEntriesResponse, A::Error> {
+            ) -> ::core::result::Result<ListWaitlistEntriesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17626,7 +18297,7 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `status` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
@@ -17701,7 +18372,10 @@ pub struct Machine {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Machine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17722,9 +18396,9 @@ impl serde::Serialize for Machine {
 impl<'de> serde::Deserialize<'de> for Machine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Machine;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Machine")
@@ -17732,9 +18406,11 @@ impl<'de> serde::Deserialize<'de> for Machine {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Machine, A::Error> {
+            ) -> ::core::result::Result<Machine, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -17743,7 +18419,7 @@ impl<'de> serde::Deserialize<'de> for Machine {
                 let mut slot_updated_at = None;
                 let mut slot_default_token_ttl = None;
                 let mut slot_scoped_machines = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -17782,7 +18458,7 @@ impl<'de> serde::Deserialize<'de> for Machine {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/MachineScope`.
@@ -17799,7 +18475,10 @@ pub struct MachineScope {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MachineScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17816,9 +18495,9 @@ impl serde::Serialize for MachineScope {
 impl<'de> serde::Deserialize<'de> for MachineScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MachineScope;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MachineScope")
@@ -17826,14 +18505,16 @@ impl<'de> serde::Deserialize<'de> for MachineScope {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MachineScope, A::Error> {
+            ) -> ::core::result::Result<MachineScope, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_from_machine_id = None;
                 let mut slot_to_machine_id = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
@@ -17856,7 +18537,7 @@ impl<'de> serde::Deserialize<'de> for MachineScope {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`MachineScope`].
@@ -17917,7 +18598,10 @@ pub struct MachineWithoutScopedMachines {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MachineWithoutScopedMachines {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17937,9 +18621,9 @@ impl serde::Serialize for MachineWithoutScopedMachines {
 impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MachineWithoutScopedMachines;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MachineWithoutScopedMachines")
@@ -17947,9 +18631,11 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MachineWithoutScopedMachines, A::Error> {
+            ) -> ::core::result::Result<MachineWithoutScopedMachines, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -17957,7 +18643,7 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -17992,7 +18678,7 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`MachineWithoutScopedMachines`].
@@ -18050,7 +18736,10 @@ pub struct MergeOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MergeOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18066,9 +18755,9 @@ impl serde::Serialize for MergeOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MergeOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MergeOrganizationMetadataBody")
@@ -18076,12 +18765,14 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MergeOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<MergeOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -18102,7 +18793,7 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MergeOrganizationMetadataBody {
@@ -18145,7 +18836,10 @@ pub struct OAuthAccessTokenItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthAccessTokenItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18171,9 +18865,9 @@ impl serde::Serialize for OAuthAccessTokenItem {
 impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthAccessTokenItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthAccessTokenItem")
@@ -18181,9 +18875,11 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthAccessTokenItem, A::Error> {
+            ) -> ::core::result::Result<OAuthAccessTokenItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_external_account_id = None;
                 let mut slot_provider_user_id = None;
@@ -18195,7 +18891,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 let mut slot_scopes = None;
                 let mut slot_id_token = None;
                 let mut slot_token_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "external_account_id" => {
@@ -18250,7 +18946,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthAccessTokenItem`].
@@ -18323,7 +19019,10 @@ pub struct OAuthApplication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18357,9 +19056,9 @@ impl serde::Serialize for OAuthApplication {
 impl<'de> serde::Deserialize<'de> for OAuthApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplication")
@@ -18367,9 +19066,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplication, A::Error> {
+            ) -> ::core::result::Result<OAuthApplication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -18391,7 +19092,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 let mut slot_token_introspection_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18497,7 +19198,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthApplication`].
@@ -18559,7 +19260,10 @@ pub struct OAuthApplicationSettings {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplicationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18591,9 +19295,9 @@ impl serde::Serialize for OAuthApplicationSettings {
 impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplicationSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplicationSettings")
@@ -18601,9 +19305,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplicationSettings, A::Error> {
+            ) -> ::core::result::Result<OAuthApplicationSettings, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_dynamic_oauth_client_registration = None;
                 let mut slot_default_scopes = None;
@@ -18611,7 +19317,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
                 let mut slot_client_id_metadata_documents_advertised = None;
                 let mut slot_client_id_metadata_documents_only_allow_pre_registered_clients = None;
                 let mut slot_client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "dynamic_oauth_client_registration" => {
@@ -18681,7 +19387,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -18762,7 +19468,10 @@ pub struct OAuthApplicationWithSecret {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplicationWithSecret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18797,9 +19506,9 @@ impl serde::Serialize for OAuthApplicationWithSecret {
 impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplicationWithSecret;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplicationWithSecret")
@@ -18807,9 +19516,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplicationWithSecret, A::Error> {
+            ) -> ::core::result::Result<OAuthApplicationWithSecret, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -18832,7 +19543,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_client_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18942,7 +19653,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OAuthApplications`.
@@ -18955,7 +19666,10 @@ pub struct OAuthApplications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18970,9 +19684,9 @@ impl serde::Serialize for OAuthApplications {
 impl<'de> serde::Deserialize<'de> for OAuthApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplications")
@@ -18980,12 +19694,14 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplications, A::Error> {
+            ) -> ::core::result::Result<OAuthApplications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -19000,7 +19716,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Organization`.
@@ -19032,7 +19748,10 @@ pub struct Organization {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19078,9 +19797,9 @@ impl serde::Serialize for Organization {
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
@@ -19088,9 +19807,11 @@ impl<'de> serde::Deserialize<'de> for Organization {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organization, A::Error> {
+            ) -> ::core::result::Result<Organization, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -19109,7 +19830,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_updated_at = None;
                 let mut slot_last_active_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19206,7 +19927,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization domain
@@ -19249,7 +19970,10 @@ pub struct OrganizationDomain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19285,9 +20009,9 @@ impl serde::Serialize for OrganizationDomain {
 impl<'de> serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomain")
@@ -19295,9 +20019,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomain, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -19312,7 +20038,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_public_organization_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19405,7 +20131,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Mode of enrollment for the domain
@@ -19531,7 +20257,10 @@ pub struct OrganizationDomainVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19550,9 +20279,9 @@ impl serde::Serialize for OrganizationDomainVerification {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainVerification")
@@ -19560,15 +20289,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainVerification, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -19589,7 +20320,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationDomains`.
@@ -19602,7 +20333,10 @@ pub struct OrganizationDomains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19617,9 +20351,9 @@ impl serde::Serialize for OrganizationDomains {
 impl<'de> serde::Deserialize<'de> for OrganizationDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomains")
@@ -19627,12 +20361,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomains, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -19647,7 +20383,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation
@@ -19678,7 +20414,10 @@ pub struct OrganizationInvitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19708,9 +20447,9 @@ impl serde::Serialize for OrganizationInvitation {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitation")
@@ -19718,9 +20457,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitation, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -19736,7 +20477,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19801,7 +20542,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
@@ -19816,7 +20557,10 @@ pub struct OrganizationInvitationPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19835,9 +20579,9 @@ impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicOrganizationData")
@@ -19845,15 +20589,20 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_slug = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -19872,7 +20621,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization inviter's public user data
@@ -19890,7 +20639,10 @@ pub struct OrganizationInvitationPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19910,9 +20662,9 @@ impl serde::Serialize for OrganizationInvitationPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicUserData")
@@ -19920,16 +20672,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitationPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -19954,7 +20708,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation with public organization data populated
@@ -19988,7 +20742,10 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20021,9 +20778,9 @@ impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationWithPublicOrganizationData")
@@ -20031,9 +20788,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -20050,7 +20812,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_public_organization_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -20124,7 +20886,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -20187,7 +20949,10 @@ pub struct OrganizationInvitations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20202,9 +20967,9 @@ impl serde::Serialize for OrganizationInvitations {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitations")
@@ -20212,12 +20977,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitations, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -20232,7 +20999,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
@@ -20245,7 +21012,10 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20261,9 +21031,9 @@ impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationsWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationsWithPublicOrganizationData")
@@ -20271,12 +21041,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationsWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationsWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -20291,7 +21066,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A user's membership in an organization
@@ -20319,7 +21094,10 @@ pub struct OrganizationMembership {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20345,9 +21123,9 @@ impl serde::Serialize for OrganizationMembership {
 impl<'de> serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembership;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembership")
@@ -20355,9 +21133,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembership, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembership, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_role = None;
@@ -20369,7 +21149,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_public_user_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -20422,7 +21202,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -20489,7 +21269,10 @@ pub struct OrganizationMembershipPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20515,9 +21298,9 @@ impl serde::Serialize for OrganizationMembershipPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipPublicUserData")
@@ -20525,9 +21308,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -20538,7 +21323,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_username = None;
                 let mut slot_banned = None;
                 let mut slot_deprovisioned = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -20579,7 +21364,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationMemberships`.
@@ -20592,7 +21377,10 @@ pub struct OrganizationMemberships {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMemberships {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20607,9 +21395,9 @@ impl serde::Serialize for OrganizationMemberships {
 impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMemberships;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMemberships")
@@ -20617,12 +21405,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMemberships, A::Error> {
+            ) -> ::core::result::Result<OrganizationMemberships, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -20637,7 +21427,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Organization`].
@@ -20708,7 +21498,10 @@ pub struct OrganizationSettings {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20738,9 +21531,9 @@ impl serde::Serialize for OrganizationSettings {
 impl<'de> serde::Deserialize<'de> for OrganizationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationSettings")
@@ -20748,9 +21541,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationSettings, A::Error> {
+            ) -> ::core::result::Result<OrganizationSettings, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
@@ -20765,7 +21560,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_domains_default_role = None;
                 let mut slot_initial_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
@@ -20882,7 +21677,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `domains_enrollment_modes` of [`OrganizationSettings`].
@@ -21020,7 +21815,10 @@ pub struct OrganizationWithLogo {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationWithLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21067,9 +21865,9 @@ impl serde::Serialize for OrganizationWithLogo {
 impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationWithLogo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationWithLogo")
@@ -21077,9 +21875,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationWithLogo, A::Error> {
+            ) -> ::core::result::Result<OrganizationWithLogo, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -21099,7 +21899,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 let mut slot_logo_url = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -21198,7 +21998,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Organizations`.
@@ -21211,7 +22011,10 @@ pub struct Organizations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organizations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21226,9 +22029,9 @@ impl serde::Serialize for Organizations {
 impl<'de> serde::Deserialize<'de> for Organizations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organizations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organizations")
@@ -21236,12 +22039,14 @@ impl<'de> serde::Deserialize<'de> for Organizations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organizations, A::Error> {
+            ) -> ::core::result::Result<Organizations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21256,7 +22061,7 @@ impl<'de> serde::Deserialize<'de> for Organizations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedCommercePlanResponse`.
@@ -21270,7 +22075,10 @@ pub struct PaginatedCommercePlanResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedCommercePlanResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21285,9 +22093,9 @@ impl serde::Serialize for PaginatedCommercePlanResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedCommercePlanResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedCommercePlanResponse")
@@ -21295,12 +22103,14 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedCommercePlanResponse, A::Error> {
+            ) -> ::core::result::Result<PaginatedCommercePlanResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21315,7 +22125,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedCommerceSubscriptionItemResponse`.
@@ -21329,7 +22139,10 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedCommerceSubscriptionItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21345,9 +22158,9 @@ impl serde::Serialize for PaginatedCommerceSubscriptionItemResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedCommerceSubscriptionItemResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedCommerceSubscriptionItemResponse")
@@ -21355,12 +22168,17 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedCommerceSubscriptionItemResponse, A::Error> {
+            ) -> ::core::result::Result<
+                PaginatedCommerceSubscriptionItemResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21375,7 +22193,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Passkey`.
@@ -21392,7 +22210,10 @@ pub struct Passkey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Passkey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21410,9 +22231,9 @@ impl serde::Serialize for Passkey {
 impl<'de> serde::Deserialize<'de> for Passkey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Passkey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Passkey")
@@ -21420,15 +22241,17 @@ impl<'de> serde::Deserialize<'de> for Passkey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Passkey, A::Error> {
+            ) -> ::core::result::Result<Passkey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_name = None;
                 let mut slot_last_used_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -21451,7 +22274,7 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The hashing algorithm that was used to generate the password digest.
@@ -21483,7 +22306,10 @@ pub struct Permission {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Permission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21504,9 +22330,9 @@ impl serde::Serialize for Permission {
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permission;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Permission")
@@ -21514,9 +22340,11 @@ impl<'de> serde::Deserialize<'de> for Permission {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Permission, A::Error> {
+            ) -> ::core::result::Result<Permission, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -21525,7 +22353,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut slot_type_ = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -21556,7 +22384,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Permission`].
@@ -21607,7 +22435,10 @@ pub struct Permissions {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Permissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21622,9 +22453,9 @@ impl serde::Serialize for Permissions {
 impl<'de> serde::Deserialize<'de> for Permissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permissions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Permissions")
@@ -21632,12 +22463,14 @@ impl<'de> serde::Deserialize<'de> for Permissions {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Permissions, A::Error> {
+            ) -> ::core::result::Result<Permissions, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21652,7 +22485,7 @@ impl<'de> serde::Deserialize<'de> for Permissions {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PhoneNumber`.
@@ -21676,7 +22509,10 @@ pub struct PhoneNumber {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PhoneNumber {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21707,9 +22543,9 @@ impl serde::Serialize for PhoneNumber {
 impl<'de> serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PhoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumber")
@@ -21717,9 +22553,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumber, A::Error> {
+            ) -> ::core::result::Result<PhoneNumber, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_phone_number = None;
@@ -21731,7 +22569,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_backup_codes = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -21786,7 +22624,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -21910,7 +22748,10 @@ pub struct PrepareEmailAddressVerificationResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PrepareEmailAddressVerificationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21935,9 +22776,9 @@ impl serde::Serialize for PrepareEmailAddressVerificationResponse {
 impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PrepareEmailAddressVerificationResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PrepareEmailAddressVerificationResponse")
@@ -21945,9 +22786,14 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PrepareEmailAddressVerificationResponse, A::Error> {
+            ) -> ::core::result::Result<
+                PrepareEmailAddressVerificationResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -21955,7 +22801,7 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_channel = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -21978,7 +22824,7 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Templates::preview`](super::templates::Templates::preview).
@@ -22001,7 +22847,10 @@ pub struct PreviewTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PreviewTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22021,9 +22870,9 @@ impl serde::Serialize for PreviewTemplateBody {
 impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PreviewTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PreviewTemplateBody")
@@ -22031,14 +22880,16 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PreviewTemplateBody, A::Error> {
+            ) -> ::core::result::Result<PreviewTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subject = None;
                 let mut slot_body = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
                         "body" => field(&mut map, &mut slot_body, "body"),
@@ -22063,7 +22914,7 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PreviewTemplateBody {
@@ -22098,7 +22949,10 @@ pub struct PriceTransitionRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PriceTransitionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22113,9 +22967,9 @@ impl serde::Serialize for PriceTransitionRequest {
 impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PriceTransitionRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PriceTransitionRequest")
@@ -22123,12 +22977,14 @@ impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PriceTransitionRequest, A::Error> {
+            ) -> ::core::result::Result<PriceTransitionRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_from_price_id = None;
                 let mut slot_to_price_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "from_price_id" => {
                             field(&mut map, &mut slot_from_price_id, "from_price_id")
@@ -22145,7 +23001,7 @@ impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PriceTransitionRequest {
@@ -22179,7 +23035,10 @@ pub struct ProxyCheck {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ProxyCheck {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22200,9 +23059,9 @@ impl serde::Serialize for ProxyCheck {
 impl<'de> serde::Deserialize<'de> for ProxyCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ProxyCheck;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ProxyCheck")
@@ -22210,9 +23069,11 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ProxyCheck, A::Error> {
+            ) -> ::core::result::Result<ProxyCheck, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_domain_id = None;
@@ -22221,7 +23082,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 let mut slot_successful = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -22254,7 +23115,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ProxyCheck`].
@@ -22313,7 +23174,10 @@ pub struct RedirectUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RedirectUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22331,9 +23195,9 @@ impl serde::Serialize for RedirectUrl {
 impl<'de> serde::Deserialize<'de> for RedirectUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RedirectUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RedirectUrl")
@@ -22341,15 +23205,17 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RedirectUrl, A::Error> {
+            ) -> ::core::result::Result<RedirectUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -22372,7 +23238,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RedirectUrl`].
@@ -22432,7 +23298,10 @@ pub struct RefreshSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RefreshSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22453,9 +23322,9 @@ impl serde::Serialize for RefreshSessionBody {
 impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefreshSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshSessionBody")
@@ -22463,16 +23332,18 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RefreshSessionBody, A::Error> {
+            ) -> ::core::result::Result<RefreshSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expired_token = None;
                 let mut slot_refresh_token = None;
                 let mut slot_request_origin = None;
                 let mut slot_request_headers = None;
                 let mut slot_format = None;
                 let mut slot_request_originating_ip = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expired_token" => {
                             field(&mut map, &mut slot_expired_token, "expired_token")
@@ -22508,7 +23379,7 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefreshSessionBody {
@@ -22608,7 +23479,10 @@ pub struct RemoveUserPasswordBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RemoveUserPasswordBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22626,9 +23500,9 @@ impl serde::Serialize for RemoveUserPasswordBody {
 impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RemoveUserPasswordBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RemoveUserPasswordBody")
@@ -22636,11 +23510,13 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RemoveUserPasswordBody, A::Error> {
+            ) -> ::core::result::Result<RemoveUserPasswordBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_sign_out_of_other_sessions = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "sign_out_of_other_sessions" => {
                             field(
@@ -22658,7 +23534,7 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RemoveUserPasswordBody {
@@ -22681,7 +23557,10 @@ pub struct ReplaceOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22698,9 +23577,9 @@ impl serde::Serialize for ReplaceOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceOrganizationMetadataBody")
@@ -22708,12 +23587,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -22734,7 +23615,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceOrganizationMetadataBody {
@@ -22759,7 +23640,10 @@ pub struct ReplaceRoleInRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceRoleInRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22774,9 +23658,9 @@ impl serde::Serialize for ReplaceRoleInRoleSetBody {
 impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceRoleInRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceRoleInRoleSetBody")
@@ -22784,12 +23668,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceRoleInRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceRoleInRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role_key = None;
                 let mut slot_to_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role_key" => field(&mut map, &mut slot_role_key, "role_key"),
                         "to_role_key" => {
@@ -22804,7 +23690,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceRoleInRoleSetBody {
@@ -22828,7 +23714,10 @@ pub struct ReplaceRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22843,9 +23732,9 @@ impl serde::Serialize for ReplaceRoleSetBody {
 impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceRoleSetBody")
@@ -22853,12 +23742,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_dest_role_set_key = None;
                 let mut slot_reassignment_mappings = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "dest_role_set_key" => {
                             field(
@@ -22886,7 +23777,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceRoleSetBody {
@@ -22934,7 +23825,10 @@ pub struct ReplaceUserEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22955,9 +23849,9 @@ impl serde::Serialize for ReplaceUserEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserEmailAddressBody")
@@ -22965,13 +23859,15 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_identification_status = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -23002,7 +23898,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserEmailAddressBody {
@@ -23115,7 +24011,10 @@ pub struct ReplaceUserMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23133,9 +24032,9 @@ impl serde::Serialize for ReplaceUserMetadataBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserMetadataBody")
@@ -23143,13 +24042,15 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserMetadataBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_unsafe_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -23174,7 +24075,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserMetadataBody {
@@ -23215,7 +24116,10 @@ pub struct ReplaceUserPhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserPhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23230,9 +24134,9 @@ impl serde::Serialize for ReplaceUserPhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserPhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserPhoneNumberBody")
@@ -23240,12 +24144,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserPhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserPhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_phone_number = None;
                 let mut slot_identification_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "phone_number" => {
                             field(&mut map, &mut slot_phone_number, "phone_number")
@@ -23266,7 +24172,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserPhoneNumberBody {
@@ -23297,7 +24203,10 @@ pub struct RevokeAdminPortalLinkTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeAdminPortalLinkTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23312,9 +24221,9 @@ impl serde::Serialize for RevokeAdminPortalLinkTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeAdminPortalLinkTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeAdminPortalLinkTokenBody")
@@ -23322,11 +24231,13 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeAdminPortalLinkTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -23343,7 +24254,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeAdminPortalLinkTokenBody {
@@ -23383,7 +24294,10 @@ pub struct RevokeAdminPortalLinkTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeAdminPortalLinkTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23410,9 +24324,9 @@ impl serde::Serialize for RevokeAdminPortalLinkTokenResponse {
 impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeAdminPortalLinkTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeAdminPortalLinkTokenResponse")
@@ -23420,9 +24334,11 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenResponse, A::Error> {
+            ) -> ::core::result::Result<RevokeAdminPortalLinkTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_admin_portal_link_id = None;
@@ -23436,7 +24352,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23498,7 +24414,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`ApiKeys::revoke_api_key`](super::api_keys::ApiKeys::revoke_api_key).
@@ -23509,7 +24425,10 @@ pub struct RevokeApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23523,9 +24442,9 @@ impl serde::Serialize for RevokeApiKeyBody {
 impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeApiKeyBody")
@@ -23533,11 +24452,13 @@ impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<RevokeApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -23554,7 +24475,7 @@ impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeApiKeyBody {
@@ -23587,7 +24508,10 @@ pub struct RevokeInvitationResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeInvitationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23612,9 +24536,9 @@ impl serde::Serialize for RevokeInvitationResponse {
 impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeInvitationResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeInvitationResponse")
@@ -23622,9 +24546,11 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeInvitationResponse, A::Error> {
+            ) -> ::core::result::Result<RevokeInvitationResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -23635,7 +24561,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 let mut slot_updated_at = None;
                 let mut slot_revoked = None;
                 let mut slot_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23674,7 +24600,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`RevokeInvitationResponse`].
@@ -23723,7 +24649,10 @@ pub struct RevokeM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23737,9 +24666,9 @@ impl serde::Serialize for RevokeM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeM2mTokenBody")
@@ -23747,11 +24676,13 @@ impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -23768,7 +24699,7 @@ impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeM2mTokenBody {
@@ -23789,7 +24720,10 @@ pub struct RevokeOAuthApplicationTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeOAuthApplicationTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23804,9 +24738,9 @@ impl serde::Serialize for RevokeOAuthApplicationTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeOAuthApplicationTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeOAuthApplicationTokenBody")
@@ -23814,11 +24748,13 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeOAuthApplicationTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeOAuthApplicationTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -23829,7 +24765,7 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeOAuthApplicationTokenBody {
@@ -23851,7 +24787,10 @@ pub struct RevokeOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23866,9 +24805,9 @@ impl serde::Serialize for RevokeOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeOrganizationInvitationBody")
@@ -23876,11 +24815,13 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<RevokeOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_requesting_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "requesting_user_id" => {
                             field(
@@ -23897,7 +24838,7 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeOrganizationInvitationBody {
@@ -23929,7 +24870,10 @@ pub struct Role {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Role {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23951,9 +24895,9 @@ impl serde::Serialize for Role {
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Role;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Role")
@@ -23961,9 +24905,11 @@ impl<'de> serde::Deserialize<'de> for Role {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Role, A::Error> {
+            ) -> ::core::result::Result<Role, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -23973,7 +24919,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 let mut slot_permissions = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24017,7 +24963,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Role`].
@@ -24090,7 +25036,10 @@ pub struct RoleSet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24117,9 +25066,9 @@ impl serde::Serialize for RoleSet {
 impl<'de> serde::Deserialize<'de> for RoleSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSet")
@@ -24127,9 +25076,11 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSet, A::Error> {
+            ) -> ::core::result::Result<RoleSet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -24142,7 +25093,7 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
                 let mut slot_role_set_migration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24191,7 +25142,7 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A role within a role set
@@ -24220,7 +25171,10 @@ pub struct RoleSetItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSetItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24243,9 +25197,9 @@ impl serde::Serialize for RoleSetItem {
 impl<'de> serde::Deserialize<'de> for RoleSetItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSetItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSetItem")
@@ -24253,9 +25207,11 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSetItem, A::Error> {
+            ) -> ::core::result::Result<RoleSetItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -24265,7 +25221,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
                 let mut slot_has_members = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24302,7 +25258,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RoleSetItem`].
@@ -24379,7 +25335,10 @@ pub struct RoleSetMigration {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSetMigration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24410,9 +25369,9 @@ impl serde::Serialize for RoleSetMigration {
 impl<'de> serde::Deserialize<'de> for RoleSetMigration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSetMigration;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSetMigration")
@@ -24420,9 +25379,11 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSetMigration, A::Error> {
+            ) -> ::core::result::Result<RoleSetMigration, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -24437,7 +25398,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
                 let mut slot_completed_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24512,7 +25473,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RoleSetMigration`].
@@ -24645,7 +25606,10 @@ pub struct RoleSets {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSets {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24660,9 +25624,9 @@ impl serde::Serialize for RoleSets {
 impl<'de> serde::Deserialize<'de> for RoleSets {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSets;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSets")
@@ -24670,12 +25634,14 @@ impl<'de> serde::Deserialize<'de> for RoleSets {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSets, A::Error> {
+            ) -> ::core::result::Result<RoleSets, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -24690,7 +25656,7 @@ impl<'de> serde::Deserialize<'de> for RoleSets {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Roles`.
@@ -24703,7 +25669,10 @@ pub struct Roles {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Roles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24718,9 +25687,9 @@ impl serde::Serialize for Roles {
 impl<'de> serde::Deserialize<'de> for Roles {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Roles;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Roles")
@@ -24728,12 +25697,14 @@ impl<'de> serde::Deserialize<'de> for Roles {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Roles, A::Error> {
+            ) -> ::core::result::Result<Roles, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -24748,7 +25719,7 @@ impl<'de> serde::Deserialize<'de> for Roles {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::rotate_secret_key`](super::machines::Machines::rotate_secret_key).
@@ -24761,7 +25732,10 @@ pub struct RotateMachineSecretKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RotateMachineSecretKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24775,9 +25749,9 @@ impl serde::Serialize for RotateMachineSecretKeyBody {
 impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RotateMachineSecretKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RotateMachineSecretKeyBody")
@@ -24785,11 +25759,13 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RotateMachineSecretKeyBody, A::Error> {
+            ) -> ::core::result::Result<RotateMachineSecretKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_previous_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "previous_token_ttl" => {
                             field(
@@ -24809,7 +25785,7 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RotateMachineSecretKeyBody {
@@ -24842,7 +25818,10 @@ pub struct SamlAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24872,9 +25851,9 @@ impl serde::Serialize for SamlAccount {
 impl<'de> serde::Deserialize<'de> for SamlAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccount")
@@ -24882,9 +25861,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccount, A::Error> {
+            ) -> ::core::result::Result<SamlAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_provider = None;
@@ -24897,7 +25878,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_public_metadata = None;
                 let mut slot_verification = None;
                 let mut slot_saml_connection = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -24953,7 +25934,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLAccountConnection`.
@@ -24978,7 +25959,10 @@ pub struct SamlAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25011,9 +25995,9 @@ impl serde::Serialize for SamlAccountConnection {
 impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccountConnection")
@@ -25021,9 +26005,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccountConnection, A::Error> {
+            ) -> ::core::result::Result<SamlAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_domain = None;
@@ -25036,7 +26022,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -25101,7 +26087,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -25247,7 +26233,10 @@ pub struct SamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25308,9 +26297,9 @@ impl serde::Serialize for SamlConnection {
 impl<'de> serde::Deserialize<'de> for SamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnection")
@@ -25318,9 +26307,11 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnection, A::Error> {
+            ) -> ::core::result::Result<SamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -25351,7 +26342,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 let mut slot_enterprise_connection_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -25522,7 +26513,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
@@ -25536,7 +26527,10 @@ pub struct SamlConnectionAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnectionAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25554,9 +26548,9 @@ impl serde::Serialize for SamlConnectionAttributeMapping {
 impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnectionAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnectionAttributeMapping")
@@ -25564,14 +26558,16 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnectionAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<SamlConnectionAttributeMapping, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -25592,7 +26588,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
@@ -25607,7 +26603,10 @@ pub struct SamlConnectionLoginHint {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnectionLoginHint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25622,9 +26621,9 @@ impl serde::Serialize for SamlConnectionLoginHint {
 impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnectionLoginHint;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnectionLoginHint")
@@ -25632,12 +26631,14 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnectionLoginHint, A::Error> {
+            ) -> ::core::result::Result<SamlConnectionLoginHint, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_mode = None;
                 let mut slot_source = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "mode" => field(&mut map, &mut slot_mode, "mode"),
                         "source" => field(&mut map, &mut slot_source, "source"),
@@ -25650,7 +26651,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SamlConnectionLoginHint {
@@ -25766,7 +26767,10 @@ pub struct SamlConnections {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25781,9 +26785,9 @@ impl serde::Serialize for SamlConnections {
 impl<'de> serde::Deserialize<'de> for SamlConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnections;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnections")
@@ -25791,12 +26795,14 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnections, A::Error> {
+            ) -> ::core::result::Result<SamlConnections, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25811,7 +26817,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
@@ -25829,7 +26835,10 @@ pub struct ScimUserMetadata {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ScimUserMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25845,9 +26854,9 @@ impl serde::Serialize for ScimUserMetadata {
 impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScimUserMetadata;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScimUserMetadata")
@@ -25855,13 +26864,15 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ScimUserMetadata, A::Error> {
+            ) -> ::core::result::Result<ScimUserMetadata, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_directory_id = None;
                 let mut slot_directory_enabled = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "directory_id" => {
                             field(&mut map, &mut slot_directory_id, "directory_id")
@@ -25886,7 +26897,7 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Session`.
@@ -25915,7 +26926,10 @@ pub struct Session {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25949,9 +26963,9 @@ impl serde::Serialize for Session {
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Session;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Session")
@@ -25959,9 +26973,11 @@ impl<'de> serde::Deserialize<'de> for Session {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Session, A::Error> {
+            ) -> ::core::result::Result<Session, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_user_id = None;
@@ -25976,7 +26992,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
                 let mut slot_tasks = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26030,7 +27046,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SessionActivityResponse`.
@@ -26049,7 +27065,10 @@ pub struct SessionActivityResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26075,9 +27094,9 @@ impl serde::Serialize for SessionActivityResponse {
 impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionActivityResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionActivityResponse")
@@ -26085,9 +27104,11 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionActivityResponse, A::Error> {
+            ) -> ::core::result::Result<SessionActivityResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_device_type = None;
@@ -26097,7 +27118,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_ip_address = None;
                 let mut slot_city = None;
                 let mut slot_country = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26132,7 +27153,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -26260,7 +27281,10 @@ pub struct SessionTask {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26274,9 +27298,9 @@ impl serde::Serialize for SessionTask {
 impl<'de> serde::Deserialize<'de> for SessionTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionTask;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionTask")
@@ -26284,11 +27308,13 @@ impl<'de> serde::Deserialize<'de> for SessionTask {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionTask, A::Error> {
+            ) -> ::core::result::Result<SessionTask, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "key" => field(&mut map, &mut slot_key, "key"),
                         _ => skip(&mut map),
@@ -26299,7 +27325,7 @@ impl<'de> serde::Deserialize<'de> for SessionTask {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::set_profile_image`](super::users::Users::set_profile_image).
@@ -26332,7 +27358,10 @@ pub struct SignInToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignInToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26354,9 +27383,9 @@ impl serde::Serialize for SignInToken {
 impl<'de> serde::Deserialize<'de> for SignInToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignInToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignInToken")
@@ -26364,9 +27393,11 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignInToken, A::Error> {
+            ) -> ::core::result::Result<SignInToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -26375,7 +27406,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26404,7 +27435,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignInToken`].
@@ -26481,7 +27512,10 @@ pub struct SignUp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26522,9 +27556,9 @@ impl serde::Serialize for SignUp {
 impl<'de> serde::Deserialize<'de> for SignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUp")
@@ -26532,9 +27566,11 @@ impl<'de> serde::Deserialize<'de> for SignUp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUp, A::Error> {
+            ) -> ::core::result::Result<SignUp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -26560,7 +27596,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 let mut slot_legal_accepted_at = None;
                 let mut slot_locale = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26683,7 +27719,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignUp`].
@@ -26779,7 +27815,10 @@ pub struct SignUpVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26795,9 +27834,9 @@ impl serde::Serialize for SignUpVerification {
 impl<'de> serde::Deserialize<'de> for SignUpVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerification")
@@ -26805,12 +27844,14 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerification, A::Error> {
+            ) -> ::core::result::Result<SignUpVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_next_action = None;
                 let mut slot_supported_strategies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "next_action" => {
                             field(&mut map, &mut slot_next_action, "next_action")
@@ -26831,7 +27872,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `next_action` of [`SignUpVerification`].
@@ -26891,7 +27932,10 @@ pub struct SignUpVerifications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerifications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26908,9 +27952,9 @@ impl serde::Serialize for SignUpVerifications {
 impl<'de> serde::Deserialize<'de> for SignUpVerifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerifications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerifications")
@@ -26918,14 +27962,16 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerifications, A::Error> {
+            ) -> ::core::result::Result<SignUpVerifications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_phone_number = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -26954,7 +28000,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SvixURL`.
@@ -26965,7 +28011,10 @@ pub struct SvixUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SvixUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26979,9 +28028,9 @@ impl serde::Serialize for SvixUrl {
 impl<'de> serde::Deserialize<'de> for SvixUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SvixUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SvixUrl")
@@ -26989,11 +28038,13 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SvixUrl, A::Error> {
+            ) -> ::core::result::Result<SvixUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_svix_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url"),
                         _ => skip(&mut map),
@@ -27004,7 +28055,7 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Template`.
@@ -27056,7 +28107,10 @@ pub struct Template {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Template {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27113,9 +28167,9 @@ impl serde::Serialize for Template {
 impl<'de> serde::Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Template;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Template")
@@ -27123,9 +28177,11 @@ impl<'de> serde::Deserialize<'de> for Template {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Template, A::Error> {
+            ) -> ::core::result::Result<Template, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_instance_id = None;
@@ -27150,7 +28206,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut slot_flagged_as_suspicious = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -27258,7 +28314,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -27313,7 +28369,10 @@ pub struct TestingToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TestingToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27329,9 +28388,9 @@ impl serde::Serialize for TestingToken {
 impl<'de> serde::Deserialize<'de> for TestingToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TestingToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestingToken")
@@ -27339,13 +28398,15 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TestingToken, A::Error> {
+            ) -> ::core::result::Result<TestingToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_token = None;
                 let mut slot_expires_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "token" => field(&mut map, &mut slot_token, "token"),
@@ -27362,7 +28423,7 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`TestingToken`].
@@ -27412,7 +28473,10 @@ pub struct ToggleTemplateDeliveryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ToggleTemplateDeliveryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27426,9 +28490,9 @@ impl serde::Serialize for ToggleTemplateDeliveryBody {
 impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ToggleTemplateDeliveryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ToggleTemplateDeliveryBody")
@@ -27436,11 +28500,13 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ToggleTemplateDeliveryBody, A::Error> {
+            ) -> ::core::result::Result<ToggleTemplateDeliveryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_delivered_by_clerk = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "delivered_by_clerk" => {
                             field(
@@ -27457,7 +28523,7 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ToggleTemplateDeliveryBody {
@@ -27478,7 +28544,10 @@ pub struct Token {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Token {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27493,9 +28562,9 @@ impl serde::Serialize for Token {
 impl<'de> serde::Deserialize<'de> for Token {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Token;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Token")
@@ -27503,12 +28572,14 @@ impl<'de> serde::Deserialize<'de> for Token {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Token, A::Error> {
+            ) -> ::core::result::Result<Token, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -27521,7 +28592,7 @@ impl<'de> serde::Deserialize<'de> for Token {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -27574,7 +28645,10 @@ pub struct TotalCount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TotalCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27589,9 +28663,9 @@ impl serde::Serialize for TotalCount {
 impl<'de> serde::Deserialize<'de> for TotalCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TotalCount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TotalCount")
@@ -27599,12 +28673,14 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TotalCount, A::Error> {
+            ) -> ::core::result::Result<TotalCount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "total_count" => {
@@ -27619,7 +28695,7 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -27685,7 +28761,10 @@ pub struct TrustedDevice {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TrustedDevice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27711,9 +28790,9 @@ impl serde::Serialize for TrustedDevice {
 impl<'de> serde::Deserialize<'de> for TrustedDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TrustedDevice;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrustedDevice")
@@ -27721,9 +28800,11 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TrustedDevice, A::Error> {
+            ) -> ::core::result::Result<TrustedDevice, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_platform = None;
@@ -27735,7 +28816,7 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
                 let mut slot_updated_at = None;
                 let mut slot_last_used_at = None;
                 let mut slot_revoked_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -27776,7 +28857,7 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `algorithm` of [`TrustedDevice`].
@@ -27953,7 +29034,10 @@ pub struct UpdateApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27975,9 +29059,9 @@ impl serde::Serialize for UpdateApiKeyBody {
 impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateApiKeyBody")
@@ -27985,15 +29069,17 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<UpdateApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_claims = None;
                 let mut slot_scopes = None;
                 let mut slot_description = None;
                 let mut slot_subject = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
                         "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
@@ -28021,7 +29107,7 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateApiKeyBody {
@@ -28078,7 +29164,10 @@ pub struct UpdateDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28096,9 +29185,9 @@ impl serde::Serialize for UpdateDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateDomainBody")
@@ -28106,13 +29195,15 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_proxy_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -28129,7 +29220,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateDomainBody {
@@ -28164,7 +29255,10 @@ pub struct UpdateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28186,9 +29280,9 @@ impl serde::Serialize for UpdateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEmailAddressBody")
@@ -28196,13 +29290,15 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<UpdateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -28224,7 +29320,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEmailAddressBody {
@@ -28278,7 +29374,10 @@ pub struct UpdateEnterpriseConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEnterpriseConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28318,9 +29417,9 @@ impl serde::Serialize for UpdateEnterpriseConnectionBody {
 impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEnterpriseConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEnterpriseConnectionBody")
@@ -28328,9 +29427,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateEnterpriseConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domains = None;
                 let mut slot_active = None;
@@ -28341,7 +29442,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
                 let mut slot_saml = None;
                 let mut slot_oidc = None;
                 let mut slot_custom_attributes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domains" => field(&mut map, &mut slot_domains, "domains"),
@@ -28398,7 +29499,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEnterpriseConnectionBody {
@@ -28510,7 +29611,10 @@ pub struct UpdateEnterpriseConnectionBodySaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEnterpriseConnectionBodySaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28545,9 +29649,9 @@ impl serde::Serialize for UpdateEnterpriseConnectionBodySaml {
 impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEnterpriseConnectionBodySaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEnterpriseConnectionBodySaml")
@@ -28555,9 +29659,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionBodySaml, A::Error> {
+            ) -> ::core::result::Result<UpdateEnterpriseConnectionBodySaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_idp_entity_id = None;
                 let mut slot_idp_sso_url = None;
@@ -28569,7 +29675,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
                 let mut slot_allow_idp_initiated = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "idp_entity_id" => {
@@ -28636,7 +29742,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEnterpriseConnectionBodySaml {
@@ -28730,7 +29836,10 @@ pub struct UpdateInstanceAuthConfigBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28750,9 +29859,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigBody")
@@ -28760,14 +29869,16 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_test_mode = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "restricted_to_allowlist" => {
                             field(
@@ -28803,7 +29914,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceAuthConfigBody {
@@ -28853,7 +29964,10 @@ pub struct UpdateInstanceAuthConfigResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28881,9 +29995,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigResponse {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigResponse")
@@ -28891,16 +30005,18 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigResponse, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_enhanced_email_deliverability = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -28947,7 +30063,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -29025,7 +30141,10 @@ pub struct UpdateInstanceBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29065,9 +30184,9 @@ impl serde::Serialize for UpdateInstanceBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceBody")
@@ -29075,9 +30194,11 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_test_mode = None;
                 let mut slot_hibp = None;
                 let mut slot_support_email = None;
@@ -29087,7 +30208,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 let mut slot_cookieless_dev = None;
                 let mut slot_url_based_session_syncing = None;
                 let mut slot_preferred_sign_in_strategy_when_password_required = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
                         "hibp" => field(&mut map, &mut slot_hibp, "hibp"),
@@ -29146,7 +30267,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceBody {
@@ -29284,7 +30405,10 @@ pub struct UpdateInstanceCommunicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceCommunicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29299,9 +30423,9 @@ impl serde::Serialize for UpdateInstanceCommunicationBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceCommunicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceCommunicationBody")
@@ -29309,11 +30433,13 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceCommunicationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceCommunicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_blocked_country_codes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "blocked_country_codes" => {
                             field(
@@ -29330,7 +30456,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceCommunicationBody {
@@ -29366,7 +30492,10 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceOAuthApplicationSettingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29415,9 +30544,9 @@ impl serde::Serialize for UpdateInstanceOAuthApplicationSettingsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceOAuthApplicationSettingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceOAuthApplicationSettingsBody")
@@ -29425,16 +30554,21 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceOAuthApplicationSettingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateInstanceOAuthApplicationSettingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_dynamic_oauth_client_registration = None;
                 let mut slot_default_scopes = None;
                 let mut slot_oauth_jwt_access_tokens = None;
                 let mut slot_client_id_metadata_documents_advertised = None;
                 let mut slot_client_id_metadata_documents_only_allow_pre_registered_clients = None;
                 let mut slot_client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "dynamic_oauth_client_registration" => {
                             field(
@@ -29492,7 +30626,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceOAuthApplicationSettingsBody {
@@ -29566,7 +30700,10 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29595,9 +30732,9 @@ impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceOrganizationSettingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceOrganizationSettingsBody")
@@ -29605,9 +30742,14 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceOrganizationSettingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateInstanceOrganizationSettingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_admin_delete_enabled = None;
@@ -29616,7 +30758,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_creator_role_id = None;
                 let mut slot_domains_default_role_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
@@ -29674,7 +30816,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceOrganizationSettingsBody {
@@ -29742,7 +30884,10 @@ pub struct UpdateInstanceProtectBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceProtectBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29758,9 +30903,9 @@ impl serde::Serialize for UpdateInstanceProtectBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceProtectBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceProtectBody")
@@ -29768,12 +30913,14 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceProtectBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceProtectBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_rules_enabled = None;
                 let mut slot_specter_enabled = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "rules_enabled" => {
                             field(&mut map, &mut slot_rules_enabled, "rules_enabled")
@@ -29790,7 +30937,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceProtectBody {
@@ -29817,7 +30964,10 @@ pub struct UpdateInstanceRestrictionsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceRestrictionsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29848,9 +30998,9 @@ impl serde::Serialize for UpdateInstanceRestrictionsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceRestrictionsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceRestrictionsBody")
@@ -29858,15 +31008,17 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceRestrictionsBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceRestrictionsBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_allowlist_blocklist_disabled_on_sign_in = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
                         "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
@@ -29906,7 +31058,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceRestrictionsBody {
@@ -29965,7 +31117,10 @@ pub struct UpdateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29989,9 +31144,9 @@ impl serde::Serialize for UpdateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateJwtTemplateBody")
@@ -29999,9 +31154,11 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpdateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -30009,7 +31166,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -30052,7 +31209,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateJwtTemplateBody {
@@ -30114,7 +31271,10 @@ pub struct UpdateMachineBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateMachineBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30130,9 +31290,9 @@ impl serde::Serialize for UpdateMachineBody {
 impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMachineBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateMachineBody")
@@ -30140,12 +31300,14 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateMachineBody, A::Error> {
+            ) -> ::core::result::Result<UpdateMachineBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "default_token_ttl" => {
@@ -30164,7 +31326,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateMachineBody {
@@ -30202,7 +31364,10 @@ pub struct UpdateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30228,9 +31393,9 @@ impl serde::Serialize for UpdateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOAuthApplicationBody")
@@ -30238,9 +31403,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
@@ -30248,7 +31415,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 let mut slot_consent_screen_enabled = None;
                 let mut slot_pkce_required = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -30284,7 +31451,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOAuthApplicationBody {
@@ -30360,7 +31527,10 @@ pub struct UpdateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30387,9 +31557,9 @@ impl serde::Serialize for UpdateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationBody")
@@ -30397,9 +31567,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_name = None;
@@ -30408,7 +31580,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 let mut slot_admin_delete_enabled = None;
                 let mut slot_created_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -30458,7 +31630,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationBody {
@@ -30528,7 +31700,10 @@ pub struct UpdateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30544,9 +31719,9 @@ impl serde::Serialize for UpdateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationDomainBody")
@@ -30554,12 +31729,14 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enrollment_mode" => {
                             field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
@@ -30574,7 +31751,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationDomainBody {
@@ -30597,7 +31774,10 @@ pub struct UpdateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30612,9 +31792,9 @@ impl serde::Serialize for UpdateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipBody")
@@ -30622,11 +31802,13 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role" => field(&mut map, &mut slot_role, "role"),
                         _ => skip(&mut map),
@@ -30637,7 +31819,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipBody {
@@ -30662,7 +31844,10 @@ pub struct UpdateOrganizationMembershipMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30679,9 +31864,9 @@ impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipMetadataBody")
@@ -30689,12 +31874,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipMetadataBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateOrganizationMembershipMetadataBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -30715,7 +31905,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipMetadataBody {
@@ -30743,7 +31933,10 @@ pub struct UpdateOrganizationPermissionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationPermissionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30761,9 +31954,9 @@ impl serde::Serialize for UpdateOrganizationPermissionBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationPermissionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationPermissionBody")
@@ -30771,13 +31964,15 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationPermissionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationPermissionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -30794,7 +31989,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationPermissionBody {
@@ -30829,7 +32024,10 @@ pub struct UpdateOrganizationRoleBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationRoleBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30849,9 +32047,9 @@ impl serde::Serialize for UpdateOrganizationRoleBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationRoleBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationRoleBody")
@@ -30859,14 +32057,16 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationRoleBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationRoleBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
                 let mut slot_permissions = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -30887,7 +32087,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationRoleBody {
@@ -30930,7 +32130,10 @@ pub struct UpdatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30952,9 +32155,9 @@ impl serde::Serialize for UpdatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePhoneNumberBody")
@@ -30962,13 +32165,15 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<UpdatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -30990,7 +32195,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdatePhoneNumberBody {
@@ -31024,7 +32229,10 @@ pub struct UpdateProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31041,9 +32249,9 @@ impl serde::Serialize for UpdateProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateProductionInstanceDomainBody")
@@ -31051,12 +32259,14 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -31071,7 +32281,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateProductionInstanceDomainBody {
@@ -31108,7 +32318,10 @@ pub struct UpdateRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31132,9 +32345,9 @@ impl serde::Serialize for UpdateRoleSetBody {
 impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateRoleSetBody")
@@ -31142,16 +32355,18 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<UpdateRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
                 let mut slot_type_ = None;
                 let mut slot_default_role_key = None;
                 let mut slot_creator_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -31186,7 +32401,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateRoleSetBody {
@@ -31319,7 +32534,10 @@ pub struct UpdateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31381,9 +32599,9 @@ impl serde::Serialize for UpdateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSamlConnectionBody")
@@ -31391,9 +32609,11 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_domains = None;
@@ -31413,7 +32633,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
                 let mut slot_consent_verified_domains_deletion = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -31525,7 +32745,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSamlConnectionBody {
@@ -31664,7 +32884,10 @@ pub struct UpdateSignUpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSignUpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31680,9 +32903,9 @@ impl serde::Serialize for UpdateSignUpBody {
 impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSignUpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSignUpBody")
@@ -31690,12 +32913,14 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSignUpBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSignUpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_custom_action = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -31712,7 +32937,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSignUpBody {
@@ -31809,7 +33034,10 @@ pub struct UpdateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31891,9 +33119,9 @@ impl serde::Serialize for UpdateUserBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserBody")
@@ -31901,9 +33129,11 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -31931,7 +33161,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 let mut slot_create_organizations_limit = None;
                 let mut slot_created_at = None;
                 let mut slot_bypass_client_trust = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -32103,7 +33333,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserBody {
@@ -32315,7 +33545,10 @@ pub struct UpdateUserMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32333,9 +33566,9 @@ impl serde::Serialize for UpdateUserMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserMetadataBody")
@@ -32343,13 +33576,15 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserMetadataBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_unsafe_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -32374,7 +33609,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserMetadataBody {
@@ -32468,7 +33703,10 @@ pub struct UpsertTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpsertTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32493,9 +33731,9 @@ impl serde::Serialize for UpsertTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpsertTemplateBody")
@@ -32503,9 +33741,11 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpsertTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpsertTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_subject = None;
                 let mut slot_markup = None;
@@ -32513,7 +33753,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 let mut slot_delivered_by_clerk = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
@@ -32550,7 +33790,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpsertTemplateBody {
@@ -32665,7 +33905,10 @@ pub struct User {
 }
 #[allow(deprecated)]
 impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32747,9 +33990,9 @@ impl serde::Serialize for User {
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct User")
@@ -32757,9 +34000,11 @@ impl<'de> serde::Deserialize<'de> for User {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<User, A::Error> {
+            ) -> ::core::result::Result<User, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_external_id = None;
@@ -32806,7 +34051,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_legal_accepted_at = None;
                 let mut slot_bypass_client_trust = None;
                 let mut slot_scim = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -33082,7 +34327,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl User {
@@ -33150,7 +34395,10 @@ pub struct UsersBanBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UsersBanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33164,9 +34412,9 @@ impl serde::Serialize for UsersBanBody {
 impl<'de> serde::Deserialize<'de> for UsersBanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UsersBanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UsersBanBody")
@@ -33174,11 +34422,13 @@ impl<'de> serde::Deserialize<'de> for UsersBanBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UsersBanBody, A::Error> {
+            ) -> ::core::result::Result<UsersBanBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_ids = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
                         _ => skip(&mut map),
@@ -33189,7 +34439,7 @@ impl<'de> serde::Deserialize<'de> for UsersBanBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UsersBanBody {
@@ -33209,7 +34459,10 @@ pub struct UsersUnbanBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UsersUnbanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33223,9 +34476,9 @@ impl serde::Serialize for UsersUnbanBody {
 impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UsersUnbanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UsersUnbanBody")
@@ -33233,11 +34486,13 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UsersUnbanBody, A::Error> {
+            ) -> ::core::result::Result<UsersUnbanBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_ids = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
                         _ => skip(&mut map),
@@ -33248,7 +34503,7 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UsersUnbanBody {
@@ -33273,7 +34528,10 @@ pub struct VerificationAdmin {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationAdmin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33293,9 +34551,9 @@ impl serde::Serialize for VerificationAdmin {
 impl<'de> serde::Deserialize<'de> for VerificationAdmin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationAdmin;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationAdmin")
@@ -33303,16 +34561,18 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationAdmin, A::Error> {
+            ) -> ::core::result::Result<VerificationAdmin, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33339,7 +34599,7 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationAdmin`].
@@ -33469,7 +34729,10 @@ pub struct VerificationEmailLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationEmailLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33489,9 +34752,9 @@ impl serde::Serialize for VerificationEmailLink {
 impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationEmailLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationEmailLink")
@@ -33499,16 +34762,18 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationEmailLink, A::Error> {
+            ) -> ::core::result::Result<VerificationEmailLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33535,7 +34800,7 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationEmailLink`].
@@ -33632,7 +34897,10 @@ pub struct VerificationFromOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationFromOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33654,9 +34922,9 @@ impl serde::Serialize for VerificationFromOauth {
 impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationFromOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationFromOauth")
@@ -33664,9 +34932,11 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationFromOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationFromOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -33674,7 +34944,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33703,7 +34973,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationFromOauth`].
@@ -33804,7 +35074,10 @@ pub struct VerificationGoogleOneTap {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationGoogleOneTap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33826,9 +35099,9 @@ impl serde::Serialize for VerificationGoogleOneTap {
 impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationGoogleOneTap;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationGoogleOneTap")
@@ -33836,9 +35109,11 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationGoogleOneTap, A::Error> {
+            ) -> ::core::result::Result<VerificationGoogleOneTap, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -33846,7 +35121,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
                 let mut slot_error = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -33875,7 +35150,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationGoogleOneTap`].
@@ -33977,7 +35252,10 @@ pub struct VerificationOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34005,9 +35283,9 @@ impl serde::Serialize for VerificationOauth {
 impl<'de> serde::Deserialize<'de> for VerificationOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOauth")
@@ -34015,9 +35293,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -34026,7 +35306,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34064,7 +35344,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOauth`].
@@ -34120,7 +35400,10 @@ pub struct VerificationOtp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOtp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34142,9 +35425,9 @@ impl serde::Serialize for VerificationOtp {
 impl<'de> serde::Deserialize<'de> for VerificationOtp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOtp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOtp")
@@ -34152,9 +35435,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOtp, A::Error> {
+            ) -> ::core::result::Result<VerificationOtp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -34162,7 +35447,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 let mut slot_expire_at = None;
                 let mut slot_channel = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34191,7 +35476,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOtp`].
@@ -34347,7 +35632,10 @@ pub struct VerificationPasskey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationPasskey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34370,9 +35658,9 @@ impl serde::Serialize for VerificationPasskey {
 impl<'de> serde::Deserialize<'de> for VerificationPasskey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationPasskey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationPasskey")
@@ -34380,9 +35668,11 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationPasskey, A::Error> {
+            ) -> ::core::result::Result<VerificationPasskey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -34391,7 +35681,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34422,7 +35712,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `nonce` of [`VerificationPasskey`].
@@ -34554,7 +35844,10 @@ pub struct VerificationSaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationSaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34582,9 +35875,9 @@ impl serde::Serialize for VerificationSaml {
 impl<'de> serde::Deserialize<'de> for VerificationSaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationSaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationSaml")
@@ -34592,9 +35885,11 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationSaml, A::Error> {
+            ) -> ::core::result::Result<VerificationSaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -34603,7 +35898,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34641,7 +35936,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationSaml`].
@@ -34786,7 +36081,10 @@ pub struct VerificationScim {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationScim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34804,9 +36102,9 @@ impl serde::Serialize for VerificationScim {
 impl<'de> serde::Deserialize<'de> for VerificationScim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationScim;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationScim")
@@ -34814,15 +36112,17 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationScim, A::Error> {
+            ) -> ::core::result::Result<VerificationScim, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34841,7 +36141,7 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationScim`].
@@ -34933,7 +36233,10 @@ pub struct VerificationTicket {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationTicket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34953,9 +36256,9 @@ impl serde::Serialize for VerificationTicket {
 impl<'de> serde::Deserialize<'de> for VerificationTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationTicket;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationTicket")
@@ -34963,16 +36266,18 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationTicket, A::Error> {
+            ) -> ::core::result::Result<VerificationTicket, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -34999,7 +36304,7 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationTicket`].
@@ -35139,7 +36444,10 @@ pub struct VerificationWeb3 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationWeb3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35162,9 +36470,9 @@ impl serde::Serialize for VerificationWeb3 {
 impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationWeb3;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationWeb3")
@@ -35172,9 +36480,11 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationWeb3, A::Error> {
+            ) -> ::core::result::Result<VerificationWeb3, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -35183,7 +36493,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -35214,7 +36524,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationWeb3`].
@@ -35324,7 +36634,10 @@ pub struct VerifyApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35338,9 +36651,9 @@ impl serde::Serialize for VerifyApiKeyBody {
 impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyApiKeyBody")
@@ -35348,11 +36661,13 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<VerifyApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
                         _ => skip(&mut map),
@@ -35363,7 +36678,7 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyApiKeyBody {
@@ -35383,7 +36698,10 @@ pub struct VerifyClientBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyClientBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35397,9 +36715,9 @@ impl serde::Serialize for VerifyClientBody {
 impl<'de> serde::Deserialize<'de> for VerifyClientBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyClientBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyClientBody")
@@ -35407,11 +36725,13 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyClientBody, A::Error> {
+            ) -> ::core::result::Result<VerifyClientBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -35422,7 +36742,7 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyClientBody {
@@ -35445,7 +36765,10 @@ pub struct VerifyDomainProxyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyDomainProxyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35461,9 +36784,9 @@ impl serde::Serialize for VerifyDomainProxyBody {
 impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyDomainProxyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyDomainProxyBody")
@@ -35471,12 +36794,14 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyDomainProxyBody, A::Error> {
+            ) -> ::core::result::Result<VerifyDomainProxyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_domain_id = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -35489,7 +36814,7 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyDomainProxyBody {
@@ -35511,7 +36836,10 @@ pub struct VerifyM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35525,9 +36853,9 @@ impl serde::Serialize for VerifyM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyM2mTokenBody")
@@ -35535,11 +36863,13 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<VerifyM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -35550,7 +36880,7 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyM2mTokenBody {
@@ -35574,7 +36904,10 @@ pub struct VerifyOAuthAccessTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35590,9 +36923,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenBody {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenBody")
@@ -35600,12 +36933,14 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenBody, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_access_token = None;
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "access_token" => {
                             field(&mut map, &mut slot_access_token, "access_token")
@@ -35620,7 +36955,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyOAuthAccessTokenBody {
@@ -35665,7 +37000,10 @@ pub struct VerifyOAuthAccessTokenResponse1 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenResponse1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35690,9 +37028,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenResponse1 {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenResponse1;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenResponse1")
@@ -35700,9 +37038,11 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponse1, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenResponse1, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_client_id = None;
@@ -35714,7 +37054,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -35757,7 +37097,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerifyOAuthAccessTokenResponse1`].
@@ -35815,7 +37155,10 @@ pub struct VerifyOAuthAccessTokenResponse2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenResponse2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35830,9 +37173,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenResponse2 {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenResponse2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenResponse2")
@@ -35840,11 +37183,13 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponse2, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenResponse2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_active = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "active" => field(&mut map, &mut slot_active, "active"),
                         _ => skip(&mut map),
@@ -35855,7 +37200,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::verify_password`](super::users::Users::verify_password).
@@ -35866,7 +37211,10 @@ pub struct VerifyPasswordBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35880,9 +37228,9 @@ impl serde::Serialize for VerifyPasswordBody {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordBody")
@@ -35890,11 +37238,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordBody, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_password = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "password" => field(&mut map, &mut slot_password, "password"),
                         _ => skip(&mut map),
@@ -35905,7 +37255,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyPasswordBody {
@@ -35925,7 +37275,10 @@ pub struct VerifyPasswordResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35939,9 +37292,9 @@ impl serde::Serialize for VerifyPasswordResponse {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordResponse")
@@ -35949,11 +37302,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         _ => skip(&mut map),
@@ -35964,7 +37319,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::verify_totp`](super::users::Users::verify_totp).
@@ -35975,7 +37330,10 @@ pub struct VerifyTotpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35989,9 +37347,9 @@ impl serde::Serialize for VerifyTotpBody {
 impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpBody")
@@ -35999,11 +37357,13 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpBody, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "code" => field(&mut map, &mut slot_code, "code"),
                         _ => skip(&mut map),
@@ -36014,7 +37374,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyTotpBody {
@@ -36035,7 +37395,10 @@ pub struct VerifyTotpResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36051,9 +37414,9 @@ impl serde::Serialize for VerifyTotpResponse {
 impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpResponse")
@@ -36061,12 +37424,14 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_code_type = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "code_type" => field(&mut map, &mut slot_code_type, "code_type"),
@@ -36079,7 +37444,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `code_type` of [`VerifyTotpResponse`].
@@ -36142,7 +37507,10 @@ pub struct WaitlistEntry {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WaitlistEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36164,9 +37532,9 @@ impl serde::Serialize for WaitlistEntry {
 impl<'de> serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaitlistEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaitlistEntry")
@@ -36174,9 +37542,11 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WaitlistEntry, A::Error> {
+            ) -> ::core::result::Result<WaitlistEntry, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -36185,7 +37555,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_invitation = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -36218,7 +37588,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`WaitlistEntry`].
@@ -36325,7 +37695,10 @@ pub struct Web3wallet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Web3wallet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36344,9 +37717,9 @@ impl serde::Serialize for Web3wallet {
 impl<'de> serde::Deserialize<'de> for Web3wallet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Web3wallet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Web3wallet")
@@ -36354,16 +37727,18 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Web3wallet, A::Error> {
+            ) -> ::core::result::Result<Web3wallet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_verification = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -36392,7 +37767,7 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.

@@ -22,7 +22,10 @@ pub struct ActorToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ActorToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -45,9 +48,9 @@ impl serde::Serialize for ActorToken {
 impl<'de> serde::Deserialize<'de> for ActorToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ActorToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ActorToken")
@@ -55,9 +58,11 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ActorToken, A::Error> {
+            ) -> ::core::result::Result<ActorToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -67,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -98,7 +103,7 @@ impl<'de> serde::Deserialize<'de> for ActorToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ActorToken`].
@@ -197,7 +202,10 @@ pub struct AddDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AddDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -213,9 +221,9 @@ impl serde::Serialize for AddDomainBody {
 impl<'de> serde::Deserialize<'de> for AddDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddDomainBody")
@@ -223,13 +231,15 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AddDomainBody, A::Error> {
+            ) -> ::core::result::Result<AddDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_is_satellite = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "is_satellite" => {
@@ -246,7 +256,7 @@ impl<'de> serde::Deserialize<'de> for AddDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AddDomainBody {
@@ -280,7 +290,10 @@ pub struct AddRolesToRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AddRolesToRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -297,9 +310,9 @@ impl serde::Serialize for AddRolesToRoleSetBody {
 impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AddRolesToRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AddRolesToRoleSetBody")
@@ -307,13 +320,15 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AddRolesToRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<AddRolesToRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role_keys = None;
                 let mut slot_default_role_key = None;
                 let mut slot_creator_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role_keys" => field(&mut map, &mut slot_role_keys, "role_keys"),
                         "default_role_key" => {
@@ -340,7 +355,7 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AddRolesToRoleSetBody {
@@ -382,7 +397,10 @@ pub struct AdjustCreditBalanceRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AdjustCreditBalanceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -401,9 +419,9 @@ impl serde::Serialize for AdjustCreditBalanceRequest {
 impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AdjustCreditBalanceRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AdjustCreditBalanceRequest")
@@ -411,15 +429,17 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AdjustCreditBalanceRequest, A::Error> {
+            ) -> ::core::result::Result<AdjustCreditBalanceRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_action = None;
                 let mut slot_currency = None;
                 let mut slot_idempotency_key = None;
                 let mut slot_note = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "action" => field(&mut map, &mut slot_action, "action"),
@@ -440,7 +460,7 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AdjustCreditBalanceRequest {
@@ -537,7 +557,10 @@ pub struct AgentTask {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AgentTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -555,9 +578,9 @@ impl serde::Serialize for AgentTask {
 impl<'de> serde::Deserialize<'de> for AgentTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AgentTask;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AgentTask")
@@ -565,15 +588,17 @@ impl<'de> serde::Deserialize<'de> for AgentTask {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AgentTask, A::Error> {
+            ) -> ::core::result::Result<AgentTask, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_agent_id = None;
                 let mut slot_agent_task_id = None;
                 let mut slot_task_id = None;
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "agent_id" => field(&mut map, &mut slot_agent_id, "agent_id"),
@@ -594,7 +619,7 @@ impl<'de> serde::Deserialize<'de> for AgentTask {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`AgentTask`].
@@ -654,7 +679,10 @@ pub struct AllowlistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AllowlistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -681,9 +709,9 @@ impl serde::Serialize for AllowlistIdentifier {
 impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AllowlistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AllowlistIdentifier")
@@ -691,9 +719,11 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AllowlistIdentifier, A::Error> {
+            ) -> ::core::result::Result<AllowlistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_invitation_id = None;
@@ -702,7 +732,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -739,7 +769,7 @@ impl<'de> serde::Deserialize<'de> for AllowlistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `identifier_type` of [`AllowlistIdentifier`].
@@ -840,7 +870,10 @@ pub struct ApplyCommerceDiscountRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ApplyCommerceDiscountRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -854,9 +887,9 @@ impl serde::Serialize for ApplyCommerceDiscountRequest {
 impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ApplyCommerceDiscountRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ApplyCommerceDiscountRequest")
@@ -864,11 +897,13 @@ impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ApplyCommerceDiscountRequest, A::Error> {
+            ) -> ::core::result::Result<ApplyCommerceDiscountRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_discount_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "discount_id" => {
                             field(&mut map, &mut slot_discount_id, "discount_id")
@@ -881,7 +916,7 @@ impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ApplyCommerceDiscountRequest {
@@ -903,7 +938,10 @@ pub struct AttemptEmailAddressVerificationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AttemptEmailAddressVerificationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -919,9 +957,9 @@ impl serde::Serialize for AttemptEmailAddressVerificationBody {
 impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttemptEmailAddressVerificationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AttemptEmailAddressVerificationBody")
@@ -929,12 +967,14 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AttemptEmailAddressVerificationBody, A::Error> {
+            ) -> ::core::result::Result<AttemptEmailAddressVerificationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verification_id = None;
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
                             field(&mut map, &mut slot_verification_id, "verification_id")
@@ -949,7 +989,7 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AttemptEmailAddressVerificationBody {
@@ -972,7 +1012,10 @@ pub struct AttemptPhoneNumberVerificationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for AttemptPhoneNumberVerificationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -988,9 +1031,9 @@ impl serde::Serialize for AttemptPhoneNumberVerificationBody {
 impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = AttemptPhoneNumberVerificationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct AttemptPhoneNumberVerificationBody")
@@ -998,12 +1041,14 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<AttemptPhoneNumberVerificationBody, A::Error> {
+            ) -> ::core::result::Result<AttemptPhoneNumberVerificationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verification_id = None;
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verification_id" => {
                             field(&mut map, &mut slot_verification_id, "verification_id")
@@ -1018,7 +1063,7 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl AttemptPhoneNumberVerificationBody {
@@ -1041,7 +1086,10 @@ pub struct BillingDiscountsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingDiscountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1056,9 +1104,9 @@ impl serde::Serialize for BillingDiscountsResponse {
 impl<'de> serde::Deserialize<'de> for BillingDiscountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingDiscountsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingDiscountsResponse")
@@ -1066,12 +1114,14 @@ impl<'de> serde::Deserialize<'de> for BillingDiscountsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingDiscountsResponse, A::Error> {
+            ) -> ::core::result::Result<BillingDiscountsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "total" => field(&mut map, &mut slot_total, "total"),
@@ -1084,7 +1134,7 @@ impl<'de> serde::Deserialize<'de> for BillingDiscountsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingPaymentAttempt`.
@@ -1137,7 +1187,10 @@ pub struct BillingPaymentAttempt {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPaymentAttempt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1175,9 +1228,9 @@ impl serde::Serialize for BillingPaymentAttempt {
 impl<'de> serde::Deserialize<'de> for BillingPaymentAttempt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPaymentAttempt;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPaymentAttempt")
@@ -1185,9 +1238,11 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentAttempt {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPaymentAttempt, A::Error> {
+            ) -> ::core::result::Result<BillingPaymentAttempt, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payment_id = None;
@@ -1211,7 +1266,7 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentAttempt {
                 let mut slot_failed_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1313,7 +1368,7 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentAttempt {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1437,7 +1492,10 @@ pub struct BillingPriceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPriceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1467,9 +1525,9 @@ impl serde::Serialize for BillingPriceResponse {
 impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPriceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPriceResponse")
@@ -1477,9 +1535,11 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPriceResponse, A::Error> {
+            ) -> ::core::result::Result<BillingPriceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_plan_id = None;
@@ -1494,7 +1554,7 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
                 let mut slot_is_default = None;
                 let mut slot_created_at = None;
                 let mut slot_supported_billing_periods = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1565,7 +1625,7 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -1674,7 +1734,10 @@ pub struct BillingProrationDiscountDetail {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingProrationDiscountDetail {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1692,9 +1755,9 @@ impl serde::Serialize for BillingProrationDiscountDetail {
 impl<'de> serde::Deserialize<'de> for BillingProrationDiscountDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingProrationDiscountDetail;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingProrationDiscountDetail")
@@ -1702,14 +1765,16 @@ impl<'de> serde::Deserialize<'de> for BillingProrationDiscountDetail {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingProrationDiscountDetail, A::Error> {
+            ) -> ::core::result::Result<BillingProrationDiscountDetail, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_passed = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_passed_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_passed" => {
@@ -1753,7 +1818,7 @@ impl<'de> serde::Deserialize<'de> for BillingProrationDiscountDetail {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingStatement`.
@@ -1778,7 +1843,10 @@ pub struct BillingStatement {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingStatement {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1799,9 +1867,9 @@ impl serde::Serialize for BillingStatement {
 impl<'de> serde::Deserialize<'de> for BillingStatement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingStatement;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingStatement")
@@ -1809,9 +1877,11 @@ impl<'de> serde::Deserialize<'de> for BillingStatement {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingStatement, A::Error> {
+            ) -> ::core::result::Result<BillingStatement, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -1820,7 +1890,7 @@ impl<'de> serde::Deserialize<'de> for BillingStatement {
                 let mut slot_status = None;
                 let mut slot_totals = None;
                 let mut slot_groups = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1847,7 +1917,7 @@ impl<'de> serde::Deserialize<'de> for BillingStatement {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A statement group.
@@ -1865,7 +1935,10 @@ pub struct BillingStatementGroupsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingStatementGroupsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1881,9 +1954,9 @@ impl serde::Serialize for BillingStatementGroupsItem {
 impl<'de> serde::Deserialize<'de> for BillingStatementGroupsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingStatementGroupsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingStatementGroupsItem")
@@ -1891,13 +1964,15 @@ impl<'de> serde::Deserialize<'de> for BillingStatementGroupsItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingStatementGroupsItem, A::Error> {
+            ) -> ::core::result::Result<BillingStatementGroupsItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_timestamp = None;
                 let mut slot_items = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "timestamp" => field(&mut map, &mut slot_timestamp, "timestamp"),
@@ -1912,7 +1987,7 @@ impl<'de> serde::Deserialize<'de> for BillingStatementGroupsItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -2060,7 +2135,10 @@ pub struct BillingStatementTotals {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingStatementTotals {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2077,9 +2155,9 @@ impl serde::Serialize for BillingStatementTotals {
 impl<'de> serde::Deserialize<'de> for BillingStatementTotals {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingStatementTotals;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingStatementTotals")
@@ -2087,14 +2165,16 @@ impl<'de> serde::Deserialize<'de> for BillingStatementTotals {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingStatementTotals, A::Error> {
+            ) -> ::core::result::Result<BillingStatementTotals, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_grand_total = None;
                 let mut slot_subtotal = None;
                 let mut slot_base_fee = None;
                 let mut slot_tax_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "grand_total" => {
                             field(&mut map, &mut slot_grand_total, "grand_total")
@@ -2113,7 +2193,7 @@ impl<'de> serde::Deserialize<'de> for BillingStatementTotals {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BlocklistIdentifier`.
@@ -2134,7 +2214,10 @@ pub struct BlocklistIdentifier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2159,9 +2242,9 @@ impl serde::Serialize for BlocklistIdentifier {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifier")
@@ -2169,9 +2252,11 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifier, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_identifier = None;
@@ -2179,7 +2264,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 let mut slot_instance_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2212,7 +2297,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -2265,7 +2350,10 @@ pub struct BlocklistIdentifiers {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BlocklistIdentifiers {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2280,9 +2368,9 @@ impl serde::Serialize for BlocklistIdentifiers {
 impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BlocklistIdentifiers;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BlocklistIdentifiers")
@@ -2290,12 +2378,14 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BlocklistIdentifiers, A::Error> {
+            ) -> ::core::result::Result<BlocklistIdentifiers, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -2310,7 +2400,7 @@ impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CNameTarget`.
@@ -2324,7 +2414,10 @@ pub struct CNameTarget {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CNameTarget {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2340,9 +2433,9 @@ impl serde::Serialize for CNameTarget {
 impl<'de> serde::Deserialize<'de> for CNameTarget {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CNameTarget;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CNameTarget")
@@ -2350,13 +2443,15 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CNameTarget, A::Error> {
+            ) -> ::core::result::Result<CNameTarget, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_host = None;
                 let mut slot_value = None;
                 let mut slot_required = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "host" => field(&mut map, &mut slot_host, "host"),
                         "value" => field(&mut map, &mut slot_value, "value"),
@@ -2371,7 +2466,7 @@ impl<'de> serde::Deserialize<'de> for CNameTarget {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`InstanceSettings::change_domain`](super::instance_settings::InstanceSettings::change_domain).
@@ -2387,7 +2482,10 @@ pub struct ChangeProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ChangeProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2404,9 +2502,9 @@ impl serde::Serialize for ChangeProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ChangeProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ChangeProductionInstanceDomainBody")
@@ -2414,12 +2512,14 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ChangeProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<ChangeProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -2434,7 +2534,7 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ChangeProductionInstanceDomainBody {
@@ -2460,7 +2560,10 @@ pub struct ClerkError {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2479,9 +2582,9 @@ impl serde::Serialize for ClerkError {
 impl<'de> serde::Deserialize<'de> for ClerkError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkError")
@@ -2489,14 +2592,16 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkError, A::Error> {
+            ) -> ::core::result::Result<ClerkError, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_message = None;
                 let mut slot_long_message = None;
                 let mut slot_code = None;
                 let mut slot_meta = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
@@ -2515,7 +2620,7 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ClerkErrors`.
@@ -2528,7 +2633,10 @@ pub struct ClerkErrors {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2545,9 +2653,9 @@ impl serde::Serialize for ClerkErrors {
 impl<'de> serde::Deserialize<'de> for ClerkErrors {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkErrors;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkErrors")
@@ -2555,13 +2663,15 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkErrors, A::Error> {
+            ) -> ::core::result::Result<ClerkErrors, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_errors = None;
                 let mut slot_meta = None;
                 let mut slot_clerk_trace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "errors" => field(&mut map, &mut slot_errors, "errors"),
                         "meta" => field(&mut map, &mut slot_meta, "meta"),
@@ -2578,7 +2688,7 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl crate::ErrorBody for ClerkErrors {
@@ -2628,7 +2738,10 @@ pub struct Client {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Client {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2654,9 +2767,9 @@ impl serde::Serialize for Client {
 impl<'de> serde::Deserialize<'de> for Client {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Client;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Client")
@@ -2664,9 +2777,11 @@ impl<'de> serde::Deserialize<'de> for Client {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Client, A::Error> {
+            ) -> ::core::result::Result<Client, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_session_ids = None;
@@ -2677,7 +2792,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 let mut slot_last_authentication_strategy = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2730,7 +2845,7 @@ impl<'de> serde::Deserialize<'de> for Client {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -2784,7 +2899,10 @@ pub struct CommerceCreditBalanceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditBalanceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2799,9 +2917,9 @@ impl serde::Serialize for CommerceCreditBalanceResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditBalanceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditBalanceResponse")
@@ -2809,12 +2927,14 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditBalanceResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditBalanceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_balance = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "balance" => field(&mut map, &mut slot_balance, "balance"),
@@ -2827,7 +2947,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceCreditLedgerResponse`.
@@ -2852,7 +2972,10 @@ pub struct CommerceCreditLedgerResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditLedgerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2873,9 +2996,9 @@ impl serde::Serialize for CommerceCreditLedgerResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditLedgerResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditLedgerResponse")
@@ -2883,9 +3006,11 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditLedgerResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditLedgerResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payer_id = None;
@@ -2894,7 +3019,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
                 let mut slot_source_id = None;
                 let mut slot_note = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2923,7 +3048,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceCreditsResponse`.
@@ -2936,7 +3061,10 @@ pub struct CommerceCreditsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceCreditsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2952,9 +3080,9 @@ impl serde::Serialize for CommerceCreditsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceCreditsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceCreditsResponse")
@@ -2962,13 +3090,15 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceCreditsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceCreditsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_payer = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "payer" => field(&mut map, &mut slot_payer, "payer"),
@@ -2983,7 +3113,7 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceDiscountRedemptionResponse`.
@@ -3026,7 +3156,10 @@ pub struct CommerceDiscountRedemptionResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceDiscountRedemptionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3060,9 +3193,9 @@ impl serde::Serialize for CommerceDiscountRedemptionResponse {
 impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceDiscountRedemptionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceDiscountRedemptionResponse")
@@ -3070,9 +3203,11 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceDiscountRedemptionResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceDiscountRedemptionResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subscription_item_id = None;
@@ -3089,7 +3224,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
                 let mut slot_status = None;
                 let mut slot_redeemed_at = None;
                 let mut slot_redeemed_by = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3159,7 +3294,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The snapshotted discount effect.
@@ -3371,7 +3506,10 @@ pub struct CommerceDiscountsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceDiscountsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3386,9 +3524,9 @@ impl serde::Serialize for CommerceDiscountsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceDiscountsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceDiscountsResponse")
@@ -3396,12 +3534,14 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceDiscountsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceDiscountsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "total" => field(&mut map, &mut slot_total, "total"),
@@ -3414,7 +3554,7 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceMoneyResponse`.
@@ -3432,7 +3572,10 @@ pub struct CommerceMoneyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceMoneyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3449,9 +3592,9 @@ impl serde::Serialize for CommerceMoneyResponse {
 impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceMoneyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceMoneyResponse")
@@ -3459,14 +3602,16 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceMoneyResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceMoneyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_amount_formatted = None;
                 let mut slot_currency = None;
                 let mut slot_currency_symbol = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "amount_formatted" => {
@@ -3494,7 +3639,7 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePayerCreditResponse`.
@@ -3506,7 +3651,10 @@ pub struct CommercePayerCreditResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePayerCreditResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3521,9 +3669,9 @@ impl serde::Serialize for CommercePayerCreditResponse {
 impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePayerCreditResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePayerCreditResponse")
@@ -3531,12 +3679,14 @@ impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePayerCreditResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePayerCreditResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_remaining_balance = None;
                 let mut slot_applied_amount = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "remaining_balance" => {
                             field(
@@ -3560,7 +3710,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePayerResponse`.
@@ -3595,7 +3745,10 @@ pub struct CommercePayerResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePayerResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3629,9 +3782,9 @@ impl serde::Serialize for CommercePayerResponse {
 impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePayerResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePayerResponse")
@@ -3639,9 +3792,11 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePayerResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePayerResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -3655,7 +3810,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
                 let mut slot_credits_balance = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3708,7 +3863,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePayerResponse-2`.
@@ -3743,7 +3898,10 @@ pub struct CommercePayerResponse2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePayerResponse2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3772,9 +3930,9 @@ impl serde::Serialize for CommercePayerResponse2 {
 impl<'de> serde::Deserialize<'de> for CommercePayerResponse2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePayerResponse2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePayerResponse2")
@@ -3782,9 +3940,11 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePayerResponse2, A::Error> {
+            ) -> ::core::result::Result<CommercePayerResponse2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -3798,7 +3958,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse2 {
                 let mut slot_credits_balance = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3851,7 +4011,7 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -3935,7 +4095,10 @@ pub struct CommercePaymentMethodResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePaymentMethodResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3974,9 +4137,9 @@ impl serde::Serialize for CommercePaymentMethodResponse {
 impl<'de> serde::Deserialize<'de> for CommercePaymentMethodResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePaymentMethodResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePaymentMethodResponse")
@@ -3984,9 +4147,11 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentMethodResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePaymentMethodResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePaymentMethodResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payer_id = None;
@@ -4004,7 +4169,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentMethodResponse {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_is_removable = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4079,7 +4244,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentMethodResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -4271,7 +4436,10 @@ pub struct CommercePaymentSourceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePaymentSourceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4309,9 +4477,9 @@ impl serde::Serialize for CommercePaymentSourceResponse {
 impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePaymentSourceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePaymentSourceResponse")
@@ -4319,9 +4487,11 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePaymentSourceResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePaymentSourceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_payer_id = None;
@@ -4339,7 +4509,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_is_removable = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4414,7 +4584,7 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -4526,7 +4696,10 @@ pub struct CommercePerUnitTotal {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4542,9 +4715,9 @@ impl serde::Serialize for CommercePerUnitTotal {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotal")
@@ -4552,13 +4725,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotal, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotal, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_block_size = None;
                 let mut slot_tiers = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
@@ -4575,7 +4750,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePerUnitTotal-2`.
@@ -4591,7 +4766,10 @@ pub struct CommercePerUnitTotal2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotal2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4607,9 +4785,9 @@ impl serde::Serialize for CommercePerUnitTotal2 {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotal2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotal2")
@@ -4617,13 +4795,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotal2, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotal2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_block_size = None;
                 let mut slot_tiers = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
@@ -4640,7 +4820,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePerUnitTotalTier`.
@@ -4654,7 +4834,10 @@ pub struct CommercePerUnitTotalTier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotalTier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4670,9 +4853,9 @@ impl serde::Serialize for CommercePerUnitTotalTier {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotalTier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotalTier")
@@ -4680,13 +4863,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotalTier, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotalTier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_quantity = None;
                 let mut slot_fee_per_block = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
                         "fee_per_block" => {
@@ -4703,7 +4888,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePerUnitTotalTier-2`.
@@ -4717,7 +4902,10 @@ pub struct CommercePerUnitTotalTier2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePerUnitTotalTier2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4733,9 +4921,9 @@ impl serde::Serialize for CommercePerUnitTotalTier2 {
 impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePerUnitTotalTier2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePerUnitTotalTier2")
@@ -4743,13 +4931,15 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePerUnitTotalTier2, A::Error> {
+            ) -> ::core::result::Result<CommercePerUnitTotalTier2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_quantity = None;
                 let mut slot_fee_per_block = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
                         "fee_per_block" => {
@@ -4766,7 +4956,7 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePlan`.
@@ -4812,7 +5002,10 @@ pub struct CommercePlan {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4845,9 +5038,9 @@ impl serde::Serialize for CommercePlan {
 impl<'de> serde::Deserialize<'de> for CommercePlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePlan;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePlan")
@@ -4855,9 +5048,11 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePlan, A::Error> {
+            ) -> ::core::result::Result<CommercePlan, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -4877,7 +5072,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
                 let mut slot_free_trial_enabled = None;
                 let mut slot_free_trial_days = None;
                 let mut slot_unit_prices = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4968,7 +5163,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePlan-2`.
@@ -5033,7 +5228,10 @@ pub struct CommercePlan2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePlan2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5081,9 +5279,9 @@ impl serde::Serialize for CommercePlan2 {
 impl<'de> serde::Deserialize<'de> for CommercePlan2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePlan2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePlan2")
@@ -5091,9 +5289,11 @@ impl<'de> serde::Deserialize<'de> for CommercePlan2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePlan2, A::Error> {
+            ) -> ::core::result::Result<CommercePlan2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -5123,7 +5323,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan2 {
                 let mut slot_features = None;
                 let mut slot_free_trial_enabled = None;
                 let mut slot_free_trial_days = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5271,7 +5471,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlan2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5327,7 +5527,10 @@ pub struct CommercePlanUnitPrice {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePlanUnitPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5343,9 +5546,9 @@ impl serde::Serialize for CommercePlanUnitPrice {
 impl<'de> serde::Deserialize<'de> for CommercePlanUnitPrice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePlanUnitPrice;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePlanUnitPrice")
@@ -5353,13 +5556,15 @@ impl<'de> serde::Deserialize<'de> for CommercePlanUnitPrice {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePlanUnitPrice, A::Error> {
+            ) -> ::core::result::Result<CommercePlanUnitPrice, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_block_size = None;
                 let mut slot_tiers = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
@@ -5376,7 +5581,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlanUnitPrice {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePlanUnitPriceTier`.
@@ -5391,7 +5596,10 @@ pub struct CommercePlanUnitPriceTier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePlanUnitPriceTier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5407,9 +5615,9 @@ impl serde::Serialize for CommercePlanUnitPriceTier {
 impl<'de> serde::Deserialize<'de> for CommercePlanUnitPriceTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePlanUnitPriceTier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePlanUnitPriceTier")
@@ -5417,13 +5625,15 @@ impl<'de> serde::Deserialize<'de> for CommercePlanUnitPriceTier {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePlanUnitPriceTier, A::Error> {
+            ) -> ::core::result::Result<CommercePlanUnitPriceTier, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_starts_at_block = None;
                 let mut slot_ends_after_block = None;
                 let mut slot_fee_per_block = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "starts_at_block" => {
                             field(&mut map, &mut slot_starts_at_block, "starts_at_block")
@@ -5448,7 +5658,7 @@ impl<'de> serde::Deserialize<'de> for CommercePlanUnitPriceTier {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommercePriceTransitionDetails`.
@@ -5474,7 +5684,10 @@ pub struct CommercePriceTransitionDetails {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePriceTransitionDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5504,9 +5717,9 @@ impl serde::Serialize for CommercePriceTransitionDetails {
 impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePriceTransitionDetails;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePriceTransitionDetails")
@@ -5514,9 +5727,11 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePriceTransitionDetails, A::Error> {
+            ) -> ::core::result::Result<CommercePriceTransitionDetails, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_previous_plan = None;
                 let mut slot_previous_price = None;
                 let mut slot_effective_at = None;
@@ -5526,7 +5741,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
                 let mut slot_immediate_charge = None;
                 let mut slot_previous_subscription_item_status = None;
                 let mut slot_previous_subscription_item_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "previous_plan" => {
                             field(&mut map, &mut slot_previous_plan, "previous_plan")
@@ -5600,7 +5815,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// When the new price takes effect.
@@ -5728,7 +5943,10 @@ pub struct CommercePriceTransitionResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommercePriceTransitionResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5745,9 +5963,9 @@ impl serde::Serialize for CommercePriceTransitionResponse {
 impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommercePriceTransitionResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommercePriceTransitionResponse")
@@ -5755,13 +5973,15 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommercePriceTransitionResponse, A::Error> {
+            ) -> ::core::result::Result<CommercePriceTransitionResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_subscription_item = None;
                 let mut slot_transition = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "subscription_item" => {
@@ -5787,7 +6007,7 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5849,7 +6069,10 @@ pub struct CommerceProrationCreditDetailResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceProrationCreditDetailResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5867,9 +6090,9 @@ impl serde::Serialize for CommerceProrationCreditDetailResponse {
 impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceProrationCreditDetailResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceProrationCreditDetailResponse")
@@ -5877,14 +6100,19 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceProrationCreditDetailResponse, A::Error> {
+            ) -> ::core::result::Result<
+                CommerceProrationCreditDetailResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_remaining = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_remaining" => {
@@ -5928,7 +6156,7 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceProrationDiscountResponse`.
@@ -5942,7 +6170,10 @@ pub struct CommerceProrationDiscountResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceProrationDiscountResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5960,9 +6191,9 @@ impl serde::Serialize for CommerceProrationDiscountResponse {
 impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceProrationDiscountResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceProrationDiscountResponse")
@@ -5970,14 +6201,16 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceProrationDiscountResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceProrationDiscountResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_passed = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_passed_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_passed" => {
@@ -6021,7 +6254,7 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscription`.
@@ -6054,7 +6287,10 @@ pub struct CommerceSubscription {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscription {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6080,9 +6316,9 @@ impl serde::Serialize for CommerceSubscription {
 impl<'de> serde::Deserialize<'de> for CommerceSubscription {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscription;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscription")
@@ -6090,9 +6326,11 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscription, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscription, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -6105,7 +6343,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
                 let mut slot_subscription_items = None;
                 let mut slot_next_payment = None;
                 let mut slot_eligible_for_free_trial = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -6164,7 +6402,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionCreditResponse`.
@@ -6178,7 +6416,10 @@ pub struct CommerceSubscriptionCreditResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionCreditResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6195,9 +6436,9 @@ impl serde::Serialize for CommerceSubscriptionCreditResponse {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionCreditResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionCreditResponse")
@@ -6205,12 +6446,14 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionCreditResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionCreditResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_remaining_percent" => {
@@ -6230,7 +6473,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionItem`.
@@ -6288,7 +6531,10 @@ pub struct CommerceSubscriptionItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6337,9 +6583,9 @@ impl serde::Serialize for CommerceSubscriptionItem {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItem")
@@ -6347,9 +6593,11 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItem, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -6376,7 +6624,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
                 let mut slot_updated_at = None;
                 let mut slot_seats = None;
                 let mut slot_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -6463,7 +6711,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceSubscriptionItem-2`.
@@ -6525,7 +6773,10 @@ pub struct CommerceSubscriptionItem2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItem2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6576,9 +6827,9 @@ impl serde::Serialize for CommerceSubscriptionItem2 {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItem2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItem2")
@@ -6586,9 +6837,11 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItem2, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionItem2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -6615,7 +6868,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2 {
                 let mut slot_ended_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -6713,7 +6966,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Current status of the subscription item.
@@ -6793,7 +7046,10 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItemNextPaymentResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6813,9 +7069,9 @@ impl serde::Serialize for CommerceSubscriptionItemNextPaymentResponse {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItemNextPaymentResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItemNextPaymentResponse")
@@ -6823,14 +7079,19 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespons
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItemNextPaymentResponse, A::Error> {
+            ) -> ::core::result::Result<
+                CommerceSubscriptionItemNextPaymentResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_date = None;
                 let mut slot_per_unit_totals = None;
                 let mut slot_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "date" => field(&mut map, &mut slot_date, "date"),
@@ -6849,7 +7110,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentRespons
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -6955,7 +7216,10 @@ pub struct CommerceSubscriptionItemSeatsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionItemSeatsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6971,9 +7235,9 @@ impl serde::Serialize for CommerceSubscriptionItemSeatsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionItemSeatsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionItemSeatsResponse")
@@ -6981,12 +7245,17 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionItemSeatsResponse, A::Error> {
+            ) -> ::core::result::Result<
+                CommerceSubscriptionItemSeatsResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_quantity = None;
                 let mut slot_tiers = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
                         "tiers" => field(&mut map, &mut slot_tiers, "tiers"),
@@ -6999,7 +7268,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Current status of the subscription item.
@@ -7084,7 +7353,10 @@ pub struct CommerceSubscriptionNextPayment {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceSubscriptionNextPayment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7103,9 +7375,9 @@ impl serde::Serialize for CommerceSubscriptionNextPayment {
 impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceSubscriptionNextPayment;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceSubscriptionNextPayment")
@@ -7113,14 +7385,16 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceSubscriptionNextPayment, A::Error> {
+            ) -> ::core::result::Result<CommerceSubscriptionNextPayment, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_date = None;
                 let mut slot_amount = None;
                 let mut slot_per_unit_totals = None;
                 let mut slot_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "date" => field(&mut map, &mut slot_date, "date"),
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
@@ -7139,7 +7413,7 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -7256,7 +7530,10 @@ pub struct CommerceTotalsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceTotalsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7278,9 +7555,9 @@ impl serde::Serialize for CommerceTotalsResponse {
 impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceTotalsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceTotalsResponse")
@@ -7288,9 +7565,11 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceTotalsResponse, A::Error> {
+            ) -> ::core::result::Result<CommerceTotalsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subtotal = None;
                 let mut slot_base_fee = None;
                 let mut slot_tax_total = None;
@@ -7298,7 +7577,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
                 let mut slot_per_unit_totals = None;
                 let mut slot_credits = None;
                 let mut slot_discounts = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal"),
                         "base_fee" => field(&mut map, &mut slot_base_fee, "base_fee"),
@@ -7325,7 +7604,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CommerceTotalsResponse-2`.
@@ -7343,7 +7622,10 @@ pub struct CommerceTotalsResponse2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CommerceTotalsResponse2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7365,9 +7647,9 @@ impl serde::Serialize for CommerceTotalsResponse2 {
 impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CommerceTotalsResponse2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CommerceTotalsResponse2")
@@ -7375,9 +7657,11 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CommerceTotalsResponse2, A::Error> {
+            ) -> ::core::result::Result<CommerceTotalsResponse2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subtotal = None;
                 let mut slot_base_fee = None;
                 let mut slot_tax_total = None;
@@ -7385,7 +7669,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse2 {
                 let mut slot_per_unit_totals = None;
                 let mut slot_credits = None;
                 let mut slot_discounts = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal"),
                         "base_fee" => field(&mut map, &mut slot_base_fee, "base_fee"),
@@ -7412,7 +7696,7 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Cookies`.
@@ -7426,7 +7710,10 @@ pub struct Cookies {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Cookies {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7441,9 +7728,9 @@ impl serde::Serialize for Cookies {
 impl<'de> serde::Deserialize<'de> for Cookies {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Cookies;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Cookies")
@@ -7451,12 +7738,14 @@ impl<'de> serde::Deserialize<'de> for Cookies {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Cookies, A::Error> {
+            ) -> ::core::result::Result<Cookies, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_cookies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "cookies" => field(&mut map, &mut slot_cookies, "cookies"),
@@ -7469,7 +7758,7 @@ impl<'de> serde::Deserialize<'de> for Cookies {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -7529,7 +7818,10 @@ pub struct CreateActorTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7551,9 +7843,9 @@ impl serde::Serialize for CreateActorTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBody")
@@ -7561,14 +7853,16 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_actor = None;
                 let mut slot_expires_in_seconds = None;
                 let mut slot_session_max_duration_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "actor" => field(&mut map, &mut slot_actor, "actor"),
@@ -7598,7 +7892,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBody {
@@ -7639,7 +7933,10 @@ pub struct CreateActorTokenBodyActor {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateActorTokenBodyActor {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7653,9 +7950,9 @@ impl serde::Serialize for CreateActorTokenBodyActor {
 impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateActorTokenBodyActor;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateActorTokenBodyActor")
@@ -7663,11 +7960,13 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateActorTokenBodyActor, A::Error> {
+            ) -> ::core::result::Result<CreateActorTokenBodyActor, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_sub = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "sub" => field(&mut map, &mut slot_sub, "sub"),
                         _ => skip(&mut map),
@@ -7678,7 +7977,7 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenBodyActor {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateActorTokenBodyActor {
@@ -7701,7 +8000,10 @@ pub struct CreateAdminPortalLinkTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAdminPortalLinkTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7722,9 +8024,9 @@ impl serde::Serialize for CreateAdminPortalLinkTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAdminPortalLinkTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAdminPortalLinkTokenBody")
@@ -7732,14 +8034,16 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateAdminPortalLinkTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_organization_id = None;
                 let mut slot_it_contact_id = None;
                 let mut slot_scopes = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "organization_id" => {
                             field(&mut map, &mut slot_organization_id, "organization_id")
@@ -7767,7 +8071,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAdminPortalLinkTokenBody {
@@ -7824,7 +8128,10 @@ pub struct CreateAdminPortalLinkTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAdminPortalLinkTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7852,9 +8159,9 @@ impl serde::Serialize for CreateAdminPortalLinkTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAdminPortalLinkTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAdminPortalLinkTokenResponse")
@@ -7862,9 +8169,11 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateAdminPortalLinkTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_admin_portal_link_id = None;
@@ -7879,7 +8188,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -7943,7 +8252,7 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`CreateAdminPortalLinkTokenResponse`].
@@ -8018,7 +8327,10 @@ pub struct CreateAgentTaskBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAgentTaskBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8041,9 +8353,9 @@ impl serde::Serialize for CreateAgentTaskBody {
 impl<'de> serde::Deserialize<'de> for CreateAgentTaskBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAgentTaskBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAgentTaskBody")
@@ -8051,16 +8363,18 @@ impl<'de> serde::Deserialize<'de> for CreateAgentTaskBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAgentTaskBody, A::Error> {
+            ) -> ::core::result::Result<CreateAgentTaskBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_on_behalf_of = None;
                 let mut slot_permissions = None;
                 let mut slot_agent_name = None;
                 let mut slot_task_description = None;
                 let mut slot_redirect_url = None;
                 let mut slot_session_max_duration_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "on_behalf_of" => {
                             field(&mut map, &mut slot_on_behalf_of, "on_behalf_of")
@@ -8105,7 +8419,7 @@ impl<'de> serde::Deserialize<'de> for CreateAgentTaskBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAgentTaskBody {
@@ -8149,7 +8463,10 @@ pub struct CreateAgentTaskBodyOnBehalfOf {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAgentTaskBodyOnBehalfOf {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8165,9 +8482,9 @@ impl serde::Serialize for CreateAgentTaskBodyOnBehalfOf {
 impl<'de> serde::Deserialize<'de> for CreateAgentTaskBodyOnBehalfOf {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAgentTaskBodyOnBehalfOf;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAgentTaskBodyOnBehalfOf")
@@ -8175,12 +8492,14 @@ impl<'de> serde::Deserialize<'de> for CreateAgentTaskBodyOnBehalfOf {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAgentTaskBodyOnBehalfOf, A::Error> {
+            ) -> ::core::result::Result<CreateAgentTaskBodyOnBehalfOf, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "identifier" => {
@@ -8195,7 +8514,7 @@ impl<'de> serde::Deserialize<'de> for CreateAgentTaskBodyOnBehalfOf {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAgentTaskBodyOnBehalfOf {
@@ -8262,7 +8581,10 @@ pub struct CreateAllowlistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateAllowlistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8277,9 +8599,9 @@ impl serde::Serialize for CreateAllowlistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateAllowlistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateAllowlistIdentifierBody")
@@ -8287,12 +8609,14 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateAllowlistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateAllowlistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -8307,7 +8631,7 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateAllowlistIdentifierBody {
@@ -8341,7 +8665,10 @@ pub struct CreateApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8366,9 +8693,9 @@ impl serde::Serialize for CreateApiKeyBody {
 impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateApiKeyBody")
@@ -8376,9 +8703,11 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<CreateApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_name = None;
                 let mut slot_description = None;
@@ -8387,7 +8716,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
                 let mut slot_scopes = None;
                 let mut slot_created_by = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -8423,7 +8752,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateApiKeyBody {
@@ -8511,7 +8840,10 @@ pub struct CreateApiKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8541,9 +8873,9 @@ impl serde::Serialize for CreateApiKeyResponse {
 impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateApiKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateApiKeyResponse")
@@ -8551,9 +8883,11 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateApiKeyResponse, A::Error> {
+            ) -> ::core::result::Result<CreateApiKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_type_ = None;
@@ -8571,7 +8905,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8632,7 +8966,7 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/CreateBillingPriceRequest`.
@@ -8655,7 +8989,10 @@ pub struct CreateBillingPriceRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBillingPriceRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8681,9 +9018,9 @@ impl serde::Serialize for CreateBillingPriceRequest {
 impl<'de> serde::Deserialize<'de> for CreateBillingPriceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBillingPriceRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBillingPriceRequest")
@@ -8691,16 +9028,18 @@ impl<'de> serde::Deserialize<'de> for CreateBillingPriceRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBillingPriceRequest, A::Error> {
+            ) -> ::core::result::Result<CreateBillingPriceRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_plan_id = None;
                 let mut slot_currency = None;
                 let mut slot_amount = None;
                 let mut slot_annual_monthly_amount = None;
                 let mut slot_description = None;
                 let mut slot_supported_billing_periods = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "plan_id" => field(&mut map, &mut slot_plan_id, "plan_id"),
                         "currency" => field(&mut map, &mut slot_currency, "currency"),
@@ -8737,7 +9076,7 @@ impl<'de> serde::Deserialize<'de> for CreateBillingPriceRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBillingPriceRequest {
@@ -8791,7 +9130,10 @@ pub struct CreateBlocklistIdentifierBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBlocklistIdentifierBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8805,9 +9147,9 @@ impl serde::Serialize for CreateBlocklistIdentifierBody {
 impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBlocklistIdentifierBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBlocklistIdentifierBody")
@@ -8815,11 +9157,13 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBlocklistIdentifierBody, A::Error> {
+            ) -> ::core::result::Result<CreateBlocklistIdentifierBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "identifier" => {
                             field(&mut map, &mut slot_identifier, "identifier")
@@ -8832,7 +9176,7 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBlocklistIdentifierBody {
@@ -8868,7 +9212,10 @@ pub struct CreateBulkInvitationsBodyItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBulkInvitationsBodyItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8893,9 +9240,9 @@ impl serde::Serialize for CreateBulkInvitationsBodyItem {
 impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBulkInvitationsBodyItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBulkInvitationsBodyItem")
@@ -8903,9 +9250,11 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBulkInvitationsBodyItem, A::Error> {
+            ) -> ::core::result::Result<CreateBulkInvitationsBodyItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -8913,7 +9262,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -8948,7 +9297,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsBodyItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBulkInvitationsBodyItem {
@@ -9015,7 +9364,10 @@ pub struct CreateBulkWaitlistEntriesBodyItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateBulkWaitlistEntriesBodyItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9031,9 +9383,9 @@ impl serde::Serialize for CreateBulkWaitlistEntriesBodyItem {
 impl<'de> serde::Deserialize<'de> for CreateBulkWaitlistEntriesBodyItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateBulkWaitlistEntriesBodyItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateBulkWaitlistEntriesBodyItem")
@@ -9041,12 +9393,14 @@ impl<'de> serde::Deserialize<'de> for CreateBulkWaitlistEntriesBodyItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateBulkWaitlistEntriesBodyItem, A::Error> {
+            ) -> ::core::result::Result<CreateBulkWaitlistEntriesBodyItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -9061,7 +9415,7 @@ impl<'de> serde::Deserialize<'de> for CreateBulkWaitlistEntriesBodyItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateBulkWaitlistEntriesBodyItem {
@@ -9097,7 +9451,10 @@ pub struct CreateDirectoryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateDirectoryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9115,9 +9472,9 @@ impl serde::Serialize for CreateDirectoryBody {
 impl<'de> serde::Deserialize<'de> for CreateDirectoryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateDirectoryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateDirectoryBody")
@@ -9125,14 +9482,16 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateDirectoryBody, A::Error> {
+            ) -> ::core::result::Result<CreateDirectoryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enterprise_connection_id = None;
                 let mut slot_name = None;
                 let mut slot_provider = None;
                 let mut slot_group_role_mappings = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enterprise_connection_id" => {
                             field(
@@ -9164,7 +9523,7 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateDirectoryBody {
@@ -9217,7 +9576,10 @@ pub struct CreateDirectoryBodyGroupRoleMappingsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateDirectoryBodyGroupRoleMappingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9245,9 +9607,9 @@ impl serde::Serialize for CreateDirectoryBodyGroupRoleMappingsItem {
 impl<'de> serde::Deserialize<'de> for CreateDirectoryBodyGroupRoleMappingsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateDirectoryBodyGroupRoleMappingsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateDirectoryBodyGroupRoleMappingsItem")
@@ -9255,16 +9617,21 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryBodyGroupRoleMappingsItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateDirectoryBodyGroupRoleMappingsItem, A::Error> {
+            ) -> ::core::result::Result<
+                CreateDirectoryBodyGroupRoleMappingsItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_directory_group_id = None;
                 let mut slot_scim_group_id = None;
                 let mut slot_directory_group_display_name = None;
                 let mut slot_scim_group_display_name = None;
                 let mut slot_role_id = None;
                 let mut slot_precedence = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "directory_group_id" => {
                             field(
@@ -9309,7 +9676,7 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryBodyGroupRoleMappingsItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateDirectoryBodyGroupRoleMappingsItem {
@@ -9369,7 +9736,10 @@ pub struct CreateDirectoryGroupRoleMappingBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateDirectoryGroupRoleMappingBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9389,9 +9759,9 @@ impl serde::Serialize for CreateDirectoryGroupRoleMappingBody {
 impl<'de> serde::Deserialize<'de> for CreateDirectoryGroupRoleMappingBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateDirectoryGroupRoleMappingBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateDirectoryGroupRoleMappingBody")
@@ -9399,14 +9769,16 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryGroupRoleMappingBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateDirectoryGroupRoleMappingBody, A::Error> {
+            ) -> ::core::result::Result<CreateDirectoryGroupRoleMappingBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_directory_group_id = None;
                 let mut slot_scim_group_id = None;
                 let mut slot_role_id = None;
                 let mut slot_precedence = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "directory_group_id" => {
                             field(
@@ -9433,7 +9805,7 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryGroupRoleMappingBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateDirectoryGroupRoleMappingBody {
@@ -9484,7 +9856,10 @@ pub struct CreateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9508,9 +9883,9 @@ impl serde::Serialize for CreateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEmailAddressBody")
@@ -9518,15 +9893,17 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<CreateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -9554,7 +9931,7 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEmailAddressBody {
@@ -9617,7 +9994,10 @@ pub struct CreateEnterpriseConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9648,9 +10028,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBody {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBody")
@@ -9658,9 +10038,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBody, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_provider = None;
                 let mut slot_domains = None;
@@ -9670,7 +10052,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
                 let mut slot_saml = None;
                 let mut slot_oidc = None;
                 let mut slot_custom_attributes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "provider" => field(&mut map, &mut slot_provider, "provider"),
@@ -9712,7 +10094,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBody {
@@ -9806,7 +10188,10 @@ pub struct CreateEnterpriseConnectionBodyCustomAttributesItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodyCustomAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9833,9 +10218,9 @@ impl<'de> serde::Deserialize<'de>
 for CreateEnterpriseConnectionBodyCustomAttributesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodyCustomAttributesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodyCustomAttributesItem")
@@ -9843,16 +10228,21 @@ for CreateEnterpriseConnectionBodyCustomAttributesItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodyCustomAttributesItem, A::Error> {
+            ) -> ::core::result::Result<
+                CreateEnterpriseConnectionBodyCustomAttributesItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_sso_path = None;
                 let mut slot_scim_path = None;
                 let mut slot_directory_path = None;
                 let mut slot_multi_valued = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -9877,7 +10267,7 @@ for CreateEnterpriseConnectionBodyCustomAttributesItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodyCustomAttributesItem {
@@ -9939,7 +10329,10 @@ pub struct CreateEnterpriseConnectionBodyOidc {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodyOidc {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9966,9 +10359,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBodyOidc {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodyOidc;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodyOidc")
@@ -9976,9 +10369,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodyOidc, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBodyOidc, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_client_id = None;
                 let mut slot_client_secret = None;
                 let mut slot_discovery_url = None;
@@ -9986,7 +10381,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
                 let mut slot_token_url = None;
                 let mut slot_user_info_url = None;
                 let mut slot_requires_pkce = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "client_id" => field(&mut map, &mut slot_client_id, "client_id"),
                         "client_secret" => {
@@ -10017,7 +10412,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodyOidc {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodyOidc {
@@ -10158,7 +10553,10 @@ pub struct CreateEnterpriseConnectionBodySaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodySaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10191,9 +10589,9 @@ impl serde::Serialize for CreateEnterpriseConnectionBodySaml {
 impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodySaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodySaml")
@@ -10201,9 +10599,11 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodySaml, A::Error> {
+            ) -> ::core::result::Result<CreateEnterpriseConnectionBodySaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_idp_entity_id = None;
                 let mut slot_idp_sso_url = None;
                 let mut slot_idp_certificate = None;
@@ -10214,7 +10614,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
                 let mut slot_allow_idp_initiated = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "idp_entity_id" => {
                             field(&mut map, &mut slot_idp_entity_id, "idp_entity_id")
@@ -10279,7 +10679,7 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionBodySaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodySaml {
@@ -10363,7 +10763,10 @@ pub struct CreateEnterpriseConnectionBodySamlAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateEnterpriseConnectionBodySamlAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10388,9 +10791,9 @@ impl<'de> serde::Deserialize<'de>
 for CreateEnterpriseConnectionBodySamlAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateEnterpriseConnectionBodySamlAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateEnterpriseConnectionBodySamlAttributeMapping")
@@ -10398,14 +10801,19 @@ for CreateEnterpriseConnectionBodySamlAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateEnterpriseConnectionBodySamlAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<
+                CreateEnterpriseConnectionBodySamlAttributeMapping,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -10426,7 +10834,7 @@ for CreateEnterpriseConnectionBodySamlAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateEnterpriseConnectionBodySamlAttributeMapping {
@@ -10475,7 +10883,10 @@ pub struct CreateInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10500,9 +10911,9 @@ impl serde::Serialize for CreateInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateInvitationBody")
@@ -10510,9 +10921,11 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_public_metadata = None;
                 let mut slot_redirect_url = None;
@@ -10520,7 +10933,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 let mut slot_ignore_existing = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_template_slug = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -10555,7 +10968,7 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateInvitationBody {
@@ -10676,7 +11089,10 @@ pub struct CreateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10700,9 +11116,9 @@ impl serde::Serialize for CreateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateJwtTemplateBody")
@@ -10710,9 +11126,11 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -10720,7 +11138,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -10763,7 +11181,7 @@ impl<'de> serde::Deserialize<'de> for CreateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateJwtTemplateBody {
@@ -10832,7 +11250,10 @@ pub struct CreateM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10856,9 +11277,9 @@ impl serde::Serialize for CreateM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateM2mTokenBody")
@@ -10866,14 +11287,16 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token_format = None;
                 let mut slot_seconds_until_expiration = None;
                 let mut slot_claims = None;
                 let mut slot_min_remaining_ttl_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token_format" => {
                             field(&mut map, &mut slot_token_format, "token_format")
@@ -10906,7 +11329,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateM2mTokenBody {
@@ -11006,7 +11429,10 @@ pub struct CreateM2mTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateM2mTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11033,9 +11459,9 @@ impl serde::Serialize for CreateM2mTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateM2mTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateM2mTokenResponse")
@@ -11043,9 +11469,11 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateM2mTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateM2mTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subject = None;
@@ -11059,7 +11487,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11108,7 +11536,7 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::create`](super::machines::Machines::create).
@@ -11123,7 +11551,10 @@ pub struct CreateMachineBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11140,9 +11571,9 @@ impl serde::Serialize for CreateMachineBody {
 impl<'de> serde::Deserialize<'de> for CreateMachineBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineBody")
@@ -11150,13 +11581,15 @@ impl<'de> serde::Deserialize<'de> for CreateMachineBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineBody, A::Error> {
+            ) -> ::core::result::Result<CreateMachineBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_scoped_machines = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "scoped_machines" => {
@@ -11179,7 +11612,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMachineBody {
@@ -11232,7 +11665,10 @@ pub struct CreateMachineResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11254,9 +11690,9 @@ impl serde::Serialize for CreateMachineResponse {
 impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineResponse")
@@ -11264,9 +11700,11 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineResponse, A::Error> {
+            ) -> ::core::result::Result<CreateMachineResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -11276,7 +11714,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
                 let mut slot_default_token_ttl = None;
                 let mut slot_scoped_machines = None;
                 let mut slot_secret_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -11319,7 +11757,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::create_scope`](super::machines::Machines::create_scope).
@@ -11330,7 +11768,10 @@ pub struct CreateMachineScopeBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateMachineScopeBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11344,9 +11785,9 @@ impl serde::Serialize for CreateMachineScopeBody {
 impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateMachineScopeBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateMachineScopeBody")
@@ -11354,11 +11795,13 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateMachineScopeBody, A::Error> {
+            ) -> ::core::result::Result<CreateMachineScopeBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_to_machine_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "to_machine_id" => {
                             field(&mut map, &mut slot_to_machine_id, "to_machine_id")
@@ -11371,7 +11814,7 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateMachineScopeBody {
@@ -11405,7 +11848,10 @@ pub struct CreateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11430,9 +11876,9 @@ impl serde::Serialize for CreateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOAuthApplicationBody")
@@ -11440,9 +11886,11 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
@@ -11450,7 +11898,7 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 let mut slot_consent_screen_enabled = None;
                 let mut slot_pkce_required = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -11486,7 +11934,7 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOAuthApplicationBody {
@@ -11570,7 +12018,10 @@ pub struct CreateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11597,9 +12048,9 @@ impl serde::Serialize for CreateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationBody")
@@ -11607,9 +12058,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_created_by = None;
                 let mut slot_private_metadata = None;
@@ -11618,7 +12071,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_created_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
@@ -11664,7 +12117,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationBody {
@@ -11742,7 +12195,10 @@ pub struct CreateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11760,9 +12216,9 @@ impl serde::Serialize for CreateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationDomainBody")
@@ -11770,13 +12226,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "enrollment_mode" => {
@@ -11793,7 +12251,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationDomainBody {
@@ -11839,7 +12297,10 @@ pub struct CreateOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11866,9 +12327,9 @@ impl serde::Serialize for CreateOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationInvitationBody")
@@ -11876,9 +12337,11 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_inviter_user_id = None;
                 let mut slot_role = None;
@@ -11887,7 +12350,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 let mut slot_redirect_url = None;
                 let mut slot_expires_in_days = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -11928,7 +12391,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationInvitationBody {
@@ -12000,7 +12463,10 @@ pub struct CreateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12019,9 +12485,9 @@ impl serde::Serialize for CreateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationMembershipBody")
@@ -12029,14 +12495,16 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_role = None;
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "role" => field(&mut map, &mut slot_role, "role"),
@@ -12061,7 +12529,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationMembershipBody {
@@ -12106,7 +12574,10 @@ pub struct CreateOrganizationPermissionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationPermissionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12123,9 +12594,9 @@ impl serde::Serialize for CreateOrganizationPermissionBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationPermissionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationPermissionBody")
@@ -12133,13 +12604,15 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationPermissionBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationPermissionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -12156,7 +12629,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationPermissionBody {
@@ -12193,7 +12666,10 @@ pub struct CreateOrganizationRoleBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationRoleBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12217,9 +12693,9 @@ impl serde::Serialize for CreateOrganizationRoleBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationRoleBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationRoleBody")
@@ -12227,15 +12703,17 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationRoleBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationRoleBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
                 let mut slot_permissions = None;
                 let mut slot_include_in_initial_role_set = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -12265,7 +12743,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationRoleBody {
@@ -12321,7 +12799,10 @@ pub struct CreatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12345,9 +12826,9 @@ impl serde::Serialize for CreatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreatePhoneNumberBody")
@@ -12355,15 +12836,17 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<CreatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_phone_number = None;
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "phone_number" => {
@@ -12391,7 +12874,7 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreatePhoneNumberBody {
@@ -12435,7 +12918,10 @@ pub struct CreateRedirectUrlBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateRedirectUrlBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12449,9 +12935,9 @@ impl serde::Serialize for CreateRedirectUrlBody {
 impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRedirectUrlBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRedirectUrlBody")
@@ -12459,11 +12945,13 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateRedirectUrlBody, A::Error> {
+            ) -> ::core::result::Result<CreateRedirectUrlBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "url" => field(&mut map, &mut slot_url, "url"),
                         _ => skip(&mut map),
@@ -12474,7 +12962,7 @@ impl<'de> serde::Deserialize<'de> for CreateRedirectUrlBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRedirectUrlBody {
@@ -12511,7 +12999,10 @@ pub struct CreateRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12533,9 +13024,9 @@ impl serde::Serialize for CreateRoleSetBody {
 impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateRoleSetBody")
@@ -12543,9 +13034,11 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<CreateRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
@@ -12553,7 +13046,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
                 let mut slot_creator_role_key = None;
                 let mut slot_type_ = None;
                 let mut slot_roles = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -12596,7 +13089,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateRoleSetBody {
@@ -12671,7 +13164,10 @@ pub struct CreateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12707,9 +13203,9 @@ impl serde::Serialize for CreateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBody")
@@ -12717,9 +13213,11 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_domains = None;
@@ -12733,7 +13231,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 let mut slot_attribute_mapping = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -12794,7 +13292,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBody {
@@ -12906,7 +13404,10 @@ pub struct CreateSamlConnectionBodyAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12927,9 +13428,9 @@ impl serde::Serialize for CreateSamlConnectionBodyAttributeMapping {
 impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSamlConnectionBodyAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSamlConnectionBodyAttributeMapping")
@@ -12937,14 +13438,19 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSamlConnectionBodyAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<
+                CreateSamlConnectionBodyAttributeMapping,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -12965,7 +13471,7 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionBodyAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSamlConnectionBodyAttributeMapping {
@@ -13062,7 +13568,10 @@ pub struct CreateScimDirectoryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateScimDirectoryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13080,9 +13589,9 @@ impl serde::Serialize for CreateScimDirectoryBody {
 impl<'de> serde::Deserialize<'de> for CreateScimDirectoryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateScimDirectoryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateScimDirectoryBody")
@@ -13090,14 +13599,16 @@ impl<'de> serde::Deserialize<'de> for CreateScimDirectoryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateScimDirectoryBody, A::Error> {
+            ) -> ::core::result::Result<CreateScimDirectoryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enterprise_connection_id = None;
                 let mut slot_name = None;
                 let mut slot_provider = None;
                 let mut slot_group_role_mappings = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enterprise_connection_id" => {
                             field(
@@ -13129,7 +13640,7 @@ impl<'de> serde::Deserialize<'de> for CreateScimDirectoryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateScimDirectoryBody {
@@ -13178,7 +13689,10 @@ pub struct CreateScimDirectoryBodyGroupRoleMappingsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateScimDirectoryBodyGroupRoleMappingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13197,9 +13711,9 @@ impl serde::Serialize for CreateScimDirectoryBodyGroupRoleMappingsItem {
 impl<'de> serde::Deserialize<'de> for CreateScimDirectoryBodyGroupRoleMappingsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateScimDirectoryBodyGroupRoleMappingsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateScimDirectoryBodyGroupRoleMappingsItem")
@@ -13207,14 +13721,19 @@ impl<'de> serde::Deserialize<'de> for CreateScimDirectoryBodyGroupRoleMappingsIt
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateScimDirectoryBodyGroupRoleMappingsItem, A::Error> {
+            ) -> ::core::result::Result<
+                CreateScimDirectoryBodyGroupRoleMappingsItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_scim_group_id = None;
                 let mut slot_scim_group_display_name = None;
                 let mut slot_role_id = None;
                 let mut slot_precedence = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "scim_group_id" => {
                             field(&mut map, &mut slot_scim_group_id, "scim_group_id")
@@ -13242,7 +13761,7 @@ impl<'de> serde::Deserialize<'de> for CreateScimDirectoryBodyGroupRoleMappingsIt
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateScimDirectoryBodyGroupRoleMappingsItem {
@@ -13283,7 +13802,10 @@ pub struct CreateScimGroupRoleMappingBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateScimGroupRoleMappingBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13300,9 +13822,9 @@ impl serde::Serialize for CreateScimGroupRoleMappingBody {
 impl<'de> serde::Deserialize<'de> for CreateScimGroupRoleMappingBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateScimGroupRoleMappingBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateScimGroupRoleMappingBody")
@@ -13310,13 +13832,15 @@ impl<'de> serde::Deserialize<'de> for CreateScimGroupRoleMappingBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateScimGroupRoleMappingBody, A::Error> {
+            ) -> ::core::result::Result<CreateScimGroupRoleMappingBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_scim_group_id = None;
                 let mut slot_role_id = None;
                 let mut slot_precedence = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "scim_group_id" => {
                             field(&mut map, &mut slot_scim_group_id, "scim_group_id")
@@ -13335,7 +13859,7 @@ impl<'de> serde::Deserialize<'de> for CreateScimGroupRoleMappingBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateScimGroupRoleMappingBody {
@@ -13366,7 +13890,10 @@ pub struct CreateSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13381,9 +13908,9 @@ impl serde::Serialize for CreateSessionBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionBody")
@@ -13391,12 +13918,14 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_active_organization_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "active_organization_id" => {
@@ -13416,7 +13945,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionBody {
@@ -13445,7 +13974,10 @@ pub struct CreateSessionTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13459,9 +13991,9 @@ impl serde::Serialize for CreateSessionTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenBody")
@@ -13469,11 +14001,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -13490,7 +14024,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenBody {
@@ -13509,7 +14043,10 @@ pub struct CreateSessionTokenFromTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenFromTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13524,9 +14061,9 @@ impl serde::Serialize for CreateSessionTokenFromTemplateBody {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenFromTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenFromTemplateBody")
@@ -13534,11 +14071,13 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenFromTemplateBody, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenFromTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expires_in_seconds" => {
                             field(
@@ -13555,7 +14094,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSessionTokenFromTemplateBody {
@@ -13574,7 +14113,10 @@ pub struct CreateSessionTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSessionTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13589,9 +14131,9 @@ impl serde::Serialize for CreateSessionTokenResponse {
 impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSessionTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSessionTokenResponse")
@@ -13599,12 +14141,14 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSessionTokenResponse, A::Error> {
+            ) -> ::core::result::Result<CreateSessionTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -13617,7 +14161,7 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`SignInTokens::create`](super::sign_in_tokens::SignInTokens::create).
@@ -13634,7 +14178,10 @@ pub struct CreateSignInTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateSignInTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13651,9 +14198,9 @@ impl serde::Serialize for CreateSignInTokenBody {
 impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateSignInTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateSignInTokenBody")
@@ -13661,13 +14208,15 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateSignInTokenBody, A::Error> {
+            ) -> ::core::result::Result<CreateSignInTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_org_id = None;
                 let mut slot_expires_in_seconds = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "org_id" => field(&mut map, &mut slot_org_id, "org_id"),
@@ -13688,7 +14237,7 @@ impl<'de> serde::Deserialize<'de> for CreateSignInTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateSignInTokenBody {
@@ -13823,7 +14372,10 @@ pub struct CreateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13915,9 +14467,9 @@ impl serde::Serialize for CreateUserBody {
 impl<'de> serde::Deserialize<'de> for CreateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateUserBody")
@@ -13925,9 +14477,11 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateUserBody, A::Error> {
+            ) -> ::core::result::Result<CreateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -13958,7 +14512,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 let mut slot_bypass_client_trust = None;
                 let mut slot_banned = None;
                 let mut slot_locked = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -14129,7 +14683,7 @@ impl<'de> serde::Deserialize<'de> for CreateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateUserBody {
@@ -14400,7 +14954,10 @@ pub struct CreateWaitlistEntryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateWaitlistEntryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14415,9 +14972,9 @@ impl serde::Serialize for CreateWaitlistEntryBody {
 impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateWaitlistEntryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateWaitlistEntryBody")
@@ -14425,12 +14982,14 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateWaitlistEntryBody, A::Error> {
+            ) -> ::core::result::Result<CreateWaitlistEntryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_notify = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -14445,7 +15004,7 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateWaitlistEntryBody {
@@ -14475,7 +15034,10 @@ pub struct DeleteApiKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteApiKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14491,9 +15053,9 @@ impl serde::Serialize for DeleteApiKeyResponse {
 impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteApiKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteApiKeyResponse")
@@ -14501,13 +15063,15 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteApiKeyResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteApiKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -14522,7 +15086,7 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/DirectoryGroupRoleMapping.Deleted/content/application~1json/schema`.
@@ -14538,7 +15102,10 @@ pub struct DeleteDirectoryGroupRoleMappingResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteDirectoryGroupRoleMappingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14555,9 +15122,9 @@ impl serde::Serialize for DeleteDirectoryGroupRoleMappingResponse {
 impl<'de> serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteDirectoryGroupRoleMappingResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteDirectoryGroupRoleMappingResponse")
@@ -14565,13 +15132,18 @@ impl<'de> serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteDirectoryGroupRoleMappingResponse, A::Error> {
+            ) -> ::core::result::Result<
+                DeleteDirectoryGroupRoleMappingResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14586,7 +15158,7 @@ impl<'de> serde::Deserialize<'de> for DeleteDirectoryGroupRoleMappingResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/Machine.Deleted/content/application~1json/schema`.
@@ -14602,7 +15174,10 @@ pub struct DeleteMachineResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteMachineResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14618,9 +15193,9 @@ impl serde::Serialize for DeleteMachineResponse {
 impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteMachineResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteMachineResponse")
@@ -14628,13 +15203,15 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteMachineResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteMachineResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14649,7 +15226,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/MachineScope.Deleted/content/application~1json/schema`.
@@ -14667,7 +15244,10 @@ pub struct DeleteMachineScopeResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteMachineScopeResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14684,9 +15264,9 @@ impl serde::Serialize for DeleteMachineScopeResponse {
 impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteMachineScopeResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteMachineScopeResponse")
@@ -14694,14 +15274,16 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteMachineScopeResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteMachineScopeResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_from_machine_id = None;
                 let mut slot_to_machine_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
@@ -14722,7 +15304,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMachineScopeResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/SCIMGroupRoleMapping.Deleted/content/application~1json/schema`.
@@ -14738,7 +15320,10 @@ pub struct DeleteScimGroupRoleMappingResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeleteScimGroupRoleMappingResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14755,9 +15340,9 @@ impl serde::Serialize for DeleteScimGroupRoleMappingResponse {
 impl<'de> serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeleteScimGroupRoleMappingResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeleteScimGroupRoleMappingResponse")
@@ -14765,13 +15350,15 @@ impl<'de> serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeleteScimGroupRoleMappingResponse, A::Error> {
+            ) -> ::core::result::Result<DeleteScimGroupRoleMappingResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_deleted = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14786,7 +15373,7 @@ impl<'de> serde::Deserialize<'de> for DeleteScimGroupRoleMappingResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/DeletedObject`.
@@ -14801,7 +15388,10 @@ pub struct DeletedObject {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14820,9 +15410,9 @@ impl serde::Serialize for DeletedObject {
 impl<'de> serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeletedObject;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeletedObject")
@@ -14830,15 +15420,17 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeletedObject, A::Error> {
+            ) -> ::core::result::Result<DeletedObject, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_slug = None;
                 let mut slot_deleted = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -14859,7 +15451,7 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Directories`.
@@ -14899,7 +15491,10 @@ pub struct Directory {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Directory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14930,9 +15525,9 @@ impl serde::Serialize for Directory {
 impl<'de> serde::Deserialize<'de> for Directory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Directory;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Directory")
@@ -14940,9 +15535,11 @@ impl<'de> serde::Deserialize<'de> for Directory {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Directory, A::Error> {
+            ) -> ::core::result::Result<Directory, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -14956,7 +15553,7 @@ impl<'de> serde::Deserialize<'de> for Directory {
                 let mut slot_api_key = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -15028,7 +15625,7 @@ impl<'de> serde::Deserialize<'de> for Directory {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A mapping from a directory group to an organization role. Members of the group are assigned the role; the lowest-precedence match wins when a user belongs to multiple mapped groups.
@@ -15063,7 +15660,10 @@ pub struct DirectoryGroupRoleMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DirectoryGroupRoleMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15091,9 +15691,9 @@ impl serde::Serialize for DirectoryGroupRoleMapping {
 impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DirectoryGroupRoleMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DirectoryGroupRoleMapping")
@@ -15101,9 +15701,11 @@ impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DirectoryGroupRoleMapping, A::Error> {
+            ) -> ::core::result::Result<DirectoryGroupRoleMapping, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_directory_id = None;
@@ -15116,7 +15718,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMapping {
                 let mut slot_precedence = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -15195,7 +15797,7 @@ impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Always "directory_group_role_mapping".
@@ -15294,7 +15896,10 @@ pub struct DisableMfaResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DisableMfaResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15308,9 +15913,9 @@ impl serde::Serialize for DisableMfaResponse {
 impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DisableMfaResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DisableMfaResponse")
@@ -15318,11 +15923,13 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DisableMfaResponse, A::Error> {
+            ) -> ::core::result::Result<DisableMfaResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         _ => skip(&mut map),
@@ -15333,7 +15940,7 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Domain`.
@@ -15353,7 +15960,10 @@ pub struct Domain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15377,9 +15987,9 @@ impl serde::Serialize for Domain {
 impl<'de> serde::Deserialize<'de> for Domain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domain")
@@ -15387,9 +15997,11 @@ impl<'de> serde::Deserialize<'de> for Domain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domain, A::Error> {
+            ) -> ::core::result::Result<Domain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -15399,7 +16011,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 let mut slot_proxy_url = None;
                 let mut slot_development_origin = None;
                 let mut slot_cname_targets = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -15454,7 +16066,7 @@ impl<'de> serde::Deserialize<'de> for Domain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Domain`].
@@ -15505,7 +16117,10 @@ pub struct Domains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Domains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15520,9 +16135,9 @@ impl serde::Serialize for Domains {
 impl<'de> serde::Deserialize<'de> for Domains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Domains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Domains")
@@ -15530,12 +16145,14 @@ impl<'de> serde::Deserialize<'de> for Domains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Domains, A::Error> {
+            ) -> ::core::result::Result<Domains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -15550,7 +16167,7 @@ impl<'de> serde::Deserialize<'de> for Domains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EmailAddress`.
@@ -15573,7 +16190,10 @@ pub struct EmailAddress {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15596,9 +16216,9 @@ impl serde::Serialize for EmailAddress {
 impl<'de> serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EmailAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailAddress")
@@ -15606,9 +16226,11 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EmailAddress, A::Error> {
+            ) -> ::core::result::Result<EmailAddress, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_email_address = None;
@@ -15618,7 +16240,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_matches_sso_connection = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -15660,7 +16282,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -15848,7 +16470,10 @@ pub struct EnterpriseAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -15882,9 +16507,9 @@ impl serde::Serialize for EnterpriseAccount {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccount")
@@ -15892,9 +16517,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccount, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_protocol = None;
@@ -15909,7 +16536,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 let mut slot_verification = None;
                 let mut slot_enterprise_connection = None;
                 let mut slot_last_authenticated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -15980,7 +16607,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseAccountConnection`.
@@ -16007,7 +16634,10 @@ pub struct EnterpriseAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16038,9 +16668,9 @@ impl serde::Serialize for EnterpriseAccountConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccountConnection")
@@ -16048,9 +16678,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccountConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_protocol = None;
                 let mut slot_provider = None;
@@ -16065,7 +16697,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
@@ -16144,7 +16776,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -16341,7 +16973,10 @@ pub struct EnterpriseConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16385,9 +17020,9 @@ impl serde::Serialize for EnterpriseConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnection")
@@ -16395,9 +17030,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -16414,7 +17051,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
                 let mut slot_oauth_config = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -16493,7 +17130,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `custom_attributes` of [`EnterpriseConnection`].
@@ -16515,7 +17152,10 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionCustomAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16538,9 +17178,9 @@ impl serde::Serialize for EnterpriseConnectionCustomAttributesItem {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionCustomAttributesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionCustomAttributesItem")
@@ -16548,16 +17188,21 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionCustomAttributesItem, A::Error> {
+            ) -> ::core::result::Result<
+                EnterpriseConnectionCustomAttributesItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_sso_path = None;
                 let mut slot_scim_path = None;
                 let mut slot_directory_path = None;
                 let mut slot_multi_valued = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -16582,7 +17227,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Present when the enterprise connection uses OIDC or EASIE
@@ -16618,7 +17263,10 @@ pub struct EnterpriseConnectionOauthConfig {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionOauthConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16654,9 +17302,9 @@ impl serde::Serialize for EnterpriseConnectionOauthConfig {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionOauthConfig;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionOauthConfig")
@@ -16664,9 +17312,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionOauthConfig, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionOauthConfig, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_provider_key = None;
@@ -16679,7 +17329,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
                 let mut slot_logo_public_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -16726,7 +17376,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOauthConfig {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`EnterpriseConnection`].
@@ -16802,7 +17452,10 @@ pub struct EnterpriseConnectionSamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionSamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16840,9 +17493,9 @@ impl serde::Serialize for EnterpriseConnectionSamlConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionSamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionSamlConnection")
@@ -16850,9 +17503,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionSamlConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionSamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_idp_entity_id = None;
@@ -16866,7 +17521,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
                 let mut slot_allow_subdomains = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -16931,7 +17586,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnectionTestRun`.
@@ -16959,7 +17614,10 @@ pub struct EnterpriseConnectionTestRun {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRun {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -16982,9 +17640,9 @@ impl serde::Serialize for EnterpriseConnectionTestRun {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRun;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRun")
@@ -16992,9 +17650,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRun, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRun, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_status = None;
                 let mut slot_connection_type = None;
@@ -17003,7 +17663,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
                 let mut slot_saml = None;
                 let mut slot_oauth = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -17038,7 +17698,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The type of enterprise connection the test run was performed against
@@ -17100,7 +17760,10 @@ pub struct EnterpriseConnectionTestRunLogsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunLogsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17119,9 +17782,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunLogsItem {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunLogsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunLogsItem")
@@ -17129,14 +17792,16 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunLogsItem, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunLogsItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_level = None;
                 let mut slot_code = None;
                 let mut slot_short_message = None;
                 let mut slot_message = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "level" => field(&mut map, &mut slot_level, "level"),
                         "code" => field(&mut map, &mut slot_code, "code"),
@@ -17155,7 +17820,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// OAuth-specific metadata, present for OIDC connections
@@ -17170,7 +17835,10 @@ pub struct EnterpriseConnectionTestRunOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17189,9 +17857,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunOauth {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunOauth")
@@ -17199,13 +17867,15 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunOauth, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id_token = None;
                 let mut slot_access_token = None;
                 let mut slot_user_info = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id_token" => field(&mut map, &mut slot_id_token, "id_token"),
                         "access_token" => {
@@ -17222,7 +17892,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The user information parsed from the IdP response
@@ -17238,7 +17908,10 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunParsedUserInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17259,9 +17932,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunParsedUserInfo {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunParsedUserInfo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunParsedUserInfo")
@@ -17269,14 +17942,19 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunParsedUserInfo, A::Error> {
+            ) -> ::core::result::Result<
+                EnterpriseConnectionTestRunParsedUserInfo,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
                 let mut slot_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -17297,7 +17975,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnectionTestRunResponse`.
@@ -17309,7 +17987,10 @@ pub struct EnterpriseConnectionTestRunResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17324,9 +18005,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunResponse {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunResponse")
@@ -17334,11 +18015,13 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunResponse, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "url" => field(&mut map, &mut slot_url, "url"),
                         _ => skip(&mut map),
@@ -17349,7 +18032,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// SAML-specific metadata, present for SAML connections
@@ -17364,7 +18047,10 @@ pub struct EnterpriseConnectionTestRunSaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRunSaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17383,9 +18069,9 @@ impl serde::Serialize for EnterpriseConnectionTestRunSaml {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRunSaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRunSaml")
@@ -17393,13 +18079,15 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunSaml, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRunSaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_saml_request = None;
                 let mut slot_saml_response = None;
                 let mut slot_relay_state = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "saml_request" => {
                             field(&mut map, &mut slot_saml_request, "saml_request")
@@ -17420,7 +18108,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The status of the test run
@@ -17485,7 +18173,10 @@ pub struct EnterpriseConnectionTestRuns {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnectionTestRuns {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17500,9 +18191,9 @@ impl serde::Serialize for EnterpriseConnectionTestRuns {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnectionTestRuns;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnectionTestRuns")
@@ -17510,12 +18201,14 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnectionTestRuns, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnectionTestRuns, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17530,7 +18223,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRuns {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseConnections`.
@@ -17543,7 +18236,10 @@ pub struct EnterpriseConnections {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17558,9 +18254,9 @@ impl serde::Serialize for EnterpriseConnections {
 impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseConnections;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseConnections")
@@ -17568,12 +18264,14 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseConnections, A::Error> {
+            ) -> ::core::result::Result<EnterpriseConnections, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -17588,7 +18286,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ExtendFreeTrialRequest`.
@@ -17600,7 +18298,10 @@ pub struct ExtendFreeTrialRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExtendFreeTrialRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17614,9 +18315,9 @@ impl serde::Serialize for ExtendFreeTrialRequest {
 impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExtendFreeTrialRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExtendFreeTrialRequest")
@@ -17624,11 +18325,13 @@ impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExtendFreeTrialRequest, A::Error> {
+            ) -> ::core::result::Result<ExtendFreeTrialRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_extend_to = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "extend_to" => field(&mut map, &mut slot_extend_to, "extend_to"),
                         _ => skip(&mut map),
@@ -17639,7 +18342,7 @@ impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ExtendFreeTrialRequest {
@@ -17684,7 +18387,10 @@ pub struct ExternalAccountWithVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExternalAccountWithVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17722,9 +18428,9 @@ impl serde::Serialize for ExternalAccountWithVerification {
 impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExternalAccountWithVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalAccountWithVerification")
@@ -17732,9 +18438,11 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalAccountWithVerification, A::Error> {
+            ) -> ::core::result::Result<ExternalAccountWithVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_provider = None;
@@ -17754,7 +18462,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -17844,7 +18552,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -17980,7 +18688,10 @@ pub struct FeatureResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for FeatureResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -17999,9 +18710,9 @@ impl serde::Serialize for FeatureResponse {
 impl<'de> serde::Deserialize<'de> for FeatureResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FeatureResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FeatureResponse")
@@ -18009,16 +18720,18 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<FeatureResponse, A::Error> {
+            ) -> ::core::result::Result<FeatureResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_description = None;
                 let mut slot_slug = None;
                 let mut slot_avatar_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18043,7 +18756,7 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/FeatureResponse-2`.
@@ -18065,7 +18778,10 @@ pub struct FeatureResponse2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for FeatureResponse2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18084,9 +18800,9 @@ impl serde::Serialize for FeatureResponse2 {
 impl<'de> serde::Deserialize<'de> for FeatureResponse2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = FeatureResponse2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct FeatureResponse2")
@@ -18094,16 +18810,18 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<FeatureResponse2, A::Error> {
+            ) -> ::core::result::Result<FeatureResponse2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_description = None;
                 let mut slot_slug = None;
                 let mut slot_avatar_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18128,7 +18846,7 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -18179,7 +18897,10 @@ pub struct GetApiKeySecretResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeySecretResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18193,9 +18914,9 @@ impl serde::Serialize for GetApiKeySecretResponse {
 impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeySecretResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeySecretResponse")
@@ -18203,11 +18924,13 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeySecretResponse, A::Error> {
+            ) -> ::core::result::Result<GetApiKeySecretResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
                         _ => skip(&mut map),
@@ -18218,7 +18941,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response 200 of [`ApiKeys::get_api_keys`](super::api_keys::ApiKeys::get_api_keys).
@@ -18230,7 +18953,10 @@ pub struct GetApiKeysResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeysResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18245,9 +18971,9 @@ impl serde::Serialize for GetApiKeysResponse {
 impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeysResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeysResponse")
@@ -18255,12 +18981,14 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeysResponse, A::Error> {
+            ) -> ::core::result::Result<GetApiKeysResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -18275,7 +19003,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `data` of [`GetApiKeysResponse`].
@@ -18305,7 +19033,10 @@ pub struct GetApiKeysResponseDataItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetApiKeysResponseDataItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18334,9 +19065,9 @@ impl serde::Serialize for GetApiKeysResponseDataItem {
 impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetApiKeysResponseDataItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetApiKeysResponseDataItem")
@@ -18344,9 +19075,11 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetApiKeysResponseDataItem, A::Error> {
+            ) -> ::core::result::Result<GetApiKeysResponseDataItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_type_ = None;
@@ -18363,7 +19096,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18422,7 +19155,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`GetApiKeysResponseDataItem`].
@@ -18576,7 +19309,10 @@ pub struct GetM2mTokensResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetM2mTokensResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18591,9 +19327,9 @@ impl serde::Serialize for GetM2mTokensResponse {
 impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetM2mTokensResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetM2mTokensResponse")
@@ -18601,12 +19337,14 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetM2mTokensResponse, A::Error> {
+            ) -> ::core::result::Result<GetM2mTokensResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_m2m_tokens = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "m2m_tokens" => {
                             field(&mut map, &mut slot_m2m_tokens, "m2m_tokens")
@@ -18623,7 +19361,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `m2m_tokens` of [`GetM2mTokensResponse`].
@@ -18649,7 +19387,10 @@ pub struct GetM2mTokensResponseM2mTokensItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetM2mTokensResponseM2mTokensItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18676,9 +19417,9 @@ impl serde::Serialize for GetM2mTokensResponseM2mTokensItem {
 impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetM2mTokensResponseM2mTokensItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetM2mTokensResponseM2mTokensItem")
@@ -18686,9 +19427,11 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetM2mTokensResponseM2mTokensItem, A::Error> {
+            ) -> ::core::result::Result<GetM2mTokensResponseM2mTokensItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_subject = None;
@@ -18701,7 +19444,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
                 let mut slot_last_used_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -18748,7 +19491,7 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`GetM2mTokensResponseM2mTokensItem`].
@@ -18808,7 +19551,10 @@ pub struct GetMachineSecretKeyResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for GetMachineSecretKeyResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -18823,9 +19569,9 @@ impl serde::Serialize for GetMachineSecretKeyResponse {
 impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = GetMachineSecretKeyResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct GetMachineSecretKeyResponse")
@@ -18833,12 +19579,14 @@ impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<GetMachineSecretKeyResponse, A::Error> {
+            ) -> ::core::result::Result<GetMachineSecretKeyResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
@@ -18851,7 +19599,7 @@ impl<'de> serde::Deserialize<'de> for GetMachineSecretKeyResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type.
@@ -19085,7 +19833,10 @@ pub struct IdentificationLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for IdentificationLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19100,9 +19851,9 @@ impl serde::Serialize for IdentificationLink {
 impl<'de> serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IdentificationLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IdentificationLink")
@@ -19110,12 +19861,14 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<IdentificationLink, A::Error> {
+            ) -> ::core::result::Result<IdentificationLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19128,7 +19881,7 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Instance`.
@@ -19145,7 +19898,10 @@ pub struct Instance {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Instance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19163,9 +19919,9 @@ impl serde::Serialize for Instance {
 impl<'de> serde::Deserialize<'de> for Instance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Instance;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Instance")
@@ -19173,15 +19929,17 @@ impl<'de> serde::Deserialize<'de> for Instance {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Instance, A::Error> {
+            ) -> ::core::result::Result<Instance, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_environment_type = None;
                 let mut slot_allowed_origins = None;
                 let mut slot_workspace_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19213,7 +19971,7 @@ impl<'de> serde::Deserialize<'de> for Instance {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Per-instance SMS communication settings, including the SMS country blocklist.
@@ -19228,7 +19986,10 @@ pub struct InstanceCommunication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceCommunication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19243,9 +20004,9 @@ impl serde::Serialize for InstanceCommunication {
 impl<'de> serde::Deserialize<'de> for InstanceCommunication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceCommunication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceCommunication")
@@ -19253,12 +20014,14 @@ impl<'de> serde::Deserialize<'de> for InstanceCommunication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceCommunication, A::Error> {
+            ) -> ::core::result::Result<InstanceCommunication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_blocked_country_codes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "blocked_country_codes" => {
@@ -19280,7 +20043,7 @@ impl<'de> serde::Deserialize<'de> for InstanceCommunication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`InstanceCommunication`].
@@ -19377,7 +20140,10 @@ pub struct InstanceProtect {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceProtect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19394,9 +20160,9 @@ impl serde::Serialize for InstanceProtect {
 impl<'de> serde::Deserialize<'de> for InstanceProtect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceProtect;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceProtect")
@@ -19404,14 +20170,16 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceProtect, A::Error> {
+            ) -> ::core::result::Result<InstanceProtect, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_rules_enabled = None;
                 let mut slot_specter_enabled = None;
                 let mut slot_checks_bypassed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "rules_enabled" => {
@@ -19434,7 +20202,7 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`InstanceProtect`].
@@ -19489,7 +20257,10 @@ pub struct InstanceRestrictions {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InstanceRestrictions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19514,9 +20285,9 @@ impl serde::Serialize for InstanceRestrictions {
 impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InstanceRestrictions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InstanceRestrictions")
@@ -19524,16 +20295,18 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InstanceRestrictions, A::Error> {
+            ) -> ::core::result::Result<InstanceRestrictions, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_allowlist_blocklist_disabled_on_sign_in = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
@@ -19581,7 +20354,7 @@ impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -19644,7 +20417,10 @@ pub struct Invitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Invitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19668,9 +20444,9 @@ impl serde::Serialize for Invitation {
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Invitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Invitation")
@@ -19678,9 +20454,11 @@ impl<'de> serde::Deserialize<'de> for Invitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Invitation, A::Error> {
+            ) -> ::core::result::Result<Invitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -19691,7 +20469,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -19730,7 +20508,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Invitation`].
@@ -19830,7 +20608,10 @@ pub struct InviteWaitlistEntryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for InviteWaitlistEntryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19844,9 +20625,9 @@ impl serde::Serialize for InviteWaitlistEntryBody {
 impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = InviteWaitlistEntryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct InviteWaitlistEntryBody")
@@ -19854,11 +20635,13 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<InviteWaitlistEntryBody, A::Error> {
+            ) -> ::core::result::Result<InviteWaitlistEntryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_ignore_existing = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "ignore_existing" => {
                             field(&mut map, &mut slot_ignore_existing, "ignore_existing")
@@ -19871,7 +20654,7 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl InviteWaitlistEntryBody {
@@ -19889,7 +20672,10 @@ pub struct Jwks {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Jwks {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19903,9 +20689,9 @@ impl serde::Serialize for Jwks {
 impl<'de> serde::Deserialize<'de> for Jwks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Jwks;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Jwks")
@@ -19913,11 +20699,13 @@ impl<'de> serde::Deserialize<'de> for Jwks {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Jwks, A::Error> {
+            ) -> ::core::result::Result<Jwks, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_keys = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "keys" => field(&mut map, &mut slot_keys, "keys"),
                         _ => skip(&mut map),
@@ -19928,7 +20716,7 @@ impl<'de> serde::Deserialize<'de> for Jwks {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PrivateKey`.
@@ -19950,7 +20738,10 @@ pub struct JwksEcdsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -19977,9 +20768,9 @@ impl serde::Serialize for JwksEcdsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPrivateKey")
@@ -19987,9 +20778,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -20002,7 +20795,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -20035,7 +20828,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ecdsa.PublicKey`.
@@ -20056,7 +20849,10 @@ pub struct JwksEcdsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEcdsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20082,9 +20878,9 @@ impl serde::Serialize for JwksEcdsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEcdsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEcdsaPublicKey")
@@ -20092,9 +20888,11 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEcdsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEcdsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -20106,7 +20904,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -20137,7 +20935,7 @@ impl<'de> serde::Deserialize<'de> for JwksEcdsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksEcdsaPublicKey`].
@@ -20196,7 +20994,10 @@ pub struct JwksEd25519PrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20222,9 +21023,9 @@ impl serde::Serialize for JwksEd25519PrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PrivateKey")
@@ -20232,9 +21033,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -20246,7 +21049,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -20277,7 +21080,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.ed25519.PublicKey`.
@@ -20297,7 +21100,10 @@ pub struct JwksEd25519PublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksEd25519PublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20322,9 +21128,9 @@ impl serde::Serialize for JwksEd25519PublicKey {
 impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksEd25519PublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksEd25519PublicKey")
@@ -20332,9 +21138,11 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksEd25519PublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksEd25519PublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -20345,7 +21153,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -20374,7 +21182,7 @@ impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `crv` of [`JwksEd25519PublicKey`].
@@ -20492,7 +21300,10 @@ pub struct JwksRsaPrivateKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPrivateKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20524,9 +21335,9 @@ impl serde::Serialize for JwksRsaPrivateKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPrivateKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPrivateKey")
@@ -20534,9 +21345,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPrivateKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPrivateKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -20553,7 +21366,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -20594,7 +21407,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPrivateKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/JWKS.rsa.PublicKey`.
@@ -20614,7 +21427,10 @@ pub struct JwksRsaPublicKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksRsaPublicKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20639,9 +21455,9 @@ impl serde::Serialize for JwksRsaPublicKey {
 impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksRsaPublicKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksRsaPublicKey")
@@ -20649,9 +21465,11 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksRsaPublicKey, A::Error> {
+            ) -> ::core::result::Result<JwksRsaPublicKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -20662,7 +21480,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -20691,7 +21509,7 @@ impl<'de> serde::Deserialize<'de> for JwksRsaPublicKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksRsaPublicKey`].
@@ -20748,7 +21566,10 @@ pub struct JwksSymmetricKey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwksSymmetricKey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20772,9 +21593,9 @@ impl serde::Serialize for JwksSymmetricKey {
 impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwksSymmetricKey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwksSymmetricKey")
@@ -20782,9 +21603,11 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwksSymmetricKey, A::Error> {
+            ) -> ::core::result::Result<JwksSymmetricKey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_kid = None;
                 let mut slot_alg = None;
                 let mut slot_use_ = None;
@@ -20794,7 +21617,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 let mut slot_x5t = None;
                 let mut slot_x5t_s256 = None;
                 let mut slot_x5u = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "kid" => field(&mut map, &mut slot_kid, "kid"),
                         "alg" => field(&mut map, &mut slot_alg, "alg"),
@@ -20821,7 +21644,7 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `kty` of [`JwksSymmetricKey`].
@@ -20881,7 +21704,10 @@ pub struct JwtTemplate {
 }
 #[allow(deprecated)]
 impl serde::Serialize for JwtTemplate {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -20904,9 +21730,9 @@ impl serde::Serialize for JwtTemplate {
 impl<'de> serde::Deserialize<'de> for JwtTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = JwtTemplate;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct JwtTemplate")
@@ -20914,9 +21740,11 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<JwtTemplate, A::Error> {
+            ) -> ::core::result::Result<JwtTemplate, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -20927,7 +21755,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 let mut slot_signing_algorithm = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -20987,7 +21815,7 @@ impl<'de> serde::Deserialize<'de> for JwtTemplate {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`JwtTemplate`].
@@ -21188,7 +22016,10 @@ pub struct ListDirectoriesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListDirectoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21203,9 +22034,9 @@ impl serde::Serialize for ListDirectoriesResponse {
 impl<'de> serde::Deserialize<'de> for ListDirectoriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListDirectoriesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListDirectoriesResponse")
@@ -21213,12 +22044,14 @@ impl<'de> serde::Deserialize<'de> for ListDirectoriesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListDirectoriesResponse, A::Error> {
+            ) -> ::core::result::Result<ListDirectoriesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21233,7 +22066,7 @@ impl<'de> serde::Deserialize<'de> for ListDirectoriesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/DirectoryGroupRoleMapping.List/content/application~1json/schema`.
@@ -21246,7 +22079,10 @@ pub struct ListDirectoryGroupRoleMappingsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListDirectoryGroupRoleMappingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21262,9 +22098,9 @@ impl serde::Serialize for ListDirectoryGroupRoleMappingsResponse {
 impl<'de> serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListDirectoryGroupRoleMappingsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListDirectoryGroupRoleMappingsResponse")
@@ -21272,12 +22108,17 @@ impl<'de> serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListDirectoryGroupRoleMappingsResponse, A::Error> {
+            ) -> ::core::result::Result<
+                ListDirectoryGroupRoleMappingsResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21292,7 +22133,7 @@ impl<'de> serde::Deserialize<'de> for ListDirectoryGroupRoleMappingsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`OrganizationInvitations::get_all`](super::organization_invitations::OrganizationInvitations::get_all).
@@ -21439,7 +22280,10 @@ pub struct ListMachinesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListMachinesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21454,9 +22298,9 @@ impl serde::Serialize for ListMachinesResponse {
 impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListMachinesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListMachinesResponse")
@@ -21464,12 +22308,14 @@ impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListMachinesResponse, A::Error> {
+            ) -> ::core::result::Result<ListMachinesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21484,7 +22330,7 @@ impl<'de> serde::Deserialize<'de> for ListMachinesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`OauthApplications::list`](super::oauth_applications::OauthApplications::list).
@@ -21693,7 +22539,10 @@ pub struct ListScimDirectoriesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListScimDirectoriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21708,9 +22557,9 @@ impl serde::Serialize for ListScimDirectoriesResponse {
 impl<'de> serde::Deserialize<'de> for ListScimDirectoriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListScimDirectoriesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListScimDirectoriesResponse")
@@ -21718,12 +22567,14 @@ impl<'de> serde::Deserialize<'de> for ListScimDirectoriesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListScimDirectoriesResponse, A::Error> {
+            ) -> ::core::result::Result<ListScimDirectoriesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21738,7 +22589,7 @@ impl<'de> serde::Deserialize<'de> for ListScimDirectoriesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/SCIMGroupRoleMapping.List/content/application~1json/schema`.
@@ -21751,7 +22602,10 @@ pub struct ListScimGroupRoleMappingsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListScimGroupRoleMappingsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21767,9 +22621,9 @@ impl serde::Serialize for ListScimGroupRoleMappingsResponse {
 impl<'de> serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListScimGroupRoleMappingsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListScimGroupRoleMappingsResponse")
@@ -21777,12 +22631,14 @@ impl<'de> serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListScimGroupRoleMappingsResponse, A::Error> {
+            ) -> ::core::result::Result<ListScimGroupRoleMappingsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21797,7 +22653,7 @@ impl<'de> serde::Deserialize<'de> for ListScimGroupRoleMappingsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/responses/TrustedDevice.List/content/application~1json/schema`.
@@ -21810,7 +22666,10 @@ pub struct ListUserTrustedDevicesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListUserTrustedDevicesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21826,9 +22685,9 @@ impl serde::Serialize for ListUserTrustedDevicesResponse {
 impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListUserTrustedDevicesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListUserTrustedDevicesResponse")
@@ -21836,12 +22695,14 @@ impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListUserTrustedDevicesResponse, A::Error> {
+            ) -> ::core::result::Result<ListUserTrustedDevicesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21856,7 +22717,7 @@ impl<'de> serde::Deserialize<'de> for ListUserTrustedDevicesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
@@ -21915,7 +22776,10 @@ pub struct ListWaitlistEntriesResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListWaitlistEntriesResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -21930,9 +22794,9 @@ impl serde::Serialize for ListWaitlistEntriesResponse {
 impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListWaitlistEntriesResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListWaitlistEntriesResponse")
@@ -21940,12 +22804,14 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListWaitlistEntriesResponse, A::Error> {
+            ) -> ::core::result::Result<ListWaitlistEntriesResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -21960,7 +22826,7 @@ impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `status` of [`WaitlistEntries::list`](super::waitlist_entries::WaitlistEntries::list).
@@ -22035,7 +22901,10 @@ pub struct Machine {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Machine {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22056,9 +22925,9 @@ impl serde::Serialize for Machine {
 impl<'de> serde::Deserialize<'de> for Machine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Machine;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Machine")
@@ -22066,9 +22935,11 @@ impl<'de> serde::Deserialize<'de> for Machine {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Machine, A::Error> {
+            ) -> ::core::result::Result<Machine, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -22077,7 +22948,7 @@ impl<'de> serde::Deserialize<'de> for Machine {
                 let mut slot_updated_at = None;
                 let mut slot_default_token_ttl = None;
                 let mut slot_scoped_machines = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -22116,7 +22987,7 @@ impl<'de> serde::Deserialize<'de> for Machine {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/MachineScope`.
@@ -22133,7 +23004,10 @@ pub struct MachineScope {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MachineScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22150,9 +23024,9 @@ impl serde::Serialize for MachineScope {
 impl<'de> serde::Deserialize<'de> for MachineScope {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MachineScope;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MachineScope")
@@ -22160,14 +23034,16 @@ impl<'de> serde::Deserialize<'de> for MachineScope {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MachineScope, A::Error> {
+            ) -> ::core::result::Result<MachineScope, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_from_machine_id = None;
                 let mut slot_to_machine_id = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "from_machine_id" => {
@@ -22190,7 +23066,7 @@ impl<'de> serde::Deserialize<'de> for MachineScope {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`MachineScope`].
@@ -22251,7 +23127,10 @@ pub struct MachineWithoutScopedMachines {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MachineWithoutScopedMachines {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22271,9 +23150,9 @@ impl serde::Serialize for MachineWithoutScopedMachines {
 impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MachineWithoutScopedMachines;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MachineWithoutScopedMachines")
@@ -22281,9 +23160,11 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MachineWithoutScopedMachines, A::Error> {
+            ) -> ::core::result::Result<MachineWithoutScopedMachines, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -22291,7 +23172,7 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -22326,7 +23207,7 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopedMachines {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`MachineWithoutScopedMachines`].
@@ -22384,7 +23265,10 @@ pub struct MergeOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for MergeOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22400,9 +23284,9 @@ impl serde::Serialize for MergeOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = MergeOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct MergeOrganizationMetadataBody")
@@ -22410,12 +23294,14 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<MergeOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<MergeOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -22436,7 +23322,7 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl MergeOrganizationMetadataBody {
@@ -22479,7 +23365,10 @@ pub struct OAuthAccessTokenItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthAccessTokenItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22505,9 +23394,9 @@ impl serde::Serialize for OAuthAccessTokenItem {
 impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthAccessTokenItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthAccessTokenItem")
@@ -22515,9 +23404,11 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthAccessTokenItem, A::Error> {
+            ) -> ::core::result::Result<OAuthAccessTokenItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_external_account_id = None;
                 let mut slot_provider_user_id = None;
@@ -22529,7 +23420,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 let mut slot_scopes = None;
                 let mut slot_id_token = None;
                 let mut slot_token_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "external_account_id" => {
@@ -22584,7 +23475,7 @@ impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthAccessTokenItem`].
@@ -22657,7 +23548,10 @@ pub struct OAuthApplication {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22691,9 +23585,9 @@ impl serde::Serialize for OAuthApplication {
 impl<'de> serde::Deserialize<'de> for OAuthApplication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplication;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplication")
@@ -22701,9 +23595,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplication, A::Error> {
+            ) -> ::core::result::Result<OAuthApplication, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -22725,7 +23621,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 let mut slot_token_introspection_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -22831,7 +23727,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`OAuthApplication`].
@@ -22893,7 +23789,10 @@ pub struct OAuthApplicationSettings {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplicationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -22925,9 +23824,9 @@ impl serde::Serialize for OAuthApplicationSettings {
 impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplicationSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplicationSettings")
@@ -22935,9 +23834,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplicationSettings, A::Error> {
+            ) -> ::core::result::Result<OAuthApplicationSettings, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_dynamic_oauth_client_registration = None;
                 let mut slot_default_scopes = None;
@@ -22945,7 +23846,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
                 let mut slot_client_id_metadata_documents_advertised = None;
                 let mut slot_client_id_metadata_documents_only_allow_pre_registered_clients = None;
                 let mut slot_client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "dynamic_oauth_client_registration" => {
@@ -23015,7 +23916,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -23096,7 +23997,10 @@ pub struct OAuthApplicationWithSecret {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplicationWithSecret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23131,9 +24035,9 @@ impl serde::Serialize for OAuthApplicationWithSecret {
 impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplicationWithSecret;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplicationWithSecret")
@@ -23141,9 +24045,11 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplicationWithSecret, A::Error> {
+            ) -> ::core::result::Result<OAuthApplicationWithSecret, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
@@ -23166,7 +24072,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_client_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23276,7 +24182,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OAuthApplications`.
@@ -23289,7 +24195,10 @@ pub struct OAuthApplications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OAuthApplications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23304,9 +24213,9 @@ impl serde::Serialize for OAuthApplications {
 impl<'de> serde::Deserialize<'de> for OAuthApplications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OAuthApplications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OAuthApplications")
@@ -23314,12 +24223,14 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OAuthApplications, A::Error> {
+            ) -> ::core::result::Result<OAuthApplications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -23334,7 +24245,7 @@ impl<'de> serde::Deserialize<'de> for OAuthApplications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Organization`.
@@ -23366,7 +24277,10 @@ pub struct Organization {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23412,9 +24326,9 @@ impl serde::Serialize for Organization {
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
@@ -23422,9 +24336,11 @@ impl<'de> serde::Deserialize<'de> for Organization {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organization, A::Error> {
+            ) -> ::core::result::Result<Organization, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -23443,7 +24359,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_updated_at = None;
                 let mut slot_last_active_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23540,7 +24456,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization domain
@@ -23583,7 +24499,10 @@ pub struct OrganizationDomain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23619,9 +24538,9 @@ impl serde::Serialize for OrganizationDomain {
 impl<'de> serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomain")
@@ -23629,9 +24548,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomain, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -23646,7 +24567,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_public_organization_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -23739,7 +24660,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Mode of enrollment for the domain
@@ -23865,7 +24786,10 @@ pub struct OrganizationDomainVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23884,9 +24808,9 @@ impl serde::Serialize for OrganizationDomainVerification {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainVerification")
@@ -23894,15 +24818,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainVerification, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -23923,7 +24849,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationDomains`.
@@ -23936,7 +24862,10 @@ pub struct OrganizationDomains {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomains {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -23951,9 +24880,9 @@ impl serde::Serialize for OrganizationDomains {
 impl<'de> serde::Deserialize<'de> for OrganizationDomains {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomains;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomains")
@@ -23961,12 +24890,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomains, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomains, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -23981,7 +24912,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomains {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation
@@ -24012,7 +24943,10 @@ pub struct OrganizationInvitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24042,9 +24976,9 @@ impl serde::Serialize for OrganizationInvitation {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitation")
@@ -24052,9 +24986,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitation, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -24070,7 +25006,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24135,7 +25071,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationPublicOrganizationData`.
@@ -24150,7 +25086,10 @@ pub struct OrganizationInvitationPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24169,9 +25108,9 @@ impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicOrganizationData")
@@ -24179,15 +25118,20 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_slug = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -24206,7 +25150,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization inviter's public user data
@@ -24224,7 +25168,10 @@ pub struct OrganizationInvitationPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24244,9 +25191,9 @@ impl serde::Serialize for OrganizationInvitationPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicUserData")
@@ -24254,16 +25201,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitationPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -24288,7 +25237,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation with public organization data populated
@@ -24322,7 +25271,10 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24355,9 +25307,9 @@ impl serde::Serialize for OrganizationInvitationWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationWithPublicOrganizationData")
@@ -24365,9 +25317,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -24384,7 +25341,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_public_organization_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -24458,7 +25415,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -24521,7 +25478,10 @@ pub struct OrganizationInvitations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24536,9 +25496,9 @@ impl serde::Serialize for OrganizationInvitations {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitations")
@@ -24546,12 +25506,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitations, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -24566,7 +25528,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationsWithPublicOrganizationData`.
@@ -24579,7 +25541,10 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24595,9 +25560,9 @@ impl serde::Serialize for OrganizationInvitationsWithPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationsWithPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationsWithPublicOrganizationData")
@@ -24605,12 +25570,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationsWithPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationsWithPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -24625,7 +25595,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizat
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A user's membership in an organization
@@ -24653,7 +25623,10 @@ pub struct OrganizationMembership {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24679,9 +25652,9 @@ impl serde::Serialize for OrganizationMembership {
 impl<'de> serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembership;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembership")
@@ -24689,9 +25662,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembership, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembership, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_role = None;
@@ -24703,7 +25678,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_public_user_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -24756,7 +25731,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -24823,7 +25798,10 @@ pub struct OrganizationMembershipPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24849,9 +25827,9 @@ impl serde::Serialize for OrganizationMembershipPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipPublicUserData")
@@ -24859,9 +25837,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -24872,7 +25852,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_username = None;
                 let mut slot_banned = None;
                 let mut slot_deprovisioned = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -24913,7 +25893,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationMemberships`.
@@ -24926,7 +25906,10 @@ pub struct OrganizationMemberships {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMemberships {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -24941,9 +25924,9 @@ impl serde::Serialize for OrganizationMemberships {
 impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMemberships;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMemberships")
@@ -24951,12 +25934,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMemberships, A::Error> {
+            ) -> ::core::result::Result<OrganizationMemberships, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -24971,7 +25956,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Organization`].
@@ -25042,7 +26027,10 @@ pub struct OrganizationSettings {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationSettings {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25072,9 +26060,9 @@ impl serde::Serialize for OrganizationSettings {
 impl<'de> serde::Deserialize<'de> for OrganizationSettings {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationSettings")
@@ -25082,9 +26070,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationSettings, A::Error> {
+            ) -> ::core::result::Result<OrganizationSettings, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
@@ -25099,7 +26089,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_domains_default_role = None;
                 let mut slot_initial_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
@@ -25216,7 +26206,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `domains_enrollment_modes` of [`OrganizationSettings`].
@@ -25354,7 +26344,10 @@ pub struct OrganizationWithLogo {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationWithLogo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25401,9 +26394,9 @@ impl serde::Serialize for OrganizationWithLogo {
 impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationWithLogo;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationWithLogo")
@@ -25411,9 +26404,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationWithLogo, A::Error> {
+            ) -> ::core::result::Result<OrganizationWithLogo, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -25433,7 +26428,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 let mut slot_logo_url = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -25532,7 +26527,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Organizations`.
@@ -25545,7 +26540,10 @@ pub struct Organizations {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organizations {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25560,9 +26558,9 @@ impl serde::Serialize for Organizations {
 impl<'de> serde::Deserialize<'de> for Organizations {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organizations;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organizations")
@@ -25570,12 +26568,14 @@ impl<'de> serde::Deserialize<'de> for Organizations {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organizations, A::Error> {
+            ) -> ::core::result::Result<Organizations, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25590,7 +26590,7 @@ impl<'de> serde::Deserialize<'de> for Organizations {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedBillingPaymentAttemptResponse`.
@@ -25604,7 +26604,10 @@ pub struct PaginatedBillingPaymentAttemptResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedBillingPaymentAttemptResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25620,9 +26623,9 @@ impl serde::Serialize for PaginatedBillingPaymentAttemptResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedBillingPaymentAttemptResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedBillingPaymentAttemptResponse")
@@ -25630,12 +26633,17 @@ impl<'de> serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedBillingPaymentAttemptResponse, A::Error> {
+            ) -> ::core::result::Result<
+                PaginatedBillingPaymentAttemptResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25650,7 +26658,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedBillingPaymentAttemptResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedBillingPriceResponse`.
@@ -25664,7 +26672,10 @@ pub struct PaginatedBillingPriceResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedBillingPriceResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25679,9 +26690,9 @@ impl serde::Serialize for PaginatedBillingPriceResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedBillingPriceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedBillingPriceResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedBillingPriceResponse")
@@ -25689,12 +26700,14 @@ impl<'de> serde::Deserialize<'de> for PaginatedBillingPriceResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedBillingPriceResponse, A::Error> {
+            ) -> ::core::result::Result<PaginatedBillingPriceResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25709,7 +26722,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedBillingPriceResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedBillingStatementResponse`.
@@ -25723,7 +26736,10 @@ pub struct PaginatedBillingStatementResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedBillingStatementResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25739,9 +26755,9 @@ impl serde::Serialize for PaginatedBillingStatementResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedBillingStatementResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedBillingStatementResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedBillingStatementResponse")
@@ -25749,12 +26765,14 @@ impl<'de> serde::Deserialize<'de> for PaginatedBillingStatementResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedBillingStatementResponse, A::Error> {
+            ) -> ::core::result::Result<PaginatedBillingStatementResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25769,7 +26787,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedBillingStatementResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedCommercePlanResponse`.
@@ -25783,7 +26801,10 @@ pub struct PaginatedCommercePlanResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedCommercePlanResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25798,9 +26819,9 @@ impl serde::Serialize for PaginatedCommercePlanResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedCommercePlanResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedCommercePlanResponse")
@@ -25808,12 +26829,14 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedCommercePlanResponse, A::Error> {
+            ) -> ::core::result::Result<PaginatedCommercePlanResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25828,7 +26851,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommercePlanResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaginatedCommerceSubscriptionItemResponse`.
@@ -25842,7 +26865,10 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaginatedCommerceSubscriptionItemResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25858,9 +26884,9 @@ impl serde::Serialize for PaginatedCommerceSubscriptionItemResponse {
 impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaginatedCommerceSubscriptionItemResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaginatedCommerceSubscriptionItemResponse")
@@ -25868,12 +26894,17 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaginatedCommerceSubscriptionItemResponse, A::Error> {
+            ) -> ::core::result::Result<
+                PaginatedCommerceSubscriptionItemResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -25888,7 +26919,7 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Passkey`.
@@ -25905,7 +26936,10 @@ pub struct Passkey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Passkey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -25923,9 +26957,9 @@ impl serde::Serialize for Passkey {
 impl<'de> serde::Deserialize<'de> for Passkey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Passkey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Passkey")
@@ -25933,15 +26967,17 @@ impl<'de> serde::Deserialize<'de> for Passkey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Passkey, A::Error> {
+            ) -> ::core::result::Result<Passkey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_name = None;
                 let mut slot_last_used_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -25964,7 +27000,7 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The hashing algorithm that was used to generate the password digest.
@@ -25996,7 +27032,10 @@ pub struct Permission {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Permission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26017,9 +27056,9 @@ impl serde::Serialize for Permission {
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permission;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Permission")
@@ -26027,9 +27066,11 @@ impl<'de> serde::Deserialize<'de> for Permission {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Permission, A::Error> {
+            ) -> ::core::result::Result<Permission, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -26038,7 +27079,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut slot_type_ = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26069,7 +27110,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Permission`].
@@ -26120,7 +27161,10 @@ pub struct Permissions {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Permissions {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26135,9 +27179,9 @@ impl serde::Serialize for Permissions {
 impl<'de> serde::Deserialize<'de> for Permissions {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permissions;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Permissions")
@@ -26145,12 +27189,14 @@ impl<'de> serde::Deserialize<'de> for Permissions {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Permissions, A::Error> {
+            ) -> ::core::result::Result<Permissions, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -26165,7 +27211,7 @@ impl<'de> serde::Deserialize<'de> for Permissions {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PhoneNumber`.
@@ -26189,7 +27235,10 @@ pub struct PhoneNumber {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PhoneNumber {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26220,9 +27269,9 @@ impl serde::Serialize for PhoneNumber {
 impl<'de> serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PhoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumber")
@@ -26230,9 +27279,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumber, A::Error> {
+            ) -> ::core::result::Result<PhoneNumber, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_phone_number = None;
@@ -26244,7 +27295,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_backup_codes = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -26299,7 +27350,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -26423,7 +27474,10 @@ pub struct PrepareEmailAddressVerificationResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PrepareEmailAddressVerificationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26448,9 +27502,9 @@ impl serde::Serialize for PrepareEmailAddressVerificationResponse {
 impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PrepareEmailAddressVerificationResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PrepareEmailAddressVerificationResponse")
@@ -26458,9 +27512,14 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PrepareEmailAddressVerificationResponse, A::Error> {
+            ) -> ::core::result::Result<
+                PrepareEmailAddressVerificationResponse,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -26468,7 +27527,7 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_channel = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26491,7 +27550,7 @@ impl<'de> serde::Deserialize<'de> for PrepareEmailAddressVerificationResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Templates::preview`](super::templates::Templates::preview).
@@ -26514,7 +27573,10 @@ pub struct PreviewTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PreviewTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26534,9 +27596,9 @@ impl serde::Serialize for PreviewTemplateBody {
 impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PreviewTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PreviewTemplateBody")
@@ -26544,14 +27606,16 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PreviewTemplateBody, A::Error> {
+            ) -> ::core::result::Result<PreviewTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subject = None;
                 let mut slot_body = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
                         "body" => field(&mut map, &mut slot_body, "body"),
@@ -26576,7 +27640,7 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PreviewTemplateBody {
@@ -26611,7 +27675,10 @@ pub struct PriceTransitionRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PriceTransitionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26626,9 +27693,9 @@ impl serde::Serialize for PriceTransitionRequest {
 impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PriceTransitionRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PriceTransitionRequest")
@@ -26636,12 +27703,14 @@ impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PriceTransitionRequest, A::Error> {
+            ) -> ::core::result::Result<PriceTransitionRequest, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_from_price_id = None;
                 let mut slot_to_price_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "from_price_id" => {
                             field(&mut map, &mut slot_from_price_id, "from_price_id")
@@ -26658,7 +27727,7 @@ impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl PriceTransitionRequest {
@@ -26692,7 +27761,10 @@ pub struct ProxyCheck {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ProxyCheck {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26713,9 +27785,9 @@ impl serde::Serialize for ProxyCheck {
 impl<'de> serde::Deserialize<'de> for ProxyCheck {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ProxyCheck;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ProxyCheck")
@@ -26723,9 +27795,11 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ProxyCheck, A::Error> {
+            ) -> ::core::result::Result<ProxyCheck, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_domain_id = None;
@@ -26734,7 +27808,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 let mut slot_successful = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26767,7 +27841,7 @@ impl<'de> serde::Deserialize<'de> for ProxyCheck {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`ProxyCheck`].
@@ -26826,7 +27900,10 @@ pub struct RedirectUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RedirectUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26844,9 +27921,9 @@ impl serde::Serialize for RedirectUrl {
 impl<'de> serde::Deserialize<'de> for RedirectUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RedirectUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RedirectUrl")
@@ -26854,15 +27931,17 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RedirectUrl, A::Error> {
+            ) -> ::core::result::Result<RedirectUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -26885,7 +27964,7 @@ impl<'de> serde::Deserialize<'de> for RedirectUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RedirectUrl`].
@@ -26945,7 +28024,10 @@ pub struct RefreshSessionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RefreshSessionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -26966,9 +28048,9 @@ impl serde::Serialize for RefreshSessionBody {
 impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RefreshSessionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RefreshSessionBody")
@@ -26976,16 +28058,18 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RefreshSessionBody, A::Error> {
+            ) -> ::core::result::Result<RefreshSessionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_expired_token = None;
                 let mut slot_refresh_token = None;
                 let mut slot_request_origin = None;
                 let mut slot_request_headers = None;
                 let mut slot_format = None;
                 let mut slot_request_originating_ip = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "expired_token" => {
                             field(&mut map, &mut slot_expired_token, "expired_token")
@@ -27021,7 +28105,7 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RefreshSessionBody {
@@ -27121,7 +28205,10 @@ pub struct RemoveUserPasswordBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RemoveUserPasswordBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27139,9 +28226,9 @@ impl serde::Serialize for RemoveUserPasswordBody {
 impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RemoveUserPasswordBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RemoveUserPasswordBody")
@@ -27149,11 +28236,13 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RemoveUserPasswordBody, A::Error> {
+            ) -> ::core::result::Result<RemoveUserPasswordBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_sign_out_of_other_sessions = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "sign_out_of_other_sessions" => {
                             field(
@@ -27171,7 +28260,7 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RemoveUserPasswordBody {
@@ -27189,7 +28278,10 @@ pub struct ReplaceDirectoryGroupRoleMappingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceDirectoryGroupRoleMappingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27204,9 +28296,9 @@ impl serde::Serialize for ReplaceDirectoryGroupRoleMappingsBody {
 impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceDirectoryGroupRoleMappingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceDirectoryGroupRoleMappingsBody")
@@ -27214,11 +28306,16 @@ impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceDirectoryGroupRoleMappingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                ReplaceDirectoryGroupRoleMappingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_mappings = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "mappings" => field(&mut map, &mut slot_mappings, "mappings"),
                         _ => skip(&mut map),
@@ -27229,7 +28326,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceDirectoryGroupRoleMappingsBody {
@@ -27259,7 +28356,10 @@ pub struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27277,9 +28377,9 @@ impl serde::Serialize for ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
 impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceDirectoryGroupRoleMappingsBodyMappingsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceDirectoryGroupRoleMappingsBodyMappingsItem")
@@ -27287,13 +28387,18 @@ impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsBodyMappi
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceDirectoryGroupRoleMappingsBodyMappingsItem, A::Error> {
+            ) -> ::core::result::Result<
+                ReplaceDirectoryGroupRoleMappingsBodyMappingsItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_directory_group_id = None;
                 let mut slot_scim_group_id = None;
                 let mut slot_role_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "directory_group_id" => {
                             field(
@@ -27316,7 +28421,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsBodyMappi
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceDirectoryGroupRoleMappingsBodyMappingsItem {
@@ -27355,7 +28460,10 @@ pub struct ReplaceOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27372,9 +28480,9 @@ impl serde::Serialize for ReplaceOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceOrganizationMetadataBody")
@@ -27382,12 +28490,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -27408,7 +28518,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceOrganizationMetadataBody {
@@ -27433,7 +28543,10 @@ pub struct ReplaceRoleInRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceRoleInRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27448,9 +28561,9 @@ impl serde::Serialize for ReplaceRoleInRoleSetBody {
 impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceRoleInRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceRoleInRoleSetBody")
@@ -27458,12 +28571,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceRoleInRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceRoleInRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role_key = None;
                 let mut slot_to_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role_key" => field(&mut map, &mut slot_role_key, "role_key"),
                         "to_role_key" => {
@@ -27478,7 +28593,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceRoleInRoleSetBody {
@@ -27502,7 +28617,10 @@ pub struct ReplaceRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27517,9 +28635,9 @@ impl serde::Serialize for ReplaceRoleSetBody {
 impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceRoleSetBody")
@@ -27527,12 +28645,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_dest_role_set_key = None;
                 let mut slot_reassignment_mappings = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "dest_role_set_key" => {
                             field(
@@ -27560,7 +28680,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceRoleSetBody {
@@ -27591,7 +28711,10 @@ pub struct ReplaceScimGroupRoleMappingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceScimGroupRoleMappingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27606,9 +28729,9 @@ impl serde::Serialize for ReplaceScimGroupRoleMappingsBody {
 impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceScimGroupRoleMappingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceScimGroupRoleMappingsBody")
@@ -27616,11 +28739,13 @@ impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceScimGroupRoleMappingsBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceScimGroupRoleMappingsBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_mappings = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "mappings" => field(&mut map, &mut slot_mappings, "mappings"),
                         _ => skip(&mut map),
@@ -27631,7 +28756,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceScimGroupRoleMappingsBody {
@@ -27657,7 +28782,10 @@ pub struct ReplaceScimGroupRoleMappingsBodyMappingsItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceScimGroupRoleMappingsBodyMappingsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27673,9 +28801,9 @@ impl serde::Serialize for ReplaceScimGroupRoleMappingsBodyMappingsItem {
 impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsBodyMappingsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceScimGroupRoleMappingsBodyMappingsItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceScimGroupRoleMappingsBodyMappingsItem")
@@ -27683,12 +28811,17 @@ impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsBodyMappingsIt
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceScimGroupRoleMappingsBodyMappingsItem, A::Error> {
+            ) -> ::core::result::Result<
+                ReplaceScimGroupRoleMappingsBodyMappingsItem,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_scim_group_id = None;
                 let mut slot_role_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "scim_group_id" => {
                             field(&mut map, &mut slot_scim_group_id, "scim_group_id")
@@ -27703,7 +28836,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsBodyMappingsIt
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceScimGroupRoleMappingsBodyMappingsItem {
@@ -27741,7 +28874,10 @@ pub struct ReplaceUserEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27762,9 +28898,9 @@ impl serde::Serialize for ReplaceUserEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserEmailAddressBody")
@@ -27772,13 +28908,15 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_identification_status = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -27809,7 +28947,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserEmailAddressBody {
@@ -27922,7 +29060,10 @@ pub struct ReplaceUserMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27940,9 +29081,9 @@ impl serde::Serialize for ReplaceUserMetadataBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserMetadataBody")
@@ -27950,13 +29091,15 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserMetadataBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_unsafe_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -27981,7 +29124,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserMetadataBody {
@@ -28022,7 +29165,10 @@ pub struct ReplaceUserPhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ReplaceUserPhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28037,9 +29183,9 @@ impl serde::Serialize for ReplaceUserPhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ReplaceUserPhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ReplaceUserPhoneNumberBody")
@@ -28047,12 +29193,14 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ReplaceUserPhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<ReplaceUserPhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_phone_number = None;
                 let mut slot_identification_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "phone_number" => {
                             field(&mut map, &mut slot_phone_number, "phone_number")
@@ -28073,7 +29221,7 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ReplaceUserPhoneNumberBody {
@@ -28104,7 +29252,10 @@ pub struct RevokeAdminPortalLinkTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeAdminPortalLinkTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28119,9 +29270,9 @@ impl serde::Serialize for RevokeAdminPortalLinkTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeAdminPortalLinkTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeAdminPortalLinkTokenBody")
@@ -28129,11 +29280,13 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeAdminPortalLinkTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -28150,7 +29303,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeAdminPortalLinkTokenBody {
@@ -28190,7 +29343,10 @@ pub struct RevokeAdminPortalLinkTokenResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeAdminPortalLinkTokenResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28217,9 +29373,9 @@ impl serde::Serialize for RevokeAdminPortalLinkTokenResponse {
 impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeAdminPortalLinkTokenResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeAdminPortalLinkTokenResponse")
@@ -28227,9 +29383,11 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenResponse, A::Error> {
+            ) -> ::core::result::Result<RevokeAdminPortalLinkTokenResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_admin_portal_link_id = None;
@@ -28243,7 +29401,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -28305,7 +29463,7 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`ApiKeys::revoke_api_key`](super::api_keys::ApiKeys::revoke_api_key).
@@ -28316,7 +29474,10 @@ pub struct RevokeApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28330,9 +29491,9 @@ impl serde::Serialize for RevokeApiKeyBody {
 impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeApiKeyBody")
@@ -28340,11 +29501,13 @@ impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<RevokeApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -28361,7 +29524,7 @@ impl<'de> serde::Deserialize<'de> for RevokeApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeApiKeyBody {
@@ -28394,7 +29557,10 @@ pub struct RevokeInvitationResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeInvitationResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28419,9 +29585,9 @@ impl serde::Serialize for RevokeInvitationResponse {
 impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeInvitationResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeInvitationResponse")
@@ -28429,9 +29595,11 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeInvitationResponse, A::Error> {
+            ) -> ::core::result::Result<RevokeInvitationResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -28442,7 +29610,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 let mut slot_updated_at = None;
                 let mut slot_revoked = None;
                 let mut slot_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -28481,7 +29649,7 @@ impl<'de> serde::Deserialize<'de> for RevokeInvitationResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`RevokeInvitationResponse`].
@@ -28530,7 +29698,10 @@ pub struct RevokeM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28544,9 +29715,9 @@ impl serde::Serialize for RevokeM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeM2mTokenBody")
@@ -28554,11 +29725,13 @@ impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revocation_reason = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revocation_reason" => {
                             field(
@@ -28575,7 +29748,7 @@ impl<'de> serde::Deserialize<'de> for RevokeM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeM2mTokenBody {
@@ -28596,7 +29769,10 @@ pub struct RevokeOAuthApplicationTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeOAuthApplicationTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28611,9 +29787,9 @@ impl serde::Serialize for RevokeOAuthApplicationTokenBody {
 impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeOAuthApplicationTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeOAuthApplicationTokenBody")
@@ -28621,11 +29797,13 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeOAuthApplicationTokenBody, A::Error> {
+            ) -> ::core::result::Result<RevokeOAuthApplicationTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -28636,7 +29814,7 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeOAuthApplicationTokenBody {
@@ -28658,7 +29836,10 @@ pub struct RevokeOrganizationInvitationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RevokeOrganizationInvitationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28673,9 +29854,9 @@ impl serde::Serialize for RevokeOrganizationInvitationBody {
 impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RevokeOrganizationInvitationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RevokeOrganizationInvitationBody")
@@ -28683,11 +29864,13 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RevokeOrganizationInvitationBody, A::Error> {
+            ) -> ::core::result::Result<RevokeOrganizationInvitationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_requesting_user_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "requesting_user_id" => {
                             field(
@@ -28704,7 +29887,7 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RevokeOrganizationInvitationBody {
@@ -28736,7 +29919,10 @@ pub struct Role {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Role {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28758,9 +29944,9 @@ impl serde::Serialize for Role {
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Role;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Role")
@@ -28768,9 +29954,11 @@ impl<'de> serde::Deserialize<'de> for Role {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Role, A::Error> {
+            ) -> ::core::result::Result<Role, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -28780,7 +29968,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 let mut slot_permissions = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -28824,7 +30012,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Role`].
@@ -28897,7 +30085,10 @@ pub struct RoleSet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -28924,9 +30115,9 @@ impl serde::Serialize for RoleSet {
 impl<'de> serde::Deserialize<'de> for RoleSet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSet")
@@ -28934,9 +30125,11 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSet, A::Error> {
+            ) -> ::core::result::Result<RoleSet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -28949,7 +30142,7 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
                 let mut slot_role_set_migration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -28998,7 +30191,7 @@ impl<'de> serde::Deserialize<'de> for RoleSet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A role within a role set
@@ -29027,7 +30220,10 @@ pub struct RoleSetItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSetItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29050,9 +30246,9 @@ impl serde::Serialize for RoleSetItem {
 impl<'de> serde::Deserialize<'de> for RoleSetItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSetItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSetItem")
@@ -29060,9 +30256,11 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSetItem, A::Error> {
+            ) -> ::core::result::Result<RoleSetItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -29072,7 +30270,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
                 let mut slot_has_members = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -29109,7 +30307,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RoleSetItem`].
@@ -29186,7 +30384,10 @@ pub struct RoleSetMigration {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSetMigration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29217,9 +30418,9 @@ impl serde::Serialize for RoleSetMigration {
 impl<'de> serde::Deserialize<'de> for RoleSetMigration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSetMigration;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSetMigration")
@@ -29227,9 +30428,11 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSetMigration, A::Error> {
+            ) -> ::core::result::Result<RoleSetMigration, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -29244,7 +30447,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
                 let mut slot_completed_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -29319,7 +30522,7 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`RoleSetMigration`].
@@ -29452,7 +30655,10 @@ pub struct RoleSets {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleSets {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29467,9 +30673,9 @@ impl serde::Serialize for RoleSets {
 impl<'de> serde::Deserialize<'de> for RoleSets {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleSets;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleSets")
@@ -29477,12 +30683,14 @@ impl<'de> serde::Deserialize<'de> for RoleSets {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleSets, A::Error> {
+            ) -> ::core::result::Result<RoleSets, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -29497,7 +30705,7 @@ impl<'de> serde::Deserialize<'de> for RoleSets {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Roles`.
@@ -29510,7 +30718,10 @@ pub struct Roles {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Roles {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29525,9 +30736,9 @@ impl serde::Serialize for Roles {
 impl<'de> serde::Deserialize<'de> for Roles {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Roles;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Roles")
@@ -29535,12 +30746,14 @@ impl<'de> serde::Deserialize<'de> for Roles {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Roles, A::Error> {
+            ) -> ::core::result::Result<Roles, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -29555,7 +30768,7 @@ impl<'de> serde::Deserialize<'de> for Roles {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Machines::rotate_secret_key`](super::machines::Machines::rotate_secret_key).
@@ -29568,7 +30781,10 @@ pub struct RotateMachineSecretKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RotateMachineSecretKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29582,9 +30798,9 @@ impl serde::Serialize for RotateMachineSecretKeyBody {
 impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RotateMachineSecretKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RotateMachineSecretKeyBody")
@@ -29592,11 +30808,13 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RotateMachineSecretKeyBody, A::Error> {
+            ) -> ::core::result::Result<RotateMachineSecretKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_previous_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "previous_token_ttl" => {
                             field(
@@ -29616,7 +30834,7 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl RotateMachineSecretKeyBody {
@@ -29649,7 +30867,10 @@ pub struct SamlAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29679,9 +30900,9 @@ impl serde::Serialize for SamlAccount {
 impl<'de> serde::Deserialize<'de> for SamlAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccount")
@@ -29689,9 +30910,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccount, A::Error> {
+            ) -> ::core::result::Result<SamlAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_provider = None;
@@ -29704,7 +30927,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_public_metadata = None;
                 let mut slot_verification = None;
                 let mut slot_saml_connection = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -29760,7 +30983,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLAccountConnection`.
@@ -29785,7 +31008,10 @@ pub struct SamlAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -29818,9 +31044,9 @@ impl serde::Serialize for SamlAccountConnection {
 impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccountConnection")
@@ -29828,9 +31054,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccountConnection, A::Error> {
+            ) -> ::core::result::Result<SamlAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_domain = None;
@@ -29843,7 +31071,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -29908,7 +31136,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -30054,7 +31282,10 @@ pub struct SamlConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30115,9 +31346,9 @@ impl serde::Serialize for SamlConnection {
 impl<'de> serde::Deserialize<'de> for SamlConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnection")
@@ -30125,9 +31356,11 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnection, A::Error> {
+            ) -> ::core::result::Result<SamlConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -30158,7 +31391,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 let mut slot_enterprise_connection_id = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -30329,7 +31562,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLConnectionAttributeMapping`.
@@ -30343,7 +31576,10 @@ pub struct SamlConnectionAttributeMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnectionAttributeMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30361,9 +31597,9 @@ impl serde::Serialize for SamlConnectionAttributeMapping {
 impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnectionAttributeMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnectionAttributeMapping")
@@ -30371,14 +31607,16 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnectionAttributeMapping, A::Error> {
+            ) -> ::core::result::Result<SamlConnectionAttributeMapping, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_email_address = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "email_address" => {
@@ -30399,7 +31637,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
@@ -30414,7 +31652,10 @@ pub struct SamlConnectionLoginHint {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnectionLoginHint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30429,9 +31670,9 @@ impl serde::Serialize for SamlConnectionLoginHint {
 impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnectionLoginHint;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnectionLoginHint")
@@ -30439,12 +31680,14 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnectionLoginHint, A::Error> {
+            ) -> ::core::result::Result<SamlConnectionLoginHint, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_mode = None;
                 let mut slot_source = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "mode" => field(&mut map, &mut slot_mode, "mode"),
                         "source" => field(&mut map, &mut slot_source, "source"),
@@ -30457,7 +31700,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SamlConnectionLoginHint {
@@ -30573,7 +31816,10 @@ pub struct SamlConnections {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlConnections {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30588,9 +31834,9 @@ impl serde::Serialize for SamlConnections {
 impl<'de> serde::Deserialize<'de> for SamlConnections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlConnections;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlConnections")
@@ -30598,12 +31844,14 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlConnections, A::Error> {
+            ) -> ::core::result::Result<SamlConnections, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -30618,7 +31866,7 @@ impl<'de> serde::Deserialize<'de> for SamlConnections {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SCIMDirectories`.
@@ -30658,7 +31906,10 @@ pub struct ScimDirectory {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ScimDirectory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30689,9 +31940,9 @@ impl serde::Serialize for ScimDirectory {
 impl<'de> serde::Deserialize<'de> for ScimDirectory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScimDirectory;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScimDirectory")
@@ -30699,9 +31950,11 @@ impl<'de> serde::Deserialize<'de> for ScimDirectory {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ScimDirectory, A::Error> {
+            ) -> ::core::result::Result<ScimDirectory, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -30715,7 +31968,7 @@ impl<'de> serde::Deserialize<'de> for ScimDirectory {
                 let mut slot_api_key = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -30787,7 +32040,7 @@ impl<'de> serde::Deserialize<'de> for ScimDirectory {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Items of field `custom_attributes` of [`ScimDirectory`].
@@ -30809,7 +32062,10 @@ pub struct ScimDirectoryCustomAttributesItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ScimDirectoryCustomAttributesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30833,9 +32089,9 @@ impl serde::Serialize for ScimDirectoryCustomAttributesItem {
 impl<'de> serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScimDirectoryCustomAttributesItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScimDirectoryCustomAttributesItem")
@@ -30843,16 +32099,18 @@ impl<'de> serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ScimDirectoryCustomAttributesItem, A::Error> {
+            ) -> ::core::result::Result<ScimDirectoryCustomAttributesItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_sso_path = None;
                 let mut slot_scim_path = None;
                 let mut slot_directory_path = None;
                 let mut slot_multi_valued = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -30877,7 +32135,7 @@ impl<'de> serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Always "scim_directory".
@@ -30952,7 +32210,10 @@ pub struct ScimGroupRoleMapping {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ScimGroupRoleMapping {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -30980,9 +32241,9 @@ impl serde::Serialize for ScimGroupRoleMapping {
 impl<'de> serde::Deserialize<'de> for ScimGroupRoleMapping {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScimGroupRoleMapping;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScimGroupRoleMapping")
@@ -30990,9 +32251,11 @@ impl<'de> serde::Deserialize<'de> for ScimGroupRoleMapping {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ScimGroupRoleMapping, A::Error> {
+            ) -> ::core::result::Result<ScimGroupRoleMapping, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_scim_directory_id = None;
@@ -31005,7 +32268,7 @@ impl<'de> serde::Deserialize<'de> for ScimGroupRoleMapping {
                 let mut slot_precedence = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -31084,7 +32347,7 @@ impl<'de> serde::Deserialize<'de> for ScimGroupRoleMapping {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Always "scim_group_role_mapping".
@@ -31144,7 +32407,10 @@ pub struct ScimUserMetadata {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ScimUserMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31160,9 +32426,9 @@ impl serde::Serialize for ScimUserMetadata {
 impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScimUserMetadata;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScimUserMetadata")
@@ -31170,13 +32436,15 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ScimUserMetadata, A::Error> {
+            ) -> ::core::result::Result<ScimUserMetadata, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_directory_id = None;
                 let mut slot_directory_enabled = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "directory_id" => {
                             field(&mut map, &mut slot_directory_id, "directory_id")
@@ -31201,7 +32469,7 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Session`.
@@ -31230,7 +32498,10 @@ pub struct Session {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31264,9 +32535,9 @@ impl serde::Serialize for Session {
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Session;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Session")
@@ -31274,9 +32545,11 @@ impl<'de> serde::Deserialize<'de> for Session {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Session, A::Error> {
+            ) -> ::core::result::Result<Session, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_user_id = None;
@@ -31291,7 +32564,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
                 let mut slot_tasks = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -31345,7 +32618,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SessionActivityResponse`.
@@ -31364,7 +32637,10 @@ pub struct SessionActivityResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31390,9 +32666,9 @@ impl serde::Serialize for SessionActivityResponse {
 impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionActivityResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionActivityResponse")
@@ -31400,9 +32676,11 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionActivityResponse, A::Error> {
+            ) -> ::core::result::Result<SessionActivityResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_device_type = None;
@@ -31412,7 +32690,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_ip_address = None;
                 let mut slot_city = None;
                 let mut slot_country = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -31447,7 +32725,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -31575,7 +32853,10 @@ pub struct SessionTask {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionTask {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31589,9 +32870,9 @@ impl serde::Serialize for SessionTask {
 impl<'de> serde::Deserialize<'de> for SessionTask {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionTask;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionTask")
@@ -31599,11 +32880,13 @@ impl<'de> serde::Deserialize<'de> for SessionTask {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionTask, A::Error> {
+            ) -> ::core::result::Result<SessionTask, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "key" => field(&mut map, &mut slot_key, "key"),
                         _ => skip(&mut map),
@@ -31614,7 +32897,7 @@ impl<'de> serde::Deserialize<'de> for SessionTask {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::set_password_compromised`](super::users::Users::set_password_compromised).
@@ -31625,7 +32908,10 @@ pub struct SetUserPasswordCompromisedBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SetUserPasswordCompromisedBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31640,9 +32926,9 @@ impl serde::Serialize for SetUserPasswordCompromisedBody {
 impl<'de> serde::Deserialize<'de> for SetUserPasswordCompromisedBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SetUserPasswordCompromisedBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SetUserPasswordCompromisedBody")
@@ -31650,11 +32936,13 @@ impl<'de> serde::Deserialize<'de> for SetUserPasswordCompromisedBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SetUserPasswordCompromisedBody, A::Error> {
+            ) -> ::core::result::Result<SetUserPasswordCompromisedBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_revoke_all_sessions = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "revoke_all_sessions" => {
                             field(
@@ -31671,7 +32959,7 @@ impl<'de> serde::Deserialize<'de> for SetUserPasswordCompromisedBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl SetUserPasswordCompromisedBody {
@@ -31714,7 +33002,10 @@ pub struct SignInToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignInToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31736,9 +33027,9 @@ impl serde::Serialize for SignInToken {
 impl<'de> serde::Deserialize<'de> for SignInToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignInToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignInToken")
@@ -31746,9 +33037,11 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignInToken, A::Error> {
+            ) -> ::core::result::Result<SignInToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -31757,7 +33050,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 let mut slot_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -31786,7 +33079,7 @@ impl<'de> serde::Deserialize<'de> for SignInToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignInToken`].
@@ -31863,7 +33156,10 @@ pub struct SignUp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -31904,9 +33200,9 @@ impl serde::Serialize for SignUp {
 impl<'de> serde::Deserialize<'de> for SignUp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUp")
@@ -31914,9 +33210,11 @@ impl<'de> serde::Deserialize<'de> for SignUp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUp, A::Error> {
+            ) -> ::core::result::Result<SignUp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -31942,7 +33240,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 let mut slot_legal_accepted_at = None;
                 let mut slot_locale = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -32065,7 +33363,7 @@ impl<'de> serde::Deserialize<'de> for SignUp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`SignUp`].
@@ -32161,7 +33459,10 @@ pub struct SignUpVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32177,9 +33478,9 @@ impl serde::Serialize for SignUpVerification {
 impl<'de> serde::Deserialize<'de> for SignUpVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerification")
@@ -32187,12 +33488,14 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerification, A::Error> {
+            ) -> ::core::result::Result<SignUpVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_next_action = None;
                 let mut slot_supported_strategies = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "next_action" => {
                             field(&mut map, &mut slot_next_action, "next_action")
@@ -32213,7 +33516,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `next_action` of [`SignUpVerification`].
@@ -32273,7 +33576,10 @@ pub struct SignUpVerifications {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SignUpVerifications {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32290,9 +33596,9 @@ impl serde::Serialize for SignUpVerifications {
 impl<'de> serde::Deserialize<'de> for SignUpVerifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SignUpVerifications;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SignUpVerifications")
@@ -32300,14 +33606,16 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SignUpVerifications, A::Error> {
+            ) -> ::core::result::Result<SignUpVerifications, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_email_address = None;
                 let mut slot_phone_number = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_external_account = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "email_address" => {
                             field(&mut map, &mut slot_email_address, "email_address")
@@ -32336,7 +33644,7 @@ impl<'de> serde::Deserialize<'de> for SignUpVerifications {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SvixURL`.
@@ -32347,7 +33655,10 @@ pub struct SvixUrl {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SvixUrl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32361,9 +33672,9 @@ impl serde::Serialize for SvixUrl {
 impl<'de> serde::Deserialize<'de> for SvixUrl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SvixUrl;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SvixUrl")
@@ -32371,11 +33682,13 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SvixUrl, A::Error> {
+            ) -> ::core::result::Result<SvixUrl, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_svix_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "svix_url" => field(&mut map, &mut slot_svix_url, "svix_url"),
                         _ => skip(&mut map),
@@ -32386,7 +33699,7 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Template`.
@@ -32438,7 +33751,10 @@ pub struct Template {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Template {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32495,9 +33811,9 @@ impl serde::Serialize for Template {
 impl<'de> serde::Deserialize<'de> for Template {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Template;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Template")
@@ -32505,9 +33821,11 @@ impl<'de> serde::Deserialize<'de> for Template {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Template, A::Error> {
+            ) -> ::core::result::Result<Template, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_instance_id = None;
@@ -32532,7 +33850,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 let mut slot_flagged_as_suspicious = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -32640,7 +33958,7 @@ impl<'de> serde::Deserialize<'de> for Template {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -32695,7 +34013,10 @@ pub struct TestingToken {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TestingToken {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32711,9 +34032,9 @@ impl serde::Serialize for TestingToken {
 impl<'de> serde::Deserialize<'de> for TestingToken {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TestingToken;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TestingToken")
@@ -32721,13 +34042,15 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TestingToken, A::Error> {
+            ) -> ::core::result::Result<TestingToken, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_token = None;
                 let mut slot_expires_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "token" => field(&mut map, &mut slot_token, "token"),
@@ -32744,7 +34067,7 @@ impl<'de> serde::Deserialize<'de> for TestingToken {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`TestingToken`].
@@ -32794,7 +34117,10 @@ pub struct ToggleTemplateDeliveryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ToggleTemplateDeliveryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32808,9 +34134,9 @@ impl serde::Serialize for ToggleTemplateDeliveryBody {
 impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ToggleTemplateDeliveryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ToggleTemplateDeliveryBody")
@@ -32818,11 +34144,13 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ToggleTemplateDeliveryBody, A::Error> {
+            ) -> ::core::result::Result<ToggleTemplateDeliveryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_delivered_by_clerk = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "delivered_by_clerk" => {
                             field(
@@ -32839,7 +34167,7 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl ToggleTemplateDeliveryBody {
@@ -32860,7 +34188,10 @@ pub struct Token {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Token {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32875,9 +34206,9 @@ impl serde::Serialize for Token {
 impl<'de> serde::Deserialize<'de> for Token {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Token;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Token")
@@ -32885,12 +34216,14 @@ impl<'de> serde::Deserialize<'de> for Token {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Token, A::Error> {
+            ) -> ::core::result::Result<Token, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_jwt = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "jwt" => field(&mut map, &mut slot_jwt, "jwt"),
@@ -32903,7 +34236,7 @@ impl<'de> serde::Deserialize<'de> for Token {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -32956,7 +34289,10 @@ pub struct TotalCount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TotalCount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -32971,9 +34307,9 @@ impl serde::Serialize for TotalCount {
 impl<'de> serde::Deserialize<'de> for TotalCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TotalCount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TotalCount")
@@ -32981,12 +34317,14 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TotalCount, A::Error> {
+            ) -> ::core::result::Result<TotalCount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "total_count" => {
@@ -33001,7 +34339,7 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -33067,7 +34405,10 @@ pub struct TrustedDevice {
 }
 #[allow(deprecated)]
 impl serde::Serialize for TrustedDevice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33093,9 +34434,9 @@ impl serde::Serialize for TrustedDevice {
 impl<'de> serde::Deserialize<'de> for TrustedDevice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = TrustedDevice;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct TrustedDevice")
@@ -33103,9 +34444,11 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<TrustedDevice, A::Error> {
+            ) -> ::core::result::Result<TrustedDevice, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_platform = None;
@@ -33117,7 +34460,7 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
                 let mut slot_updated_at = None;
                 let mut slot_last_used_at = None;
                 let mut slot_revoked_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -33158,7 +34501,7 @@ impl<'de> serde::Deserialize<'de> for TrustedDevice {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `algorithm` of [`TrustedDevice`].
@@ -33335,7 +34678,10 @@ pub struct UpdateApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33357,9 +34703,9 @@ impl serde::Serialize for UpdateApiKeyBody {
 impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateApiKeyBody")
@@ -33367,15 +34713,17 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<UpdateApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_claims = None;
                 let mut slot_scopes = None;
                 let mut slot_description = None;
                 let mut slot_subject = None;
                 let mut slot_seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
                         "scopes" => field(&mut map, &mut slot_scopes, "scopes"),
@@ -33403,7 +34751,7 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateApiKeyBody {
@@ -33460,7 +34808,10 @@ pub struct UpdateDirectoryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateDirectoryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33485,9 +34836,9 @@ impl serde::Serialize for UpdateDirectoryBody {
 impl<'de> serde::Deserialize<'de> for UpdateDirectoryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateDirectoryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateDirectoryBody")
@@ -33495,15 +34846,17 @@ impl<'de> serde::Deserialize<'de> for UpdateDirectoryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateDirectoryBody, A::Error> {
+            ) -> ::core::result::Result<UpdateDirectoryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_enabled = None;
                 let mut slot_provider = None;
                 let mut slot_attribute_mapping = None;
                 let mut slot_group_role_mapping_enabled = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
@@ -33535,7 +34888,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDirectoryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateDirectoryBody {
@@ -33586,7 +34939,10 @@ pub struct UpdateDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33604,9 +34960,9 @@ impl serde::Serialize for UpdateDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateDomainBody")
@@ -33614,13 +34970,15 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_proxy_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -33637,7 +34995,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateDomainBody {
@@ -33672,7 +35030,10 @@ pub struct UpdateEmailAddressBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEmailAddressBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33694,9 +35055,9 @@ impl serde::Serialize for UpdateEmailAddressBody {
 impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEmailAddressBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEmailAddressBody")
@@ -33704,13 +35065,15 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEmailAddressBody, A::Error> {
+            ) -> ::core::result::Result<UpdateEmailAddressBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -33732,7 +35095,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEmailAddressBody {
@@ -33786,7 +35149,10 @@ pub struct UpdateEnterpriseConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEnterpriseConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33826,9 +35192,9 @@ impl serde::Serialize for UpdateEnterpriseConnectionBody {
 impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEnterpriseConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEnterpriseConnectionBody")
@@ -33836,9 +35202,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateEnterpriseConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domains = None;
                 let mut slot_active = None;
@@ -33849,7 +35217,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
                 let mut slot_saml = None;
                 let mut slot_oidc = None;
                 let mut slot_custom_attributes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domains" => field(&mut map, &mut slot_domains, "domains"),
@@ -33906,7 +35274,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEnterpriseConnectionBody {
@@ -34018,7 +35386,10 @@ pub struct UpdateEnterpriseConnectionBodySaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateEnterpriseConnectionBodySaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34053,9 +35424,9 @@ impl serde::Serialize for UpdateEnterpriseConnectionBodySaml {
 impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateEnterpriseConnectionBodySaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateEnterpriseConnectionBodySaml")
@@ -34063,9 +35434,11 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionBodySaml, A::Error> {
+            ) -> ::core::result::Result<UpdateEnterpriseConnectionBodySaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_idp_entity_id = None;
                 let mut slot_idp_sso_url = None;
@@ -34077,7 +35450,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
                 let mut slot_allow_idp_initiated = None;
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "idp_entity_id" => {
@@ -34144,7 +35517,7 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionBodySaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateEnterpriseConnectionBodySaml {
@@ -34238,7 +35611,10 @@ pub struct UpdateInstanceAuthConfigBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34258,9 +35634,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigBody")
@@ -34268,14 +35644,16 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_test_mode = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "restricted_to_allowlist" => {
                             field(
@@ -34311,7 +35689,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceAuthConfigBody {
@@ -34361,7 +35739,10 @@ pub struct UpdateInstanceAuthConfigResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceAuthConfigResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34389,9 +35770,9 @@ impl serde::Serialize for UpdateInstanceAuthConfigResponse {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceAuthConfigResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceAuthConfigResponse")
@@ -34399,16 +35780,18 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigResponse, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceAuthConfigResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_restricted_to_allowlist = None;
                 let mut slot_from_email_address = None;
                 let mut slot_progressive_sign_up = None;
                 let mut slot_enhanced_email_deliverability = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -34455,7 +35838,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -34533,7 +35916,10 @@ pub struct UpdateInstanceBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34573,9 +35959,9 @@ impl serde::Serialize for UpdateInstanceBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceBody")
@@ -34583,9 +35969,11 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_test_mode = None;
                 let mut slot_hibp = None;
                 let mut slot_support_email = None;
@@ -34595,7 +35983,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 let mut slot_cookieless_dev = None;
                 let mut slot_url_based_session_syncing = None;
                 let mut slot_preferred_sign_in_strategy_when_password_required = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "test_mode" => field(&mut map, &mut slot_test_mode, "test_mode"),
                         "hibp" => field(&mut map, &mut slot_hibp, "hibp"),
@@ -34654,7 +36042,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceBody {
@@ -34792,7 +36180,10 @@ pub struct UpdateInstanceCommunicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceCommunicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34807,9 +36198,9 @@ impl serde::Serialize for UpdateInstanceCommunicationBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceCommunicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceCommunicationBody")
@@ -34817,11 +36208,13 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceCommunicationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceCommunicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_blocked_country_codes = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "blocked_country_codes" => {
                             field(
@@ -34838,7 +36231,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceCommunicationBody {
@@ -34874,7 +36267,10 @@ pub struct UpdateInstanceOAuthApplicationSettingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceOAuthApplicationSettingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34923,9 +36319,9 @@ impl serde::Serialize for UpdateInstanceOAuthApplicationSettingsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceOAuthApplicationSettingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceOAuthApplicationSettingsBody")
@@ -34933,16 +36329,21 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceOAuthApplicationSettingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateInstanceOAuthApplicationSettingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_dynamic_oauth_client_registration = None;
                 let mut slot_default_scopes = None;
                 let mut slot_oauth_jwt_access_tokens = None;
                 let mut slot_client_id_metadata_documents_advertised = None;
                 let mut slot_client_id_metadata_documents_only_allow_pre_registered_clients = None;
                 let mut slot_client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "dynamic_oauth_client_registration" => {
                             field(
@@ -35000,7 +36401,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsBody
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceOAuthApplicationSettingsBody {
@@ -35074,7 +36475,10 @@ pub struct UpdateInstanceOrganizationSettingsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35103,9 +36507,9 @@ impl serde::Serialize for UpdateInstanceOrganizationSettingsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceOrganizationSettingsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceOrganizationSettingsBody")
@@ -35113,9 +36517,14 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceOrganizationSettingsBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateInstanceOrganizationSettingsBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enabled = None;
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_admin_delete_enabled = None;
@@ -35124,7 +36533,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 let mut slot_domains_enrollment_modes = None;
                 let mut slot_creator_role_id = None;
                 let mut slot_domains_default_role_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
                         "max_allowed_memberships" => {
@@ -35182,7 +36591,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceOrganizationSettingsBody {
@@ -35250,7 +36659,10 @@ pub struct UpdateInstanceProtectBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceProtectBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35266,9 +36678,9 @@ impl serde::Serialize for UpdateInstanceProtectBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceProtectBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceProtectBody")
@@ -35276,12 +36688,14 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceProtectBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceProtectBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_rules_enabled = None;
                 let mut slot_specter_enabled = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "rules_enabled" => {
                             field(&mut map, &mut slot_rules_enabled, "rules_enabled")
@@ -35298,7 +36712,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceProtectBody {
@@ -35325,7 +36739,10 @@ pub struct UpdateInstanceRestrictionsBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateInstanceRestrictionsBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35356,9 +36773,9 @@ impl serde::Serialize for UpdateInstanceRestrictionsBody {
 impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateInstanceRestrictionsBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateInstanceRestrictionsBody")
@@ -35366,15 +36783,17 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateInstanceRestrictionsBody, A::Error> {
+            ) -> ::core::result::Result<UpdateInstanceRestrictionsBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_allowlist = None;
                 let mut slot_blocklist = None;
                 let mut slot_allowlist_blocklist_disabled_on_sign_in = None;
                 let mut slot_block_email_subaddresses = None;
                 let mut slot_block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "allowlist" => field(&mut map, &mut slot_allowlist, "allowlist"),
                         "blocklist" => field(&mut map, &mut slot_blocklist, "blocklist"),
@@ -35414,7 +36833,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateInstanceRestrictionsBody {
@@ -35473,7 +36892,10 @@ pub struct UpdateJwtTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateJwtTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35497,9 +36919,9 @@ impl serde::Serialize for UpdateJwtTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateJwtTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateJwtTemplateBody")
@@ -35507,9 +36929,11 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateJwtTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpdateJwtTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_claims = None;
                 let mut slot_lifetime = None;
@@ -35517,7 +36941,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 let mut slot_custom_signing_key = None;
                 let mut slot_signing_algorithm = None;
                 let mut slot_signing_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "claims" => field(&mut map, &mut slot_claims, "claims"),
@@ -35560,7 +36984,7 @@ impl<'de> serde::Deserialize<'de> for UpdateJwtTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateJwtTemplateBody {
@@ -35622,7 +37046,10 @@ pub struct UpdateMachineBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateMachineBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35638,9 +37065,9 @@ impl serde::Serialize for UpdateMachineBody {
 impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateMachineBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateMachineBody")
@@ -35648,12 +37075,14 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateMachineBody, A::Error> {
+            ) -> ::core::result::Result<UpdateMachineBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_default_token_ttl = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "default_token_ttl" => {
@@ -35672,7 +37101,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateMachineBody {
@@ -35710,7 +37139,10 @@ pub struct UpdateOAuthApplicationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOAuthApplicationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35736,9 +37168,9 @@ impl serde::Serialize for UpdateOAuthApplicationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOAuthApplicationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOAuthApplicationBody")
@@ -35746,9 +37178,11 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOAuthApplicationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOAuthApplicationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_redirect_uris = None;
                 let mut slot_callback_url = None;
@@ -35756,7 +37190,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 let mut slot_consent_screen_enabled = None;
                 let mut slot_pkce_required = None;
                 let mut slot_public = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "redirect_uris" => {
@@ -35792,7 +37226,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOAuthApplicationBody {
@@ -35860,7 +37294,10 @@ pub struct UpdateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -35884,9 +37321,9 @@ impl serde::Serialize for UpdateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationBody")
@@ -35894,16 +37331,18 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_slug = None;
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_admin_delete_enabled = None;
                 let mut slot_created_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "slug" => field(&mut map, &mut slot_slug, "slug"),
@@ -35941,7 +37380,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationBody {
@@ -35993,7 +37432,10 @@ pub struct UpdateOrganizationDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36009,9 +37451,9 @@ impl serde::Serialize for UpdateOrganizationDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationDomainBody")
@@ -36019,12 +37461,14 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_enrollment_mode = None;
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "enrollment_mode" => {
                             field(&mut map, &mut slot_enrollment_mode, "enrollment_mode")
@@ -36039,7 +37483,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationDomainBody {
@@ -36062,7 +37506,10 @@ pub struct UpdateOrganizationMembershipBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36077,9 +37524,9 @@ impl serde::Serialize for UpdateOrganizationMembershipBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipBody")
@@ -36087,11 +37534,13 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationMembershipBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_role = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "role" => field(&mut map, &mut slot_role, "role"),
                         _ => skip(&mut map),
@@ -36102,7 +37551,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipBody {
@@ -36127,7 +37576,10 @@ pub struct UpdateOrganizationMembershipMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36144,9 +37596,9 @@ impl serde::Serialize for UpdateOrganizationMembershipMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMembershipMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMembershipMetadataBody")
@@ -36154,12 +37606,17 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMembershipMetadataBody, A::Error> {
+            ) -> ::core::result::Result<
+                UpdateOrganizationMembershipMetadataBody,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -36180,7 +37637,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMembershipMetadataBody {
@@ -36208,7 +37665,10 @@ pub struct UpdateOrganizationPermissionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationPermissionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36226,9 +37686,9 @@ impl serde::Serialize for UpdateOrganizationPermissionBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationPermissionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationPermissionBody")
@@ -36236,13 +37696,15 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationPermissionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationPermissionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -36259,7 +37721,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationPermissionBody {
@@ -36294,7 +37756,10 @@ pub struct UpdateOrganizationRoleBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationRoleBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36314,9 +37779,9 @@ impl serde::Serialize for UpdateOrganizationRoleBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationRoleBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationRoleBody")
@@ -36324,14 +37789,16 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationRoleBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationRoleBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
                 let mut slot_permissions = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -36352,7 +37819,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationRoleBody {
@@ -36395,7 +37862,10 @@ pub struct UpdatePhoneNumberBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdatePhoneNumberBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36417,9 +37887,9 @@ impl serde::Serialize for UpdatePhoneNumberBody {
 impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdatePhoneNumberBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdatePhoneNumberBody")
@@ -36427,13 +37897,15 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdatePhoneNumberBody, A::Error> {
+            ) -> ::core::result::Result<UpdatePhoneNumberBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_primary = None;
                 let mut slot_reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "primary" => field(&mut map, &mut slot_primary, "primary"),
@@ -36455,7 +37927,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdatePhoneNumberBody {
@@ -36489,7 +37961,10 @@ pub struct UpdateProductionInstanceDomainBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateProductionInstanceDomainBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36506,9 +37981,9 @@ impl serde::Serialize for UpdateProductionInstanceDomainBody {
 impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateProductionInstanceDomainBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateProductionInstanceDomainBody")
@@ -36516,12 +37991,14 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateProductionInstanceDomainBody, A::Error> {
+            ) -> ::core::result::Result<UpdateProductionInstanceDomainBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_home_url = None;
                 let mut slot_is_secondary = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "home_url" => field(&mut map, &mut slot_home_url, "home_url"),
                         "is_secondary" => {
@@ -36536,7 +38013,7 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateProductionInstanceDomainBody {
@@ -36573,7 +38050,10 @@ pub struct UpdateRoleSetBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateRoleSetBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36597,9 +38077,9 @@ impl serde::Serialize for UpdateRoleSetBody {
 impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateRoleSetBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateRoleSetBody")
@@ -36607,16 +38087,18 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateRoleSetBody, A::Error> {
+            ) -> ::core::result::Result<UpdateRoleSetBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_key = None;
                 let mut slot_description = None;
                 let mut slot_type_ = None;
                 let mut slot_default_role_key = None;
                 let mut slot_creator_role_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "key" => field(&mut map, &mut slot_key, "key"),
@@ -36651,7 +38133,7 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateRoleSetBody {
@@ -36784,7 +38266,10 @@ pub struct UpdateSamlConnectionBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSamlConnectionBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36846,9 +38331,9 @@ impl serde::Serialize for UpdateSamlConnectionBody {
 impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSamlConnectionBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSamlConnectionBody")
@@ -36856,9 +38341,11 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSamlConnectionBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSamlConnectionBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_domain = None;
                 let mut slot_domains = None;
@@ -36878,7 +38365,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 let mut slot_force_authn = None;
                 let mut slot_login_hint = None;
                 let mut slot_consent_verified_domains_deletion = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "domain" => field(&mut map, &mut slot_domain, "domain"),
@@ -36990,7 +38477,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSamlConnectionBody {
@@ -37135,7 +38622,10 @@ pub struct UpdateScimDirectoryBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateScimDirectoryBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -37160,9 +38650,9 @@ impl serde::Serialize for UpdateScimDirectoryBody {
 impl<'de> serde::Deserialize<'de> for UpdateScimDirectoryBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateScimDirectoryBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateScimDirectoryBody")
@@ -37170,15 +38660,17 @@ impl<'de> serde::Deserialize<'de> for UpdateScimDirectoryBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateScimDirectoryBody, A::Error> {
+            ) -> ::core::result::Result<UpdateScimDirectoryBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_enabled = None;
                 let mut slot_provider = None;
                 let mut slot_attribute_mapping = None;
                 let mut slot_group_role_mapping_enabled = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "enabled" => field(&mut map, &mut slot_enabled, "enabled"),
@@ -37210,7 +38702,7 @@ impl<'de> serde::Deserialize<'de> for UpdateScimDirectoryBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateScimDirectoryBody {
@@ -37255,7 +38747,10 @@ pub struct UpdateSignUpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateSignUpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -37271,9 +38766,9 @@ impl serde::Serialize for UpdateSignUpBody {
 impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateSignUpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateSignUpBody")
@@ -37281,12 +38776,14 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateSignUpBody, A::Error> {
+            ) -> ::core::result::Result<UpdateSignUpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_custom_action = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -37303,7 +38800,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSignUpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateSignUpBody {
@@ -37381,7 +38878,10 @@ pub struct UpdateUserBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -37457,9 +38957,9 @@ impl serde::Serialize for UpdateUserBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserBody")
@@ -37467,9 +38967,11 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_external_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -37494,7 +38996,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 let mut slot_create_organizations_limit = None;
                 let mut slot_created_at = None;
                 let mut slot_bypass_client_trust = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "external_id" => {
                             field(&mut map, &mut slot_external_id, "external_id")
@@ -37650,7 +39152,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserBody {
@@ -37835,7 +39337,10 @@ pub struct UpdateUserMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateUserMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -37853,9 +39358,9 @@ impl serde::Serialize for UpdateUserMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateUserMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateUserMetadataBody")
@@ -37863,13 +39368,15 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateUserMetadataBody, A::Error> {
+            ) -> ::core::result::Result<UpdateUserMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
                 let mut slot_unsafe_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -37894,7 +39401,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateUserMetadataBody {
@@ -37988,7 +39495,10 @@ pub struct UpsertTemplateBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpsertTemplateBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -38013,9 +39523,9 @@ impl serde::Serialize for UpsertTemplateBody {
 impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpsertTemplateBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpsertTemplateBody")
@@ -38023,9 +39533,11 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpsertTemplateBody, A::Error> {
+            ) -> ::core::result::Result<UpsertTemplateBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_subject = None;
                 let mut slot_markup = None;
@@ -38033,7 +39545,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 let mut slot_delivered_by_clerk = None;
                 let mut slot_from_email_name = None;
                 let mut slot_reply_to_email_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "subject" => field(&mut map, &mut slot_subject, "subject"),
@@ -38070,7 +39582,7 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpsertTemplateBody {
@@ -38185,7 +39697,10 @@ pub struct User {
 }
 #[allow(deprecated)]
 impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -38267,9 +39782,9 @@ impl serde::Serialize for User {
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct User")
@@ -38277,9 +39792,11 @@ impl<'de> serde::Deserialize<'de> for User {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<User, A::Error> {
+            ) -> ::core::result::Result<User, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_external_id = None;
@@ -38326,7 +39843,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_legal_accepted_at = None;
                 let mut slot_bypass_client_trust = None;
                 let mut slot_scim = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -38602,7 +40119,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl User {
@@ -38670,7 +40187,10 @@ pub struct UsersBanBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UsersBanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -38684,9 +40204,9 @@ impl serde::Serialize for UsersBanBody {
 impl<'de> serde::Deserialize<'de> for UsersBanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UsersBanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UsersBanBody")
@@ -38694,11 +40214,13 @@ impl<'de> serde::Deserialize<'de> for UsersBanBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UsersBanBody, A::Error> {
+            ) -> ::core::result::Result<UsersBanBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_ids = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
                         _ => skip(&mut map),
@@ -38709,7 +40231,7 @@ impl<'de> serde::Deserialize<'de> for UsersBanBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UsersBanBody {
@@ -38729,7 +40251,10 @@ pub struct UsersUnbanBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UsersUnbanBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -38743,9 +40268,9 @@ impl serde::Serialize for UsersUnbanBody {
 impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UsersUnbanBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UsersUnbanBody")
@@ -38753,11 +40278,13 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UsersUnbanBody, A::Error> {
+            ) -> ::core::result::Result<UsersUnbanBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_ids = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_ids" => field(&mut map, &mut slot_user_ids, "user_ids"),
                         _ => skip(&mut map),
@@ -38768,7 +40295,7 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UsersUnbanBody {
@@ -38793,7 +40320,10 @@ pub struct VerificationAdmin {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationAdmin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -38813,9 +40343,9 @@ impl serde::Serialize for VerificationAdmin {
 impl<'de> serde::Deserialize<'de> for VerificationAdmin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationAdmin;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationAdmin")
@@ -38823,16 +40353,18 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationAdmin, A::Error> {
+            ) -> ::core::result::Result<VerificationAdmin, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -38859,7 +40391,7 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationAdmin`].
@@ -38989,7 +40521,10 @@ pub struct VerificationEmailLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationEmailLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -39009,9 +40544,9 @@ impl serde::Serialize for VerificationEmailLink {
 impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationEmailLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationEmailLink")
@@ -39019,16 +40554,18 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationEmailLink, A::Error> {
+            ) -> ::core::result::Result<VerificationEmailLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -39055,7 +40592,7 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationEmailLink`].
@@ -39152,7 +40689,10 @@ pub struct VerificationFromOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationFromOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -39174,9 +40714,9 @@ impl serde::Serialize for VerificationFromOauth {
 impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationFromOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationFromOauth")
@@ -39184,9 +40724,11 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationFromOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationFromOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -39194,7 +40736,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -39223,7 +40765,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationFromOauth`].
@@ -39324,7 +40866,10 @@ pub struct VerificationGoogleOneTap {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationGoogleOneTap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -39346,9 +40891,9 @@ impl serde::Serialize for VerificationGoogleOneTap {
 impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationGoogleOneTap;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationGoogleOneTap")
@@ -39356,9 +40901,11 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationGoogleOneTap, A::Error> {
+            ) -> ::core::result::Result<VerificationGoogleOneTap, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -39366,7 +40913,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
                 let mut slot_error = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -39395,7 +40942,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationGoogleOneTap`].
@@ -39497,7 +41044,10 @@ pub struct VerificationOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -39525,9 +41075,9 @@ impl serde::Serialize for VerificationOauth {
 impl<'de> serde::Deserialize<'de> for VerificationOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOauth")
@@ -39535,9 +41085,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -39546,7 +41098,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -39584,7 +41136,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOauth`].
@@ -39640,7 +41192,10 @@ pub struct VerificationOtp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOtp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -39662,9 +41217,9 @@ impl serde::Serialize for VerificationOtp {
 impl<'de> serde::Deserialize<'de> for VerificationOtp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOtp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOtp")
@@ -39672,9 +41227,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOtp, A::Error> {
+            ) -> ::core::result::Result<VerificationOtp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -39682,7 +41239,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 let mut slot_expire_at = None;
                 let mut slot_channel = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -39711,7 +41268,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOtp`].
@@ -39867,7 +41424,10 @@ pub struct VerificationPasskey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationPasskey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -39890,9 +41450,9 @@ impl serde::Serialize for VerificationPasskey {
 impl<'de> serde::Deserialize<'de> for VerificationPasskey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationPasskey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationPasskey")
@@ -39900,9 +41460,11 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationPasskey, A::Error> {
+            ) -> ::core::result::Result<VerificationPasskey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -39911,7 +41473,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -39942,7 +41504,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `nonce` of [`VerificationPasskey`].
@@ -40074,7 +41636,10 @@ pub struct VerificationSaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationSaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -40102,9 +41667,9 @@ impl serde::Serialize for VerificationSaml {
 impl<'de> serde::Deserialize<'de> for VerificationSaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationSaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationSaml")
@@ -40112,9 +41677,11 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationSaml, A::Error> {
+            ) -> ::core::result::Result<VerificationSaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -40123,7 +41690,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -40161,7 +41728,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationSaml`].
@@ -40306,7 +41873,10 @@ pub struct VerificationScim {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationScim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -40324,9 +41894,9 @@ impl serde::Serialize for VerificationScim {
 impl<'de> serde::Deserialize<'de> for VerificationScim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationScim;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationScim")
@@ -40334,15 +41904,17 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationScim, A::Error> {
+            ) -> ::core::result::Result<VerificationScim, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -40361,7 +41933,7 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationScim`].
@@ -40453,7 +42025,10 @@ pub struct VerificationTicket {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationTicket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -40473,9 +42048,9 @@ impl serde::Serialize for VerificationTicket {
 impl<'de> serde::Deserialize<'de> for VerificationTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationTicket;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationTicket")
@@ -40483,16 +42058,18 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationTicket, A::Error> {
+            ) -> ::core::result::Result<VerificationTicket, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -40519,7 +42096,7 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationTicket`].
@@ -40659,7 +42236,10 @@ pub struct VerificationWeb3 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationWeb3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -40682,9 +42262,9 @@ impl serde::Serialize for VerificationWeb3 {
 impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationWeb3;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationWeb3")
@@ -40692,9 +42272,11 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationWeb3, A::Error> {
+            ) -> ::core::result::Result<VerificationWeb3, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -40703,7 +42285,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -40734,7 +42316,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationWeb3`].
@@ -40844,7 +42426,10 @@ pub struct VerifyApiKeyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyApiKeyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -40858,9 +42443,9 @@ impl serde::Serialize for VerifyApiKeyBody {
 impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyApiKeyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyApiKeyBody")
@@ -40868,11 +42453,13 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyApiKeyBody, A::Error> {
+            ) -> ::core::result::Result<VerifyApiKeyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "secret" => field(&mut map, &mut slot_secret, "secret"),
                         _ => skip(&mut map),
@@ -40883,7 +42470,7 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyApiKeyBody {
@@ -40903,7 +42490,10 @@ pub struct VerifyClientBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyClientBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -40917,9 +42507,9 @@ impl serde::Serialize for VerifyClientBody {
 impl<'de> serde::Deserialize<'de> for VerifyClientBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyClientBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyClientBody")
@@ -40927,11 +42517,13 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyClientBody, A::Error> {
+            ) -> ::core::result::Result<VerifyClientBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -40942,7 +42534,7 @@ impl<'de> serde::Deserialize<'de> for VerifyClientBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyClientBody {
@@ -40965,7 +42557,10 @@ pub struct VerifyDomainProxyBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyDomainProxyBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -40981,9 +42576,9 @@ impl serde::Serialize for VerifyDomainProxyBody {
 impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyDomainProxyBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyDomainProxyBody")
@@ -40991,12 +42586,14 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyDomainProxyBody, A::Error> {
+            ) -> ::core::result::Result<VerifyDomainProxyBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_domain_id = None;
                 let mut slot_proxy_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "domain_id" => field(&mut map, &mut slot_domain_id, "domain_id"),
                         "proxy_url" => field(&mut map, &mut slot_proxy_url, "proxy_url"),
@@ -41009,7 +42606,7 @@ impl<'de> serde::Deserialize<'de> for VerifyDomainProxyBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyDomainProxyBody {
@@ -41031,7 +42628,10 @@ pub struct VerifyM2mTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyM2mTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41045,9 +42645,9 @@ impl serde::Serialize for VerifyM2mTokenBody {
 impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyM2mTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyM2mTokenBody")
@@ -41055,11 +42655,13 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyM2mTokenBody, A::Error> {
+            ) -> ::core::result::Result<VerifyM2mTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_token = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "token" => field(&mut map, &mut slot_token, "token"),
                         _ => skip(&mut map),
@@ -41070,7 +42672,7 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyM2mTokenBody {
@@ -41094,7 +42696,10 @@ pub struct VerifyOAuthAccessTokenBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41110,9 +42715,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenBody {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenBody")
@@ -41120,12 +42725,14 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenBody, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_access_token = None;
                 let mut slot_secret = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "access_token" => {
                             field(&mut map, &mut slot_access_token, "access_token")
@@ -41140,7 +42747,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyOAuthAccessTokenBody {
@@ -41185,7 +42792,10 @@ pub struct VerifyOAuthAccessTokenResponse1 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenResponse1 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41210,9 +42820,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenResponse1 {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenResponse1;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenResponse1")
@@ -41220,9 +42830,11 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponse1, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenResponse1, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_client_id = None;
@@ -41234,7 +42846,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
                 let mut slot_expiration = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -41277,7 +42889,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse1 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerifyOAuthAccessTokenResponse1`].
@@ -41335,7 +42947,10 @@ pub struct VerifyOAuthAccessTokenResponse2 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyOAuthAccessTokenResponse2 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41350,9 +42965,9 @@ impl serde::Serialize for VerifyOAuthAccessTokenResponse2 {
 impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyOAuthAccessTokenResponse2;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyOAuthAccessTokenResponse2")
@@ -41360,11 +42975,13 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponse2, A::Error> {
+            ) -> ::core::result::Result<VerifyOAuthAccessTokenResponse2, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_active = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "active" => field(&mut map, &mut slot_active, "active"),
                         _ => skip(&mut map),
@@ -41375,7 +42992,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse2 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::verify_password`](super::users::Users::verify_password).
@@ -41386,7 +43003,10 @@ pub struct VerifyPasswordBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41400,9 +43020,9 @@ impl serde::Serialize for VerifyPasswordBody {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordBody")
@@ -41410,11 +43030,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordBody, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_password = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "password" => field(&mut map, &mut slot_password, "password"),
                         _ => skip(&mut map),
@@ -41425,7 +43047,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyPasswordBody {
@@ -41445,7 +43067,10 @@ pub struct VerifyPasswordResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyPasswordResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41459,9 +43084,9 @@ impl serde::Serialize for VerifyPasswordResponse {
 impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyPasswordResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyPasswordResponse")
@@ -41469,11 +43094,13 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyPasswordResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyPasswordResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         _ => skip(&mut map),
@@ -41484,7 +43111,7 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Users::verify_totp`](super::users::Users::verify_totp).
@@ -41495,7 +43122,10 @@ pub struct VerifyTotpBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41509,9 +43139,9 @@ impl serde::Serialize for VerifyTotpBody {
 impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpBody")
@@ -41519,11 +43149,13 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpBody, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "code" => field(&mut map, &mut slot_code, "code"),
                         _ => skip(&mut map),
@@ -41534,7 +43166,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl VerifyTotpBody {
@@ -41555,7 +43187,10 @@ pub struct VerifyTotpResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerifyTotpResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41571,9 +43206,9 @@ impl serde::Serialize for VerifyTotpResponse {
 impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerifyTotpResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerifyTotpResponse")
@@ -41581,12 +43216,14 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerifyTotpResponse, A::Error> {
+            ) -> ::core::result::Result<VerifyTotpResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_verified = None;
                 let mut slot_code_type = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "verified" => field(&mut map, &mut slot_verified, "verified"),
                         "code_type" => field(&mut map, &mut slot_code_type, "code_type"),
@@ -41599,7 +43236,7 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `code_type` of [`VerifyTotpResponse`].
@@ -41662,7 +43299,10 @@ pub struct WaitlistEntry {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WaitlistEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41684,9 +43324,9 @@ impl serde::Serialize for WaitlistEntry {
 impl<'de> serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaitlistEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaitlistEntry")
@@ -41694,9 +43334,11 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WaitlistEntry, A::Error> {
+            ) -> ::core::result::Result<WaitlistEntry, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -41705,7 +43347,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_invitation = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -41738,7 +43380,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`WaitlistEntry`].
@@ -41845,7 +43487,10 @@ pub struct Web3wallet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Web3wallet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -41864,9 +43509,9 @@ impl serde::Serialize for Web3wallet {
 impl<'de> serde::Deserialize<'de> for Web3wallet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Web3wallet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Web3wallet")
@@ -41874,16 +43519,18 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Web3wallet, A::Error> {
+            ) -> ::core::result::Result<Web3wallet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_verification = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -41912,7 +43559,7 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.

@@ -249,6 +249,11 @@ fn serialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         })
         .collect();
     let type_name = name.to_string();
+    let out_binding = if s.fields.is_empty() {
+        quote! { out }
+    } else {
+        quote! { mut out }
+    };
     let len = match (always, sometimes.as_slice()) {
         (0, []) => quote! { 0 },
         (0, [first, rest @ ..]) => quote! { usize::from(#first) #(+ usize::from(#rest))* },
@@ -257,12 +262,12 @@ fn serialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     quote! {
         #[allow(deprecated)]
         impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct;
                 #[allow(unused_imports)]
                 use crate::__private::fields::{nullable, optional};
                 let len = #len;
-                let mut out = serializer.serialize_struct(#type_name, len)?;
+                let #out_binding = serializer.serialize_struct(#type_name, len)?;
                 #(#fields)*
                 out.end()
             }
@@ -301,32 +306,46 @@ fn deserialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         }
     });
     let expecting = format!("struct {name}");
+    // A struct with no fields skips every key.
+    let read = if s.fields.is_empty() {
+        quote! {
+            while map.next_key::<__Key<'de>>()?.is_some() {
+                skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            #(#slots)*
+            while let Some(key) = map.next_key::<__Key<'de>>()? {
+                // One `?` for all arms: each early return drops every
+                // slot, so one per field costs build time.
+                match key.as_str() {
+                    #(#arms)*
+                    _ => skip(&mut map),
+                }?;
+            }
+        }
+    };
+    // Local names start with `__` and `Result` is spelled in full, so that
+    // no schema's name (`Fields`, `Result`…) can be taken for them.
     quote! {
         #[allow(deprecated)]
         impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct Fields;
-                impl<'de> serde::de::Visitor<'de> for Fields {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<#name, A::Error> {
                         #[allow(unused_imports)]
-                        use crate::__private::fields::{FieldName, field, required, skip};
-                        #(#slots)*
-                        while let Some(key) = map.next_key::<FieldName<'de>>()? {
-                            // One `?` for all arms: each early return drops
-                            // every slot, so one per field costs build time.
-                            match key.as_str() {
-                                #(#arms)*
-                                _ => skip(&mut map),
-                            }?;
-                        }
+                        use crate::__private::fields::{FieldName as __Key, field, required, skip};
+                        #read
                         Ok(#name { #(#values)* })
                     }
                 }
-                deserializer.deserialize_map(Fields)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }

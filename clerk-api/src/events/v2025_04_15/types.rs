@@ -19,7 +19,10 @@ pub struct BillingAmount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingAmount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -36,9 +39,9 @@ impl serde::Serialize for BillingAmount {
 impl<'de> serde::Deserialize<'de> for BillingAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingAmount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingAmount")
@@ -46,14 +49,16 @@ impl<'de> serde::Deserialize<'de> for BillingAmount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingAmount, A::Error> {
+            ) -> ::core::result::Result<BillingAmount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_amount_formatted = None;
                 let mut slot_currency = None;
                 let mut slot_currency_symbol = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "amount_formatted" => {
@@ -81,7 +86,7 @@ impl<'de> serde::Deserialize<'de> for BillingAmount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingPayee`.
@@ -99,7 +104,10 @@ pub struct BillingPayee {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPayee {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -116,9 +124,9 @@ impl serde::Serialize for BillingPayee {
 impl<'de> serde::Deserialize<'de> for BillingPayee {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPayee;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPayee")
@@ -126,14 +134,16 @@ impl<'de> serde::Deserialize<'de> for BillingPayee {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPayee, A::Error> {
+            ) -> ::core::result::Result<BillingPayee, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_gateway_type = None;
                 let mut slot_gateway_external_id = None;
                 let mut slot_gateway_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "gateway_type" => {
@@ -163,7 +173,7 @@ impl<'de> serde::Deserialize<'de> for BillingPayee {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingPayerEventPayload`.
@@ -195,7 +205,10 @@ pub struct BillingPayerEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPayerEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -223,9 +236,9 @@ impl serde::Serialize for BillingPayerEventPayload {
 impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPayerEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPayerEventPayload")
@@ -233,9 +246,11 @@ impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPayerEventPayload, A::Error> {
+            ) -> ::core::result::Result<BillingPayerEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_user_id = None;
@@ -247,7 +262,7 @@ impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
                 let mut slot_image_url = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -292,7 +307,7 @@ impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type
@@ -346,7 +361,10 @@ pub struct BillingPaymentFailedReason {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPaymentFailedReason {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -361,9 +379,9 @@ impl serde::Serialize for BillingPaymentFailedReason {
 impl<'de> serde::Deserialize<'de> for BillingPaymentFailedReason {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPaymentFailedReason;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPaymentFailedReason")
@@ -371,12 +389,14 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentFailedReason {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPaymentFailedReason, A::Error> {
+            ) -> ::core::result::Result<BillingPaymentFailedReason, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_code = None;
                 let mut slot_decline_code = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "code" => field(&mut map, &mut slot_code, "code"),
                         "decline_code" => {
@@ -391,7 +411,7 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentFailedReason {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingPaymentSource`.
@@ -417,7 +437,10 @@ pub struct BillingPaymentSource {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPaymentSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -441,9 +464,9 @@ impl serde::Serialize for BillingPaymentSource {
 impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPaymentSource;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPaymentSource")
@@ -451,9 +474,11 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPaymentSource, A::Error> {
+            ) -> ::core::result::Result<BillingPaymentSource, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_gateway = None;
                 let mut slot_gateway_external_id = None;
@@ -462,7 +487,7 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
                 let mut slot_status = None;
                 let mut slot_card_type = None;
                 let mut slot_last4 = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "gateway" => field(&mut map, &mut slot_gateway, "gateway"),
@@ -505,7 +530,7 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Type of payment method (e.g., "card")
@@ -619,7 +644,10 @@ pub struct BillingPlan {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingPlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -638,9 +666,9 @@ impl serde::Serialize for BillingPlan {
 impl<'de> serde::Deserialize<'de> for BillingPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingPlan;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingPlan")
@@ -648,16 +676,18 @@ impl<'de> serde::Deserialize<'de> for BillingPlan {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingPlan, A::Error> {
+            ) -> ::core::result::Result<BillingPlan, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_slug = None;
                 let mut slot_name = None;
                 let mut slot_is_recurring = None;
                 let mut slot_amount = None;
                 let mut slot_currency = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "slug" => field(&mut map, &mut slot_slug, "slug"),
@@ -680,7 +710,7 @@ impl<'de> serde::Deserialize<'de> for BillingPlan {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingSeats`.
@@ -692,7 +722,10 @@ pub struct BillingSeats {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSeats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -706,9 +739,9 @@ impl serde::Serialize for BillingSeats {
 impl<'de> serde::Deserialize<'de> for BillingSeats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSeats;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSeats")
@@ -716,11 +749,13 @@ impl<'de> serde::Deserialize<'de> for BillingSeats {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSeats, A::Error> {
+            ) -> ::core::result::Result<BillingSeats, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_quantity = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "quantity" => field(&mut map, &mut slot_quantity, "quantity"),
                         _ => skip(&mut map),
@@ -731,7 +766,7 @@ impl<'de> serde::Deserialize<'de> for BillingSeats {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Proration-only credit. Use BillingSubscriptionCredits instead.
@@ -751,7 +786,10 @@ pub struct BillingSubscriptionCredit {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionCredit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -768,9 +806,9 @@ impl serde::Serialize for BillingSubscriptionCredit {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionCredit;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionCredit")
@@ -778,14 +816,16 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredit {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionCredit, A::Error> {
+            ) -> ::core::result::Result<BillingSubscriptionCredit, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_amount = None;
                 let mut slot_cycle_days_remaining = None;
                 let mut slot_cycle_days_total = None;
                 let mut slot_cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
                         "cycle_days_remaining" => {
@@ -829,7 +869,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredit {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Unified credits breakdown including proration and account credits
@@ -846,7 +886,10 @@ pub struct BillingSubscriptionCredits {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionCredits {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -863,9 +906,9 @@ impl serde::Serialize for BillingSubscriptionCredits {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredits {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionCredits;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionCredits")
@@ -873,13 +916,15 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredits {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionCredits, A::Error> {
+            ) -> ::core::result::Result<BillingSubscriptionCredits, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_proration = None;
                 let mut slot_payer = None;
                 let mut slot_total = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "proration" => field(&mut map, &mut slot_proration, "proration"),
                         "payer" => field(&mut map, &mut slot_payer, "payer"),
@@ -894,7 +939,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredits {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingSubscriptionItem`.
@@ -932,7 +977,10 @@ pub struct BillingSubscriptionItem {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -964,9 +1012,9 @@ impl serde::Serialize for BillingSubscriptionItem {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionItem;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItem")
@@ -974,9 +1022,11 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionItem, A::Error> {
+            ) -> ::core::result::Result<BillingSubscriptionItem, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_status = None;
@@ -991,7 +1041,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
                 let mut slot_subscription_id = None;
                 let mut slot_credit = None;
                 let mut slot_credits = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -1038,7 +1088,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPayload`.
@@ -1082,7 +1132,10 @@ pub struct BillingSubscriptionItemEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionItemEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1111,9 +1164,9 @@ impl serde::Serialize for BillingSubscriptionItemEventPayload {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionItemEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPayload")
@@ -1121,9 +1174,11 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPayload, A::Error> {
+            ) -> ::core::result::Result<BillingSubscriptionItemEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -1138,7 +1193,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
                 let mut slot_payer = None;
                 let mut slot_subscription_id = None;
                 let mut slot_seats = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -1187,7 +1242,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Current status of the subscription item.
@@ -1289,7 +1344,10 @@ pub struct BillingSubscriptionItemEventPlan {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionItemEventPlan {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1310,9 +1368,9 @@ impl serde::Serialize for BillingSubscriptionItemEventPlan {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionItemEventPlan;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPlan")
@@ -1320,9 +1378,11 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPlan, A::Error> {
+            ) -> ::core::result::Result<BillingSubscriptionItemEventPlan, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_slug = None;
                 let mut slot_name = None;
@@ -1330,7 +1390,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
                 let mut slot_amount = None;
                 let mut slot_currency = None;
                 let mut slot_unit_prices = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "slug" => field(&mut map, &mut slot_slug, "slug"),
@@ -1357,7 +1417,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlanUnitPrice`.
@@ -1373,7 +1433,10 @@ pub struct BillingSubscriptionItemEventPlanUnitPrice {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionItemEventPlanUnitPrice {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1390,9 +1453,9 @@ impl serde::Serialize for BillingSubscriptionItemEventPlanUnitPrice {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPrice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionItemEventPlanUnitPrice;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPlanUnitPrice")
@@ -1400,13 +1463,18 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPrice 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPlanUnitPrice, A::Error> {
+            ) -> ::core::result::Result<
+                BillingSubscriptionItemEventPlanUnitPrice,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_block_size = None;
                 let mut slot_tiers = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "block_size" => {
@@ -1423,7 +1491,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPrice 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingSubscriptionItemEventPlanUnitPriceTier`.
@@ -1441,7 +1509,10 @@ pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionItemEventPlanUnitPriceTier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1459,9 +1530,9 @@ impl serde::Serialize for BillingSubscriptionItemEventPlanUnitPriceTier {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionItemEventPlanUnitPriceTier;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionItemEventPlanUnitPriceTier")
@@ -1469,14 +1540,19 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceT
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPlanUnitPriceTier, A::Error> {
+            ) -> ::core::result::Result<
+                BillingSubscriptionItemEventPlanUnitPriceTier,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_starts_at_block = None;
                 let mut slot_ends_after_block = None;
                 let mut slot_amount_per_block = None;
                 let mut slot_currency = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "starts_at_block" => {
                             field(&mut map, &mut slot_starts_at_block, "starts_at_block")
@@ -1510,7 +1586,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceT
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// How frequently the payer will be charged while this subscription item is active
@@ -1682,7 +1758,10 @@ pub struct BillingSubscriptionPayerCredit {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingSubscriptionPayerCredit {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1698,9 +1777,9 @@ impl serde::Serialize for BillingSubscriptionPayerCredit {
 impl<'de> serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingSubscriptionPayerCredit;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingSubscriptionPayerCredit")
@@ -1708,12 +1787,14 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingSubscriptionPayerCredit, A::Error> {
+            ) -> ::core::result::Result<BillingSubscriptionPayerCredit, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_applied_amount = None;
                 let mut slot_remaining_balance = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "applied_amount" => {
                             field(&mut map, &mut slot_applied_amount, "applied_amount")
@@ -1737,7 +1818,7 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingTotals`.
@@ -1752,7 +1833,10 @@ pub struct BillingTotals {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingTotals {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1769,9 +1853,9 @@ impl serde::Serialize for BillingTotals {
 impl<'de> serde::Deserialize<'de> for BillingTotals {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingTotals;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingTotals")
@@ -1779,14 +1863,16 @@ impl<'de> serde::Deserialize<'de> for BillingTotals {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingTotals, A::Error> {
+            ) -> ::core::result::Result<BillingTotals, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_subtotal = None;
                 let mut slot_tax_total = None;
                 let mut slot_grand_total = None;
                 let mut slot_per_unit_totals = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "subtotal" => field(&mut map, &mut slot_subtotal, "subtotal"),
                         "tax_total" => field(&mut map, &mut slot_tax_total, "tax_total"),
@@ -1807,7 +1893,7 @@ impl<'de> serde::Deserialize<'de> for BillingTotals {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/BillingUnitTotal`.
@@ -1826,7 +1912,10 @@ pub struct BillingUnitTotal {
 }
 #[allow(deprecated)]
 impl serde::Serialize for BillingUnitTotal {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1846,9 +1935,9 @@ impl serde::Serialize for BillingUnitTotal {
 impl<'de> serde::Deserialize<'de> for BillingUnitTotal {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = BillingUnitTotal;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct BillingUnitTotal")
@@ -1856,15 +1945,17 @@ impl<'de> serde::Deserialize<'de> for BillingUnitTotal {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<BillingUnitTotal, A::Error> {
+            ) -> ::core::result::Result<BillingUnitTotal, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_amount = None;
                 let mut slot_quantity = None;
                 let mut slot_total = None;
                 let mut slot_currency = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "amount" => field(&mut map, &mut slot_amount, "amount"),
@@ -1883,7 +1974,7 @@ impl<'de> serde::Deserialize<'de> for BillingUnitTotal {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/ClerkError`.
@@ -1897,7 +1988,10 @@ pub struct ClerkError {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ClerkError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1914,9 +2008,9 @@ impl serde::Serialize for ClerkError {
 impl<'de> serde::Deserialize<'de> for ClerkError {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ClerkError;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ClerkError")
@@ -1924,14 +2018,16 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ClerkError, A::Error> {
+            ) -> ::core::result::Result<ClerkError, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_message = None;
                 let mut slot_long_message = None;
                 let mut slot_code = None;
                 let mut slot_meta = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "message" => field(&mut map, &mut slot_message, "message"),
                         "long_message" => {
@@ -1950,7 +2046,7 @@ impl<'de> serde::Deserialize<'de> for ClerkError {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/DeletedObject`.
@@ -1965,7 +2061,10 @@ pub struct DeletedObject {
 }
 #[allow(deprecated)]
 impl serde::Serialize for DeletedObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -1984,9 +2083,9 @@ impl serde::Serialize for DeletedObject {
 impl<'de> serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = DeletedObject;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct DeletedObject")
@@ -1994,15 +2093,17 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<DeletedObject, A::Error> {
+            ) -> ::core::result::Result<DeletedObject, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_slug = None;
                 let mut slot_deleted = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -2023,7 +2124,7 @@ impl<'de> serde::Deserialize<'de> for DeletedObject {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EmailAddress`.
@@ -2046,7 +2147,10 @@ pub struct EmailAddress {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EmailAddress {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2069,9 +2173,9 @@ impl serde::Serialize for EmailAddress {
 impl<'de> serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EmailAddress;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailAddress")
@@ -2079,9 +2183,11 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EmailAddress, A::Error> {
+            ) -> ::core::result::Result<EmailAddress, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_email_address = None;
@@ -2091,7 +2197,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 let mut slot_matches_sso_connection = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -2133,7 +2239,7 @@ impl<'de> serde::Deserialize<'de> for EmailAddress {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -2316,7 +2422,10 @@ pub struct EmailCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EmailCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2335,9 +2444,9 @@ impl serde::Serialize for EmailCreatedEvent {
 impl<'de> serde::Deserialize<'de> for EmailCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EmailCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailCreatedEvent")
@@ -2345,16 +2454,18 @@ impl<'de> serde::Deserialize<'de> for EmailCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EmailCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<EmailCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -2383,7 +2494,7 @@ impl<'de> serde::Deserialize<'de> for EmailCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EmailEventPayload`.
@@ -2419,7 +2530,10 @@ pub struct EmailEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EmailEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2451,9 +2565,9 @@ impl serde::Serialize for EmailEventPayload {
 impl<'de> serde::Deserialize<'de> for EmailEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EmailEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EmailEventPayload")
@@ -2461,9 +2575,11 @@ impl<'de> serde::Deserialize<'de> for EmailEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EmailEventPayload, A::Error> {
+            ) -> ::core::result::Result<EmailEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_slug = None;
@@ -2478,7 +2594,7 @@ impl<'de> serde::Deserialize<'de> for EmailEventPayload {
                 let mut slot_status = None;
                 let mut slot_data = None;
                 let mut slot_delivered_by_clerk = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -2546,7 +2662,7 @@ impl<'de> serde::Deserialize<'de> for EmailEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseAccount`.
@@ -2574,7 +2690,10 @@ pub struct EnterpriseAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2608,9 +2727,9 @@ impl serde::Serialize for EnterpriseAccount {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccount")
@@ -2618,9 +2737,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccount, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_protocol = None;
@@ -2635,7 +2756,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 let mut slot_verification = None;
                 let mut slot_enterprise_connection = None;
                 let mut slot_last_authenticated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -2706,7 +2827,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/EnterpriseAccountConnection`.
@@ -2733,7 +2854,10 @@ pub struct EnterpriseAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for EnterpriseAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -2764,9 +2888,9 @@ impl serde::Serialize for EnterpriseAccountConnection {
 impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = EnterpriseAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct EnterpriseAccountConnection")
@@ -2774,9 +2898,11 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<EnterpriseAccountConnection, A::Error> {
+            ) -> ::core::result::Result<EnterpriseAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_protocol = None;
                 let mut slot_provider = None;
@@ -2791,7 +2917,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "protocol" => field(&mut map, &mut slot_protocol, "protocol"),
@@ -2870,7 +2996,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -3062,7 +3188,10 @@ pub struct ExternalAccountWithVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ExternalAccountWithVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3100,9 +3229,9 @@ impl serde::Serialize for ExternalAccountWithVerification {
 impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ExternalAccountWithVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ExternalAccountWithVerification")
@@ -3110,9 +3239,11 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ExternalAccountWithVerification, A::Error> {
+            ) -> ::core::result::Result<ExternalAccountWithVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_provider = None;
@@ -3132,7 +3263,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3222,7 +3353,7 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -3348,7 +3479,10 @@ pub struct IdentificationLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for IdentificationLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3363,9 +3497,9 @@ impl serde::Serialize for IdentificationLink {
 impl<'de> serde::Deserialize<'de> for IdentificationLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = IdentificationLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IdentificationLink")
@@ -3373,12 +3507,14 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<IdentificationLink, A::Error> {
+            ) -> ::core::result::Result<IdentificationLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_type_ = None;
                 let mut slot_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "type" => field(&mut map, &mut slot_type_, "type"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3391,7 +3527,7 @@ impl<'de> serde::Deserialize<'de> for IdentificationLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Invitation`.
@@ -3414,7 +3550,10 @@ pub struct Invitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Invitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3439,9 +3578,9 @@ impl serde::Serialize for Invitation {
 impl<'de> serde::Deserialize<'de> for Invitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Invitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Invitation")
@@ -3449,9 +3588,11 @@ impl<'de> serde::Deserialize<'de> for Invitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Invitation, A::Error> {
+            ) -> ::core::result::Result<Invitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -3462,7 +3603,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3501,7 +3642,7 @@ impl<'de> serde::Deserialize<'de> for Invitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Invitation`].
@@ -3621,7 +3762,10 @@ pub struct Organization {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3667,9 +3811,9 @@ impl serde::Serialize for Organization {
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
@@ -3677,9 +3821,11 @@ impl<'de> serde::Deserialize<'de> for Organization {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organization, A::Error> {
+            ) -> ::core::result::Result<Organization, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -3698,7 +3844,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 let mut slot_updated_at = None;
                 let mut slot_last_active_at = None;
                 let mut slot_role_set_key = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -3795,7 +3941,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// New organization was created
@@ -3818,7 +3964,10 @@ pub struct OrganizationCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3837,9 +3986,9 @@ impl serde::Serialize for OrganizationCreatedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationCreatedEvent")
@@ -3847,16 +3996,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -3885,7 +4036,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization deleted
@@ -3908,7 +4059,10 @@ pub struct OrganizationDeletedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -3927,9 +4081,9 @@ impl serde::Serialize for OrganizationDeletedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDeletedEvent")
@@ -3937,16 +4091,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationDeletedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDeletedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationDeletedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -3975,7 +4131,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDeletedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization domain
@@ -4018,7 +4174,10 @@ pub struct OrganizationDomain {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomain {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4054,9 +4213,9 @@ impl serde::Serialize for OrganizationDomain {
 impl<'de> serde::Deserialize<'de> for OrganizationDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomain;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomain")
@@ -4064,9 +4223,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomain, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomain, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_organization_id = None;
@@ -4081,7 +4242,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 let mut slot_public_organization_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4174,7 +4335,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization domain created
@@ -4197,7 +4358,10 @@ pub struct OrganizationDomainCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4217,9 +4381,9 @@ impl serde::Serialize for OrganizationDomainCreatedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainCreatedEvent")
@@ -4227,16 +4391,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -4265,7 +4431,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization domain deleted
@@ -4288,7 +4454,10 @@ pub struct OrganizationDomainDeletedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4308,9 +4477,9 @@ impl serde::Serialize for OrganizationDomainDeletedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainDeletedEvent")
@@ -4318,16 +4487,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainDeletedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainDeletedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainDeletedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -4356,7 +4527,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainDeletedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Mode of enrollment for the domain
@@ -4483,7 +4654,10 @@ pub struct OrganizationDomainUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4503,9 +4677,9 @@ impl serde::Serialize for OrganizationDomainUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainUpdatedEvent")
@@ -4513,16 +4687,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -4551,7 +4727,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The verification object from an organization domain
@@ -4573,7 +4749,10 @@ pub struct OrganizationDomainVerification {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationDomainVerification {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4592,9 +4771,9 @@ impl serde::Serialize for OrganizationDomainVerification {
 impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationDomainVerification;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationDomainVerification")
@@ -4602,15 +4781,17 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationDomainVerification, A::Error> {
+            ) -> ::core::result::Result<OrganizationDomainVerification, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "status" => field(&mut map, &mut slot_status, "status"),
                         "strategy" => field(&mut map, &mut slot_strategy, "strategy"),
@@ -4631,7 +4812,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization invitation
@@ -4662,7 +4843,10 @@ pub struct OrganizationInvitation {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitation {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4692,9 +4876,9 @@ impl serde::Serialize for OrganizationInvitation {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitation;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitation")
@@ -4702,9 +4886,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitation, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitation, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -4720,7 +4906,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 let mut slot_expires_at = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -4785,7 +4971,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization invitation accepted
@@ -4808,7 +4994,10 @@ pub struct OrganizationInvitationAcceptedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationAcceptedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4828,9 +5017,9 @@ impl serde::Serialize for OrganizationInvitationAcceptedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationAcceptedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationAcceptedEvent")
@@ -4838,16 +5027,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationAcceptedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitationAcceptedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -4876,7 +5067,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/OrganizationInvitationAcceptedPayload`.
@@ -4908,7 +5099,10 @@ pub struct OrganizationInvitationAcceptedPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationAcceptedPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -4942,9 +5136,9 @@ impl serde::Serialize for OrganizationInvitationAcceptedPayload {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationAcceptedPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationAcceptedPayload")
@@ -4952,9 +5146,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationAcceptedPayload, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationAcceptedPayload,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -4972,7 +5171,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
                 let mut slot_updated_at = None;
                 let mut slot_user_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5041,7 +5240,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `data` of [`OrganizationInvitationAcceptedPayload`].
@@ -5054,7 +5253,10 @@ pub struct OrganizationInvitationAcceptedPayloadData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationAcceptedPayloadData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5069,9 +5271,9 @@ impl serde::Serialize for OrganizationInvitationAcceptedPayloadData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationAcceptedPayloadData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationAcceptedPayloadData")
@@ -5079,11 +5281,16 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadData 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationAcceptedPayloadData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationAcceptedPayloadData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_organization_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_organization_data" => {
                             field(
@@ -5101,7 +5308,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadData 
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization invitation created
@@ -5124,7 +5331,10 @@ pub struct OrganizationInvitationCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5144,9 +5354,9 @@ impl serde::Serialize for OrganizationInvitationCreatedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationCreatedEvent")
@@ -5154,16 +5364,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitationCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -5192,7 +5404,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `data` of [`OrganizationInvitationCreatedEvent`].
@@ -5222,7 +5434,10 @@ pub struct OrganizationInvitationCreatedEventData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationCreatedEventData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5255,9 +5470,9 @@ impl serde::Serialize for OrganizationInvitationCreatedEventData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEventData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationCreatedEventData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationCreatedEventData")
@@ -5265,9 +5480,14 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEventData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationCreatedEventData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationCreatedEventData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -5284,7 +5504,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEventData {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -5351,7 +5571,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedEventData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -5410,7 +5630,10 @@ pub struct OrganizationInvitationPublicOrganizationData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5429,9 +5652,9 @@ impl serde::Serialize for OrganizationInvitationPublicOrganizationData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicOrganizationData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicOrganizationData")
@@ -5439,15 +5662,20 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
+            ) -> ::core::result::Result<
+                OrganizationInvitationPublicOrganizationData,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_slug = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -5466,7 +5694,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationDa
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// An organization inviter's public user data
@@ -5484,7 +5712,10 @@ pub struct OrganizationInvitationPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5504,9 +5735,9 @@ impl serde::Serialize for OrganizationInvitationPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationPublicUserData")
@@ -5514,16 +5745,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitationPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
                 let mut slot_image_url = None;
                 let mut slot_has_image = None;
                 let mut slot_identifier = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -5548,7 +5781,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization invitation revoked
@@ -5571,7 +5804,10 @@ pub struct OrganizationInvitationRevokedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationInvitationRevokedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5591,9 +5827,9 @@ impl serde::Serialize for OrganizationInvitationRevokedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationInvitationRevokedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationInvitationRevokedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationInvitationRevokedEvent")
@@ -5601,16 +5837,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationRevokedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationInvitationRevokedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationInvitationRevokedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -5639,7 +5877,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationRevokedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A user's membership in an organization
@@ -5667,7 +5905,10 @@ pub struct OrganizationMembership {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembership {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5693,9 +5934,9 @@ impl serde::Serialize for OrganizationMembership {
 impl<'de> serde::Deserialize<'de> for OrganizationMembership {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembership;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembership")
@@ -5703,9 +5944,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembership, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembership, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_role = None;
@@ -5717,7 +5960,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 let mut slot_public_user_data = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -5770,7 +6013,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembership {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization membership created
@@ -5793,7 +6036,10 @@ pub struct OrganizationMembershipCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5813,9 +6059,9 @@ impl serde::Serialize for OrganizationMembershipCreatedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipCreatedEvent")
@@ -5823,16 +6069,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -5861,7 +6109,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization membership deleted
@@ -5884,7 +6132,10 @@ pub struct OrganizationMembershipDeletedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -5904,9 +6155,9 @@ impl serde::Serialize for OrganizationMembershipDeletedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipDeletedEvent")
@@ -5914,16 +6165,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipDeletedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipDeletedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipDeletedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -5952,7 +6205,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipDeletedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -6019,7 +6272,10 @@ pub struct OrganizationMembershipPublicUserData {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipPublicUserData {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6045,9 +6301,9 @@ impl serde::Serialize for OrganizationMembershipPublicUserData {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipPublicUserData;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipPublicUserData")
@@ -6055,9 +6311,11 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipPublicUserData, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_user_id = None;
                 let mut slot_first_name = None;
                 let mut slot_last_name = None;
@@ -6068,7 +6326,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 let mut slot_username = None;
                 let mut slot_banned = None;
                 let mut slot_deprovisioned = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "user_id" => field(&mut map, &mut slot_user_id, "user_id"),
                         "first_name" => {
@@ -6109,7 +6367,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Organization membership updated
@@ -6132,7 +6390,10 @@ pub struct OrganizationMembershipUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationMembershipUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6152,9 +6413,9 @@ impl serde::Serialize for OrganizationMembershipUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationMembershipUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationMembershipUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationMembershipUpdatedEvent")
@@ -6162,16 +6423,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationMembershipUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationMembershipUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -6200,7 +6463,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Organization`].
@@ -6261,7 +6524,10 @@ pub struct OrganizationUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for OrganizationUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6280,9 +6546,9 @@ impl serde::Serialize for OrganizationUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for OrganizationUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = OrganizationUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct OrganizationUpdatedEvent")
@@ -6290,16 +6556,18 @@ impl<'de> serde::Deserialize<'de> for OrganizationUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<OrganizationUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<OrganizationUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -6328,7 +6596,7 @@ impl<'de> serde::Deserialize<'de> for OrganizationUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Passkey`.
@@ -6345,7 +6613,10 @@ pub struct Passkey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Passkey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6363,9 +6634,9 @@ impl serde::Serialize for Passkey {
 impl<'de> serde::Deserialize<'de> for Passkey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Passkey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Passkey")
@@ -6373,15 +6644,17 @@ impl<'de> serde::Deserialize<'de> for Passkey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Passkey, A::Error> {
+            ) -> ::core::result::Result<Passkey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_name = None;
                 let mut slot_last_used_at = None;
                 let mut slot_verification = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -6404,7 +6677,7 @@ impl<'de> serde::Deserialize<'de> for Passkey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Payment Attempt Created
@@ -6427,7 +6700,10 @@ pub struct PaymentAttemptCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaymentAttemptCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6446,9 +6722,9 @@ impl serde::Serialize for PaymentAttemptCreatedEvent {
 impl<'de> serde::Deserialize<'de> for PaymentAttemptCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentAttemptCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaymentAttemptCreatedEvent")
@@ -6456,16 +6732,18 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaymentAttemptCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<PaymentAttemptCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -6494,7 +6772,7 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PaymentAttemptEventPayload`.
@@ -6539,7 +6817,10 @@ pub struct PaymentAttemptEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaymentAttemptEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6571,9 +6852,9 @@ impl serde::Serialize for PaymentAttemptEventPayload {
 impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentAttemptEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaymentAttemptEventPayload")
@@ -6581,9 +6862,11 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaymentAttemptEventPayload, A::Error> {
+            ) -> ::core::result::Result<PaymentAttemptEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_instance_id = None;
                 let mut slot_payment_id = None;
@@ -6603,7 +6886,7 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
                 let mut slot_totals = None;
                 let mut slot_payment_source = None;
                 let mut slot_subscription_items = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "instance_id" => {
@@ -6688,7 +6971,7 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The type of charge being processed
@@ -6811,7 +7094,10 @@ pub struct PaymentAttemptUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PaymentAttemptUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6830,9 +7116,9 @@ impl serde::Serialize for PaymentAttemptUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for PaymentAttemptUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PaymentAttemptUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PaymentAttemptUpdatedEvent")
@@ -6840,16 +7126,18 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PaymentAttemptUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<PaymentAttemptUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -6878,7 +7166,7 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Permission`.
@@ -6898,7 +7186,10 @@ pub struct Permission {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Permission {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -6919,9 +7210,9 @@ impl serde::Serialize for Permission {
 impl<'de> serde::Deserialize<'de> for Permission {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Permission;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Permission")
@@ -6929,9 +7220,11 @@ impl<'de> serde::Deserialize<'de> for Permission {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Permission, A::Error> {
+            ) -> ::core::result::Result<Permission, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -6940,7 +7233,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 let mut slot_type_ = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -6971,7 +7264,7 @@ impl<'de> serde::Deserialize<'de> for Permission {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Permission created
@@ -6994,7 +7287,10 @@ pub struct PermissionCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PermissionCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7013,9 +7309,9 @@ impl serde::Serialize for PermissionCreatedEvent {
 impl<'de> serde::Deserialize<'de> for PermissionCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PermissionCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PermissionCreatedEvent")
@@ -7023,16 +7319,18 @@ impl<'de> serde::Deserialize<'de> for PermissionCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PermissionCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<PermissionCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -7061,7 +7359,7 @@ impl<'de> serde::Deserialize<'de> for PermissionCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Permission deleted
@@ -7084,7 +7382,10 @@ pub struct PermissionDeletedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PermissionDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7103,9 +7404,9 @@ impl serde::Serialize for PermissionDeletedEvent {
 impl<'de> serde::Deserialize<'de> for PermissionDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PermissionDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PermissionDeletedEvent")
@@ -7113,16 +7414,18 @@ impl<'de> serde::Deserialize<'de> for PermissionDeletedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PermissionDeletedEvent, A::Error> {
+            ) -> ::core::result::Result<PermissionDeletedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -7151,7 +7454,7 @@ impl<'de> serde::Deserialize<'de> for PermissionDeletedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Permission`].
@@ -7212,7 +7515,10 @@ pub struct PermissionUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PermissionUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7231,9 +7537,9 @@ impl serde::Serialize for PermissionUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for PermissionUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PermissionUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PermissionUpdatedEvent")
@@ -7241,16 +7547,18 @@ impl<'de> serde::Deserialize<'de> for PermissionUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PermissionUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<PermissionUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -7279,7 +7587,7 @@ impl<'de> serde::Deserialize<'de> for PermissionUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/PhoneNumber`.
@@ -7303,7 +7611,10 @@ pub struct PhoneNumber {
 }
 #[allow(deprecated)]
 impl serde::Serialize for PhoneNumber {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7334,9 +7645,9 @@ impl serde::Serialize for PhoneNumber {
 impl<'de> serde::Deserialize<'de> for PhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = PhoneNumber;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct PhoneNumber")
@@ -7344,9 +7655,11 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<PhoneNumber, A::Error> {
+            ) -> ::core::result::Result<PhoneNumber, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_phone_number = None;
@@ -7358,7 +7671,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 let mut slot_backup_codes = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -7413,7 +7726,7 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -7535,7 +7848,10 @@ pub struct Role {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Role {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7557,9 +7873,9 @@ impl serde::Serialize for Role {
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Role;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Role")
@@ -7567,9 +7883,11 @@ impl<'de> serde::Deserialize<'de> for Role {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Role, A::Error> {
+            ) -> ::core::result::Result<Role, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_name = None;
@@ -7579,7 +7897,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 let mut slot_permissions = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -7620,7 +7938,7 @@ impl<'de> serde::Deserialize<'de> for Role {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Role created
@@ -7643,7 +7961,10 @@ pub struct RoleCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7662,9 +7983,9 @@ impl serde::Serialize for RoleCreatedEvent {
 impl<'de> serde::Deserialize<'de> for RoleCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleCreatedEvent")
@@ -7672,16 +7993,18 @@ impl<'de> serde::Deserialize<'de> for RoleCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<RoleCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -7710,7 +8033,7 @@ impl<'de> serde::Deserialize<'de> for RoleCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Role deleted
@@ -7733,7 +8056,10 @@ pub struct RoleDeletedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7752,9 +8078,9 @@ impl serde::Serialize for RoleDeletedEvent {
 impl<'de> serde::Deserialize<'de> for RoleDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleDeletedEvent")
@@ -7762,16 +8088,18 @@ impl<'de> serde::Deserialize<'de> for RoleDeletedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleDeletedEvent, A::Error> {
+            ) -> ::core::result::Result<RoleDeletedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -7800,7 +8128,7 @@ impl<'de> serde::Deserialize<'de> for RoleDeletedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Role`].
@@ -7861,7 +8189,10 @@ pub struct RoleUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for RoleUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7880,9 +8211,9 @@ impl serde::Serialize for RoleUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for RoleUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = RoleUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct RoleUpdatedEvent")
@@ -7890,16 +8221,18 @@ impl<'de> serde::Deserialize<'de> for RoleUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<RoleUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<RoleUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -7928,7 +8261,7 @@ impl<'de> serde::Deserialize<'de> for RoleUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLAccount`.
@@ -7952,7 +8285,10 @@ pub struct SamlAccount {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccount {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -7982,9 +8318,9 @@ impl serde::Serialize for SamlAccount {
 impl<'de> serde::Deserialize<'de> for SamlAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccount;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccount")
@@ -7992,9 +8328,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccount, A::Error> {
+            ) -> ::core::result::Result<SamlAccount, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_provider = None;
@@ -8007,7 +8345,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 let mut slot_public_metadata = None;
                 let mut slot_verification = None;
                 let mut slot_saml_connection = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -8063,7 +8401,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SAMLAccountConnection`.
@@ -8088,7 +8426,10 @@ pub struct SamlAccountConnection {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SamlAccountConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8121,9 +8462,9 @@ impl serde::Serialize for SamlAccountConnection {
 impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SamlAccountConnection;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SamlAccountConnection")
@@ -8131,9 +8472,11 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SamlAccountConnection, A::Error> {
+            ) -> ::core::result::Result<SamlAccountConnection, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_domain = None;
@@ -8146,7 +8489,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 let mut slot_disable_additional_identifications = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -8211,7 +8554,7 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -8329,7 +8672,10 @@ pub struct ScimUserMetadata {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ScimUserMetadata {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8345,9 +8691,9 @@ impl serde::Serialize for ScimUserMetadata {
 impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ScimUserMetadata;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ScimUserMetadata")
@@ -8355,13 +8701,15 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ScimUserMetadata, A::Error> {
+            ) -> ::core::result::Result<ScimUserMetadata, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_directory_id = None;
                 let mut slot_directory_enabled = None;
                 let mut slot_external_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "directory_id" => {
                             field(&mut map, &mut slot_directory_id, "directory_id")
@@ -8386,7 +8734,7 @@ impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Session`.
@@ -8414,7 +8762,10 @@ pub struct Session {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Session {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8446,9 +8797,9 @@ impl serde::Serialize for Session {
 impl<'de> serde::Deserialize<'de> for Session {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Session;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Session")
@@ -8456,9 +8807,11 @@ impl<'de> serde::Deserialize<'de> for Session {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Session, A::Error> {
+            ) -> ::core::result::Result<Session, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_user_id = None;
@@ -8472,7 +8825,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 let mut slot_abandon_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8524,7 +8877,7 @@ impl<'de> serde::Deserialize<'de> for Session {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SessionActivityResponse`.
@@ -8543,7 +8896,10 @@ pub struct SessionActivityResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionActivityResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8569,9 +8925,9 @@ impl serde::Serialize for SessionActivityResponse {
 impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionActivityResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionActivityResponse")
@@ -8579,9 +8935,11 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionActivityResponse, A::Error> {
+            ) -> ::core::result::Result<SessionActivityResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_device_type = None;
@@ -8591,7 +8949,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 let mut slot_ip_address = None;
                 let mut slot_city = None;
                 let mut slot_country = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8626,7 +8984,7 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Session created
@@ -8649,7 +9007,10 @@ pub struct SessionCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8668,9 +9029,9 @@ impl serde::Serialize for SessionCreatedEvent {
 impl<'de> serde::Deserialize<'de> for SessionCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionCreatedEvent")
@@ -8678,16 +9039,18 @@ impl<'de> serde::Deserialize<'de> for SessionCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<SessionCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -8716,7 +9079,7 @@ impl<'de> serde::Deserialize<'de> for SessionCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Session ended
@@ -8739,7 +9102,10 @@ pub struct SessionEndedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionEndedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8758,9 +9124,9 @@ impl serde::Serialize for SessionEndedEvent {
 impl<'de> serde::Deserialize<'de> for SessionEndedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionEndedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionEndedEvent")
@@ -8768,16 +9134,18 @@ impl<'de> serde::Deserialize<'de> for SessionEndedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionEndedEvent, A::Error> {
+            ) -> ::core::result::Result<SessionEndedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -8806,7 +9174,7 @@ impl<'de> serde::Deserialize<'de> for SessionEndedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SessionEventPayload`.
@@ -8835,7 +9203,10 @@ pub struct SessionEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -8868,9 +9239,9 @@ impl serde::Serialize for SessionEventPayload {
 impl<'de> serde::Deserialize<'de> for SessionEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionEventPayload")
@@ -8878,9 +9249,11 @@ impl<'de> serde::Deserialize<'de> for SessionEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionEventPayload, A::Error> {
+            ) -> ::core::result::Result<SessionEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_user_id = None;
@@ -8895,7 +9268,7 @@ impl<'de> serde::Deserialize<'de> for SessionEventPayload {
                 let mut slot_updated_at = None;
                 let mut slot_created_at = None;
                 let mut slot_user = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -8949,7 +9322,7 @@ impl<'de> serde::Deserialize<'de> for SessionEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -9012,7 +9385,10 @@ pub struct SessionPendingEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionPendingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9031,9 +9407,9 @@ impl serde::Serialize for SessionPendingEvent {
 impl<'de> serde::Deserialize<'de> for SessionPendingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionPendingEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionPendingEvent")
@@ -9041,16 +9417,18 @@ impl<'de> serde::Deserialize<'de> for SessionPendingEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionPendingEvent, A::Error> {
+            ) -> ::core::result::Result<SessionPendingEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -9079,7 +9457,7 @@ impl<'de> serde::Deserialize<'de> for SessionPendingEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Session removed
@@ -9102,7 +9480,10 @@ pub struct SessionRemovedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionRemovedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9121,9 +9502,9 @@ impl serde::Serialize for SessionRemovedEvent {
 impl<'de> serde::Deserialize<'de> for SessionRemovedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionRemovedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionRemovedEvent")
@@ -9131,16 +9512,18 @@ impl<'de> serde::Deserialize<'de> for SessionRemovedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionRemovedEvent, A::Error> {
+            ) -> ::core::result::Result<SessionRemovedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -9169,7 +9552,7 @@ impl<'de> serde::Deserialize<'de> for SessionRemovedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Session revoked
@@ -9192,7 +9575,10 @@ pub struct SessionRevokedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SessionRevokedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9211,9 +9597,9 @@ impl serde::Serialize for SessionRevokedEvent {
 impl<'de> serde::Deserialize<'de> for SessionRevokedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SessionRevokedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SessionRevokedEvent")
@@ -9221,16 +9607,18 @@ impl<'de> serde::Deserialize<'de> for SessionRevokedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SessionRevokedEvent, A::Error> {
+            ) -> ::core::result::Result<SessionRevokedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -9259,7 +9647,7 @@ impl<'de> serde::Deserialize<'de> for SessionRevokedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `status` of [`Session`].
@@ -9344,7 +9732,10 @@ pub struct SmsCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SmsCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9363,9 +9754,9 @@ impl serde::Serialize for SmsCreatedEvent {
 impl<'de> serde::Deserialize<'de> for SmsCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SmsCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsCreatedEvent")
@@ -9373,16 +9764,18 @@ impl<'de> serde::Deserialize<'de> for SmsCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SmsCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<SmsCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -9411,7 +9804,7 @@ impl<'de> serde::Deserialize<'de> for SmsCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SmsEventPayload`.
@@ -9447,7 +9840,10 @@ pub struct SmsEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SmsEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9477,9 +9873,9 @@ impl serde::Serialize for SmsEventPayload {
 impl<'de> serde::Deserialize<'de> for SmsEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SmsEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsEventPayload")
@@ -9487,9 +9883,11 @@ impl<'de> serde::Deserialize<'de> for SmsEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SmsEventPayload, A::Error> {
+            ) -> ::core::result::Result<SmsEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_slug = None;
@@ -9503,7 +9901,7 @@ impl<'de> serde::Deserialize<'de> for SmsEventPayload {
                 let mut slot_delivered_by_clerk = None;
                 let mut slot_created_at_ms = None;
                 let mut slot_created_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -9564,7 +9962,7 @@ impl<'de> serde::Deserialize<'de> for SmsEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Active
@@ -9587,7 +9985,10 @@ pub struct SubscriptionActiveEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionActiveEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9606,9 +10007,9 @@ impl serde::Serialize for SubscriptionActiveEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionActiveEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionActiveEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionActiveEvent")
@@ -9616,16 +10017,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionActiveEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionActiveEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionActiveEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -9654,7 +10057,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionActiveEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Created
@@ -9677,7 +10080,10 @@ pub struct SubscriptionCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9696,9 +10102,9 @@ impl serde::Serialize for SubscriptionCreatedEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionCreatedEvent")
@@ -9706,16 +10112,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -9744,7 +10152,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/SubscriptionEventPayload`.
@@ -9781,7 +10189,10 @@ pub struct SubscriptionEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -9808,9 +10219,9 @@ impl serde::Serialize for SubscriptionEventPayload {
 impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionEventPayload")
@@ -9818,9 +10229,11 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionEventPayload, A::Error> {
+            ) -> ::core::result::Result<SubscriptionEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_status = None;
@@ -9835,7 +10248,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
                 let mut slot_payer = None;
                 let mut slot_payment_source_id = None;
                 let mut slot_items = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -9892,7 +10305,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type
@@ -10019,7 +10432,10 @@ pub struct SubscriptionItemAbandonedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemAbandonedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10039,9 +10455,9 @@ impl serde::Serialize for SubscriptionItemAbandonedEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemAbandonedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemAbandonedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemAbandonedEvent")
@@ -10049,16 +10465,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemAbandonedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemAbandonedEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemAbandonedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10087,7 +10505,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemAbandonedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Active
@@ -10110,7 +10528,10 @@ pub struct SubscriptionItemActiveEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemActiveEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10129,9 +10550,9 @@ impl serde::Serialize for SubscriptionItemActiveEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemActiveEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemActiveEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemActiveEvent")
@@ -10139,16 +10560,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemActiveEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemActiveEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemActiveEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10177,7 +10600,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemActiveEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Canceled
@@ -10200,7 +10623,10 @@ pub struct SubscriptionItemCanceledEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemCanceledEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10219,9 +10645,9 @@ impl serde::Serialize for SubscriptionItemCanceledEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemCanceledEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemCanceledEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemCanceledEvent")
@@ -10229,16 +10655,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemCanceledEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemCanceledEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemCanceledEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10267,7 +10695,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemCanceledEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Ended
@@ -10290,7 +10718,10 @@ pub struct SubscriptionItemEndedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemEndedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10309,9 +10740,9 @@ impl serde::Serialize for SubscriptionItemEndedEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemEndedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemEndedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemEndedEvent")
@@ -10319,16 +10750,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemEndedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemEndedEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemEndedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10357,7 +10790,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemEndedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Free Trial Ending
@@ -10380,7 +10813,10 @@ pub struct SubscriptionItemFreeTrialEndingEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemFreeTrialEndingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10400,9 +10836,9 @@ impl serde::Serialize for SubscriptionItemFreeTrialEndingEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemFreeTrialEndingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemFreeTrialEndingEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemFreeTrialEndingEvent")
@@ -10410,16 +10846,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemFreeTrialEndingEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemFreeTrialEndingEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemFreeTrialEndingEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10448,7 +10886,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemFreeTrialEndingEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Incomplete
@@ -10471,7 +10909,10 @@ pub struct SubscriptionItemIncompleteEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemIncompleteEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10491,9 +10932,9 @@ impl serde::Serialize for SubscriptionItemIncompleteEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemIncompleteEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemIncompleteEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemIncompleteEvent")
@@ -10501,16 +10942,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemIncompleteEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemIncompleteEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemIncompleteEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10539,7 +10982,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemIncompleteEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Past Due
@@ -10562,7 +11005,10 @@ pub struct SubscriptionItemPastDueEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemPastDueEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10581,9 +11027,9 @@ impl serde::Serialize for SubscriptionItemPastDueEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemPastDueEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemPastDueEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemPastDueEvent")
@@ -10591,16 +11037,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemPastDueEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemPastDueEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemPastDueEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10629,7 +11077,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemPastDueEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Upcoming
@@ -10652,7 +11100,10 @@ pub struct SubscriptionItemUpcomingEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemUpcomingEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10671,9 +11122,9 @@ impl serde::Serialize for SubscriptionItemUpcomingEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemUpcomingEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemUpcomingEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemUpcomingEvent")
@@ -10681,16 +11132,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemUpcomingEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemUpcomingEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemUpcomingEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10719,7 +11172,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemUpcomingEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Item Updated
@@ -10742,7 +11195,10 @@ pub struct SubscriptionItemUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionItemUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10761,9 +11217,9 @@ impl serde::Serialize for SubscriptionItemUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionItemUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionItemUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionItemUpdatedEvent")
@@ -10771,16 +11227,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionItemUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionItemUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10809,7 +11267,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionItemUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Past Due
@@ -10832,7 +11290,10 @@ pub struct SubscriptionPastDueEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionPastDueEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10851,9 +11312,9 @@ impl serde::Serialize for SubscriptionPastDueEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionPastDueEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionPastDueEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionPastDueEvent")
@@ -10861,16 +11322,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionPastDueEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionPastDueEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionPastDueEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10899,7 +11362,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionPastDueEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Subscription Updated
@@ -10922,7 +11385,10 @@ pub struct SubscriptionUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for SubscriptionUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -10941,9 +11407,9 @@ impl serde::Serialize for SubscriptionUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for SubscriptionUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = SubscriptionUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionUpdatedEvent")
@@ -10951,16 +11417,18 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<SubscriptionUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<SubscriptionUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -10989,7 +11457,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/User`.
@@ -11064,7 +11532,10 @@ pub struct User {
 }
 #[allow(deprecated)]
 impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11146,9 +11617,9 @@ impl serde::Serialize for User {
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct User")
@@ -11156,9 +11627,11 @@ impl<'de> serde::Deserialize<'de> for User {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<User, A::Error> {
+            ) -> ::core::result::Result<User, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_external_id = None;
@@ -11205,7 +11678,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 let mut slot_legal_accepted_at = None;
                 let mut slot_bypass_client_trust = None;
                 let mut slot_scim = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -11481,7 +11954,7 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// User created
@@ -11504,7 +11977,10 @@ pub struct UserCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UserCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11523,9 +11999,9 @@ impl serde::Serialize for UserCreatedEvent {
 impl<'de> serde::Deserialize<'de> for UserCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserCreatedEvent")
@@ -11533,16 +12009,18 @@ impl<'de> serde::Deserialize<'de> for UserCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UserCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<UserCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -11571,7 +12049,7 @@ impl<'de> serde::Deserialize<'de> for UserCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// User deleted
@@ -11594,7 +12072,10 @@ pub struct UserDeletedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UserDeletedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11613,9 +12094,9 @@ impl serde::Serialize for UserDeletedEvent {
 impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserDeletedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserDeletedEvent")
@@ -11623,16 +12104,18 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UserDeletedEvent, A::Error> {
+            ) -> ::core::result::Result<UserDeletedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -11661,7 +12144,7 @@ impl<'de> serde::Deserialize<'de> for UserDeletedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -11724,7 +12207,10 @@ pub struct UserUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UserUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11743,9 +12229,9 @@ impl serde::Serialize for UserUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UserUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UserUpdatedEvent")
@@ -11753,16 +12239,18 @@ impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UserUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<UserUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -11791,7 +12279,7 @@ impl<'de> serde::Deserialize<'de> for UserUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/verification_admin`.
@@ -11807,7 +12295,10 @@ pub struct VerificationAdmin {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationAdmin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -11827,9 +12318,9 @@ impl serde::Serialize for VerificationAdmin {
 impl<'de> serde::Deserialize<'de> for VerificationAdmin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationAdmin;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationAdmin")
@@ -11837,16 +12328,18 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationAdmin, A::Error> {
+            ) -> ::core::result::Result<VerificationAdmin, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -11873,7 +12366,7 @@ impl<'de> serde::Deserialize<'de> for VerificationAdmin {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationAdmin`].
@@ -12003,7 +12496,10 @@ pub struct VerificationEmailLink {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationEmailLink {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12023,9 +12519,9 @@ impl serde::Serialize for VerificationEmailLink {
 impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationEmailLink;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationEmailLink")
@@ -12033,16 +12529,18 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationEmailLink, A::Error> {
+            ) -> ::core::result::Result<VerificationEmailLink, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -12069,7 +12567,7 @@ impl<'de> serde::Deserialize<'de> for VerificationEmailLink {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationEmailLink`].
@@ -12166,7 +12664,10 @@ pub struct VerificationFromOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationFromOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12188,9 +12689,9 @@ impl serde::Serialize for VerificationFromOauth {
 impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationFromOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationFromOauth")
@@ -12198,9 +12699,11 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationFromOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationFromOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -12208,7 +12711,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -12237,7 +12740,7 @@ impl<'de> serde::Deserialize<'de> for VerificationFromOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationFromOauth`].
@@ -12338,7 +12841,10 @@ pub struct VerificationGoogleOneTap {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationGoogleOneTap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12360,9 +12866,9 @@ impl serde::Serialize for VerificationGoogleOneTap {
 impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationGoogleOneTap;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationGoogleOneTap")
@@ -12370,9 +12876,11 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationGoogleOneTap, A::Error> {
+            ) -> ::core::result::Result<VerificationGoogleOneTap, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -12380,7 +12888,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
                 let mut slot_error = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -12409,7 +12917,7 @@ impl<'de> serde::Deserialize<'de> for VerificationGoogleOneTap {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationGoogleOneTap`].
@@ -12511,7 +13019,10 @@ pub struct VerificationOauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12539,9 +13050,9 @@ impl serde::Serialize for VerificationOauth {
 impl<'de> serde::Deserialize<'de> for VerificationOauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOauth")
@@ -12549,9 +13060,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOauth, A::Error> {
+            ) -> ::core::result::Result<VerificationOauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -12560,7 +13073,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -12598,7 +13111,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOauth`].
@@ -12654,7 +13167,10 @@ pub struct VerificationOtp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationOtp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12676,9 +13192,9 @@ impl serde::Serialize for VerificationOtp {
 impl<'de> serde::Deserialize<'de> for VerificationOtp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationOtp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationOtp")
@@ -12686,9 +13202,11 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationOtp, A::Error> {
+            ) -> ::core::result::Result<VerificationOtp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -12696,7 +13214,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 let mut slot_expire_at = None;
                 let mut slot_channel = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -12725,7 +13243,7 @@ impl<'de> serde::Deserialize<'de> for VerificationOtp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationOtp`].
@@ -12881,7 +13399,10 @@ pub struct VerificationPasskey {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationPasskey {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -12904,9 +13425,9 @@ impl serde::Serialize for VerificationPasskey {
 impl<'de> serde::Deserialize<'de> for VerificationPasskey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationPasskey;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationPasskey")
@@ -12914,9 +13435,11 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationPasskey, A::Error> {
+            ) -> ::core::result::Result<VerificationPasskey, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -12925,7 +13448,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -12956,7 +13479,7 @@ impl<'de> serde::Deserialize<'de> for VerificationPasskey {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `nonce` of [`VerificationPasskey`].
@@ -13088,7 +13611,10 @@ pub struct VerificationSaml {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationSaml {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13116,9 +13642,9 @@ impl serde::Serialize for VerificationSaml {
 impl<'de> serde::Deserialize<'de> for VerificationSaml {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationSaml;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationSaml")
@@ -13126,9 +13652,11 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationSaml, A::Error> {
+            ) -> ::core::result::Result<VerificationSaml, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -13137,7 +13665,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 let mut slot_expire_at = None;
                 let mut slot_attempts = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -13175,7 +13703,7 @@ impl<'de> serde::Deserialize<'de> for VerificationSaml {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationSaml`].
@@ -13320,7 +13848,10 @@ pub struct VerificationScim {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationScim {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13338,9 +13869,9 @@ impl serde::Serialize for VerificationScim {
 impl<'de> serde::Deserialize<'de> for VerificationScim {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationScim;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationScim")
@@ -13348,15 +13879,17 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationScim, A::Error> {
+            ) -> ::core::result::Result<VerificationScim, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -13375,7 +13908,7 @@ impl<'de> serde::Deserialize<'de> for VerificationScim {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationScim`].
@@ -13467,7 +14000,10 @@ pub struct VerificationTicket {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationTicket {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13487,9 +14023,9 @@ impl serde::Serialize for VerificationTicket {
 impl<'de> serde::Deserialize<'de> for VerificationTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationTicket;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationTicket")
@@ -13497,16 +14033,18 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationTicket, A::Error> {
+            ) -> ::core::result::Result<VerificationTicket, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -13533,7 +14071,7 @@ impl<'de> serde::Deserialize<'de> for VerificationTicket {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationTicket`].
@@ -13673,7 +14211,10 @@ pub struct VerificationWeb3 {
 }
 #[allow(deprecated)]
 impl serde::Serialize for VerificationWeb3 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13696,9 +14237,9 @@ impl serde::Serialize for VerificationWeb3 {
 impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = VerificationWeb3;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VerificationWeb3")
@@ -13706,9 +14247,11 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<VerificationWeb3, A::Error> {
+            ) -> ::core::result::Result<VerificationWeb3, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_strategy = None;
@@ -13717,7 +14260,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 let mut slot_attempts = None;
                 let mut slot_expire_at = None;
                 let mut slot_verified_at_client = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -13748,7 +14291,7 @@ impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`VerificationWeb3`].
@@ -13869,7 +14412,10 @@ pub struct WaitlistEntry {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WaitlistEntry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13891,9 +14437,9 @@ impl serde::Serialize for WaitlistEntry {
 impl<'de> serde::Deserialize<'de> for WaitlistEntry {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaitlistEntry;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaitlistEntry")
@@ -13901,9 +14447,11 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WaitlistEntry, A::Error> {
+            ) -> ::core::result::Result<WaitlistEntry, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_id = None;
                 let mut slot_email_address = None;
@@ -13912,7 +14460,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
                 let mut slot_invitation = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "id" => field(&mut map, &mut slot_id, "id"),
@@ -13945,7 +14493,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntry {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Waitlist entry created
@@ -13968,7 +14516,10 @@ pub struct WaitlistEntryCreatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WaitlistEntryCreatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -13987,9 +14538,9 @@ impl serde::Serialize for WaitlistEntryCreatedEvent {
 impl<'de> serde::Deserialize<'de> for WaitlistEntryCreatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaitlistEntryCreatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaitlistEntryCreatedEvent")
@@ -13997,16 +14548,18 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntryCreatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WaitlistEntryCreatedEvent, A::Error> {
+            ) -> ::core::result::Result<WaitlistEntryCreatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -14035,7 +14588,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntryCreatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`WaitlistEntry`].
@@ -14146,7 +14699,10 @@ pub struct WaitlistEntryUpdatedEvent {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WaitlistEntryUpdatedEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14165,9 +14721,9 @@ impl serde::Serialize for WaitlistEntryUpdatedEvent {
 impl<'de> serde::Deserialize<'de> for WaitlistEntryUpdatedEvent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WaitlistEntryUpdatedEvent;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WaitlistEntryUpdatedEvent")
@@ -14175,16 +14731,18 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntryUpdatedEvent {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WaitlistEntryUpdatedEvent, A::Error> {
+            ) -> ::core::result::Result<WaitlistEntryUpdatedEvent, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
                 let mut slot_data = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -14213,7 +14771,7 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntryUpdatedEvent {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/Web3Wallet`.
@@ -14232,7 +14790,10 @@ pub struct Web3wallet {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Web3wallet {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14251,9 +14812,9 @@ impl serde::Serialize for Web3wallet {
 impl<'de> serde::Deserialize<'de> for Web3wallet {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Web3wallet;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Web3wallet")
@@ -14261,16 +14822,18 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Web3wallet, A::Error> {
+            ) -> ::core::result::Result<Web3wallet, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_object = None;
                 let mut slot_web3_wallet = None;
                 let mut slot_verification = None;
                 let mut slot_created_at = None;
                 let mut slot_updated_at = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "object" => field(&mut map, &mut slot_object, "object"),
@@ -14299,7 +14862,7 @@ impl<'de> serde::Deserialize<'de> for Web3wallet {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// String representing the object's type. Objects of the same type share the same value.
@@ -14419,7 +14982,10 @@ pub struct WebhookEventPayload {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WebhookEventPayload {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14437,9 +15003,9 @@ impl serde::Serialize for WebhookEventPayload {
 impl<'de> serde::Deserialize<'de> for WebhookEventPayload {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookEventPayload;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookEventPayload")
@@ -14447,15 +15013,17 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayload {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WebhookEventPayload, A::Error> {
+            ) -> ::core::result::Result<WebhookEventPayload, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_type_ = None;
                 let mut slot_event_attributes = None;
                 let mut slot_timestamp = None;
                 let mut slot_instance_id = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "type" => field(&mut map, &mut slot_type_, "type"),
@@ -14482,7 +15050,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayload {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The event attributes
@@ -14498,7 +15066,10 @@ pub struct WebhookEventPayloadEventAttributes {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WebhookEventPayloadEventAttributes {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14513,9 +15084,9 @@ impl serde::Serialize for WebhookEventPayloadEventAttributes {
 impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookEventPayloadEventAttributes;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookEventPayloadEventAttributes")
@@ -14523,11 +15094,13 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WebhookEventPayloadEventAttributes, A::Error> {
+            ) -> ::core::result::Result<WebhookEventPayloadEventAttributes, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_http_request = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "http_request" => {
                             field(&mut map, &mut slot_http_request, "http_request")
@@ -14540,7 +15113,7 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The HTTP request
@@ -14556,7 +15129,10 @@ pub struct WebhookEventPayloadEventAttributesHttpRequest {
 }
 #[allow(deprecated)]
 impl serde::Serialize for WebhookEventPayloadEventAttributesHttpRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -14573,9 +15149,9 @@ impl serde::Serialize for WebhookEventPayloadEventAttributesHttpRequest {
 impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = WebhookEventPayloadEventAttributesHttpRequest;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhookEventPayloadEventAttributesHttpRequest")
@@ -14583,12 +15159,17 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequ
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<WebhookEventPayloadEventAttributesHttpRequest, A::Error> {
+            ) -> ::core::result::Result<
+                WebhookEventPayloadEventAttributesHttpRequest,
+                A::Error,
+            > {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_client_ip = None;
                 let mut slot_user_agent = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "client_ip" => field(&mut map, &mut slot_client_ip, "client_ip"),
                         "user_agent" => {
@@ -14603,6 +15184,6 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequ
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }

@@ -14,7 +14,10 @@ pub struct CreateOrganizationBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for CreateOrganizationBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -33,9 +36,9 @@ impl serde::Serialize for CreateOrganizationBody {
 impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = CreateOrganizationBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct CreateOrganizationBody")
@@ -43,14 +46,16 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<CreateOrganizationBody, A::Error> {
+            ) -> ::core::result::Result<CreateOrganizationBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_name = None;
                 let mut slot_created_by = None;
                 let mut slot_max_allowed_memberships = None;
                 let mut slot_public_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "name" => field(&mut map, &mut slot_name, "name"),
                         "created_by" => {
@@ -78,7 +83,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl CreateOrganizationBody {
@@ -120,7 +125,10 @@ pub struct Organization {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -136,9 +144,9 @@ impl serde::Serialize for Organization {
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
@@ -146,13 +154,15 @@ impl<'de> serde::Deserialize<'de> for Organization {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organization, A::Error> {
+            ) -> ::core::result::Result<Organization, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
                 let mut slot_public_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -169,7 +179,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request body of [`Organizations::merge_metadata`](super::organizations::Organizations::merge_metadata).
@@ -181,7 +191,10 @@ pub struct UpdateOrganizationMetadataBody {
 }
 #[allow(deprecated)]
 impl serde::Serialize for UpdateOrganizationMetadataBody {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -198,9 +211,9 @@ impl serde::Serialize for UpdateOrganizationMetadataBody {
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationMetadataBody {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateOrganizationMetadataBody;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct UpdateOrganizationMetadataBody")
@@ -208,12 +221,14 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMetadataBody {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<UpdateOrganizationMetadataBody, A::Error> {
+            ) -> ::core::result::Result<UpdateOrganizationMetadataBody, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_public_metadata = None;
                 let mut slot_private_metadata = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "public_metadata" => {
                             field(&mut map, &mut slot_public_metadata, "public_metadata")
@@ -234,7 +249,7 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMetadataBody {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 impl UpdateOrganizationMetadataBody {

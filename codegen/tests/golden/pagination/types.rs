@@ -12,7 +12,10 @@ pub struct ListOrganizationsResponse {
 }
 #[allow(deprecated)]
 impl serde::Serialize for ListOrganizationsResponse {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -27,9 +30,9 @@ impl serde::Serialize for ListOrganizationsResponse {
 impl<'de> serde::Deserialize<'de> for ListOrganizationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = ListOrganizationsResponse;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ListOrganizationsResponse")
@@ -37,12 +40,14 @@ impl<'de> serde::Deserialize<'de> for ListOrganizationsResponse {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<ListOrganizationsResponse, A::Error> {
+            ) -> ::core::result::Result<ListOrganizationsResponse, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_data = None;
                 let mut slot_total_count = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "data" => field(&mut map, &mut slot_data, "data"),
                         "total_count" => {
@@ -57,7 +62,7 @@ impl<'de> serde::Deserialize<'de> for ListOrganizationsResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Parameter `order_by` of [`Users::list`](super::users::Users::list).
@@ -111,7 +116,10 @@ pub struct Organization {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Organization {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -126,9 +134,9 @@ impl serde::Serialize for Organization {
 impl<'de> serde::Deserialize<'de> for Organization {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Organization;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Organization")
@@ -136,12 +144,14 @@ impl<'de> serde::Deserialize<'de> for Organization {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Organization, A::Error> {
+            ) -> ::core::result::Result<Organization, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "name" => field(&mut map, &mut slot_name, "name"),
@@ -154,7 +164,7 @@ impl<'de> serde::Deserialize<'de> for Organization {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema `#/components/schemas/User`.
@@ -166,7 +176,10 @@ pub struct User {
 }
 #[allow(deprecated)]
 impl serde::Serialize for User {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -181,9 +194,9 @@ impl serde::Serialize for User {
 impl<'de> serde::Deserialize<'de> for User {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = User;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct User")
@@ -191,12 +204,14 @@ impl<'de> serde::Deserialize<'de> for User {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<User, A::Error> {
+            ) -> ::core::result::Result<User, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_id = None;
                 let mut slot_first_name = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "id" => field(&mut map, &mut slot_id, "id"),
                         "first_name" => {
@@ -211,6 +226,6 @@ impl<'de> serde::Deserialize<'de> for User {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }

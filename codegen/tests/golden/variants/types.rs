@@ -13,7 +13,10 @@ pub struct Oauth {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Oauth {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -34,9 +37,9 @@ impl serde::Serialize for Oauth {
 impl<'de> serde::Deserialize<'de> for Oauth {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Oauth;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Oauth")
@@ -44,13 +47,15 @@ impl<'de> serde::Deserialize<'de> for Oauth {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Oauth, A::Error> {
+            ) -> ::core::result::Result<Oauth, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
                 let mut slot_external_verification_redirect_url = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -72,7 +77,7 @@ impl<'de> serde::Deserialize<'de> for Oauth {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Oauth`].
@@ -164,7 +169,10 @@ pub struct Otp {
 }
 #[allow(deprecated)]
 impl serde::Serialize for Otp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::core::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         #[allow(unused_imports)]
         use crate::__private::fields::{nullable, optional};
@@ -179,9 +187,9 @@ impl serde::Serialize for Otp {
 impl<'de> serde::Deserialize<'de> for Otp {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
+    ) -> ::core::result::Result<Self, D::Error> {
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
             type Value = Otp;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Otp")
@@ -189,12 +197,14 @@ impl<'de> serde::Deserialize<'de> for Otp {
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<Otp, A::Error> {
+            ) -> ::core::result::Result<Otp, A::Error> {
                 #[allow(unused_imports)]
-                use crate::__private::fields::{FieldName, field, required, skip};
+                use crate::__private::fields::{
+                    FieldName as __Key, field, required, skip,
+                };
                 let mut slot_object = None;
                 let mut slot_status = None;
-                while let Some(key) = map.next_key::<FieldName<'de>>()? {
+                while let Some(key) = map.next_key::<__Key<'de>>()? {
                     match key.as_str() {
                         "object" => field(&mut map, &mut slot_object, "object"),
                         "status" => field(&mut map, &mut slot_status, "status"),
@@ -207,7 +217,7 @@ impl<'de> serde::Deserialize<'de> for Otp {
                 })
             }
         }
-        deserializer.deserialize_map(Fields)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Field `object` of [`Otp`].
