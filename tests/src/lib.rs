@@ -44,6 +44,9 @@ pub enum Reply {
     Raw(Vec<u8>),
     /// Nothing for this long (headers slower than a timeout), then closing.
     Stall(std::time::Duration),
+    /// A status line, then header bytes one at a time, `every` apart,
+    /// without ever ending the headers (a server trickling its answer).
+    Trickle { every: std::time::Duration },
 }
 
 type Handler = dyn Fn(&str, usize) -> Reply + Send + Sync;
@@ -155,6 +158,7 @@ fn serve(stream: TcpStream, hits: &Mutex<HashMap<String, usize>>, handler: &Hand
         }
         Reply::Chunked(body) => respond_chunked(&mut stream, &body),
         Reply::Raw(bytes) => stream.write_all(&bytes),
+        Reply::Trickle { every } => trickle(&mut stream, every),
         Reply::Stall(time) => {
             std::thread::sleep(time);
             Ok(())
@@ -177,6 +181,18 @@ fn respond(
         "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
     )?;
     stream.write_all(body)
+}
+
+/// A status line, then header bytes one at a time, `every` apart, until the
+/// client goes away (or a minute passes).
+fn trickle(stream: &mut TcpStream, every: std::time::Duration) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\n")?;
+    for byte in b"x-trickle: ".iter().cycle().take(600) {
+        std::thread::sleep(every);
+        stream.write_all(&[*byte])?;
+        stream.flush()?;
+    }
+    Ok(())
 }
 
 fn respond_chunked(stream: &mut TcpStream, body: &[u8]) -> std::io::Result<()> {

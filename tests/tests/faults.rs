@@ -132,6 +132,26 @@ async fn headers_slower_than_the_timeout_end_at_the_timeout() {
 }
 
 #[tokio::test]
+async fn headers_trickled_slower_than_the_timeout_end_at_the_timeout() {
+    // A byte every 100 ms: each arrives well within any read timeout, the
+    // whole never does; the call's 2 s timeout covers the whole exchange.
+    let server = TestServer::start(|_, _| Reply::Trickle {
+        every: Duration::from_millis(100),
+    });
+    let started = Instant::now();
+    let err = fails_within(client(&server.url()).users(), Duration::from_secs(4)).await;
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(&err, clerk_api::Error::Transport(e) if e.is_timeout()),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_storm_of_503s_ends_after_the_policy_attempts() {
     let server = TestServer::start(|_, _| Reply::Status(503));
     let client = clerk::Client::builder()

@@ -113,6 +113,9 @@ async fn no_secret_in_anything_shown_under_faults_hostile_input_and_panics() {
         ),
         Reply::Raw(b"garbage, not HTTP at all\r\n\r\n".to_vec()),
         Reply::Stall(Duration::from_secs(3)),
+        Reply::Trickle {
+            every: Duration::from_millis(100),
+        },
     ];
     for reply in replies {
         let server = TestServer::start(move |_, _| reply.clone());
