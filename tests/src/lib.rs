@@ -247,6 +247,17 @@ pub fn folder_reply(root: &Path, url_path: &str) -> Reply {
 }
 
 /// The workspace root.
+/// `http://127.0.0.1:PORT` where nothing listens: a port that was free a
+/// moment ago (bound, then released), so connections to it are refused.
+pub fn refused_url() -> String {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind 127.0.0.1:0")
+        .local_addr()
+        .expect("local address")
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -172,14 +172,8 @@ async fn a_storm_of_503s_ends_after_the_policy_attempts() {
 
 #[tokio::test]
 async fn a_refused_connection_and_an_unresolvable_host() {
-    // A port nothing listens on: bind one, then free it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let err = fails_within(
-        client(&format!("http://127.0.0.1:{port}")).users(),
+        client(&tests::refused_url()).users(),
         Duration::from_secs(3),
     )
     .await;

@@ -286,15 +286,10 @@ fn not_found_is_reported_at_once() {
 
 #[test]
 fn a_refused_connection_is_retried_then_reported_naming_the_host_once() {
-    // A port that was free a moment ago and has no listener now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let url = tests::refused_url();
     let dest = tempfile::tempdir().unwrap();
 
-    let err = fetcher(Source::mirror(&format!("http://127.0.0.1:{port}")))
+    let err = fetcher(Source::mirror(&url))
         .fetch(&pin("2025-11-10"), None, dest.path())
         .unwrap_err();
 
@@ -304,8 +299,8 @@ fn a_refused_connection_is_retried_then_reported_naming_the_host_once() {
         "{err:?}"
     );
     let message = err.to_string();
-    let host = format!("127.0.0.1:{port}");
-    assert_eq!(message.matches(&host).count(), 1, "{message}");
+    let host = url.trim_start_matches("http://");
+    assert_eq!(message.matches(host).count(), 1, "{message}");
     assert!(!message.contains("http://"), "no URL: {message}");
     assert_eq!(names_in(dest.path()), Vec::<String>::new());
 }

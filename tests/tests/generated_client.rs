@@ -319,14 +319,9 @@ async fn a_non_json_error_body_is_kept_as_an_excerpt_and_no_error_shows_the_key(
     assert!(err.to_string().contains("502 Bad Gateway"), "{err}");
 
     // A transport error (nothing listens) and a decode error: neither shows the key.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let offline = clerk::Client::builder()
         .secret_key(KEY)
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(tests::refused_url())
         .retry_policy(clerk_api::RetryPolicy::none())
         .build()
         .unwrap();

@@ -199,15 +199,9 @@ async fn retries_can_be_turned_off() {
 
 #[tokio::test]
 async fn a_refused_connection_is_retried_for_a_get() {
-    // A port that was free a moment ago: connections are refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let client = clerk::Client::builder()
         .secret_key("sk_test_retries")
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(tests::refused_url())
         .retry_policy(RetryPolicy {
             initial_interval: Duration::from_millis(50),
             jitter: false,

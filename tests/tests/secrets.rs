@@ -129,14 +129,7 @@ async fn no_secret_in_anything_shown_under_faults_hostile_input_and_panics() {
         // A caller that unwraps: the panic message is the error's Debug.
         unwrap_panics(Err(err));
     }
-    let refused = {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        format!("http://127.0.0.1:{port}")
-    };
+    let refused = tests::refused_url();
     for url in [refused.as_str(), "http://clerk-secrets.invalid"] {
         let err = client(url, &captured)
             .users()

@@ -280,7 +280,7 @@ fn serialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 /// (`clerk_api::fields`), which keeps the crate's build time about half
 /// of what serde's derive costs.
 fn deserialize_impl(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
-    let slot = |f: &Field| ident(&format!("slot_{}", f.rust_name.trim_start_matches("r#")));
+    let slot = |f: &Field| ident(&format!("slot_{}", f.rust_name));
     // Each slot's type is inferred from the field it fills.
     let slots = s.fields.iter().map(|f| {
         let slot = slot(f);
